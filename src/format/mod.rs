@@ -1,1 +1,122 @@
-//! (being written)
+//! From text bytes to records: which format a file is in, and reading its records as a stream.
+//!
+//! [`sniff`] looks at the head of one file (at most [`crate::source::HEAD_BYTES`]) and decides the
+//! format, delimiter, quote symbol and header, each with a confidence and a reason. [`records`]
+//! then streams every record of a file with that [`Dialect`], projecting only the columns asked for.
+
+pub mod decode;
+pub mod records;
+pub mod sniff;
+
+use serde::{Serialize, Serializer};
+
+pub use decode::Compression;
+pub use sniff::{Detection, Overrides, Sample, detect};
+
+use crate::schema::Confidence;
+
+/// The two record formats L4M reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileFormat {
+    Csv,
+    Jsonl,
+}
+
+impl std::str::FromStr for FileFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "csv" => Ok(FileFormat::Csv),
+            "jsonl" | "json" | "ndjson" | "json-lines" => Ok(FileFormat::Jsonl),
+            _ => Err(format!("unknown format {s:?}: use csv or jsonl")),
+        }
+    }
+}
+
+/// A detected value with how sure the detection is and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Detected<T> {
+    pub value: T,
+    pub confidence: Confidence,
+    pub reason: String,
+}
+
+impl<T> Detected<T> {
+    /// A value with its confidence and reason.
+    pub fn new(value: T, confidence: Confidence, reason: impl Into<String>) -> Self {
+        Detected {
+            value,
+            confidence,
+            reason: reason.into(),
+        }
+    }
+
+    /// A value the user set: always HIGH.
+    pub fn given(value: T) -> Self {
+        Detected::new(value, Confidence::High, "set by you")
+    }
+}
+
+/// Everything needed to read the records of a file: the settled outcome of detection and overrides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dialect {
+    pub format: FileFormat,
+    pub compression: Compression,
+    /// Field delimiter (CSV only).
+    #[serde(serialize_with = "ser_byte")]
+    pub delimiter: u8,
+    /// Quote symbol (CSV only); `None` means values are never quoted.
+    #[serde(serialize_with = "ser_opt_byte")]
+    pub quote: Option<u8>,
+    /// True when the first CSV line names the columns.
+    pub has_header: bool,
+    /// Column names: from the header, from JSON keys, or `column_1`... when there is no header.
+    pub columns: Vec<String>,
+}
+
+fn ser_byte<S: Serializer>(b: &u8, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&(*b as char).to_string())
+}
+
+fn ser_opt_byte<S: Serializer>(b: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+    match b {
+        Some(b) => s.serialize_str(&(*b as char).to_string()),
+        None => s.serialize_str(""),
+    }
+}
+
+impl Dialect {
+    /// The index of a column by name, exact match first, then ignoring ASCII case.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name).or_else(|| {
+            self.columns
+                .iter()
+                .position(|c| c.eq_ignore_ascii_case(name))
+        })
+    }
+}
+
+/// A delimiter as people say it: `,` `tab` `|` `space` `;`.
+pub fn delimiter_name(d: u8) -> String {
+    match d {
+        b'\t' => "tab".into(),
+        b' ' => "space".into(),
+        other => (other as char).to_string(),
+    }
+}
+
+/// Read a delimiter as a user types it: one character, or `tab`, `space`, `comma`, `pipe`, `\t`.
+pub fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "space" | " " => Ok(b' '),
+        "comma" => Ok(b','),
+        "pipe" => Ok(b'|'),
+        "semicolon" => Ok(b';'),
+        _ if s.len() == 1 && s.is_ascii() && s != "\n" && s != "\r" => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "delimiter {s:?} is not one ASCII character: use one of , tab | space ;"
+        )),
+    }
+}
