@@ -1,1 +1,91 @@
-//! (being written)
+//! From labels to a detector-ready config: the CreateMetricSet request or a CloudFormation
+//! template, the findings that say what is wrong or missing, and an atomic write of the file.
+//!
+//! Values come only from the labels, the detection and the options the user gave: a required value
+//! that is missing becomes a finding, never a made-up value. Every config is checked against the
+//! service's own API model ([`model`]) before it is written.
+
+pub mod export;
+pub mod findings;
+pub mod yaml;
+
+pub use export::{ExportOptions, Syntax, Target, build};
+pub use findings::{Finding, Severity};
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::{Error, Result};
+
+/// Write `contents` to `path` atomically: a temporary file in the same folder, flushed to disk,
+/// then renamed over. An existing file is replaced only with `overwrite`.
+pub fn write_atomic(path: &Path, contents: &[u8], overwrite: bool) -> Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(Error::msg(format!(
+            "{}: the folder {} does not exist: create it or choose another path",
+            path.display(),
+            folder.display()
+        )));
+    }
+    if path.is_dir() {
+        return Err(Error::msg(format!(
+            "{}: is a folder: give a file name",
+            path.display()
+        )));
+    }
+    let io = |e: std::io::Error| Error::msg(format!("{}: could not write: {e}", path.display()));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".l4m-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(io)?;
+    tmp.write_all(contents).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| io(e.error))?;
+    } else {
+        // persist_noclobber refuses atomically if the file appeared meanwhile.
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::msg(format!(
+                    "{}: already exists: add --force to replace it, or choose another path",
+                    path.display()
+                ))
+            } else {
+                io(e.error)
+            }
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_existing_file_is_kept_unless_overwrite_is_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        write_atomic(&path, b"one", false).unwrap();
+        let err = write_atomic(&path, b"two", false).unwrap_err().to_string();
+        assert!(err.ends_with("already exists: add --force to replace it, or choose another path"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        write_atomic(&path, b"three", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"three");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_missing_folder_is_named() {
+        let err = write_atomic(Path::new("no/such/dir/out.json"), b"x", false)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "no/such/dir/out.json: the folder no/such/dir does not exist: create it or choose another path");
+    }
+}

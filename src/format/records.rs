@@ -111,10 +111,10 @@ impl RecordReader {
         Ok(RecordReader { kind })
     }
 
-    /// Call `f` with every record, in order. A line that is not a JSON object is passed as a row
-    /// whose [`Row::width`] is 0. Stops at the first read error (a cut or damaged stream) and
-    /// returns it with the line where it happened.
-    pub fn for_each(&mut self, mut f: impl FnMut(&Row<'_>)) -> Result<(), String> {
+    /// Call `f` with every record, in order, until it returns `false`. A line that is not a JSON
+    /// object is passed as a row whose [`Row::width`] is 0. Stops at the first read error (a cut or
+    /// damaged stream) and returns it with the line where it happened.
+    pub fn for_each(&mut self, mut f: impl FnMut(&Row<'_>) -> bool) -> Result<(), String> {
         match &mut self.kind {
             Kind::Csv {
                 reader,
@@ -136,10 +136,12 @@ impl RecordReader {
                         continue;
                     }
                     let line = record.position().map(|p| p.line()).unwrap_or(0);
-                    f(&Row {
+                    if !f(&Row {
                         line,
                         inner: RowInner::Csv(record, columns),
-                    });
+                    }) {
+                        return Ok(());
+                    }
                 }
             }
             Kind::Json {
@@ -165,10 +167,12 @@ impl RecordReader {
                 let mut de = serde_json::Deserializer::from_slice(line);
                 let ok = seed.deserialize(&mut de).is_ok() && de.end().is_ok();
                 let width = if ok { values.len() } else { 0 };
-                f(&Row {
+                if !f(&Row {
                     line: *lineno,
                     inner: RowInner::Json(&values[..width]),
-                });
+                }) {
+                    return Ok(());
+                }
             },
         }
     }
@@ -274,7 +278,8 @@ mod tests {
                 out.push((
                     row.line,
                     (0..cols.len()).map(|k| row.get(k).map(str::to_string)).collect(),
-                ))
+                ));
+                true
             })
             .unwrap();
         out

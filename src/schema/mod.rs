@@ -1,8 +1,14 @@
-//! What the columns of a dataset are and how the user labels them.
+//! What the columns of a dataset are and how the user labels them: column kinds and timestamp
+//! formats ([`profile`], [`timefmt`]), roles ([`labels`]), and the interval ([`interval`]).
 
 pub mod frequency;
-pub use frequency::Frequency;
+pub mod interval;
+pub mod labels;
+pub mod profile;
 
+pub use frequency::Frequency;
+pub use labels::{Aggregation, ColumnLabel, Labels, Role};
+pub use profile::{ColumnKind, ColumnProfile};
 use serde::{Deserialize, Serialize};
 
 /// How sure a detection is, in the service's own words (`HIGH`, `LOW`, `NONE`).

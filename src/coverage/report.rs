@@ -1,0 +1,300 @@
+//! The figures of a finished scan, in the shape `l4m coverage --json` prints.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::{FileScan, MAX_COMBINATIONS, MAX_EXAMPLES, ScanControl, ScanSpec};
+use crate::schema::Frequency;
+use crate::schema::frequency::{
+    MAX_BACKTEST_INTERVALS, MAX_CONTINUOUS_HISTORY_INTERVALS, MIN_INTERVALS,
+};
+use crate::source::dataset::Dataset;
+
+/// A record that was not counted (or a value worth showing), with where it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkipExample {
+    pub file: String,
+    pub line: u64,
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+/// A run of intervals without records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    /// Start of the first missing interval (RFC 3339, UTC).
+    pub start: DateTime<Utc>,
+    /// Start of the next interval with data.
+    pub end: DateTime<Utc>,
+    /// How many intervals are missing.
+    pub intervals: u64,
+}
+
+/// Records (and files) in one interval with data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IntervalCount {
+    pub start: DateTime<Utc>,
+    pub records: u64,
+    pub files: u64,
+}
+
+/// Per-measure value checks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasureCheck {
+    pub name: String,
+    pub empty: u64,
+    pub not_numeric: u64,
+    pub not_numeric_example: Option<SkipExample>,
+    /// Values with more than 4 decimals (the 2021 guide's limit).
+    pub over_4_decimals: u64,
+    /// Values of 10^15 or more.
+    pub too_large: u64,
+}
+
+/// A file that could not be read to its end.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IncompleteFile {
+    pub file: String,
+    pub error: String,
+}
+
+/// What a scan found: how the records of a dataset spread over intervals, against L4M's limits.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub frequency: Frequency,
+    pub timezone: String,
+    pub timestamp_column: String,
+    pub timestamp_format: String,
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub records: u64,
+    pub records_skipped: u64,
+    pub skipped_examples: Vec<SkipExample>,
+    pub first_interval: Option<DateTime<Utc>>,
+    pub last_interval: Option<DateTime<Utc>>,
+    /// From the first interval with data to the last, inclusive.
+    pub intervals_spanned: u64,
+    pub intervals_with_data: u64,
+    pub intervals_missing: u64,
+    /// The longest runs of missing intervals, longest first (at most 5).
+    pub longest_gaps: Vec<Gap>,
+    pub threshold: u64,
+    /// Intervals with data reach the 285 minimum.
+    pub meets_threshold: bool,
+    /// The span reaches 285 intervals (AWS does not say which of the two it counts).
+    pub span_meets_threshold: bool,
+    pub backtest_max_intervals: u64,
+    pub continuous_max_intervals: u64,
+    pub continuous_history_days: i64,
+    pub max_records_per_interval: u64,
+    pub max_records_interval: Option<DateTime<Utc>>,
+    pub records_quota: u64,
+    pub intervals_over_records_quota: u64,
+    pub max_files_per_interval: u64,
+    pub files_quota: u64,
+    pub intervals_over_files_quota: u64,
+    pub dimensions: Vec<String>,
+    /// Distinct combinations of dimension values (a lower bound when `combinations_capped`).
+    pub dimension_combinations: u64,
+    pub combinations_capped: bool,
+    /// Dimension values longer than 40 characters.
+    pub long_dimension_values: u64,
+    pub long_dimension_example: Option<SkipExample>,
+    pub measures: Vec<MeasureCheck>,
+    /// Files that stopped early (cut stream, damaged gzip, unreadable): the figures are partial.
+    pub incomplete_files: Vec<IncompleteFile>,
+    /// False when the scan was cancelled or a file could not be read to its end.
+    pub complete: bool,
+    pub cancelled: bool,
+    /// Every interval with data, in time order.
+    pub intervals: Vec<IntervalCount>,
+}
+
+/// The UTC instant at which a wall-clock interval starts in `tz`. A wall time that a DST change
+/// skips is taken as the instant just after the jump.
+pub(super) fn instant(key: i64, tz: &Tz) -> DateTime<Utc> {
+    let naive = DateTime::from_timestamp(key, 0)
+        .map(|d| d.naive_utc())
+        .unwrap_or(NaiveDateTime::MIN);
+    match tz.from_local_datetime(&naive).earliest() {
+        Some(t) => t.with_timezone(&Utc),
+        None => {
+            let shifted = naive + chrono::Duration::hours(1);
+            tz.from_local_datetime(&shifted)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_else(|| naive.and_utc())
+        }
+    }
+}
+
+pub(super) fn build(
+    dataset: &Dataset,
+    spec: &ScanSpec,
+    files: impl Iterator<Item = FileScan>,
+    control: &ScanControl,
+) -> Coverage {
+    let nm = spec.measures.len();
+    let mut per_interval: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+    let mut records = 0;
+    let mut skipped = 0;
+    let mut examples = Vec::new();
+    let mut combos: HashSet<u64> = HashSet::new();
+    let mut long_values = 0;
+    let mut long_example = None;
+    let mut measures: Vec<MeasureCheck> = spec
+        .measures
+        .iter()
+        .map(|m| MeasureCheck {
+            name: m.clone(),
+            empty: 0,
+            not_numeric: 0,
+            not_numeric_example: None,
+            over_4_decimals: 0,
+            too_large: 0,
+        })
+        .collect();
+    let mut incomplete = Vec::new();
+    let mut bytes = 0;
+    let mut files_scanned = 0;
+    for f in files {
+        files_scanned += 1;
+        bytes += f.bytes;
+        records += f.records;
+        skipped += f.skipped;
+        for (k, n) in f.intervals {
+            let e = per_interval.entry(k).or_insert((0, 0));
+            e.0 += n;
+            e.1 += 1;
+        }
+        for ex in f.examples {
+            if examples.len() < MAX_EXAMPLES {
+                examples.push(ex);
+            }
+        }
+        for h in f.combos {
+            if combos.len() < MAX_COMBINATIONS {
+                combos.insert(h);
+            }
+        }
+        long_values += f.long_dimension_values;
+        if long_example.is_none() {
+            long_example = f.long_dimension_example;
+        }
+        for m in 0..nm {
+            let c = &mut measures[m];
+            c.empty += f.measure_empty[m];
+            c.not_numeric += f.measure_not_numeric[m];
+            c.over_4_decimals += f.measure_too_precise[m];
+            c.too_large += f.measure_too_large[m];
+            if c.not_numeric_example.is_none() {
+                c.not_numeric_example = f.measure_not_numeric_example[m].clone();
+            }
+        }
+        if let Some(error) = f.error {
+            incomplete.push(IncompleteFile {
+                file: f.name,
+                error,
+            });
+        }
+    }
+    let len = spec.frequency.seconds();
+    let tz = &spec.timezone;
+    let first = per_interval.keys().next().copied();
+    let last = per_interval.keys().next_back().copied();
+    let spanned = match (first, last) {
+        (Some(a), Some(b)) => ((b - a) / len + 1) as u64,
+        _ => 0,
+    };
+    let with_data = per_interval.len() as u64;
+    let mut gaps: Vec<Gap> = Vec::new();
+    let mut prev: Option<i64> = None;
+    for &k in per_interval.keys() {
+        if let Some(p) = prev {
+            let missing = ((k - p) / len - 1) as u64;
+            if missing > 0 {
+                gaps.push(Gap {
+                    start: instant(p + len, tz),
+                    end: instant(k, tz),
+                    intervals: missing,
+                });
+            }
+        }
+        prev = Some(k);
+    }
+    gaps.sort_by(|a, b| b.intervals.cmp(&a.intervals).then(a.start.cmp(&b.start)));
+    gaps.truncate(5);
+    let (max_records, max_at) = per_interval
+        .iter()
+        .map(|(k, (n, _))| (*n, *k))
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(n, k)| (n, Some(instant(k, tz))))
+        .unwrap_or((0, None));
+    let records_quota = spec.frequency.max_records_per_interval();
+    let files_quota = spec.frequency.max_files_per_interval();
+    let cancelled = control.is_cancelled();
+    Coverage {
+        frequency: spec.frequency,
+        timezone: tz.name().to_string(),
+        timestamp_column: spec.timestamp_column.clone(),
+        timestamp_format: spec.format.pattern().to_string(),
+        files_scanned,
+        bytes_scanned: bytes,
+        records,
+        records_skipped: skipped,
+        skipped_examples: examples,
+        first_interval: first.map(|k| instant(k, tz)),
+        last_interval: last.map(|k| instant(k, tz)),
+        intervals_spanned: spanned,
+        intervals_with_data: with_data,
+        intervals_missing: spanned - with_data,
+        longest_gaps: gaps,
+        threshold: MIN_INTERVALS,
+        meets_threshold: with_data >= MIN_INTERVALS,
+        span_meets_threshold: spanned >= MIN_INTERVALS,
+        backtest_max_intervals: MAX_BACKTEST_INTERVALS,
+        continuous_max_intervals: MAX_CONTINUOUS_HISTORY_INTERVALS,
+        continuous_history_days: spec.frequency.continuous_history_days(),
+        max_records_per_interval: max_records,
+        max_records_interval: max_at,
+        records_quota,
+        intervals_over_records_quota: per_interval
+            .values()
+            .filter(|(n, _)| *n > records_quota)
+            .count() as u64,
+        max_files_per_interval: per_interval.values().map(|(_, f)| *f).max().unwrap_or(0),
+        files_quota,
+        intervals_over_files_quota: if dataset.is_folder {
+            per_interval
+                .values()
+                .filter(|(_, f)| *f > files_quota)
+                .count() as u64
+        } else {
+            0
+        },
+        dimensions: spec.dimensions.clone(),
+        dimension_combinations: if spec.dimensions.is_empty() {
+            1
+        } else {
+            combos.len() as u64
+        },
+        combinations_capped: combos.len() >= MAX_COMBINATIONS,
+        long_dimension_values: long_values,
+        long_dimension_example: long_example,
+        measures,
+        complete: !cancelled && incomplete.is_empty(),
+        incomplete_files: incomplete,
+        cancelled,
+        intervals: per_interval
+            .iter()
+            .map(|(k, (n, f))| IntervalCount {
+                start: instant(*k, tz),
+                records: *n,
+                files: *f,
+            })
+            .collect(),
+    }
+}
