@@ -1,4 +1,38 @@
 //! What the columns of a dataset are and how the user labels them.
 
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
 pub mod frequency;
+pub mod timefmt;
 pub use frequency::Frequency;
+
+/// How sure a guess about a column is, from "no idea" to "every sample agrees".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Confidence {
+    /// Nothing fitted well enough to be offered.
+    None,
+    /// A guess worth offering, but the user should confirm it.
+    Low,
+    /// Every sample agrees and nothing else fits as well.
+    High,
+}
+
+impl Confidence {
+    /// The name used in reports and configs: `NONE`, `LOW` or `HIGH`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::None => "NONE",
+            Confidence::Low => "LOW",
+            Confidence::High => "HIGH",
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
