@@ -1,27 +1,34 @@
 //! What the columns of a dataset are and how the user labels them: column kinds and timestamp
 //! formats ([`profile`], [`timefmt`]), roles ([`labels`]), and the interval ([`interval`]).
 
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
 pub mod frequency;
 pub mod interval;
 pub mod labels;
 pub mod profile;
+pub mod timefmt;
 
 pub use frequency::Frequency;
 pub use labels::{Aggregation, ColumnLabel, Labels, Role};
 pub use profile::{ColumnKind, ColumnProfile};
-use serde::{Deserialize, Serialize};
 
 /// How sure a detection is, in the service's own words (`HIGH`, `LOW`, `NONE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Confidence {
+    /// Nothing fitted well enough to be offered.
     None,
+    /// A guess worth offering, but the user should confirm it.
     Low,
+    /// Every sample agrees and nothing else fits as well.
     High,
 }
 
 impl Confidence {
-    /// `NONE`, `LOW` or `HIGH`.
+    /// The name used in reports and configs: `NONE`, `LOW` or `HIGH`.
     pub fn as_str(self) -> &'static str {
         match self {
             Confidence::None => "NONE",
@@ -31,8 +38,8 @@ impl Confidence {
     }
 }
 
-impl std::fmt::Display for Confidence {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }

@@ -1,0 +1,1014 @@
+//! Timestamp formats as Lookout for Metrics writes them: Java `SimpleDateFormat` patterns or `UNIX`.
+//! A pattern is compiled once into a token list so that parsing every record of a large file costs
+//! no allocation; [`detect`] guesses the format of a column from sample values and says how sure it is.
+
+use std::fmt::{self, Write as _};
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike, Utc};
+
+use super::Confidence;
+
+/// Epoch values above this are milliseconds, at or below it seconds (the L4M rule, decided per value).
+pub const UNIX_MILLIS_THRESHOLD: u64 = 94_694_400_000;
+
+/// The special pattern text for epoch time.
+const UNIX: &str = "UNIX";
+
+/// A compiled timestamp format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeFormat {
+    pattern: String,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Unix,
+    Pattern(Vec<Token>),
+}
+
+/// How many digits a numeric field takes when parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Width {
+    /// Exactly this many digits (doubled letters, `yyyy`).
+    Fixed(u8),
+    /// One or two digits (single letters, Java's lenience). `reserve` digits are left for numeric
+    /// fields that follow with no separator, so that `Hmm` reads `930` as 9:30 and not as hour 93.
+    Flex { reserve: u8 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Year4,
+    Year2,
+    Month,
+    Day,
+    /// `H`: 0-23.
+    Hour0To23,
+    /// `k`: 1-24, where 24 is midnight.
+    Hour1To24,
+    /// `h`: 1-12, needs `a`.
+    Hour1To12,
+    /// `K`: 0-11, needs `a`.
+    Hour0To11,
+    Minute,
+    Second,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OffsetStyle {
+    /// `Z`: `+0700`.
+    Rfc822,
+    /// `X`: `Z` or `+07`.
+    IsoHours,
+    /// `XX`: `Z` or `+0700`.
+    IsoBasic,
+    /// `XXX`: `Z` or `+07:00`.
+    IsoExtended,
+    /// `z`: only `UTC`, `GMT` or `Z`, because zone names are ambiguous (`CST` is three zones).
+    Name,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Literal(Box<str>),
+    Number(Field, Width),
+    MonthName { long: bool },
+    DayName { long: bool },
+    /// Fractional seconds; `digits == 0` means one to nine digits.
+    Fraction { digits: u8 },
+    AmPm,
+    Offset(OffsetStyle),
+}
+
+impl Token {
+    /// Digits this token needs at least, when it is numeric and can abut another numeric field.
+    fn min_digits(&self) -> Option<u8> {
+        match self {
+            Token::Number(_, Width::Fixed(n)) => Some(*n),
+            Token::Number(_, Width::Flex { .. }) => Some(1),
+            Token::Fraction { digits: 0 } => Some(1),
+            Token::Fraction { digits } => Some(*digits),
+            _ => None,
+        }
+    }
+}
+
+/// A timestamp value once parsed: either wall-clock time or an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParsedTime {
+    /// Wall-clock time without an offset: the dataset timezone decides the instant.
+    Local(NaiveDateTime),
+    /// An instant: the value carried its offset (or was epoch time).
+    Instant(DateTime<Utc>),
+}
+
+impl ParsedTime {
+    /// The calendar year as written (for an instant, in UTC); used to judge plausibility.
+    fn year(self) -> i32 {
+        match self {
+            ParsedTime::Local(t) => t.year(),
+            ParsedTime::Instant(t) => t.year(),
+        }
+    }
+}
+
+/// Why a timestamp pattern cannot be used; each message names the part and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeFormatError {
+    /// The pattern is empty or only whitespace.
+    #[error("the timestamp format is empty: use a pattern such as yyyy-MM-dd HH:mm:ss, or UNIX")]
+    Empty,
+    /// `unix` written in the wrong case.
+    #[error("\"{0}\" is not a timestamp format: write UNIX in capitals for epoch time")]
+    UnixSpelling(String),
+    /// A pattern letter that is not supported at all.
+    #[error("letter '{letter}' at position {position} is not supported: {hint}")]
+    UnsupportedLetter {
+        letter: char,
+        position: usize,
+        hint: &'static str,
+    },
+    /// A supported letter repeated a number of times that has no meaning here.
+    #[error("\"{run}\" at position {position} is not supported: {hint}")]
+    UnsupportedWidth {
+        run: String,
+        position: usize,
+        hint: &'static str,
+    },
+    /// A `'` that opens literal text is never closed.
+    #[error(
+        "the quote at position {position} is never closed: close the literal text with ', or write '' for a quote character"
+    )]
+    UnterminatedQuote { position: usize },
+    /// The pattern is only literal text.
+    #[error(
+        "\"{0}\" has no date or time letters: use a pattern such as yyyy-MM-dd HH:mm:ss, or UNIX"
+    )]
+    NoFields(String),
+}
+
+impl TimeFormat {
+    /// Compile "UNIX" or a Java SimpleDateFormat pattern. Errors say which letter/part is unsupported.
+    ///
+    /// Positions in errors count characters from 1. Deviations from Java, chosen to make parsing
+    /// strict enough for detection: `yy` maps 00-69 to 20xx and 70-99 to 19xx (Java slides an
+    /// 80/20 window around today); `y`, `yyy` and `yyyy` all mean a 4-digit year; `S` runs are a
+    /// fraction of a second (Java reads milliseconds); and `ss.s` means fractional seconds, as some
+    /// real configs write it, although Java would read the second `s` as seconds again.
+    pub fn compile(pattern: &str) -> Result<TimeFormat, TimeFormatError> {
+        let trimmed = pattern.trim();
+        if trimmed.is_empty() {
+            return Err(TimeFormatError::Empty);
+        }
+        if trimmed == UNIX {
+            return Ok(TimeFormat {
+                pattern: pattern.to_string(),
+                kind: Kind::Unix,
+            });
+        }
+        if trimmed.eq_ignore_ascii_case(UNIX) {
+            return Err(TimeFormatError::UnixSpelling(pattern.to_string()));
+        }
+        let mut tokens = tokenize(pattern)?;
+        if tokens.iter().all(|t| matches!(t, Token::Literal(_))) {
+            return Err(TimeFormatError::NoFields(pattern.to_string()));
+        }
+        set_reserves(&mut tokens);
+        Ok(TimeFormat {
+            pattern: pattern.to_string(),
+            kind: Kind::Pattern(tokens),
+        })
+    }
+
+    /// The text the format was compiled from, e.g. `yyyy-MM-dd HH:mm:ss` or `UNIX`.
+    pub fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
+    /// True for epoch time (`UNIX`).
+    pub fn is_unix(&self) -> bool {
+        matches!(self.kind, Kind::Unix)
+    }
+
+    /// Parse one value. Leading/trailing ASCII whitespace is allowed. Whole string must be consumed.
+    ///
+    /// Returns `None` for anything that does not fit, including impossible dates (Feb 30, hour 25).
+    pub fn parse(&self, s: &str) -> Option<ParsedTime> {
+        let s = s.trim_ascii().as_bytes();
+        match &self.kind {
+            Kind::Unix => parse_unix(s).map(|u| ParsedTime::Instant(u.instant)),
+            Kind::Pattern(tokens) => parse_tokens(tokens, s),
+        }
+    }
+
+    /// Format a naive local time with this pattern (for UNIX: epoch seconds of the naive time taken as UTC).
+    ///
+    /// Offset letters write UTC (`Z`, `+0000`, `UTC`) because a naive time has no offset of its own.
+    pub fn format(&self, t: NaiveDateTime) -> String {
+        match &self.kind {
+            Kind::Unix => t.and_utc().timestamp().to_string(),
+            Kind::Pattern(tokens) => format_tokens(tokens, t),
+        }
+    }
+
+    /// True when the pattern has no time-of-day fields (e.g. "yyyy-MM-dd"); such formats fit only P1D.
+    pub fn is_date_only(&self) -> bool {
+        match &self.kind {
+            Kind::Unix => false,
+            Kind::Pattern(tokens) => !tokens.iter().any(|t| {
+                matches!(
+                    t,
+                    Token::Number(
+                        Field::Hour0To23
+                            | Field::Hour1To24
+                            | Field::Hour1To12
+                            | Field::Hour0To11
+                            | Field::Minute
+                            | Field::Second,
+                        _
+                    ) | Token::Fraction { .. }
+                        | Token::AmPm
+                )
+            }),
+        }
+    }
+
+    /// The finest unit the pattern can express, in seconds: 86400 (date only), 3600 (hours), 60, 1 (seconds or finer). UNIX → 1.
+    pub fn resolution_seconds(&self) -> i64 {
+        let Kind::Pattern(tokens) = &self.kind else {
+            return 1;
+        };
+        let has = |f: &dyn Fn(&Token) -> bool| tokens.iter().any(f);
+        if has(&|t| matches!(t, Token::Number(Field::Second, _) | Token::Fraction { .. })) {
+            1
+        } else if has(&|t| matches!(t, Token::Number(Field::Minute, _))) {
+            60
+        } else if self.is_date_only() {
+            86_400
+        } else {
+            3_600
+        }
+    }
+
+    /// True if the pattern uses 12-hour hour letters (`h` or `K`) without the AM/PM marker `a`.
+    pub fn twelve_hour_without_marker(&self) -> bool {
+        let Kind::Pattern(tokens) = &self.kind else {
+            return false;
+        };
+        let twelve = tokens.iter().any(|t| {
+            matches!(
+                t,
+                Token::Number(Field::Hour1To12 | Field::Hour0To11, _)
+            )
+        });
+        twelve && !tokens.contains(&Token::AmPm)
+    }
+
+    /// True if the values carry their own UTC offset (Z/X/XXX/z letters), or UNIX.
+    pub fn has_offset(&self) -> bool {
+        match &self.kind {
+            Kind::Unix => true,
+            Kind::Pattern(tokens) => tokens.iter().any(|t| matches!(t, Token::Offset(_))),
+        }
+    }
+}
+
+impl fmt::Display for TimeFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.pattern)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiling
+
+fn tokenize(pattern: &str) -> Result<Vec<Token>, TimeFormatError> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut tokens = Vec::new();
+    let mut literal = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            if chars.get(i + 1) == Some(&'\'') {
+                literal.push('\'');
+                i += 2;
+                continue;
+            }
+            let open = i;
+            i += 1;
+            loop {
+                match chars.get(i) {
+                    None => return Err(TimeFormatError::UnterminatedQuote { position: open + 1 }),
+                    Some('\'') if chars.get(i + 1) == Some(&'\'') => {
+                        literal.push('\'');
+                        i += 2;
+                    }
+                    Some('\'') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&ch) => {
+                        literal.push(ch);
+                        i += 1;
+                    }
+                }
+            }
+        } else if c.is_ascii_alphabetic() {
+            let start = i;
+            while chars.get(i) == Some(&c) {
+                i += 1;
+            }
+            if !literal.is_empty() {
+                tokens.push(Token::Literal(std::mem::take(&mut literal).into_boxed_str()));
+            }
+            let token = letter_token(c, i - start, start + 1, &tokens)?;
+            tokens.push(token);
+        } else {
+            literal.push(c);
+            i += 1;
+        }
+    }
+    if !literal.is_empty() {
+        tokens.push(Token::Literal(literal.into_boxed_str()));
+    }
+    Ok(tokens)
+}
+
+/// The token for a run of `count` copies of `letter` starting at (1-based) `position`.
+fn letter_token(
+    letter: char,
+    count: usize,
+    position: usize,
+    before: &[Token],
+) -> Result<Token, TimeFormatError> {
+    let width_error = |hint| {
+        Err(TimeFormatError::UnsupportedWidth {
+            run: std::iter::repeat_n(letter, count).collect(),
+            position,
+            hint,
+        })
+    };
+    let numeric = |field, hint| match count {
+        1 => Ok(Token::Number(field, Width::Flex { reserve: 0 })),
+        2 => Ok(Token::Number(field, Width::Fixed(2))),
+        _ => width_error(hint),
+    };
+    let fraction = |count: usize| {
+        if count > 9 {
+            width_error("at most 9 fraction digits are supported: use SSSSSSSSS or fewer")
+        } else {
+            // Casting is fine: count is 1..=9 here.
+            let digits = if count == 1 { 0 } else { count as u8 };
+            Ok(Token::Fraction { digits })
+        }
+    };
+    match letter {
+        'y' => match count {
+            2 => Ok(Token::Number(Field::Year2, Width::Fixed(2))),
+            1 | 3 | 4 => Ok(Token::Number(Field::Year4, Width::Fixed(4))),
+            _ => width_error("use yyyy for a 4-digit year or yy for a 2-digit year"),
+        },
+        'M' => match count {
+            1 | 2 => numeric(Field::Month, ""),
+            3 => Ok(Token::MonthName { long: false }),
+            _ => Ok(Token::MonthName { long: true }),
+        },
+        'd' => numeric(Field::Day, "use dd for a 2-digit day or d for one or two digits"),
+        'H' => numeric(Field::Hour0To23, "use HH (00-23) or H"),
+        'k' => numeric(Field::Hour1To24, "use kk (01-24) or k"),
+        'h' => numeric(Field::Hour1To12, "use hh (01-12) with a, or HH for 24-hour time"),
+        'K' => numeric(Field::Hour0To11, "use KK (00-11) with a, or HH for 24-hour time"),
+        'm' => numeric(Field::Minute, "use mm for minutes"),
+        's' if follows_seconds_and_dot(before) => fraction(count),
+        's' => numeric(
+            Field::Second,
+            "use ss for seconds and S letters for fractions (ss.SSS)",
+        ),
+        'S' => fraction(count),
+        'a' => Ok(Token::AmPm),
+        'Z' => Ok(Token::Offset(OffsetStyle::Rfc822)),
+        'X' => match count {
+            1 => Ok(Token::Offset(OffsetStyle::IsoHours)),
+            2 => Ok(Token::Offset(OffsetStyle::IsoBasic)),
+            3 => Ok(Token::Offset(OffsetStyle::IsoExtended)),
+            _ => width_error("use X (+07), XX (+0700) or XXX (+07:00)"),
+        },
+        'z' => Ok(Token::Offset(OffsetStyle::Name)),
+        'E' => Ok(Token::DayName { long: count >= 4 }),
+        other => Err(TimeFormatError::UnsupportedLetter {
+            letter: other,
+            position,
+            hint: letter_hint(other),
+        }),
+    }
+}
+
+/// The `ss.s` quirk: an `s` run straight after `ss.` is a fraction of a second, not seconds again.
+fn follows_seconds_and_dot(before: &[Token]) -> bool {
+    matches!(
+        before,
+        [.., Token::Number(Field::Second, _), Token::Literal(dot)] if &**dot == "."
+    )
+}
+
+fn letter_hint(letter: char) -> &'static str {
+    match letter {
+        'Y' => "Y is the week-based year, which differs from the calendar year around New Year: use yyyy",
+        'D' => "D is the day of the year: use dd for the day of the month",
+        'G' => "era designators (AD/BC) are not supported: remove G",
+        'w' | 'W' => "week numbers are not supported: use yyyy-MM-dd",
+        'F' => "day of week in month is not supported: use dd",
+        'u' => "day number of the week is not supported: use EEE for a day name, or remove it",
+        'L' => "use M, MM or MMM for the month",
+        'n' => "use S letters for fractions of a second (ss.SSS)",
+        _ => "it is not a date or time letter: put literal text in single quotes, like 'T'",
+    }
+}
+
+/// Give each one-or-two-digit field the number of digits that abutting numeric fields need after it.
+fn set_reserves(tokens: &mut [Token]) {
+    let mut following: u8 = 0;
+    for token in tokens.iter_mut().rev() {
+        let Some(min) = token.min_digits() else {
+            following = 0;
+            continue;
+        };
+        if let Token::Number(_, Width::Flex { reserve }) = token {
+            *reserve = following;
+        }
+        following = following.saturating_add(min);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+const MONTHS_LONG: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_SHORT: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const DAYS_LONG: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const DAYS_SHORT: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// Field values gathered while walking the tokens; Java's defaults stand for absent fields.
+struct Fields {
+    year: i32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    hour12: Option<u32>,
+    pm: Option<bool>,
+    minute: u32,
+    second: u32,
+    nano: u32,
+    offset_seconds: Option<i32>,
+}
+
+fn parse_tokens(tokens: &[Token], s: &[u8]) -> Option<ParsedTime> {
+    let mut f = Fields {
+        year: 1970,
+        month: 1,
+        day: 1,
+        hour: 0,
+        hour12: None,
+        pm: None,
+        minute: 0,
+        second: 0,
+        nano: 0,
+        offset_seconds: None,
+    };
+    let mut pos = 0;
+    for token in tokens {
+        let rest = s.get(pos..)?;
+        match token {
+            Token::Literal(text) => {
+                if !rest.starts_with(text.as_bytes()) {
+                    return None;
+                }
+                pos += text.len();
+            }
+            Token::Number(field, width) => {
+                let (value, used) = read_number(rest, *width)?;
+                pos += used;
+                match field {
+                    Field::Year4 => f.year = value as i32,
+                    Field::Year2 => f.year = if value < 70 { 2000 } else { 1900 } + value as i32,
+                    Field::Month => f.month = value,
+                    Field::Day => f.day = value,
+                    Field::Hour0To23 if value <= 23 => f.hour = value,
+                    Field::Hour1To24 if (1..=24).contains(&value) => f.hour = value % 24,
+                    Field::Hour1To12 if (1..=12).contains(&value) => f.hour12 = Some(value % 12),
+                    Field::Hour0To11 if value <= 11 => f.hour12 = Some(value),
+                    Field::Minute if value <= 59 => f.minute = value,
+                    Field::Second if value <= 59 => f.second = value,
+                    _ => return None,
+                }
+            }
+            Token::Fraction { digits } => {
+                let (nano, used) = read_fraction(rest, *digits)?;
+                f.nano = nano;
+                pos += used;
+            }
+            Token::MonthName { .. } => {
+                let (index, used) = match_name(rest, &MONTHS_LONG)
+                    .or_else(|| match_name(rest, &MONTHS_SHORT))?;
+                f.month = index as u32 + 1;
+                pos += used;
+            }
+            Token::DayName { .. } => {
+                // Java reads the name and then ignores it when a date is present: so do we.
+                let (_, used) =
+                    match_name(rest, &DAYS_LONG).or_else(|| match_name(rest, &DAYS_SHORT))?;
+                pos += used;
+            }
+            Token::AmPm => {
+                let (index, used) = match_name(rest, &["AM", "PM"])?;
+                f.pm = Some(index == 1);
+                pos += used;
+            }
+            Token::Offset(style) => {
+                let (offset, used) = read_offset(rest, *style)?;
+                f.offset_seconds = Some(offset);
+                pos += used;
+            }
+        }
+    }
+    if pos != s.len() {
+        return None;
+    }
+    // Java ignores the marker for H and k; without a marker, h and K read as morning.
+    let hour = match f.hour12 {
+        Some(h) if f.pm == Some(true) => h + 12,
+        Some(h) => h,
+        None => f.hour,
+    };
+    let date = NaiveDate::from_ymd_opt(f.year, f.month, f.day)?;
+    let time = NaiveTime::from_hms_nano_opt(hour, f.minute, f.second, f.nano)?;
+    let local = NaiveDateTime::new(date, time);
+    match f.offset_seconds {
+        None => Some(ParsedTime::Local(local)),
+        Some(offset) => local
+            .checked_sub_signed(TimeDelta::seconds(i64::from(offset)))
+            .map(|utc| ParsedTime::Instant(utc.and_utc())),
+    }
+}
+
+/// The value and length of the number at the start of `s`, or `None` if the digits do not fit.
+fn read_number(s: &[u8], width: Width) -> Option<(u32, usize)> {
+    let take = match width {
+        Width::Fixed(n) => usize::from(n),
+        Width::Flex { reserve } => {
+            let reserve = usize::from(reserve);
+            let available = s
+                .iter()
+                .take(2 + reserve)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            available.saturating_sub(reserve).min(2)
+        }
+    };
+    if take == 0 {
+        return None;
+    }
+    let digits = s.get(..take)?;
+    let mut value = 0u32;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + u32::from(b - b'0');
+    }
+    Some((value, take))
+}
+
+/// Nanoseconds and length of the fraction at the start of `s`; `digits == 0` takes one to nine.
+fn read_fraction(s: &[u8], digits: u8) -> Option<(u32, usize)> {
+    let run = s.iter().take(9).take_while(|b| b.is_ascii_digit()).count();
+    let take = if digits == 0 {
+        run
+    } else {
+        usize::from(digits)
+    };
+    if take == 0 || run < take {
+        return None;
+    }
+    let mut nano = 0u32;
+    for &b in &s[..take] {
+        nano = nano * 10 + u32::from(b - b'0');
+    }
+    for _ in take..9 {
+        nano *= 10;
+    }
+    Some((nano, take))
+}
+
+/// Index and length of the first name that `s` starts with, ignoring ASCII case.
+fn match_name(s: &[u8], names: &[&str]) -> Option<(usize, usize)> {
+    names.iter().enumerate().find_map(|(i, name)| {
+        let n = name.len();
+        s.get(..n)
+            .filter(|head| head.eq_ignore_ascii_case(name.as_bytes()))
+            .map(|_| (i, n))
+    })
+}
+
+/// Offset east of UTC in seconds, and the length read.
+fn read_offset(s: &[u8], style: OffsetStyle) -> Option<(i32, usize)> {
+    if style == OffsetStyle::Name {
+        return match_name(s, &["UTC", "GMT", "Z"]).map(|(_, used)| (0, used));
+    }
+    if style != OffsetStyle::Rfc822 && s.first() == Some(&b'Z') {
+        return Some((0, 1));
+    }
+    let sign = match s.first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let two = |at: usize| -> Option<i32> {
+        let (v, _) = read_number(s.get(at..)?, Width::Fixed(2))?;
+        Some(v as i32)
+    };
+    let hours = two(1)?;
+    let (minutes, used) = match style {
+        OffsetStyle::IsoHours => (0, 3),
+        OffsetStyle::IsoExtended => {
+            if s.get(3) != Some(&b':') {
+                return None;
+            }
+            (two(4)?, 6)
+        }
+        _ => (two(3)?, 5),
+    };
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    Some((sign * (hours * 3_600 + minutes * 60), used))
+}
+
+/// An epoch value as read, with what detection needs to judge it.
+struct UnixValue {
+    instant: DateTime<Utc>,
+    millis: bool,
+    integer_digits: usize,
+}
+
+/// Epoch seconds or milliseconds (decided per value), with an optional fraction; never negative.
+fn parse_unix(s: &[u8]) -> Option<UnixValue> {
+    let (integer, fraction) = match s.iter().position(|&b| b == b'.') {
+        Some(dot) => (&s[..dot], Some(&s[dot + 1..])),
+        None => (s, None),
+    };
+    if integer.is_empty() || !integer.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for &b in integer {
+        value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    // The fraction of one unit (second or millisecond), in billionths; digits past nine are noise.
+    let mut part: u64 = 0;
+    if let Some(fraction) = fraction {
+        if fraction.is_empty() || !fraction.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        for i in 0..9 {
+            part = part * 10 + fraction.get(i).map_or(0, |b| u64::from(b - b'0'));
+        }
+    }
+    let millis = value > UNIX_MILLIS_THRESHOLD;
+    let (seconds, nanos) = if millis {
+        (value / 1_000, (value % 1_000) * 1_000_000 + part / 1_000)
+    } else {
+        (value, part)
+    };
+    let instant = DateTime::from_timestamp(i64::try_from(seconds).ok()?, u32::try_from(nanos).ok()?)?;
+    Some(UnixValue {
+        instant,
+        millis,
+        integer_digits: integer.len(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+fn format_tokens(tokens: &[Token], t: NaiveDateTime) -> String {
+    let mut out = String::with_capacity(32);
+    for token in tokens {
+        // Writing to a String cannot fail, so the fmt::Result carries nothing.
+        let _ = match token {
+            Token::Literal(text) => out.write_str(text),
+            Token::Number(field, width) => {
+                let value = match field {
+                    Field::Year4 => i64::from(t.year()),
+                    Field::Year2 => i64::from(t.year().rem_euclid(100)),
+                    Field::Month => i64::from(t.month()),
+                    Field::Day => i64::from(t.day()),
+                    Field::Hour0To23 => i64::from(t.hour()),
+                    Field::Hour1To24 if t.hour() == 0 => 24,
+                    Field::Hour1To24 => i64::from(t.hour()),
+                    Field::Hour1To12 if t.hour() % 12 == 0 => 12,
+                    Field::Hour1To12 | Field::Hour0To11 => i64::from(t.hour() % 12),
+                    Field::Minute => i64::from(t.minute()),
+                    Field::Second => i64::from(t.second()),
+                };
+                let pad = match width {
+                    Width::Fixed(n) => usize::from(*n),
+                    Width::Flex { .. } => 1,
+                };
+                write!(out, "{value:0pad$}")
+            }
+            Token::Fraction { digits } => {
+                // Leap-second nanos (>= 1e9) are folded back so the digit count stays right.
+                let nanos = format!("{:09}", t.nanosecond() % 1_000_000_000);
+                let text = match digits {
+                    0 => {
+                        let trimmed = nanos.trim_end_matches('0');
+                        if trimmed.is_empty() { "0" } else { trimmed }
+                    }
+                    n => &nanos[..usize::from(*n)],
+                };
+                out.write_str(text)
+            }
+            Token::MonthName { long } => {
+                let i = t.month0() as usize;
+                out.write_str(if *long { MONTHS_LONG[i] } else { MONTHS_SHORT[i] })
+            }
+            Token::DayName { long } => {
+                let i = t.weekday().num_days_from_monday() as usize;
+                out.write_str(if *long { DAYS_LONG[i] } else { DAYS_SHORT[i] })
+            }
+            Token::AmPm => out.write_str(if t.hour() < 12 { "AM" } else { "PM" }),
+            Token::Offset(style) => out.write_str(match style {
+                OffsetStyle::Rfc822 => "+0000",
+                OffsetStyle::Name => "UTC",
+                _ => "Z",
+            }),
+        };
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection
+
+/// The timestamp format guessed for a column, with the evidence for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detected {
+    pub format: TimeFormat,
+    /// How many non-empty samples parse with it.
+    pub parsed: usize,
+    /// How many non-empty samples there were.
+    pub total: usize,
+    pub confidence: Confidence,
+    /// Short, e.g. "all 21 values parse as yyyy-MM-dd HH:mm:ss".
+    pub reason: String,
+    /// The first non-empty sample (trimmed) that does not parse, if any.
+    pub first_unparsed: Option<String>,
+}
+
+/// One format detection tries, with what it takes to trust it.
+struct Candidate {
+    format: TimeFormat,
+    /// The same layout with day and month swapped, when values could be read either way.
+    swapped: Option<TimeFormat>,
+    /// Digits only (like `yyyyMMdd`): numbers such as IDs can fit, so the year must be plausible.
+    compact: bool,
+}
+
+impl Candidate {
+    fn accepts(&self, value: &str) -> bool {
+        if self.format.is_unix() {
+            return plausible_unix(value);
+        }
+        match self.format.parse(value) {
+            Some(parsed) => !self.compact || (1900..=2200).contains(&parsed.year()),
+            None => false,
+        }
+    }
+}
+
+/// Epoch time as detection accepts it: 9-13 integer digits, between 1990-01-01 and 2100-01-01.
+fn plausible_unix(value: &str) -> bool {
+    // 1990-01-01T00:00:00Z and 2100-01-01T00:00:00Z.
+    const FROM: i64 = 631_152_000;
+    const UNTIL: i64 = 4_102_444_800;
+    parse_unix(value.trim_ascii().as_bytes()).is_some_and(|u| {
+        (9..=13).contains(&u.integer_digits) && (FROM..UNTIL).contains(&u.instant.timestamp())
+    })
+}
+
+/// Fraction variants of a pattern ending in seconds: exact digit counts first, then `S` (any count),
+/// so that a column where every value has three digits gets `SSS`.
+fn with_fractions(base: &str, separator: char, suffix: &str) -> Vec<String> {
+    let mut out: Vec<String> = (2..=9)
+        .map(|n| format!("{base}{separator}{}{suffix}", "S".repeat(n)))
+        .collect();
+    out.push(format!("{base}{separator}S{suffix}"));
+    out
+}
+
+/// Every pattern detection tries, in tie-break order, with its day/month swap where one exists.
+fn candidate_patterns() -> Vec<(String, Option<String>)> {
+    let mut list: Vec<(String, Option<String>)> = Vec::new();
+    let mut plain = |patterns: &[String]| {
+        list.extend(patterns.iter().map(|p| (p.clone(), None)));
+    };
+    let strings = |patterns: &[&str]| patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+
+    plain(&strings(&[
+        "yyyy-MM-dd HH:mm:ss",
+        "yyyy-MM-dd HH:mm",
+        "yyyy-MM-dd",
+        "yyyy-MM-dd hh:mm:ss a",
+        "yyyy-MM-dd hh:mm a",
+    ]));
+    plain(&with_fractions("yyyy-MM-dd HH:mm:ss", '.', ""));
+    plain(&with_fractions("yyyy-MM-dd HH:mm:ss", ',', ""));
+    for separator in ["'T'", " "] {
+        let base = format!("yyyy-MM-dd{separator}HH:mm:ss");
+        for offset in ["", "X", "XXX", "Z", "XX"] {
+            if separator == " " && offset.is_empty() {
+                continue; // listed first above
+            }
+            plain(&[format!("{base}{offset}")]);
+        }
+        for offset in ["", "X", "XXX", "Z", "XX"] {
+            if separator == " " && offset.is_empty() {
+                continue;
+            }
+            plain(&with_fractions(&base, '.', offset));
+        }
+    }
+    plain(&strings(&[
+        "yyyy-MM-dd'T'HH:mm",
+        "yyyy-MM-dd'T'HH:mmX",
+        "yyyy-MM-dd'T'HH:mmXXX",
+        "yyyy/MM/dd HH:mm:ss",
+        "yyyy/MM/dd HH:mm",
+        "yyyy/MM/dd",
+    ]));
+    plain(&with_fractions("yyyy/MM/dd HH:mm:ss", '.', ""));
+
+    // Day-first and month-first layouts: each is listed with its swap, month-first winning ties
+    // for slashes (the US habit), day-first for dashes.
+    let mut pairs = |first: &str, second: &str, times: &[&str]| {
+        for (a, b) in [(first, second), (second, first)] {
+            for time in times {
+                list.push((format!("{a}{time}"), Some(format!("{b}{time}"))));
+            }
+        }
+    };
+    let full_times = [" HH:mm:ss", " HH:mm", "", " hh:mm:ss a", " hh:mm a"];
+    let flex_times = [" H:mm:ss", " H:mm", "", " h:mm:ss a", " h:mm a"];
+    pairs("MM/dd/yyyy", "dd/MM/yyyy", &full_times);
+    pairs("M/d/yyyy", "d/M/yyyy", &flex_times);
+    pairs("dd-MM-yyyy", "MM-dd-yyyy", &[" HH:mm:ss", " HH:mm", ""]);
+
+    list.extend(
+        [
+            "dd.MM.yyyy HH:mm:ss",
+            "dd.MM.yyyy HH:mm",
+            "dd.MM.yyyy",
+            "yyyyMMdd",
+            "yyyyMMddHHmmss",
+            "yyyyMMddHHmm",
+            "yyyyMMdd'T'HHmmss",
+            "yyyyMMdd'T'HHmmssX",
+            "dd MMM yyyy HH:mm:ss",
+            "dd MMM yyyy HH:mm",
+            "dd MMM yyyy",
+            "dd-MMM-yyyy HH:mm:ss",
+            "dd-MMM-yyyy HH:mm",
+            "dd-MMM-yyyy",
+            UNIX,
+        ]
+        .iter()
+        .map(|p| (p.to_string(), None)),
+    );
+    list
+}
+
+static CANDIDATES: LazyLock<Vec<Candidate>> = LazyLock::new(|| {
+    candidate_patterns()
+        .into_iter()
+        .filter_map(|(pattern, swapped)| {
+            let format = TimeFormat::compile(&pattern).ok()?;
+            let compact = !format.is_unix() && pattern.bytes().all(|b| b.is_ascii_alphabetic());
+            Some(Candidate {
+                format,
+                swapped: swapped.and_then(|s| TimeFormat::compile(&s).ok()),
+                compact,
+            })
+        })
+        .collect()
+});
+
+/// Work out the timestamp format of a column from sample values.
+///
+/// Empty and whitespace-only samples are ignored. The candidate that parses the most samples wins
+/// (ties go to the earlier candidate); `None` when no candidate parses at least 80% of them.
+pub fn detect(samples: &[&str]) -> Option<Detected> {
+    let values: Vec<&str> = samples
+        .iter()
+        .map(|s| s.trim_ascii())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let total = values.len();
+    let mut best: Option<(&Candidate, usize)> = None;
+    for candidate in CANDIDATES.iter() {
+        let parsed = values.iter().filter(|v| candidate.accepts(v)).count();
+        if parsed > best.map_or(0, |(_, n)| n) {
+            best = Some((candidate, parsed));
+            // A later candidate can only tie, and ties go to the earlier one.
+            if parsed == total {
+                break;
+            }
+        }
+    }
+    let (candidate, parsed) = best?;
+    if parsed * 5 < total * 4 {
+        return None;
+    }
+
+    let first_unparsed = values
+        .iter()
+        .find(|v| !candidate.accepts(v))
+        .map(|v| v.to_string());
+    let ambiguous_with = candidate.swapped.as_ref().filter(|swapped| {
+        values
+            .iter()
+            .filter(|v| candidate.accepts(v))
+            .all(|v| swapped.parse(v).is_some())
+    });
+
+    let pattern = candidate.format.pattern();
+    let described = if candidate.format.is_unix() {
+        let millis = values
+            .iter()
+            .filter(|v| plausible_unix(v))
+            .filter_map(|v| parse_unix(v.as_bytes()))
+            .filter(|u| u.millis)
+            .count();
+        let unit = match millis {
+            0 => "epoch seconds",
+            n if n == parsed => "epoch milliseconds",
+            _ => "epoch seconds and milliseconds",
+        };
+        format!("UNIX {unit}")
+    } else {
+        pattern.to_string()
+    };
+    let mut reason = if total == 1 && parsed == 1 {
+        format!("the only value parses as {described}")
+    } else if parsed == total {
+        format!("all {total} values parse as {described}")
+    } else {
+        format!("{parsed} of {total} values parse as {described}")
+    };
+    if let Some(swapped) = ambiguous_with {
+        let _ = write!(
+            reason,
+            "; every one also parses as {}, so day and month could be either way round: please confirm",
+            swapped.pattern()
+        );
+    }
+    let confidence = if parsed == total && ambiguous_with.is_none() {
+        Confidence::High
+    } else {
+        Confidence::Low
+    };
+    Some(Detected {
+        format: candidate.format.clone(),
+        parsed,
+        total,
+        confidence,
+        reason,
+        first_unparsed,
+    })
+}
