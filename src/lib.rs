@@ -10,6 +10,7 @@ pub mod config;
 pub mod coverage;
 pub mod error;
 pub mod format;
+pub mod inspect;
 pub mod schema;
 pub mod source;
 pub mod synth;
