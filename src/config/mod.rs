@@ -1,1 +1,3 @@
-//! (being written)
+//! Checking and writing detector-ready configs; [`model`] is the service's API model used as the oracle.
+
+pub mod model;
