@@ -7,6 +7,7 @@
 
 pub mod export;
 pub mod findings;
+pub mod model;
 pub mod yaml;
 
 pub use export::{ExportOptions, Syntax, Target, build};
