@@ -526,6 +526,49 @@ fn coverage_findings(
     }
 }
 
+/// The API members each of our rules speaks for: a model violation at one of them is already
+/// said, better, by that rule's finding.
+const RULE_MEMBERS: &[(&str, &[&str])] = &[
+    ("name", &["MetricSetName", "AnomalyDetectorName"]),
+    ("name-pattern", &["MetricSetName", "AnomalyDetectorName"]),
+    ("column-name", &["MetricName", "ColumnName", "DimensionList", "HeaderList"]),
+    ("timestamp-column", &["TimestampColumn"]),
+    ("timestamp-format", &["ColumnFormat"]),
+    ("measure-count", &["MetricList"]),
+    ("frequency", &["MetricSetFrequency", "AnomalyDetectorFrequency"]),
+    ("offset", &["Offset"]),
+    ("timezone", &["Timezone"]),
+    ("historical-path", &["HistoricalDataPathList"]),
+    ("template-path", &["TemplatedPathList"]),
+    ("role-arn", &["RoleArn"]),
+    ("detector-arn", &["AnomalyDetectorArn"]),
+];
+
+/// Check a built config against the service's API model. Violations at members that `already`
+/// holds a finding for are left out; any other violation is an error (and a bug of ours if the
+/// other checks passed).
+pub fn check_config(config: &serde_json::Value, target: Target, already: &[Finding]) -> Vec<Finding> {
+    let model = super::model::ServiceModel::bundled();
+    let violations = match target {
+        Target::MetricSet => model.validate("CreateMetricSetRequest", config),
+        Target::CloudFormation => super::model::validate_cloudformation(model, config),
+    };
+    let covered: Vec<&str> = RULE_MEMBERS
+        .iter()
+        .filter(|(rule, _)| already.iter().any(|f| f.rule == *rule && f.severity == Severity::Error))
+        .flat_map(|(_, members)| members.iter().copied())
+        .collect();
+    violations
+        .into_iter()
+        .filter(|v| {
+            !covered
+                .iter()
+                .any(|m| v.path.contains(m) || v.message.contains(m))
+        })
+        .map(|v| Finding::error("api-model", format!("{v} (the service's API model rejects this)")))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

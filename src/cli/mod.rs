@@ -1,0 +1,487 @@
+//! The command line: `l4m inspect | coverage | export`, each a thin face over the engine with a
+//! readable default output and `--json` for scripts.
+
+mod output;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+use l4m::config::{self, ExportOptions, Severity, Syntax, Target};
+use l4m::coverage::{self, Coverage, ScanControl, ScanSpec};
+use l4m::format::{FileFormat, Overrides, parse_delimiter};
+use l4m::inspect::{self, Inspection};
+use l4m::schema::timefmt::TimeFormat;
+use l4m::schema::{Aggregation, Frequency, Labels, Role};
+use l4m::source::local::LocalSource;
+use l4m::source::{Location, Source};
+use l4m::{Error, Result};
+
+/// Exit code when a check fails: coverage below the threshold with --require-threshold, or an
+/// export whose findings hold errors.
+pub const EXIT_CHECK_FAILED: i32 = 3;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  error: unreadable location or file, bad value, failed write (one line on stderr says what)
+  2  bad command line (unknown flag, missing argument)
+  3  check failed: coverage --require-threshold below 285 intervals with data, or export
+     findings hold errors (nothing written unless --draft)";
+
+/// Explore, label and check time-series datasets for Amazon Lookout for Metrics.
+#[derive(Debug, Parser)]
+#[command(
+    name = "l4m",
+    version,
+    about,
+    long_about = "Explore, label and check time-series datasets for Amazon Lookout for Metrics (L4M).\n\n\
+        l4m reads CSV or JSON-lines files (plain or gzip) from a local file or folder, detects their\n\
+        format and columns, counts records per interval against the 285-interval minimum, and\n\
+        writes a detector-ready config (the CreateMetricSet request, or CloudFormation) checked\n\
+        against the service's own API model.",
+    after_help = EXIT_CODES,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Detect the format, columns, suggested roles and interval of a file or folder
+    #[command(after_help = EXIT_CODES)]
+    Inspect(InspectArgs),
+    /// Count records per interval over every file, against the 285-interval minimum
+    #[command(after_help = EXIT_CODES)]
+    Coverage(CoverageArgs),
+    /// Check the labels and write a CreateMetricSet request or CloudFormation template
+    #[command(after_help = EXIT_CODES)]
+    Export(Box<ExportArgs>),
+}
+
+#[derive(Debug, Args)]
+struct ReadArgs {
+    /// A file, or a folder of data files (a folder means the files directly under it)
+    location: String,
+    /// Take the files in every subfolder too (the continuous layout .../{{yyyyMMdd}}/{{HHmm}}/)
+    #[arg(short, long)]
+    recursive: bool,
+    /// Read the files as this format instead of detecting it [possible values: csv, jsonl]
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    format: Option<FileFormat>,
+    /// CSV delimiter instead of the detected one: , tab | space ;
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    delimiter: Option<u8>,
+    /// CSV quote symbol instead of the detected one: " or ' (or none)
+    #[arg(long, value_name = "CHAR", value_parser = parse_quote)]
+    quote: Option<QuoteArg>,
+    /// The first CSV line is a header (instead of detecting it)
+    #[arg(long, conflicts_with = "no_header")]
+    header: bool,
+    /// The first CSV line is data (instead of detecting it)
+    #[arg(long)]
+    no_header: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct QuoteArg(Option<u8>);
+
+fn parse_quote(s: &str) -> std::result::Result<QuoteArg, String> {
+    match s {
+        "\"" | "double" => Ok(QuoteArg(Some(b'"'))),
+        "'" | "single" => Ok(QuoteArg(Some(b'\''))),
+        "none" | "" => Ok(QuoteArg(None)),
+        _ => Err(format!("quote {s:?}: use \" or ' or none")),
+    }
+}
+
+fn parse_format(s: &str) -> std::result::Result<FileFormat, String> {
+    s.parse()
+}
+
+#[derive(Debug, Args)]
+struct LabelArgs {
+    /// The timestamp column (instead of the suggested one)
+    #[arg(long, value_name = "COL")]
+    timestamp: Option<String>,
+    /// The timestamp format as an L4M pattern (Java letters, e.g. "yyyy-MM-dd HH:mm:ss") or UNIX
+    #[arg(long, value_name = "FMT")]
+    timestamp_format: Option<String>,
+    /// A measure column, optionally with its aggregation (repeatable): --measure views --measure revenue:AVG
+    #[arg(long, value_name = "COL[:SUM|AVG]")]
+    measure: Vec<String>,
+    /// A dimension column (repeatable)
+    #[arg(long, value_name = "COL")]
+    dimension: Vec<String>,
+    /// A column to leave out (repeatable)
+    #[arg(long, value_name = "COL")]
+    ignore: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct TimeArgs {
+    /// Interval length instead of the detected one [possible values: PT5M, PT10M, PT1H, P1D]
+    #[arg(long, value_name = "INTERVAL", value_parser = parse_frequency)]
+    frequency: Option<Frequency>,
+    /// The dataset's timezone (IANA name): it decides which interval a timestamp without offset falls in
+    #[arg(long, value_name = "TZ", default_value = "UTC", value_parser = parse_timezone)]
+    timezone: chrono_tz::Tz,
+    /// Files read at once (default: the number of cores)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    concurrency: Option<u32>,
+}
+
+fn parse_frequency(s: &str) -> std::result::Result<Frequency, String> {
+    s.parse()
+}
+
+fn parse_timezone(s: &str) -> std::result::Result<chrono_tz::Tz, String> {
+    s.parse::<chrono_tz::Tz>().map_err(|_| {
+        format!("unknown timezone {s:?}: use an IANA name such as UTC, Europe/Paris or America/New_York")
+    })
+}
+
+#[derive(Debug, Args)]
+struct InspectArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
+    /// Print JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct CoverageArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
+    #[command(flatten)]
+    time: TimeArgs,
+    /// Exit with code 3 when fewer than 285 intervals hold data
+    #[arg(long)]
+    require_threshold: bool,
+    /// Print JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
+    #[command(flatten)]
+    time: TimeArgs,
+    /// Where to write the config (- for standard output)
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+    /// What to write [possible values: metric-set, cloudformation]
+    #[arg(long, default_value = "metric-set", value_parser = parse_target)]
+    target: Target,
+    /// Write the CloudFormation template as YAML instead of JSON
+    #[arg(long)]
+    yaml: bool,
+    /// Metric set (and detector) name; defaults to the location's name when that is a valid name
+    #[arg(long)]
+    name: Option<String>,
+    /// Description of the metric set (and detector)
+    #[arg(long)]
+    description: Option<String>,
+    /// Seconds after the end of an interval at which the detector reads it (0-432000)
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    offset: Option<i64>,
+    /// IAM role that L4M assumes to read the data (CloudFormation: a RoleArn parameter when left out)
+    #[arg(long, value_name = "ARN")]
+    role_arn: Option<String>,
+    /// The anomaly detector the metric set belongs to (metric-set target)
+    #[arg(long, value_name = "ARN")]
+    detector_arn: Option<String>,
+    /// S3 folder of historical data for a backtest, e.g. s3://bucket/ecommerce/backtest/
+    #[arg(long, value_name = "S3_PATH")]
+    historical_path: Option<String>,
+    /// S3 path template for continuous mode, e.g. s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}
+    #[arg(long, value_name = "S3_TEMPLATE")]
+    template_path: Option<String>,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    force: bool,
+    /// Write the file even when findings hold errors (it will lack what is missing)
+    #[arg(long)]
+    draft: bool,
+    /// Skip the full coverage scan (no interval-count, value or metric-count checks)
+    #[arg(long)]
+    no_scan: bool,
+    /// Print the findings and the config as JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_target(s: &str) -> std::result::Result<Target, String> {
+    s.parse()
+}
+
+/// Run a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Inspect(a) => cmd_inspect(a),
+        Command::Coverage(a) => cmd_coverage(a),
+        Command::Export(a) => cmd_export(*a),
+    }
+}
+
+fn open_source(location: &Location) -> Result<Box<dyn Source>> {
+    match location {
+        Location::Local(_) => Ok(Box::new(LocalSource)),
+        Location::S3 { .. } => Err(Error::msg(format!(
+            "{location}: S3 locations are not supported by this build yet: copy the files to a local folder (aws s3 cp --recursive) and point l4m at it"
+        ))),
+    }
+}
+
+/// A location read, inspected and labelled.
+struct Prepared {
+    source: Box<dyn Source>,
+    inspection: Inspection,
+    labels: Labels,
+}
+
+fn prepare(read: &ReadArgs, label_args: &LabelArgs) -> Result<Prepared> {
+    let location = Location::parse(&read.location)?;
+    let source = open_source(&location)?;
+    let overrides = Overrides {
+        format: read.format,
+        delimiter: read.delimiter,
+        quote: read.quote.map(|q| q.0),
+        has_header: if read.header {
+            Some(true)
+        } else if read.no_header {
+            Some(false)
+        } else {
+            None
+        },
+    };
+    let mut inspection = inspect::inspect(source.as_ref(), &location, read.recursive, &overrides)?;
+    let labels = apply_labels(&inspection, label_args)?;
+    // A timestamp column or format the user chose needs its own interval detection.
+    if labels.timestamp() != inspection.suggested.timestamp()
+        || labels.timestamp_format != inspection.suggested.timestamp_format
+    {
+        if let (Some(col), Some(fmt)) = (labels.timestamp(), labels.timestamp_format.as_deref()) {
+            inspection.frequency = inspect::detect_interval(source.as_ref(), &inspection, col, fmt)?;
+        }
+    }
+    Ok(Prepared {
+        source,
+        inspection,
+        labels,
+    })
+}
+
+fn apply_labels(inspection: &Inspection, args: &LabelArgs) -> Result<Labels> {
+    let mut labels = inspection.suggested.clone();
+    for col in &args.ignore {
+        labels.set(col, Role::Ignored, None)?;
+    }
+    for col in &args.dimension {
+        labels.set(col, Role::Dimension, None)?;
+    }
+    for spec in &args.measure {
+        let (col, agg) = match spec.rsplit_once(':') {
+            Some((c, a)) => (
+                c,
+                Some(a.parse::<Aggregation>().map_err(|e| {
+                    Error::msg(format!("--measure {spec}: {e}"))
+                })?),
+            ),
+            None => (spec.as_str(), None),
+        };
+        labels.set(col, Role::Measure, agg)?;
+    }
+    if let Some(col) = &args.timestamp {
+        labels.set(col, Role::Timestamp, None)?;
+        let name = labels.timestamp().unwrap_or(col).to_string();
+        labels.timestamp_format = inspection
+            .profiles
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.timestamp.as_ref())
+            .map(|t| t.format.clone());
+    }
+    if let Some(fmt) = &args.timestamp_format {
+        TimeFormat::compile(fmt)
+            .map_err(|e| Error::msg(format!("--timestamp-format {fmt:?}: {e}")))?;
+        labels.timestamp_format = Some(fmt.clone());
+    }
+    Ok(labels)
+}
+
+/// The scan settings, or a one-line error saying which label or option is missing.
+fn scan_spec(p: &Prepared, time: &TimeArgs) -> Result<ScanSpec> {
+    let columns = || p.inspection.dialect().columns.join(", ");
+    let column = p.labels.timestamp().ok_or_else(|| {
+        Error::msg(format!(
+            "no timestamp column found: label one with --timestamp COL (the columns are {})",
+            columns()
+        ))
+    })?;
+    let fmt = p.labels.timestamp_format.as_deref().ok_or_else(|| {
+        Error::msg(format!(
+            "no timestamp format for column {column:?}: its values match no known format; give --timestamp-format (e.g. \"yyyy-MM-dd HH:mm:ss\" or UNIX)"
+        ))
+    })?;
+    let format = TimeFormat::compile(fmt)
+        .map_err(|e| Error::msg(format!("timestamp format {fmt:?}: {e}")))?;
+    let frequency = match time.frequency.or(p.inspection.frequency.value) {
+        Some(f) => f,
+        None => {
+            return Err(Error::msg(format!(
+                "could not tell the interval ({}): give --frequency PT5M, PT10M, PT1H or P1D",
+                p.inspection.frequency.reason
+            )));
+        }
+    };
+    let concurrency = time.concurrency.map(|c| c as usize).unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
+    Ok(ScanSpec {
+        timestamp_column: column.to_string(),
+        format,
+        frequency,
+        timezone: time.timezone,
+        dimensions: p.labels.dimensions().iter().map(|s| s.to_string()).collect(),
+        measures: p
+            .labels
+            .measures()
+            .iter()
+            .map(|(s, _)| s.to_string())
+            .collect(),
+        concurrency,
+    })
+}
+
+fn run_scan(p: &Prepared, spec: &ScanSpec) -> Result<Coverage> {
+    let control = Arc::new(ScanControl::default());
+    coverage::scan(
+        p.source.as_ref(),
+        &p.inspection.dataset,
+        &p.inspection.dialect(),
+        spec,
+        &control,
+    )
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::msg(format!("could not write JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn cmd_inspect(a: InspectArgs) -> Result<i32> {
+    let p = prepare(&a.read, &a.labels)?;
+    if a.json {
+        print_json(&output::inspect_json(&p.inspection, &p.labels))?;
+    } else {
+        print!("{}", output::inspect_text(&p.inspection, &p.labels));
+    }
+    Ok(0)
+}
+
+fn cmd_coverage(a: CoverageArgs) -> Result<i32> {
+    let p = prepare(&a.read, &a.labels)?;
+    let spec = scan_spec(&p, &a.time)?;
+    let cov = run_scan(&p, &spec)?;
+    if a.json {
+        print_json(&cov)?;
+    } else {
+        print!("{}", output::coverage_text(&p.inspection, &cov));
+    }
+    Ok(if a.require_threshold && !cov.meets_threshold {
+        EXIT_CHECK_FAILED
+    } else {
+        0
+    })
+}
+
+fn cmd_export(a: ExportArgs) -> Result<i32> {
+    let p = prepare(&a.read, &a.labels)?;
+    let root = &p.inspection.dataset.root;
+    let name_from_location = a.name.is_none();
+    let options = ExportOptions {
+        target: a.target,
+        syntax: if a.yaml { Syntax::Yaml } else { Syntax::Json },
+        name: a
+            .name
+            .clone()
+            .or_else(|| config::export::name_from_location(root)),
+        description: a.description.clone(),
+        frequency: a.time.frequency.or(p.inspection.frequency.value),
+        offset: a.offset,
+        timezone: Some(a.time.timezone.name().to_string()),
+        role_arn: a.role_arn.clone(),
+        detector_arn: a.detector_arn.clone(),
+        historical_path: a.historical_path.clone().or_else(|| {
+            config::export::historical_path_from_location(root, p.inspection.dataset.is_folder)
+        }),
+        template_path: a.template_path.clone(),
+    };
+    if a.yaml && a.target != Target::CloudFormation {
+        return Err(Error::msg(
+            "--yaml is for --target cloudformation: the CreateMetricSet request is JSON",
+        ));
+    }
+    let coverage = if a.no_scan {
+        None
+    } else {
+        let spec = scan_spec(&p, &a.time)?;
+        Some(run_scan(&p, &spec)?)
+    };
+    let config_value = config::build(&p.labels, &p.inspection.dialect(), &options);
+    let mut findings = config::findings::check(&config::findings::Context {
+        labels: &p.labels,
+        profiles: &p.inspection.profiles,
+        dialect: &p.inspection.dialect(),
+        coverage: coverage.as_ref(),
+        options: &options,
+    });
+    let model = config::findings::check_config(&config_value, options.target, &findings);
+    findings.extend(model);
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let text = config::export::render(&config_value, options.syntax);
+    let to_stdout = a.output.as_os_str() == "-";
+    let write = errors == 0 || a.draft;
+    if write && !to_stdout {
+        config::write_atomic(&a.output, text.as_bytes(), a.force)?;
+    }
+    if a.json {
+        print_json(&json!({
+            "findings": findings,
+            "errors": errors,
+            "written": (write && !to_stdout).then(|| a.output.display().to_string()),
+            "config": config_value,
+        }))?;
+    } else {
+        if write && to_stdout {
+            print!("{text}");
+        }
+        eprint!(
+            "{}",
+            output::export_text(&findings, &options, name_from_location, write, to_stdout, &a.output, text.len())
+        );
+    }
+    Ok(if errors > 0 { EXIT_CHECK_FAILED } else { 0 })
+}

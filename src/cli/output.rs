@@ -1,0 +1,457 @@
+//! What the command line prints: short aligned text for people, JSON for scripts.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use l4m::config::{ExportOptions, Finding, Severity, Target};
+use l4m::coverage::Coverage;
+use l4m::format::{FileFormat, delimiter_name};
+use l4m::inspect::Inspection;
+use l4m::schema::{ColumnKind, Labels, Role};
+
+/// 1234567 -> "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// 2_300_000 -> "2.3 MB".
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u < UNITS.len() - 1 {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+fn quote_text(q: Option<u8>) -> String {
+    match q {
+        Some(q) => (q as char).to_string(),
+        None => "none".into(),
+    }
+}
+
+pub fn inspect_json(i: &Inspection, labels: &Labels) -> Value {
+    let d = &i.detection;
+    let columns: Vec<Value> = i
+        .profiles
+        .iter()
+        .map(|p| {
+            let label = labels.get(&p.name);
+            let mut c = json!({
+                "name": p.name,
+                "kind": p.kind,
+                "role": label.map(|l| l.role.as_str()).unwrap_or("ignored"),
+                "distinct": p.distinct,
+                "non_empty": p.non_empty,
+                "examples": p.examples,
+                "reason": label.map(|l| l.reason.as_str()).unwrap_or(""),
+            });
+            if let Some(l) = label
+                && l.role == Role::Measure
+            {
+                c["aggregation"] = json!(l.aggregation.as_str());
+            }
+            if p.kind == ColumnKind::Timestamp || labels.timestamp() == Some(p.name.as_str()) {
+                let fmt = if labels.timestamp() == Some(p.name.as_str()) {
+                    labels.timestamp_format.clone()
+                } else {
+                    p.timestamp.as_ref().map(|t| t.format.clone())
+                };
+                c["timestamp_format"] = json!(fmt);
+                if let Some(t) = &p.timestamp {
+                    c["timestamp_confidence"] = json!(t.confidence);
+                    c["timestamp_parsed"] = json!(t.parsed);
+                    c["timestamp_total"] = json!(t.total);
+                }
+            }
+            c
+        })
+        .collect();
+    json!({
+        "location": i.dataset.root,
+        "is_folder": i.dataset.is_folder,
+        "recursive": i.dataset.recursive,
+        "files": i.dataset.files.len(),
+        "bytes": i.dataset.total_bytes(),
+        "skipped_files": i.dataset.skipped,
+        "subfolders_ignored": i.dataset.subfolders_ignored,
+        "sample_file": i.sample_file,
+        "sample_rows": d.sample.rows.len(),
+        "sample_complete": d.sample.complete,
+        "format": d.format.value,
+        "format_confidence": d.format.confidence,
+        "compression": d.compression.value,
+        "charset": d.charset.value,
+        "delimiter": (d.format.value == FileFormat::Csv).then(|| (d.delimiter.value as char).to_string()),
+        "delimiter_confidence": d.delimiter.confidence,
+        "quote": (d.format.value == FileFormat::Csv).then(|| d.quote.value.map(|q| (q as char).to_string()).unwrap_or_default()),
+        "quote_confidence": d.quote.confidence,
+        "has_header": d.header.value,
+        "header_confidence": d.header.confidence,
+        "line_ending": d.line_ending,
+        "columns": columns,
+        "timestamp_column": labels.timestamp(),
+        "timestamp_format": labels.timestamp_format,
+        "frequency": i.frequency.value,
+        "frequency_confidence": i.frequency.confidence,
+        "frequency_reason": i.frequency.reason,
+        "notes": d.notes,
+    })
+}
+
+pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
+    let mut o = String::new();
+    let ds = &i.dataset;
+    let d = &i.detection;
+    if ds.is_folder {
+        let _ = writeln!(
+            o,
+            "{}  folder{}: {} data files, {}",
+            ds.root,
+            if ds.recursive { " (recursive)" } else { "" },
+            ds.files.len(),
+            bytes(ds.total_bytes())
+        );
+    } else {
+        let _ = writeln!(o, "{}  file, {}", ds.root, bytes(ds.total_bytes()));
+    }
+    for s in ds.skipped.iter().take(5) {
+        let _ = writeln!(o, "  skipped {}: {}", s.name, s.reason);
+    }
+    if ds.skipped.len() > 5 {
+        let _ = writeln!(o, "  ... and {} more skipped", ds.skipped.len() - 5);
+    }
+    if ds.subfolders_ignored > 0 {
+        let _ = writeln!(
+            o,
+            "  {} subfolders not read (L4M reads only files directly under a folder; --recursive reads them)",
+            ds.subfolders_ignored
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\nDetected from {} ({})",
+        i.sample_file,
+        if d.sample.complete {
+            "the whole file"
+        } else {
+            "its first 1 MiB"
+        }
+    );
+    let mut row = |what: &str, value: String, conf: l4m::schema::Confidence, why: &str| {
+        let _ = writeln!(o, "  {what:<12} {value:<12} {:<5} {why}", conf.as_str());
+    };
+    row("format", format!("{:?}", d.format.value).to_lowercase(), d.format.confidence, &d.format.reason);
+    row("compression", format!("{:?}", d.compression.value).to_lowercase(), d.compression.confidence, &d.compression.reason);
+    row("charset", d.charset.value.clone(), d.charset.confidence, &d.charset.reason);
+    if d.format.value == FileFormat::Csv {
+        row("delimiter", delimiter_name(d.delimiter.value), d.delimiter.confidence, &d.delimiter.reason);
+        row("quote", quote_text(d.quote.value), d.quote.confidence, &d.quote.reason);
+        row(
+            "header",
+            if d.header.value { "yes" } else { "no" }.into(),
+            d.header.confidence,
+            &d.header.reason,
+        );
+    }
+    row(
+        "interval",
+        i.frequency.value.map(|f| f.as_str().to_string()).unwrap_or_else(|| "?".into()),
+        i.frequency.confidence,
+        &i.frequency.reason,
+    );
+    for n in &d.notes {
+        let _ = writeln!(o, "  note: {n}");
+    }
+    let _ = writeln!(o, "\nColumns ({} sample rows)", thousands(d.sample.rows.len() as u64));
+    let w = i.profiles.iter().map(|p| p.name.chars().count()).max().unwrap_or(4).max(4);
+    let _ = writeln!(o, "  {:<w$}  {:<9}  {:>8}  {:<14}  why", "name", "kind", "distinct", "role");
+    for p in &i.profiles {
+        let label = labels.get(&p.name);
+        let role = match label {
+            Some(l) if l.role == Role::Measure => format!("measure {}", l.aggregation.as_str()),
+            Some(l) => l.role.as_str().to_string(),
+            None => "ignored".into(),
+        };
+        let mut why = label.map(|l| l.reason.clone()).unwrap_or_default();
+        if labels.timestamp() == Some(p.name.as_str())
+            && let Some(f) = &labels.timestamp_format
+        {
+            if why == "set by you" {
+                why = format!("set by you; format {f}");
+            } else if let Some(t) = &p.timestamp {
+                why = format!("{f} ({} of {} values parse, {})", t.parsed, t.total, t.confidence);
+            }
+        }
+        let _ = writeln!(
+            o,
+            "  {:<w$}  {:<9}  {:>8}  {:<14}  {}",
+            p.name,
+            p.kind.as_str(),
+            thousands(p.distinct as u64),
+            role,
+            why
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\nNext: l4m coverage {}{}  (records per interval over every file)",
+        ds.root,
+        if ds.recursive { " --recursive" } else { "" }
+    );
+    o
+}
+
+/// Group size for the text histogram: a day, an hour or a week of intervals, whichever keeps the
+/// number of rows readable.
+fn group_size(c: &Coverage) -> u64 {
+    let per_day = 86_400 / c.frequency.seconds() as u64;
+    let candidates: &[u64] = match c.frequency {
+        l4m::schema::Frequency::P1D => &[7, 28, 91, 364],
+        l4m::schema::Frequency::PT1H => &[24, 168, 672],
+        _ => &[per_day / 24, per_day, per_day * 7],
+    };
+    for &g in candidates {
+        if c.intervals_spanned.div_ceil(g.max(1)) <= 40 {
+            return g.max(1);
+        }
+    }
+    (c.intervals_spanned / 40).max(1)
+}
+
+pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}: {} files, {} ({} scanned)\ntimestamp {:?} as {}, interval {} ({}), timezone {}",
+        i.dataset.root,
+        c.files_scanned,
+        bytes(i.dataset.total_bytes()),
+        bytes(c.bytes_scanned),
+        c.timestamp_column,
+        c.timestamp_format,
+        c.frequency,
+        c.frequency.human(),
+        c.timezone
+    );
+    let _ = writeln!(
+        o,
+        "\n  records            {} counted, {} skipped",
+        thousands(c.records),
+        thousands(c.records_skipped)
+    );
+    for e in c.skipped_examples.iter().take(3) {
+        let _ = writeln!(
+            o,
+            "                     {}:{} {}{}",
+            e.file,
+            e.line,
+            e.value.as_deref().map(|v| format!("{v:?} ")).unwrap_or_default(),
+            e.reason
+        );
+    }
+    let (Some(first), Some(last)) = (c.first_interval, c.last_interval) else {
+        let _ = writeln!(o, "\n  no interval holds data: check the timestamp column and format");
+        return o;
+    };
+    let _ = writeln!(o, "  first interval     {}", first.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let _ = writeln!(o, "  last interval      {}", last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let _ = writeln!(
+        o,
+        "  intervals          {} with data of {} spanned, {} missing",
+        thousands(c.intervals_with_data),
+        thousands(c.intervals_spanned),
+        thousands(c.intervals_missing)
+    );
+    let verdict = if c.meets_threshold { "PASS" } else { "FAIL" };
+    let _ = writeln!(
+        o,
+        "  threshold          {verdict}: {} intervals with data {} {} (span {} {})",
+        thousands(c.intervals_with_data),
+        if c.meets_threshold { ">=" } else { "<" },
+        c.threshold,
+        thousands(c.intervals_spanned),
+        if c.span_meets_threshold { ">= 285" } else { "< 285" }
+    );
+    if c.intervals_spanned > c.backtest_max_intervals {
+        let _ = writeln!(
+            o,
+            "                     a backtest reads at most {} intervals; continuous mode at most {} within {} days",
+            thousands(c.backtest_max_intervals),
+            thousands(c.continuous_max_intervals),
+            c.continuous_history_days
+        );
+    }
+    for g in &c.longest_gaps {
+        let _ = writeln!(
+            o,
+            "  gap                {} intervals missing from {} to {}",
+            thousands(g.intervals),
+            g.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            g.end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "  records/interval   max {} (quota {}){}",
+        thousands(c.max_records_per_interval),
+        thousands(c.records_quota),
+        c.max_records_interval
+            .map(|t| format!(" at {}", t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+            .unwrap_or_default()
+    );
+    if i.dataset.is_folder {
+        let _ = writeln!(
+            o,
+            "  files/interval     max {} (quota {})",
+            c.max_files_per_interval, c.files_quota
+        );
+    }
+    if !c.dimensions.is_empty() {
+        let _ = writeln!(
+            o,
+            "  metrics            {}{} dimension combinations x {} measures",
+            if c.combinations_capped { "at least " } else { "" },
+            thousands(c.dimension_combinations),
+            c.measures.len()
+        );
+    }
+    if !c.complete {
+        let _ = writeln!(o, "  PARTIAL: not every file was read to its end");
+        for f in &c.incomplete_files {
+            let _ = writeln!(o, "    {}: {}", f.file, f.error);
+        }
+    }
+
+    // Histogram: one row per group of intervals, one cell per interval.
+    let g = group_size(c);
+    let len = c.frequency.seconds();
+    let max = c.max_records_per_interval.max(1);
+    let start = first.timestamp();
+    let mut counts = std::collections::HashMap::new();
+    for iv in &c.intervals {
+        counts.insert((iv.start.timestamp() - start) / len, iv.records);
+    }
+    let _ = writeln!(
+        o,
+        "\nRecords per interval, {} intervals a row (▁-█ records, · missing):",
+        g
+    );
+    let rows = c.intervals_spanned.div_ceil(g);
+    let bars = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let cells_per_row = g.min(48);
+    for r in 0..rows {
+        let row_start = (r * g) as i64;
+        let mut line = String::new();
+        let mut with_data = 0;
+        let mut total = 0;
+        for cell in 0..cells_per_row {
+            // Each cell stands for g / cells intervals; it shows the densest of them.
+            let from = row_start + (cell * g / cells_per_row) as i64;
+            let to = row_start + ((cell + 1) * g / cells_per_row) as i64;
+            let mut best: Option<u64> = None;
+            for k in from..to {
+                if k >= c.intervals_spanned as i64 {
+                    break;
+                }
+                if let Some(&n) = counts.get(&k) {
+                    best = Some(best.unwrap_or(0).max(n));
+                }
+            }
+            if from >= c.intervals_spanned as i64 {
+                line.push(' ');
+                continue;
+            }
+            match best {
+                Some(n) => line.push(bars[((n * 7) / max) as usize]),
+                None => line.push('·'),
+            }
+        }
+        for k in row_start..(row_start + g as i64).min(c.intervals_spanned as i64) {
+            if let Some(&n) = counts.get(&k) {
+                with_data += 1;
+                total += n;
+            }
+        }
+        let when = chrono::DateTime::from_timestamp(start + row_start * len, 0)
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let span = (g as i64).min(c.intervals_spanned as i64 - row_start);
+        let _ = writeln!(o, "  {when}  {line}  {with_data:>3}/{span:<3} {:>9}", thousands(total));
+    }
+    o
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn export_text(
+    findings: &[Finding],
+    options: &ExportOptions,
+    name_from_location: bool,
+    written: bool,
+    to_stdout: bool,
+    path: &Path,
+    size: usize,
+) -> String {
+    let mut o = String::new();
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = findings.len() - errors;
+    for f in findings {
+        let tag = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(o, "{tag} [{}] {}", f.rule, f.message);
+    }
+    if name_from_location && let Some(n) = &options.name {
+        let _ = writeln!(o, "note: name {n:?} taken from the location (--name to change)");
+    }
+    let what = match options.target {
+        Target::MetricSet => "CreateMetricSet request",
+        Target::CloudFormation => "CloudFormation template",
+    };
+    if written && !to_stdout {
+        let _ = writeln!(
+            o,
+            "wrote {} ({what}, {} bytes){}",
+            path.display(),
+            size,
+            if errors > 0 { ": a DRAFT, it does not pass the checks above" } else { "" }
+        );
+    } else if !written {
+        let _ = writeln!(
+            o,
+            "not written: {errors} error(s), {warnings} warning(s); fix the errors, or add --draft to write it anyway"
+        );
+    }
+    if written && errors == 0 {
+        let _ = writeln!(
+            o,
+            "{errors} errors, {warnings} warnings; the config passes the service's API model{}",
+            match options.target {
+                Target::MetricSet if !to_stdout => format!(
+                    "\nuse it: aws lookoutmetrics create-metric-set --cli-input-json file://{}",
+                    path.display()
+                ),
+                _ => String::new(),
+            }
+        );
+    }
+    o
+}
