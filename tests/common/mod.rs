@@ -1,0 +1,78 @@
+//! Helpers shared by the integration tests: the real `l4m` binary, the shared sample data and the
+//! service's API model as the oracle.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use assert_cmd::Command;
+use l4m::config::model::{ServiceModel, Violation, validate_cloudformation};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/data/<rel>`: the small real AWS sample files beside the repository.
+pub fn shared_data(rel: &str) -> PathBuf {
+    root().join("../shared/data").join(rel)
+}
+
+/// The service's API model from `../shared/spec` (the test oracle), not the bundled copy.
+pub fn oracle() -> ServiceModel {
+    let path = root().join("../shared/spec/lookoutmetrics-2017-07-25.service-2.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the oracle model {} must be readable: {e}", path.display()));
+    ServiceModel::from_json(&text).expect("the oracle model parses")
+}
+
+/// Violations of a CreateMetricSet request against the oracle.
+pub fn metric_set_violations(config: &serde_json::Value) -> Vec<Violation> {
+    oracle().validate("CreateMetricSetRequest", config)
+}
+
+/// Violations of a CloudFormation template against the oracle.
+pub fn cloudformation_violations(template: &serde_json::Value) -> Vec<Violation> {
+    validate_cloudformation(&oracle(), template)
+}
+
+/// The real binary, with no way to reach AWS.
+pub fn l4m() -> Command {
+    let mut cmd = Command::cargo_bin("l4m").expect("the l4m binary is built");
+    cmd.env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("RUST_BACKTRACE")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// Run and return (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("l4m runs");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+/// Run with `--json` expected on stdout; returns (exit code, parsed JSON).
+pub fn run_json(cmd: &mut Command) -> (i32, serde_json::Value) {
+    let (code, out, err) = run(cmd);
+    let v = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("stdout is JSON ({e}); stdout: {out}\nstderr: {err}"));
+    (code, v)
+}
+
+/// A one-line error on stderr, naming `what`, and no panic.
+pub fn assert_one_line_error(stderr: &str, what: &str) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line expected, got: {stderr}");
+    assert!(lines[0].starts_with("l4m: error: "), "{stderr}");
+    assert!(lines[0].contains(what), "{what:?} not in {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
