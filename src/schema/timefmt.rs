@@ -246,10 +246,10 @@ impl TimeFormat {
         let Kind::Pattern(tokens) = &self.kind else {
             return 1;
         };
-        let has = |f: &dyn Fn(&Token) -> bool| tokens.iter().any(f);
-        if has(&|t| matches!(t, Token::Number(Field::Second, _) | Token::Fraction { .. })) {
+        let has = |wanted: fn(&Token) -> bool| tokens.iter().any(wanted);
+        if has(|t| matches!(t, Token::Number(Field::Second, _) | Token::Fraction { .. })) {
             1
-        } else if has(&|t| matches!(t, Token::Number(Field::Minute, _))) {
+        } else if has(|t| matches!(t, Token::Number(Field::Minute, _))) {
             60
         } else if self.is_date_only() {
             86_400
@@ -801,11 +801,13 @@ fn format_tokens(tokens: &[Token], t: NaiveDateTime) -> String {
 /// The timestamp format guessed for a column, with the evidence for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detected {
+    /// The format that parses the most samples.
     pub format: TimeFormat,
     /// How many non-empty samples parse with it.
     pub parsed: usize,
     /// How many non-empty samples there were.
     pub total: usize,
+    /// HIGH only when every sample parses and no other reading (day/month swapped) fits as well.
     pub confidence: Confidence,
     /// Short, e.g. "all 21 values parse as yyyy-MM-dd HH:mm:ss".
     pub reason: String,
