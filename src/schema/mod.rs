@@ -43,3 +43,23 @@ impl fmt::Display for Confidence {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Confidence;
+
+    #[test]
+    fn confidence_is_written_in_capitals_everywhere() {
+        assert_eq!(Confidence::Low.as_str(), "LOW");
+        assert_eq!(Confidence::High.to_string(), "HIGH");
+        assert_eq!(
+            serde_json::to_string(&Confidence::None).ok().as_deref(),
+            Some("\"NONE\"")
+        );
+        assert_eq!(
+            serde_json::from_str::<Confidence>("\"HIGH\"").ok(),
+            Some(Confidence::High)
+        );
+        assert!(Confidence::None < Confidence::Low && Confidence::Low < Confidence::High);
+    }
+}

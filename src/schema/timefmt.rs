@@ -74,10 +74,16 @@ enum OffsetStyle {
 enum Token {
     Literal(Box<str>),
     Number(Field, Width),
-    MonthName { long: bool },
-    DayName { long: bool },
+    MonthName {
+        long: bool,
+    },
+    DayName {
+        long: bool,
+    },
     /// Fractional seconds; `digits == 0` means one to nine digits.
-    Fraction { digits: u8 },
+    Fraction {
+        digits: u8,
+    },
     AmPm,
     Offset(OffsetStyle),
 }
@@ -240,10 +246,10 @@ impl TimeFormat {
         let Kind::Pattern(tokens) = &self.kind else {
             return 1;
         };
-        let has = |f: &dyn Fn(&Token) -> bool| tokens.iter().any(f);
-        if has(&|t| matches!(t, Token::Number(Field::Second, _) | Token::Fraction { .. })) {
+        let has = |wanted: fn(&Token) -> bool| tokens.iter().any(wanted);
+        if has(|t| matches!(t, Token::Number(Field::Second, _) | Token::Fraction { .. })) {
             1
-        } else if has(&|t| matches!(t, Token::Number(Field::Minute, _))) {
+        } else if has(|t| matches!(t, Token::Number(Field::Minute, _))) {
             60
         } else if self.is_date_only() {
             86_400
@@ -257,12 +263,9 @@ impl TimeFormat {
         let Kind::Pattern(tokens) = &self.kind else {
             return false;
         };
-        let twelve = tokens.iter().any(|t| {
-            matches!(
-                t,
-                Token::Number(Field::Hour1To12 | Field::Hour0To11, _)
-            )
-        });
+        let twelve = tokens
+            .iter()
+            .any(|t| matches!(t, Token::Number(Field::Hour1To12 | Field::Hour0To11, _)));
         twelve && !tokens.contains(&Token::AmPm)
     }
 
@@ -322,7 +325,9 @@ fn tokenize(pattern: &str) -> Result<Vec<Token>, TimeFormatError> {
                 i += 1;
             }
             if !literal.is_empty() {
-                tokens.push(Token::Literal(std::mem::take(&mut literal).into_boxed_str()));
+                tokens.push(Token::Literal(
+                    std::mem::take(&mut literal).into_boxed_str(),
+                ));
             }
             let token = letter_token(c, i - start, start + 1, &tokens)?;
             tokens.push(token);
@@ -376,11 +381,20 @@ fn letter_token(
             3 => Ok(Token::MonthName { long: false }),
             _ => Ok(Token::MonthName { long: true }),
         },
-        'd' => numeric(Field::Day, "use dd for a 2-digit day or d for one or two digits"),
+        'd' => numeric(
+            Field::Day,
+            "use dd for a 2-digit day or d for one or two digits",
+        ),
         'H' => numeric(Field::Hour0To23, "use HH (00-23) or H"),
         'k' => numeric(Field::Hour1To24, "use kk (01-24) or k"),
-        'h' => numeric(Field::Hour1To12, "use hh (01-12) with a, or HH for 24-hour time"),
-        'K' => numeric(Field::Hour0To11, "use KK (00-11) with a, or HH for 24-hour time"),
+        'h' => numeric(
+            Field::Hour1To12,
+            "use hh (01-12) with a, or HH for 24-hour time",
+        ),
+        'K' => numeric(
+            Field::Hour0To11,
+            "use KK (00-11) with a, or HH for 24-hour time",
+        ),
         'm' => numeric(Field::Minute, "use mm for minutes"),
         's' if follows_seconds_and_dot(before) => fraction(count),
         's' => numeric(
@@ -416,7 +430,9 @@ fn follows_seconds_and_dot(before: &[Token]) -> bool {
 
 fn letter_hint(letter: char) -> &'static str {
     match letter {
-        'Y' => "Y is the week-based year, which differs from the calendar year around New Year: use yyyy",
+        'Y' => {
+            "Y is the week-based year, which differs from the calendar year around New Year: use yyyy"
+        }
         'D' => "D is the day of the year: use dd for the day of the month",
         'G' => "era designators (AD/BC) are not supported: remove G",
         'w' | 'W' => "week numbers are not supported: use yyyy-MM-dd",
@@ -534,8 +550,8 @@ fn parse_tokens(tokens: &[Token], s: &[u8]) -> Option<ParsedTime> {
                 pos += used;
             }
             Token::MonthName { .. } => {
-                let (index, used) = match_name(rest, &MONTHS_LONG)
-                    .or_else(|| match_name(rest, &MONTHS_SHORT))?;
+                let (index, used) =
+                    match_name(rest, &MONTHS_LONG).or_else(|| match_name(rest, &MONTHS_SHORT))?;
                 f.month = index as u32 + 1;
                 pos += used;
             }
@@ -706,7 +722,8 @@ fn parse_unix(s: &[u8]) -> Option<UnixValue> {
     } else {
         (value, part)
     };
-    let instant = DateTime::from_timestamp(i64::try_from(seconds).ok()?, u32::try_from(nanos).ok()?)?;
+    let instant =
+        DateTime::from_timestamp(i64::try_from(seconds).ok()?, u32::try_from(nanos).ok()?)?;
     Some(UnixValue {
         instant,
         millis,
@@ -732,7 +749,7 @@ fn format_tokens(tokens: &[Token], t: NaiveDateTime) -> String {
                     Field::Hour0To23 => i64::from(t.hour()),
                     Field::Hour1To24 if t.hour() == 0 => 24,
                     Field::Hour1To24 => i64::from(t.hour()),
-                    Field::Hour1To12 if t.hour() % 12 == 0 => 12,
+                    Field::Hour1To12 if t.hour().is_multiple_of(12) => 12,
                     Field::Hour1To12 | Field::Hour0To11 => i64::from(t.hour() % 12),
                     Field::Minute => i64::from(t.minute()),
                     Field::Second => i64::from(t.second()),
@@ -757,7 +774,11 @@ fn format_tokens(tokens: &[Token], t: NaiveDateTime) -> String {
             }
             Token::MonthName { long } => {
                 let i = t.month0() as usize;
-                out.write_str(if *long { MONTHS_LONG[i] } else { MONTHS_SHORT[i] })
+                out.write_str(if *long {
+                    MONTHS_LONG[i]
+                } else {
+                    MONTHS_SHORT[i]
+                })
             }
             Token::DayName { long } => {
                 let i = t.weekday().num_days_from_monday() as usize;
@@ -780,11 +801,13 @@ fn format_tokens(tokens: &[Token], t: NaiveDateTime) -> String {
 /// The timestamp format guessed for a column, with the evidence for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detected {
+    /// The format that parses the most samples.
     pub format: TimeFormat,
     /// How many non-empty samples parse with it.
     pub parsed: usize,
     /// How many non-empty samples there were.
     pub total: usize,
+    /// HIGH only when every sample parses and no other reading (day/month swapped) fits as well.
     pub confidence: Confidence,
     /// Short, e.g. "all 21 values parse as yyyy-MM-dd HH:mm:ss".
     pub reason: String,
@@ -1011,4 +1034,1038 @@ pub fn detect(samples: &[&str]) -> Option<Detected> {
         reason,
         first_unparsed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dt(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .and_then(|date| date.and_hms_opt(h, mi, s))
+            .expect("test date is valid")
+    }
+
+    fn dt_nano(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, nano: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .and_then(|date| date.and_hms_nano_opt(h, mi, s, nano))
+            .expect("test date is valid")
+    }
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+        dt(y, mo, d, h, mi, s).and_utc()
+    }
+
+    fn fmt(pattern: &str) -> TimeFormat {
+        TimeFormat::compile(pattern).expect("test pattern compiles")
+    }
+
+    fn local(pattern: &str, value: &str) -> Option<NaiveDateTime> {
+        match fmt(pattern).parse(value)? {
+            ParsedTime::Local(t) => Some(t),
+            ParsedTime::Instant(_) => None,
+        }
+    }
+
+    fn instant(pattern: &str, value: &str) -> Option<DateTime<Utc>> {
+        match fmt(pattern).parse(value)? {
+            ParsedTime::Instant(t) => Some(t),
+            ParsedTime::Local(_) => None,
+        }
+    }
+
+    fn detected(samples: &[&str]) -> (String, Confidence) {
+        let d = detect(samples).expect("a format is detected");
+        (d.format.pattern().to_string(), d.confidence)
+    }
+
+    fn high(pattern: &str) -> (String, Confidence) {
+        (pattern.to_string(), Confidence::High)
+    }
+
+    // --- compiling -------------------------------------------------------------------------
+
+    #[test]
+    fn pattern_returns_the_original_text() {
+        assert_eq!(fmt("yyyy-MM-dd HH:mm:ss").pattern(), "yyyy-MM-dd HH:mm:ss");
+        assert_eq!(fmt("UNIX").pattern(), "UNIX");
+        assert!(fmt("UNIX").is_unix());
+        assert!(!fmt("yyyy").is_unix());
+        assert_eq!(fmt("yyyy-MM-dd").to_string(), "yyyy-MM-dd");
+    }
+
+    #[test]
+    fn unknown_letters_are_errors_that_name_the_letter_and_position() {
+        let err = TimeFormat::compile("yyyy-QQ").unwrap_err();
+        assert!(matches!(
+            err,
+            TimeFormatError::UnsupportedLetter {
+                letter: 'Q',
+                position: 6,
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("letter 'Q' at position 6"));
+        for (pattern, letter) in [
+            ("G yyyy", 'G'),
+            ("yyyy-ww", 'w'),
+            ("u", 'u'),
+            ("yyyy n", 'n'),
+        ] {
+            match TimeFormat::compile(pattern) {
+                Err(TimeFormatError::UnsupportedLetter { letter: l, .. }) => assert_eq!(l, letter),
+                other => panic!("{pattern}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn week_year_letter_suggests_the_calendar_year() {
+        let message = TimeFormat::compile("YYYY-MM-dd").unwrap_err().to_string();
+        assert!(message.contains("'Y' at position 1"), "{message}");
+        assert!(message.contains("use yyyy"), "{message}");
+        let message = TimeFormat::compile("yyyy-MM-DD").unwrap_err().to_string();
+        assert!(message.contains("use dd"), "{message}");
+    }
+
+    #[test]
+    fn unsupported_repeat_counts_are_errors_that_say_what_to_use() {
+        let err = TimeFormat::compile("yyyy-MM-ddd").unwrap_err();
+        assert_eq!(
+            err,
+            TimeFormatError::UnsupportedWidth {
+                run: "ddd".to_string(),
+                position: 9,
+                hint: "use dd for a 2-digit day or d for one or two digits",
+            }
+        );
+        assert!(matches!(
+            TimeFormat::compile("HH:mmXXXX"),
+            Err(TimeFormatError::UnsupportedWidth { position: 6, .. })
+        ));
+        assert!(matches!(
+            TimeFormat::compile("ss.SSSSSSSSSS"),
+            Err(TimeFormatError::UnsupportedWidth { .. })
+        ));
+        assert!(matches!(
+            TimeFormat::compile("yyyyy"),
+            Err(TimeFormatError::UnsupportedWidth { .. })
+        ));
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_at_the_quote() {
+        assert_eq!(
+            TimeFormat::compile("yyyy'T"),
+            Err(TimeFormatError::UnterminatedQuote { position: 5 })
+        );
+        assert_eq!(
+            TimeFormat::compile("'"),
+            Err(TimeFormatError::UnterminatedQuote { position: 1 })
+        );
+        assert_eq!(
+            TimeFormat::compile("''"),
+            Err(TimeFormatError::NoFields("''".to_string()))
+        );
+    }
+
+    #[test]
+    fn empty_and_misspelled_unix_patterns_are_errors() {
+        assert_eq!(TimeFormat::compile(""), Err(TimeFormatError::Empty));
+        assert_eq!(TimeFormat::compile("  "), Err(TimeFormatError::Empty));
+        assert_eq!(
+            TimeFormat::compile("unix"),
+            Err(TimeFormatError::UnixSpelling("unix".to_string()))
+        );
+        assert_eq!(
+            TimeFormat::compile("--"),
+            Err(TimeFormatError::NoFields("--".to_string()))
+        );
+    }
+
+    // --- parsing each letter ---------------------------------------------------------------
+
+    #[test]
+    fn year_month_day_hour_minute_second_parse_to_the_wall_clock_time() {
+        assert_eq!(
+            local("yyyy-MM-dd HH:mm:ss", "2020-10-01 13:45:59"),
+            Some(dt(2020, 10, 1, 13, 45, 59))
+        );
+        assert_eq!(
+            local("yyyy-MM-dd", "2020-02-29"),
+            Some(dt(2020, 2, 29, 0, 0, 0))
+        );
+        assert_eq!(
+            local("yyyyMMddHHmmss", "20201001134559"),
+            Some(dt(2020, 10, 1, 13, 45, 59))
+        );
+    }
+
+    #[test]
+    fn two_digit_years_below_70_are_this_century_and_the_rest_the_last() {
+        assert_eq!(local("yy-MM-dd", "00-01-02"), Some(dt(2000, 1, 2, 0, 0, 0)));
+        assert_eq!(local("yy-MM-dd", "69-01-02"), Some(dt(2069, 1, 2, 0, 0, 0)));
+        assert_eq!(local("yy-MM-dd", "70-01-02"), Some(dt(1970, 1, 2, 0, 0, 0)));
+        assert_eq!(
+            local("yy-MM-dd", "99-12-31"),
+            Some(dt(1999, 12, 31, 0, 0, 0))
+        );
+        assert_eq!(local("yy-MM-dd", "2020-01-02"), None);
+    }
+
+    #[test]
+    fn single_letters_take_one_or_two_digits_and_doubled_letters_exactly_two() {
+        assert_eq!(
+            local("yyyy/M/d H:m:s", "2020/1/2 3:4:5"),
+            Some(dt(2020, 1, 2, 3, 4, 5))
+        );
+        assert_eq!(
+            local("yyyy/M/d H:m:s", "2020/11/12 13:14:15"),
+            Some(dt(2020, 11, 12, 13, 14, 15))
+        );
+        assert_eq!(local("yyyy/M/d", "2020/011/2"), None);
+        assert_eq!(local("yyyy/MM/dd", "2020/1/02"), None);
+        assert_eq!(local("yyyy/MM/dd", "2020/01/2"), None);
+        assert_eq!(local("yyyy-MM-dd", "20-01-02"), None);
+        assert_eq!(local("yyyy-MM-dd", "02020-01-02"), None);
+    }
+
+    #[test]
+    fn a_single_letter_field_leaves_digits_for_an_abutting_field() {
+        assert_eq!(
+            local("yyyy-MM-dd Hmm", "2020-01-02 930"),
+            Some(dt(2020, 1, 2, 9, 30, 0))
+        );
+        assert_eq!(
+            local("yyyy-MM-dd Hmm", "2020-01-02 1930"),
+            Some(dt(2020, 1, 2, 19, 30, 0))
+        );
+        assert_eq!(local("yyyy-MM-dd Hmm", "2020-01-02 30"), None);
+    }
+
+    #[test]
+    fn month_names_parse_short_or_long_in_any_case() {
+        let expect = Some(dt(2020, 9, 3, 0, 0, 0));
+        assert_eq!(local("dd MMM yyyy", "03 Sep 2020"), expect);
+        assert_eq!(local("dd MMM yyyy", "03 SEP 2020"), expect);
+        assert_eq!(local("dd MMM yyyy", "03 sep 2020"), expect);
+        assert_eq!(local("dd MMM yyyy", "03 September 2020"), expect);
+        assert_eq!(local("dd MMMM yyyy", "03 september 2020"), expect);
+        assert_eq!(local("dd MMM yyyy", "03 Sept 2020"), None);
+        assert_eq!(local("dd MMM yyyy", "03 Foo 2020"), None);
+    }
+
+    #[test]
+    fn day_names_are_read_and_then_ignored() {
+        let expect = Some(dt(2020, 10, 1, 0, 0, 0));
+        assert_eq!(local("EEE, dd MMM yyyy", "Thu, 01 Oct 2020"), expect);
+        assert_eq!(local("EEEE dd MMM yyyy", "thursday 01 Oct 2020"), expect);
+        // Java ignores a day name that does not match the date; so do we.
+        assert_eq!(local("EEE dd MMM yyyy", "Mon 01 Oct 2020"), expect);
+        assert_eq!(local("EEE dd MMM yyyy", "Xyz 01 Oct 2020"), None);
+    }
+
+    #[test]
+    fn hour_of_day_h_is_0_to_23() {
+        assert_eq!(
+            local("yyyy-MM-dd H", "2020-01-01 0"),
+            Some(dt(2020, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(
+            local("yyyy-MM-dd HH", "2020-01-01 23"),
+            Some(dt(2020, 1, 1, 23, 0, 0))
+        );
+        assert_eq!(local("yyyy-MM-dd HH", "2020-01-01 24"), None);
+    }
+
+    #[test]
+    fn hour_k_is_1_to_24_with_24_meaning_midnight() {
+        assert_eq!(
+            local("yyyy-MM-dd kk:mm", "2020-01-01 24:00"),
+            Some(dt(2020, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(
+            local("yyyy-MM-dd kk:mm", "2020-01-01 13:30"),
+            Some(dt(2020, 1, 1, 13, 30, 0))
+        );
+        assert_eq!(local("yyyy-MM-dd k:mm", "2020-01-01 0:30"), None);
+    }
+
+    #[test]
+    fn twelve_hour_h_with_a_reads_am_and_pm_in_any_case() {
+        let p = "yyyy-MM-dd hh:mm a";
+        assert_eq!(
+            local(p, "2020-01-01 12:30 AM"),
+            Some(dt(2020, 1, 1, 0, 30, 0))
+        );
+        assert_eq!(
+            local(p, "2020-01-01 12:30 PM"),
+            Some(dt(2020, 1, 1, 12, 30, 0))
+        );
+        assert_eq!(
+            local(p, "2020-01-01 01:00 pm"),
+            Some(dt(2020, 1, 1, 13, 0, 0))
+        );
+        assert_eq!(
+            local(p, "2020-01-01 11:59 am"),
+            Some(dt(2020, 1, 1, 11, 59, 0))
+        );
+        assert_eq!(local(p, "2020-01-01 13:00 PM"), None);
+        assert_eq!(local(p, "2020-01-01 00:00 AM"), None);
+        assert_eq!(local(p, "2020-01-01 01:00 XM"), None);
+    }
+
+    #[test]
+    fn twelve_hour_k_is_0_to_11() {
+        let p = "yyyy-MM-dd KK:mm a";
+        assert_eq!(
+            local(p, "2020-01-01 00:15 PM"),
+            Some(dt(2020, 1, 1, 12, 15, 0))
+        );
+        assert_eq!(
+            local(p, "2020-01-01 11:15 AM"),
+            Some(dt(2020, 1, 1, 11, 15, 0))
+        );
+        assert_eq!(local(p, "2020-01-01 12:15 AM"), None);
+    }
+
+    #[test]
+    fn twelve_hour_pattern_needs_the_am_pm_marker() {
+        assert!(fmt("yyyy-MM-dd hh:mm").twelve_hour_without_marker());
+        assert!(fmt("yyyy-MM-dd K:mm").twelve_hour_without_marker());
+        assert!(!fmt("yyyy-MM-dd hh:mm a").twelve_hour_without_marker());
+        assert!(!fmt("yyyy-MM-dd HH:mm").twelve_hour_without_marker());
+        assert!(!fmt("UNIX").twelve_hour_without_marker());
+        // Without the marker every value reads as morning, as Java does.
+        assert_eq!(
+            local("yyyy-MM-dd hh:mm", "2020-01-01 03:00"),
+            Some(dt(2020, 1, 1, 3, 0, 0))
+        );
+    }
+
+    #[test]
+    fn s_letters_read_a_fraction_of_a_second() {
+        let p = "yyyy-MM-dd HH:mm:ss.SSS";
+        assert_eq!(
+            local(p, "2020-01-01 00:00:01.250"),
+            Some(dt_nano(2020, 1, 1, 0, 0, 1, 250_000_000))
+        );
+        assert_eq!(local(p, "2020-01-01 00:00:01.25"), None);
+        assert_eq!(local(p, "2020-01-01 00:00:01.2500"), None);
+        assert_eq!(
+            local(
+                "yyyy-MM-dd HH:mm:ss.SSSSSSSSS",
+                "2020-01-01 00:00:01.123456789"
+            ),
+            Some(dt_nano(2020, 1, 1, 0, 0, 1, 123_456_789))
+        );
+        let one = "yyyy-MM-dd HH:mm:ss.S";
+        assert_eq!(
+            local(one, "2020-01-01 00:00:01.5"),
+            Some(dt_nano(2020, 1, 1, 0, 0, 1, 500_000_000))
+        );
+        assert_eq!(
+            local(one, "2020-01-01 00:00:01.000123"),
+            Some(dt_nano(2020, 1, 1, 0, 0, 1, 123_000))
+        );
+        assert_eq!(local(one, "2020-01-01 00:00:01.1234567890"), None);
+        assert_eq!(local(one, "2020-01-01 00:00:01."), None);
+    }
+
+    #[test]
+    fn seconds_dot_s_means_fractional_seconds_as_real_configs_write_it() {
+        let p = "yyyy-MM-dd HH:mm:ss.s";
+        assert_eq!(
+            local(p, "2020-01-01 10:20:30.75"),
+            Some(dt_nano(2020, 1, 1, 10, 20, 30, 750_000_000))
+        );
+        assert_eq!(
+            local(p, "2020-01-01 10:20:30.7"),
+            Some(dt_nano(2020, 1, 1, 10, 20, 30, 700_000_000))
+        );
+        assert_eq!(fmt(p).resolution_seconds(), 1);
+        // Elsewhere `s` is still seconds.
+        assert_eq!(
+            local("yyyy-MM-dd s", "2020-01-01 7"),
+            Some(dt(2020, 1, 1, 0, 0, 7))
+        );
+    }
+
+    #[test]
+    fn quoted_text_is_literal_and_doubled_quotes_are_a_quote() {
+        assert_eq!(
+            local("yyyy-MM-dd'T'HH:mm", "2020-01-01T10:20"),
+            Some(dt(2020, 1, 1, 10, 20, 0))
+        );
+        assert_eq!(
+            local("HH 'o''clock' yyyy-MM-dd", "07 o'clock 2020-01-01"),
+            Some(dt(2020, 1, 1, 7, 0, 0))
+        );
+        assert_eq!(local("yyyy''MM", "2020'05"), Some(dt(2020, 5, 1, 0, 0, 0)));
+        assert_eq!(local("'at' yyyy", "at 2021"), Some(dt(2021, 1, 1, 0, 0, 0)));
+        assert_eq!(
+            local("yyyy年MM月dd日", "2020年05月06日"),
+            Some(dt(2020, 5, 6, 0, 0, 0))
+        );
+    }
+
+    #[test]
+    fn surrounding_ascii_whitespace_is_allowed_but_everything_else_must_be_consumed() {
+        let p = "yyyy-MM-dd";
+        assert_eq!(
+            local(p, "  2020-01-01\t\r\n"),
+            Some(dt(2020, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(local(p, "2020-01-01x"), None);
+        assert_eq!(local(p, "2020-01-01 00:00"), None);
+        assert_eq!(local(p, "2020-01-0"), None);
+        assert_eq!(local(p, ""), None);
+    }
+
+    #[test]
+    fn impossible_dates_and_times_are_rejected() {
+        let p = "yyyy-MM-dd HH:mm:ss";
+        for value in [
+            "2020-02-30 00:00:00",
+            "2021-02-29 00:00:00",
+            "2020-13-01 00:00:00",
+            "2020-00-10 00:00:00",
+            "2020-01-00 00:00:00",
+            "2020-04-31 00:00:00",
+            "2020-01-01 25:00:00",
+            "2020-01-01 24:00:00",
+            "2020-01-01 00:60:00",
+            "2020-01-01 00:00:60",
+        ] {
+            assert_eq!(fmt(p).parse(value), None, "{value}");
+        }
+        assert!(fmt(p).parse("2020-02-29 23:59:59").is_some());
+    }
+
+    // --- offsets ---------------------------------------------------------------------------
+
+    #[test]
+    fn rfc822_offset_z_converts_to_the_utc_instant() {
+        let p = "yyyy-MM-dd'T'HH:mm:ssZ";
+        assert_eq!(
+            instant(p, "2020-01-01T07:00:00+0700"),
+            Some(utc(2020, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(
+            instant(p, "2020-01-01T00:00:00-0530"),
+            Some(utc(2020, 1, 1, 5, 30, 0))
+        );
+        assert_eq!(instant(p, "2020-01-01T00:00:00Z"), None);
+        assert_eq!(instant(p, "2020-01-01T00:00:00+07:00"), None);
+        assert!(fmt(p).has_offset());
+    }
+
+    #[test]
+    fn iso_offsets_x_xx_xxx_accept_z_and_their_own_shape() {
+        let x = "yyyy-MM-dd'T'HH:mm:ssX";
+        assert_eq!(
+            instant(x, "2020-01-01T00:00:00Z"),
+            Some(utc(2020, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(
+            instant(x, "2020-01-01T07:00:00+07"),
+            Some(utc(2020, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(instant(x, "2020-01-01T07:00:00+0700"), None);
+        let xx = "yyyy-MM-dd'T'HH:mm:ssXX";
+        assert_eq!(
+            instant(xx, "2020-01-01T07:00:00+0700"),
+            Some(utc(2020, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(
+            instant(xx, "2020-01-01T00:00:00Z"),
+            Some(utc(2020, 1, 1, 0, 0, 0))
+        );
+        let xxx = "yyyy-MM-dd'T'HH:mm:ssXXX";
+        assert_eq!(
+            instant(xxx, "2020-01-01T07:00:00+07:00"),
+            Some(utc(2020, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(
+            instant(xxx, "2019-12-31T20:00:00-04:00"),
+            Some(utc(2020, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(
+            instant(xxx, "2020-01-01T00:00:00Z"),
+            Some(utc(2020, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(instant(xxx, "2020-01-01T00:00:00+0700"), None);
+        assert_eq!(instant(xxx, "2020-01-01T00:00:00+24:00"), None);
+        assert_eq!(instant(xxx, "2020-01-01T00:00:00+07:60"), None);
+    }
+
+    #[test]
+    fn zone_name_z_accepts_only_utc_gmt_and_z() {
+        let p = "yyyy-MM-dd HH:mm z";
+        assert_eq!(
+            instant(p, "2020-01-01 10:00 UTC"),
+            Some(utc(2020, 1, 1, 10, 0, 0))
+        );
+        assert_eq!(
+            instant(p, "2020-01-01 10:00 GMT"),
+            Some(utc(2020, 1, 1, 10, 0, 0))
+        );
+        assert_eq!(
+            instant(p, "2020-01-01 10:00 Z"),
+            Some(utc(2020, 1, 1, 10, 0, 0))
+        );
+        assert_eq!(instant(p, "2020-01-01 10:00 CST"), None);
+    }
+
+    #[test]
+    fn offsets_can_move_the_instant_across_a_day() {
+        assert_eq!(
+            instant("yyyy-MM-dd HH:mmXXX", "2020-03-01 01:00+05:00"),
+            Some(utc(2020, 2, 29, 20, 0, 0))
+        );
+    }
+
+    #[test]
+    fn only_offset_letters_and_unix_carry_an_offset() {
+        for p in [
+            "yyyy-MM-dd'T'HH:mm:ssX",
+            "yyyy-MM-ddXXX",
+            "HH:mm Z",
+            "yyyy z",
+            "UNIX",
+        ] {
+            assert!(fmt(p).has_offset(), "{p}");
+        }
+        for p in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'Z'"] {
+            assert!(!fmt(p).has_offset(), "{p}");
+        }
+    }
+
+    // --- UNIX ------------------------------------------------------------------------------
+
+    #[test]
+    fn unix_values_up_to_the_threshold_are_seconds_and_above_it_milliseconds() {
+        let unix = fmt("UNIX");
+        assert_eq!(
+            unix.parse("1601510400"),
+            Some(ParsedTime::Instant(utc(2020, 10, 1, 0, 0, 0)))
+        );
+        assert_eq!(
+            unix.parse("1601510400000"),
+            Some(ParsedTime::Instant(utc(2020, 10, 1, 0, 0, 0)))
+        );
+        let at_threshold = DateTime::from_timestamp(94_694_400_000, 0).expect("in range");
+        assert_eq!(
+            unix.parse("94694400000"),
+            Some(ParsedTime::Instant(at_threshold))
+        );
+        let just_above = DateTime::from_timestamp(94_694_400, 1_000_000).expect("in range");
+        assert_eq!(
+            unix.parse("94694400001"),
+            Some(ParsedTime::Instant(just_above))
+        );
+        assert_eq!(
+            just_above.naive_utc(),
+            dt_nano(1973, 1, 1, 0, 0, 0, 1_000_000)
+        );
+        assert_eq!(
+            unix.parse("0"),
+            Some(ParsedTime::Instant(utc(1970, 1, 1, 0, 0, 0)))
+        );
+    }
+
+    #[test]
+    fn unix_values_may_have_a_fraction_but_not_a_sign() {
+        let unix = fmt("UNIX");
+        let half = DateTime::from_timestamp(1_601_510_400, 500_000_000).expect("in range");
+        assert_eq!(
+            unix.parse(" 1601510400.5 "),
+            Some(ParsedTime::Instant(half))
+        );
+        let ms = DateTime::from_timestamp(1_601_510_400, 1_500_000).expect("in range");
+        assert_eq!(unix.parse("1601510400001.5"), Some(ParsedTime::Instant(ms)));
+        for bad in [
+            "-1601510400",
+            "+1601510400",
+            "1601510400.",
+            ".5",
+            "1.2.3",
+            "1e9",
+            "",
+            "abc",
+        ] {
+            assert_eq!(unix.parse(bad), None, "{bad}");
+        }
+        assert_eq!(unix.parse("99999999999999999999999999"), None);
+    }
+
+    #[test]
+    fn unix_formats_epoch_seconds_of_the_naive_time_as_utc() {
+        assert_eq!(fmt("UNIX").format(dt(2020, 10, 1, 0, 0, 0)), "1601510400");
+        assert_eq!(fmt("UNIX").resolution_seconds(), 1);
+        assert!(!fmt("UNIX").is_date_only());
+    }
+
+    // --- formatting ------------------------------------------------------------------------
+
+    #[test]
+    fn format_writes_each_letter_the_java_way() {
+        let t = dt_nano(2020, 3, 4, 15, 6, 7, 89_000_000);
+        let cases = [
+            ("yyyy-MM-dd HH:mm:ss", "2020-03-04 15:06:07"),
+            ("yy/M/d H:m:s", "20/3/4 15:6:7"),
+            ("yyyy-MM-dd hh:mm a", "2020-03-04 03:06 PM"),
+            ("KK a", "03 PM"),
+            ("kk", "15"),
+            ("EEE, dd MMM yyyy", "Wed, 04 Mar 2020"),
+            ("EEEE d MMMM", "Wednesday 4 March"),
+            ("ss.SSS", "07.089"),
+            ("ss.S", "07.089"),
+            ("ss.SSSSSS", "07.089000"),
+            ("yyyy-MM-dd'T'HH:mm:ssX", "2020-03-04T15:06:07Z"),
+            ("HHmmZ", "1506+0000"),
+            ("HH z", "15 UTC"),
+            ("'o''clock' HH", "o'clock 15"),
+        ];
+        for (pattern, expected) in cases {
+            assert_eq!(fmt(pattern).format(t), expected, "{pattern}");
+        }
+        let midnight = dt(2020, 3, 4, 0, 0, 0);
+        assert_eq!(fmt("hh a").format(midnight), "12 AM");
+        assert_eq!(fmt("kk").format(midnight), "24");
+        assert_eq!(fmt("ss.S").format(midnight), "00.0");
+    }
+
+    #[test]
+    fn formatting_then_parsing_gives_back_the_same_time() {
+        let times = [
+            dt(2020, 1, 1, 0, 0, 0),
+            dt(2020, 12, 31, 23, 59, 59),
+            dt(1999, 2, 28, 12, 0, 30),
+            dt_nano(2024, 2, 29, 9, 5, 1, 123_000_000),
+        ];
+        let local_patterns = [
+            "yyyy-MM-dd HH:mm:ss.SSS",
+            "yyyy-MM-dd'T'HH:mm:ss.S",
+            "yy-M-d H:m:s.SSS",
+            "yyyyMMddHHmmss.SSS",
+            "dd MMM yyyy hh:mm:ss.SSS a",
+            "EEEE, d MMMM yyyy KK:mm:ss.SSS a",
+            "yyyy-MM-dd kk:mm:ss.SSS",
+            "yyyy-MM-dd Hmmss.SSS",
+        ];
+        for pattern in local_patterns {
+            let f = fmt(pattern);
+            for t in times {
+                assert_eq!(
+                    f.parse(&f.format(t)),
+                    Some(ParsedTime::Local(t)),
+                    "{pattern} {t}"
+                );
+            }
+        }
+        for pattern in [
+            "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+            "yyyy-MM-dd HH:mm:ss.SSSZ",
+            "yyyy-MM-dd HH:mm:ss.SSS z",
+        ] {
+            let f = fmt(pattern);
+            for t in times {
+                assert_eq!(
+                    f.parse(&f.format(t)),
+                    Some(ParsedTime::Instant(t.and_utc())),
+                    "{pattern}"
+                );
+            }
+        }
+        let unix = fmt("UNIX");
+        let t = dt(2021, 6, 1, 12, 0, 0);
+        assert_eq!(
+            unix.parse(&unix.format(t)),
+            Some(ParsedTime::Instant(t.and_utc()))
+        );
+    }
+
+    // --- resolution ------------------------------------------------------------------------
+
+    #[test]
+    fn date_only_patterns_resolve_to_a_day_and_time_patterns_to_their_finest_field() {
+        assert!(fmt("yyyy-MM-dd").is_date_only());
+        assert!(fmt("dd MMM yyyy EEE").is_date_only());
+        assert!(!fmt("yyyy-MM-dd HH").is_date_only());
+        assert!(!fmt("yyyy-MM-dd a").is_date_only());
+        assert_eq!(fmt("yyyy-MM-dd").resolution_seconds(), 86_400);
+        assert_eq!(fmt("yyyy-MM-ddXXX").resolution_seconds(), 86_400);
+        assert_eq!(fmt("yyyy-MM-dd HH").resolution_seconds(), 3_600);
+        assert_eq!(fmt("yyyy-MM-dd hh a").resolution_seconds(), 3_600);
+        assert_eq!(fmt("yyyy-MM-dd HH:mm").resolution_seconds(), 60);
+        assert_eq!(fmt("yyyy-MM-dd HH:mm:ss").resolution_seconds(), 1);
+        assert_eq!(fmt("yyyy-MM-dd HH:mm:ss.SSS").resolution_seconds(), 1);
+    }
+
+    // --- detection -------------------------------------------------------------------------
+
+    #[test]
+    fn every_candidate_pattern_compiles_and_day_month_layouts_know_their_swap() {
+        assert_eq!(CANDIDATES.len(), candidate_patterns().len());
+        let swapped: Vec<(&str, &str)> = CANDIDATES
+            .iter()
+            .filter_map(|c| Some((c.format.pattern(), c.swapped.as_ref()?.pattern())))
+            .collect();
+        assert!(swapped.contains(&("MM/dd/yyyy", "dd/MM/yyyy")));
+        assert!(swapped.contains(&("dd/MM/yyyy HH:mm:ss", "MM/dd/yyyy HH:mm:ss")));
+        assert!(swapped.contains(&("dd-MM-yyyy", "MM-dd-yyyy")));
+        assert!(swapped.iter().all(|(p, _)| !p.starts_with("yyyy")));
+    }
+
+    #[test]
+    fn detects_dash_dates_with_and_without_time() {
+        assert_eq!(
+            detected(&["2020-10-01 00:00:00", "2020-10-01 01:00:00"]),
+            high("yyyy-MM-dd HH:mm:ss")
+        );
+        assert_eq!(
+            detected(&["2020-10-01 00:05", "2020-10-01 00:10"]),
+            high("yyyy-MM-dd HH:mm")
+        );
+        assert_eq!(detected(&["2020-10-01", "2020-10-02"]), high("yyyy-MM-dd"));
+        assert_eq!(
+            detected(&["2020-10-01 01:00:00 PM", "2020-10-01 12:30:00 am"]),
+            high("yyyy-MM-dd hh:mm:ss a")
+        );
+    }
+
+    #[test]
+    fn detects_the_number_of_fraction_digits_actually_present() {
+        assert_eq!(
+            detected(&["2020-10-01 00:00:00.123", "2020-10-01 00:00:01.500"]),
+            high("yyyy-MM-dd HH:mm:ss.SSS")
+        );
+        assert_eq!(
+            detected(&["2020-10-01 00:00:00.1"]),
+            high("yyyy-MM-dd HH:mm:ss.S")
+        );
+        assert_eq!(
+            detected(&["2020-10-01 00:00:00.12"]),
+            high("yyyy-MM-dd HH:mm:ss.SS")
+        );
+        assert_eq!(
+            detected(&["2020-10-01 00:00:00.123456"]),
+            high("yyyy-MM-dd HH:mm:ss.SSSSSS")
+        );
+        // Mixed lengths fall back to S, which reads one to nine digits.
+        assert_eq!(
+            detected(&["2020-10-01 00:00:00.1", "2020-10-01 00:00:00.123456"]),
+            high("yyyy-MM-dd HH:mm:ss.S")
+        );
+        assert_eq!(
+            detected(&["2020-10-01 00:00:00,123"]),
+            high("yyyy-MM-dd HH:mm:ss,SSS")
+        );
+    }
+
+    #[test]
+    fn detects_iso_8601_with_t_and_each_offset_style() {
+        assert_eq!(
+            detected(&["2020-10-01T00:00:00"]),
+            high("yyyy-MM-dd'T'HH:mm:ss")
+        );
+        assert_eq!(
+            detected(&["2020-10-01T00:00:00Z"]),
+            high("yyyy-MM-dd'T'HH:mm:ssX")
+        );
+        assert_eq!(
+            detected(&["2020-10-01T00:00:00+07"]),
+            high("yyyy-MM-dd'T'HH:mm:ssX")
+        );
+        assert_eq!(
+            detected(&["2020-10-01T00:00:00+07:00", "2020-10-01T00:00:00Z"]),
+            high("yyyy-MM-dd'T'HH:mm:ssXXX")
+        );
+        assert_eq!(
+            detected(&["2020-10-01T00:00:00+0700"]),
+            high("yyyy-MM-dd'T'HH:mm:ssZ")
+        );
+        assert_eq!(
+            detected(&["2020-10-01T00:00:00+0700", "2020-10-01T00:00:00Z"]),
+            high("yyyy-MM-dd'T'HH:mm:ssXX")
+        );
+        assert_eq!(detected(&["2020-10-01T00:00"]), high("yyyy-MM-dd'T'HH:mm"));
+        assert_eq!(
+            detected(&["2020-10-01 00:00:00+00"]),
+            high("yyyy-MM-dd HH:mm:ssX")
+        );
+    }
+
+    #[test]
+    fn detects_iso_8601_with_fractions_and_offsets() {
+        assert_eq!(
+            detected(&["2020-10-01T00:00:00.123Z"]),
+            high("yyyy-MM-dd'T'HH:mm:ss.SSSX")
+        );
+        assert_eq!(
+            detected(&["2020-10-01T00:00:00.123456+05:30"]),
+            high("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+        );
+        assert_eq!(
+            detected(&["2020-10-01T00:00:00.123-0800"]),
+            high("yyyy-MM-dd'T'HH:mm:ss.SSSZ")
+        );
+        assert_eq!(
+            detected(&["2020-10-01T00:00:00.5"]),
+            high("yyyy-MM-dd'T'HH:mm:ss.S")
+        );
+    }
+
+    #[test]
+    fn detects_slash_dates_year_first() {
+        assert_eq!(
+            detected(&["2020/10/01 00:00:00"]),
+            high("yyyy/MM/dd HH:mm:ss")
+        );
+        assert_eq!(detected(&["2020/10/01 00:00"]), high("yyyy/MM/dd HH:mm"));
+        assert_eq!(detected(&["2020/10/01"]), high("yyyy/MM/dd"));
+    }
+
+    #[test]
+    fn detects_day_first_slash_dates_when_a_first_field_is_above_12() {
+        assert_eq!(
+            detected(&["01/10/2020 00:00:00", "13/10/2020 00:00:00"]),
+            high("dd/MM/yyyy HH:mm:ss")
+        );
+        assert_eq!(
+            detected(&["01/10/2020 10:00", "25/10/2020 10:00"]),
+            high("dd/MM/yyyy HH:mm")
+        );
+        assert_eq!(detected(&["01/10/2020", "31/10/2020"]), high("dd/MM/yyyy"));
+    }
+
+    #[test]
+    fn detects_month_first_slash_dates_when_a_second_field_is_above_12() {
+        assert_eq!(
+            detected(&["10/01/2020 00:00:00", "10/13/2020 00:00:00"]),
+            high("MM/dd/yyyy HH:mm:ss")
+        );
+        assert_eq!(
+            detected(&["10/01/2020 10:00", "10/25/2020 10:00"]),
+            high("MM/dd/yyyy HH:mm")
+        );
+        assert_eq!(detected(&["10/01/2020", "10/31/2020"]), high("MM/dd/yyyy"));
+        assert_eq!(
+            detected(&["10/31/2020 01:00:00 PM"]),
+            high("MM/dd/yyyy hh:mm:ss a")
+        );
+    }
+
+    #[test]
+    fn an_ambiguous_day_month_column_is_read_month_first_with_low_confidence() {
+        let d = detect(&["01/02/2020", "03/04/2020", "12/11/2020"]).expect("detected");
+        assert_eq!(d.format.pattern(), "MM/dd/yyyy");
+        assert_eq!(d.confidence, Confidence::Low);
+        assert_eq!((d.parsed, d.total), (3, 3));
+        assert!(d.reason.contains("dd/MM/yyyy"), "{}", d.reason);
+        assert!(d.reason.contains("day and month"), "{}", d.reason);
+        assert_eq!(d.first_unparsed, None);
+        // Dashes: day first by habit, still LOW.
+        assert_eq!(
+            detected(&["01-02-2020", "03-04-2020"]),
+            ("dd-MM-yyyy".to_string(), Confidence::Low)
+        );
+    }
+
+    #[test]
+    fn detects_single_digit_month_and_day_as_spreadsheets_write_them() {
+        assert_eq!(
+            detected(&["1/5/2020 9:30", "12/25/2020 14:00"]),
+            high("M/d/yyyy H:mm")
+        );
+        assert_eq!(detected(&["13/5/2020", "1/5/2020"]), high("d/M/yyyy"));
+    }
+
+    #[test]
+    fn detects_other_day_first_and_compact_forms() {
+        assert_eq!(detected(&["31-10-2020"]), high("dd-MM-yyyy"));
+        assert_eq!(
+            detected(&["31-10-2020 10:00:00"]),
+            high("dd-MM-yyyy HH:mm:ss")
+        );
+        assert_eq!(detected(&["31.10.2020 10:00"]), high("dd.MM.yyyy HH:mm"));
+        assert_eq!(detected(&["20201001", "20201002"]), high("yyyyMMdd"));
+        assert_eq!(detected(&["20201001134559"]), high("yyyyMMddHHmmss"));
+        assert_eq!(detected(&["202010011345"]), high("yyyyMMddHHmm"));
+        assert_eq!(detected(&["20201001T134559"]), high("yyyyMMdd'T'HHmmss"));
+        assert_eq!(detected(&["20201001T134559Z"]), high("yyyyMMdd'T'HHmmssX"));
+        assert_eq!(
+            detected(&["01 Oct 2020 13:45:59"]),
+            high("dd MMM yyyy HH:mm:ss")
+        );
+        assert_eq!(detected(&["01 OCT 2020"]), high("dd MMM yyyy"));
+        assert_eq!(detected(&["01-Oct-2020"]), high("dd-MMM-yyyy"));
+    }
+
+    #[test]
+    fn detects_unix_seconds_and_milliseconds_with_or_without_fractions() {
+        let d = detect(&["1601510400", "1601514000"]).expect("detected");
+        assert_eq!(
+            (d.format.pattern(), d.confidence),
+            ("UNIX", Confidence::High)
+        );
+        assert!(d.reason.contains("epoch seconds"), "{}", d.reason);
+        let d = detect(&["1601510400000", "1601514000000"]).expect("detected");
+        assert_eq!(d.format.pattern(), "UNIX");
+        assert!(d.reason.contains("epoch milliseconds"), "{}", d.reason);
+        assert_eq!(detected(&["1601510400.25", "1601510400.5"]), high("UNIX"));
+        assert_eq!(detected(&["700000000"]), high("UNIX"));
+    }
+
+    #[test]
+    fn numbers_outside_the_plausible_epoch_range_are_not_unix() {
+        assert!(detect(&["12345678"]).is_none()); // 8 digits
+        assert!(detect(&["123456789"]).is_none()); // 1973
+        assert!(detect(&["5000000000"]).is_none()); // seconds after 2100
+        assert!(detect(&["50000000000"]).is_none()); // 11 digits
+        assert!(detect(&["12345678901234"]).is_none());
+        assert!(detect(&["19.5", "20.25"]).is_none());
+        // 8 digits that are a date are a date, not epoch time.
+        assert_eq!(detected(&["19991231"]), high("yyyyMMdd"));
+        assert!(detect(&["10000101"]).is_none());
+    }
+
+    #[test]
+    fn a_text_column_gives_no_format() {
+        assert_eq!(detect(&["apple", "banana", "cherry"]), None);
+        assert_eq!(detect(&["us-east-1", "eu-west-1"]), None);
+    }
+
+    #[test]
+    fn no_samples_or_only_blank_ones_give_no_format() {
+        assert_eq!(detect(&[]), None);
+        assert_eq!(detect(&["", "  ", "\t"]), None);
+    }
+
+    #[test]
+    fn blank_samples_are_ignored_and_surrounding_spaces_trimmed() {
+        let d = detect(&["", " 2020-10-01 ", "   ", "2020-10-02"]).expect("detected");
+        assert_eq!((d.parsed, d.total), (2, 2));
+        assert_eq!(d.confidence, Confidence::High);
+        assert_eq!(d.reason, "all 2 values parse as yyyy-MM-dd");
+        assert_eq!(
+            detect(&["2020-10-01"]).map(|d| d.reason),
+            Some("the only value parses as yyyy-MM-dd".to_string())
+        );
+    }
+
+    #[test]
+    fn a_few_values_that_fit_nothing_lower_confidence_and_are_reported() {
+        let mut samples = vec!["2020-10-01 00:00:00"; 8];
+        samples.push("n/a");
+        samples.push("2020-10-01 00:00:00");
+        let d = detect(&samples).expect("detected");
+        assert_eq!(d.format.pattern(), "yyyy-MM-dd HH:mm:ss");
+        assert_eq!(d.confidence, Confidence::Low);
+        assert_eq!((d.parsed, d.total), (9, 10));
+        assert_eq!(d.first_unparsed.as_deref(), Some("n/a"));
+        assert_eq!(d.reason, "9 of 10 values parse as yyyy-MM-dd HH:mm:ss");
+    }
+
+    #[test]
+    fn fewer_than_80_percent_parsing_gives_no_format() {
+        let samples = ["2020-10-01", "2020-10-02", "2020-10-03", "x", "y"];
+        assert_eq!(detect(&samples), None); // 60%
+        let samples = ["2020-10-01", "2020-10-02", "2020-10-03", "2020-10-04", "x"];
+        assert_eq!(
+            detect(&samples).map(|d| (d.parsed, d.confidence)),
+            Some((4, Confidence::Low))
+        );
+    }
+
+    // --- robustness ------------------------------------------------------------------------
+
+    #[test]
+    fn odd_inputs_do_not_panic_and_do_not_parse() {
+        let long = "9".repeat(100_000);
+        let long_date = format!("2020-01-01{}", " ".repeat(10_000) + "x");
+        let odd = [
+            "",
+            "２０２０-01-01",
+            "2020-01-01\u{0}",
+            "\u{feff}2020-01-01",
+            "2020-01-01 ００:00:00",
+            "é",
+            "🙂🙂🙂",
+            long.as_str(),
+            long_date.as_str(),
+            "+",
+            "-",
+            "Z",
+            "'",
+            ".",
+        ];
+        let formats: Vec<TimeFormat> = candidate_patterns()
+            .iter()
+            .map(|(p, _)| fmt(p))
+            .chain(["yyyy-MM-dd Hmm", "EEE MMM d H:m:s.S z yyyy", "ss.s"].map(fmt))
+            .collect();
+        for f in &formats {
+            for value in odd {
+                assert_eq!(f.parse(value), None, "{} on {value:?}", f.pattern());
+            }
+        }
+        assert_eq!(detect(&odd), None);
+    }
+
+    #[test]
+    fn odd_patterns_do_not_panic() {
+        for pattern in [
+            "'", "''", "'''", "''''", "'a", "a'", "yyyy'", "\u{0}", "年", "🙂yyyy", "S", "s.s",
+            ".s", "ZZZZZ", "zzzz", "EEEEEE", "MMMMMM", "aaaa",
+        ] {
+            if let Ok(f) = TimeFormat::compile(pattern) {
+                let _ = f.parse("2020-01-01");
+                let _ = f.format(dt(2020, 1, 1, 0, 0, 0));
+            }
+        }
+        assert_eq!(
+            TimeFormat::compile("'''"),
+            Err(TimeFormatError::UnterminatedQuote { position: 3 })
+        );
+        assert_eq!(
+            TimeFormat::compile("''''"),
+            Err(TimeFormatError::NoFields("''''".to_string()))
+        );
+    }
+
+    #[test]
+    fn pseudo_random_values_and_patterns_never_panic() {
+        // A small LCG keeps the test deterministic without a dependency.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        let value_chars: Vec<char> = "0123456789-:/.T Z+aApPmM'SsEe,年\u{ff10}".chars().collect();
+        let pattern_chars: Vec<char> = "yMdHhkKmsSaZXzE'T -:/.,Qx".chars().collect();
+        let formats: Vec<TimeFormat> = CANDIDATES.iter().map(|c| c.format.clone()).collect();
+        let extreme = [NaiveDateTime::MIN, NaiveDateTime::MAX, dt(1, 1, 1, 0, 0, 0)];
+        for _ in 0..3_000 {
+            let len = next() % 30;
+            let value: String = (0..len)
+                .map(|_| value_chars[next() % value_chars.len()])
+                .collect();
+            let plen = next() % 12;
+            let pattern: String = (0..plen)
+                .map(|_| pattern_chars[next() % pattern_chars.len()])
+                .collect();
+            let _ = formats[next() % formats.len()].parse(&value);
+            if let Ok(f) = TimeFormat::compile(&pattern) {
+                let _ = f.parse(&value);
+                for t in extreme {
+                    let _ = f.format(t);
+                }
+            }
+            let _ = detect(&[value.as_str()]);
+        }
+    }
 }
