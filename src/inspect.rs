@@ -88,7 +88,11 @@ pub fn detect_interval(
     format: &str,
 ) -> Result<Detected<Option<Frequency>>> {
     let Ok(tf) = TimeFormat::compile(format) else {
-        return Ok(Detected::new(None, Confidence::None, "the timestamp format does not compile"));
+        return Ok(Detected::new(
+            None,
+            Confidence::None,
+            "the timestamp format does not compile",
+        ));
     };
     let dialect = inspection.dialect();
     let Some(j) = dialect.column_index(column) else {
@@ -118,7 +122,11 @@ pub fn detect_interval(
         return Ok(Detected::new(
             d.value,
             d.confidence,
-            format!("{} (heads of {} files)", d.reason, files.len().min(MORE_HEADS + 1)),
+            format!(
+                "{} (heads of {} files)",
+                d.reason,
+                files.len().min(MORE_HEADS + 1)
+            ),
         ));
     }
     Ok(detect_frequency(&times))

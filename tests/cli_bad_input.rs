@@ -46,13 +46,20 @@ fn ragged_rows_name_the_line() {
     );
     let (code, err) = inspect_error(&p);
     assert_eq!(code, 1);
-    assert_one_line_error(&err, "r.csv: line 3 has 2 fields where the other lines have 3");
+    assert_one_line_error(
+        &err,
+        "r.csv: line 3 has 2 fields where the other lines have 3",
+    );
 }
 
 #[test]
 fn binary_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let p = file(dir.path(), "data.csv", b"PK\x03\x04\x14\x00\x00\x00\x08\x00");
+    let p = file(
+        dir.path(),
+        "data.csv",
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00",
+    );
     let (code, err) = inspect_error(&p);
     assert_eq!(code, 1);
     assert_one_line_error(&err, "data.csv: looks binary");
@@ -70,12 +77,12 @@ fn invalid_utf8_names_the_line_and_the_fix() {
 
 #[test]
 fn an_unknown_column_lists_the_columns() {
-    let (code, _, err) = run(
-        l4m()
-            .arg("inspect")
-            .arg(shared_data("l4m-ecommerce-live/20201001/0000/20201001_000000.csv"))
-            .args(["--measure", "clicks"]),
-    );
+    let (code, _, err) = run(l4m()
+        .arg("inspect")
+        .arg(shared_data(
+            "l4m-ecommerce-live/20201001/0000/20201001_000000.csv",
+        ))
+        .args(["--measure", "clicks"]));
     assert_eq!(code, 1);
     assert_one_line_error(
         &err,
@@ -87,17 +94,26 @@ fn an_unknown_column_lists_the_columns() {
 fn a_missing_path_is_named() {
     let (code, _, err) = run(l4m().args(["inspect", "no/such/folder"]));
     assert_eq!(code, 1);
-    assert_one_line_error(&err, "no/such/folder: no such file or folder: check the path");
+    assert_one_line_error(
+        &err,
+        "no/such/folder: no such file or folder: check the path",
+    );
 }
 
 #[test]
 fn bad_flags_and_values_exit_2_with_clap_usage() {
     let (code, _, err) = run(l4m().args(["inspect", "--no-such-flag", "x"]));
     assert_eq!(code, 2);
-    assert!(err.contains("unexpected argument '--no-such-flag'"), "{err}");
+    assert!(
+        err.contains("unexpected argument '--no-such-flag'"),
+        "{err}"
+    );
     let (code, _, err) = run(l4m().args(["coverage", "x", "--frequency", "PT2H"]));
     assert_eq!(code, 2);
-    assert!(err.contains("unknown interval \"PT2H\": use PT5M, PT10M, PT1H or P1D"), "{err}");
+    assert!(
+        err.contains("unknown interval \"PT2H\": use PT5M, PT10M, PT1H or P1D"),
+        "{err}"
+    );
     let (code, _, err) = run(l4m().args(["coverage", "x", "--timezone", "Mars/Base"]));
     assert_eq!(code, 2);
     assert!(err.contains("unknown timezone \"Mars/Base\""), "{err}");
@@ -105,12 +121,10 @@ fn bad_flags_and_values_exit_2_with_clap_usage() {
 
 #[test]
 fn a_bad_timestamp_format_is_explained() {
-    let (code, _, err) = run(
-        l4m()
-            .arg("coverage")
-            .arg(shared_data("l4m-ecommerce-live"))
-            .args(["--recursive", "--timestamp-format", "yyyy-QQ-dd"]),
-    );
+    let (code, _, err) = run(l4m()
+        .arg("coverage")
+        .arg(shared_data("l4m-ecommerce-live"))
+        .args(["--recursive", "--timestamp-format", "yyyy-QQ-dd"]));
     assert_eq!(code, 1);
     assert_one_line_error(&err, "--timestamp-format \"yyyy-QQ-dd\"");
 }
@@ -137,7 +151,11 @@ fn a_wrong_timestamp_format_skips_every_record_and_says_so() {
 #[test]
 fn a_damaged_gzip_file_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let p = file(dir.path(), "d.csv.gz", b"\x1f\x8b\x08\x00garbage-not-deflate");
+    let p = file(
+        dir.path(),
+        "d.csv.gz",
+        b"\x1f\x8b\x08\x00garbage-not-deflate",
+    );
     let (code, err) = inspect_error(&p);
     assert_eq!(code, 1);
     assert_one_line_error(&err, "d.csv.gz: starts like gzip but does not decompress");

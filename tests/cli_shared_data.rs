@@ -85,7 +85,10 @@ fn inspect_reads_the_json_lines_sample() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["platform", "marketplace", "timestamp", "views", "revenue"]);
+    assert_eq!(
+        names,
+        ["platform", "marketplace", "timestamp", "views", "revenue"]
+    );
     assert_eq!(v["columns"][3]["kind"], "number");
     assert_eq!(v["columns"][3]["role"], "measure");
 }
@@ -123,14 +126,15 @@ fn coverage_of_two_hours_counts_42_records_and_fails_the_threshold() {
 
 #[test]
 fn coverage_without_require_threshold_exits_zero_and_prints_fail() {
-    let (code, out, _) = run(
-        l4m()
-            .arg("coverage")
-            .arg(shared_data("l4m-ecommerce-live"))
-            .arg("--recursive"),
-    );
+    let (code, out, _) = run(l4m()
+        .arg("coverage")
+        .arg(shared_data("l4m-ecommerce-live"))
+        .arg("--recursive"));
     assert_eq!(code, 0);
-    assert!(out.contains("threshold          FAIL: 2 intervals with data < 285"), "{out}");
+    assert!(
+        out.contains("threshold          FAIL: 2 intervals with data < 285"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -144,7 +148,10 @@ fn export_of_the_aws_sample_matches_the_aws_request_and_passes_the_model() {
             .args(["--recursive", "--json", "--draft", "--name", "ecommerce"])
             .args(["--role-arn", ROLE, "--detector-arn", DETECTOR])
             .args(["--historical-path", "s3://my-bucket/ecommerce/backtest/"])
-            .args(["--template-path", "s3://my-bucket/ecommerce/live/{{yyyyMMdd}}/{{HHmm}}"])
+            .args([
+                "--template-path",
+                "s3://my-bucket/ecommerce/live/{{yyyyMMdd}}/{{HHmm}}",
+            ])
             .arg("-o")
             .arg(&out),
     );
@@ -162,7 +169,10 @@ fn export_of_the_aws_sample_matches_the_aws_request_and_passes_the_model() {
     assert_eq!(metric_set_violations(&written), []);
     assert_eq!(written["MetricSetName"], "ecommerce");
     assert_eq!(written["MetricSetFrequency"], "PT1H");
-    assert_eq!(written["TimestampColumn"]["ColumnFormat"], "yyyy-MM-dd HH:mm:ss");
+    assert_eq!(
+        written["TimestampColumn"]["ColumnFormat"],
+        "yyyy-MM-dd HH:mm:ss"
+    );
     assert_eq!(
         written["MetricList"],
         serde_json::json!([
@@ -170,8 +180,12 @@ fn export_of_the_aws_sample_matches_the_aws_request_and_passes_the_model() {
             {"MetricName": "revenue", "AggregationFunction": "SUM"}
         ])
     );
-    assert_eq!(written["DimensionList"], serde_json::json!(["platform", "marketplace"]));
-    let csv = &written["MetricSource"]["S3SourceConfig"]["FileFormatDescriptor"]["CsvFormatDescriptor"];
+    assert_eq!(
+        written["DimensionList"],
+        serde_json::json!(["platform", "marketplace"])
+    );
+    let csv =
+        &written["MetricSource"]["S3SourceConfig"]["FileFormatDescriptor"]["CsvFormatDescriptor"];
     assert_eq!(csv["ContainsHeader"], true);
     assert_eq!(csv["Delimiter"], ",");
     assert_eq!(csv["QuoteSymbol"], "\"");
@@ -194,7 +208,10 @@ fn export_without_arns_names_each_missing_value_and_writes_nothing() {
             .arg(&out),
     );
     assert_eq!(code, 3);
-    assert!(!out.exists(), "nothing is written when findings hold errors");
+    assert!(
+        !out.exists(),
+        "nothing is written when findings hold errors"
+    );
     let mut rules: Vec<&str> = v["findings"]
         .as_array()
         .unwrap()
@@ -206,22 +223,31 @@ fn export_without_arns_names_each_missing_value_and_writes_nothing() {
     assert_eq!(rules, ["detector-arn", "role-arn", "s3-path"]);
     // Nothing is made up: the config has no ARN and no path.
     assert!(v["config"].get("AnomalyDetectorArn").is_none());
-    assert!(v["config"]["MetricSource"]["S3SourceConfig"].get("RoleArn").is_none());
+    assert!(
+        v["config"]["MetricSource"]["S3SourceConfig"]
+            .get("RoleArn")
+            .is_none()
+    );
 }
 
 #[test]
 fn cloudformation_yaml_and_json_templates_pass_the_model() {
     let dir = tempfile::tempdir().unwrap();
     let json_out = dir.path().join("t.json");
-    let (code, _, err) = run(
-        l4m()
-            .arg("export")
-            .arg(shared_data("l4m-ecommerce-live"))
-            .args(["--recursive", "--no-scan", "--target", "cloudformation", "--name", "ecommerce"])
-            .args(["--historical-path", "s3://my-bucket/ecommerce/backtest/"])
-            .arg("-o")
-            .arg(&json_out),
-    );
+    let (code, _, err) = run(l4m()
+        .arg("export")
+        .arg(shared_data("l4m-ecommerce-live"))
+        .args([
+            "--recursive",
+            "--no-scan",
+            "--target",
+            "cloudformation",
+            "--name",
+            "ecommerce",
+        ])
+        .args(["--historical-path", "s3://my-bucket/ecommerce/backtest/"])
+        .arg("-o")
+        .arg(&json_out));
     assert_eq!(code, 0, "{err}");
     let template: Value = serde_json::from_slice(&std::fs::read(&json_out).unwrap()).unwrap();
     assert_eq!(cloudformation_violations(&template), []);
@@ -230,16 +256,33 @@ fn cloudformation_yaml_and_json_templates_pass_the_model() {
             ["S3SourceConfig"]["RoleArn"],
         serde_json::json!({"Ref": "RoleArn"})
     );
-    let (code, yaml, err) = run(
-        l4m()
-            .arg("export")
-            .arg(shared_data("l4m-ecommerce-live"))
-            .args(["--recursive", "--no-scan", "--target", "cloudformation", "--yaml", "--name", "ecommerce"])
-            .args(["--historical-path", "s3://my-bucket/ecommerce/backtest/", "-o", "-"]),
-    );
+    let (code, yaml, err) = run(l4m()
+        .arg("export")
+        .arg(shared_data("l4m-ecommerce-live"))
+        .args([
+            "--recursive",
+            "--no-scan",
+            "--target",
+            "cloudformation",
+            "--yaml",
+            "--name",
+            "ecommerce",
+        ])
+        .args([
+            "--historical-path",
+            "s3://my-bucket/ecommerce/backtest/",
+            "-o",
+            "-",
+        ]));
     assert_eq!(code, 0, "{err}");
-    assert!(yaml.contains("        - MetricSetName: \"ecommerce\"\n"), "{yaml}");
-    assert!(yaml.contains("AnomalyDetectorFrequency: \"PT1H\""), "{yaml}");
+    assert!(
+        yaml.contains("        - MetricSetName: \"ecommerce\"\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("AnomalyDetectorFrequency: \"PT1H\""),
+        "{yaml}"
+    );
 }
 
 #[test]
@@ -251,7 +294,14 @@ fn export_refuses_to_overwrite_without_force() {
         let mut c = l4m();
         c.arg("export")
             .arg(shared_data("l4m-ecommerce-live"))
-            .args(["--recursive", "--no-scan", "--target", "cloudformation", "--name", "ecommerce"])
+            .args([
+                "--recursive",
+                "--no-scan",
+                "--target",
+                "cloudformation",
+                "--name",
+                "ecommerce",
+            ])
             .args(["--historical-path", "s3://my-bucket/backtest/", "-o"])
             .arg(&out);
         if force {
@@ -265,5 +315,9 @@ fn export_refuses_to_overwrite_without_force() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
     let (code, _, err) = run(&mut args(true));
     assert_eq!(code, 0, "{err}");
-    assert!(std::fs::read_to_string(&out).unwrap().contains("AWS::LookoutMetrics::AnomalyDetector"));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("AWS::LookoutMetrics::AnomalyDetector")
+    );
 }

@@ -142,7 +142,9 @@ fn parse_frequency(s: &str) -> std::result::Result<Frequency, String> {
 
 fn parse_timezone(s: &str) -> std::result::Result<chrono_tz::Tz, String> {
     s.parse::<chrono_tz::Tz>().map_err(|_| {
-        format!("unknown timezone {s:?}: use an IANA name such as UTC, Europe/Paris or America/New_York")
+        format!(
+            "unknown timezone {s:?}: use an IANA name such as UTC, Europe/Paris or America/New_York"
+        )
     })
 }
 
@@ -272,12 +274,12 @@ fn prepare(read: &ReadArgs, label_args: &LabelArgs) -> Result<Prepared> {
     let mut inspection = inspect::inspect(source.as_ref(), &location, read.recursive, &overrides)?;
     let labels = apply_labels(&inspection, label_args)?;
     // A timestamp column or format the user chose needs its own interval detection.
-    if labels.timestamp() != inspection.suggested.timestamp()
-        || labels.timestamp_format != inspection.suggested.timestamp_format
+    let changed = labels.timestamp() != inspection.suggested.timestamp()
+        || labels.timestamp_format != inspection.suggested.timestamp_format;
+    if changed
+        && let (Some(col), Some(fmt)) = (labels.timestamp(), labels.timestamp_format.as_deref())
     {
-        if let (Some(col), Some(fmt)) = (labels.timestamp(), labels.timestamp_format.as_deref()) {
-            inspection.frequency = inspect::detect_interval(source.as_ref(), &inspection, col, fmt)?;
-        }
+        inspection.frequency = inspect::detect_interval(source.as_ref(), &inspection, col, fmt)?;
     }
     Ok(Prepared {
         source,
@@ -298,9 +300,10 @@ fn apply_labels(inspection: &Inspection, args: &LabelArgs) -> Result<Labels> {
         let (col, agg) = match spec.rsplit_once(':') {
             Some((c, a)) => (
                 c,
-                Some(a.parse::<Aggregation>().map_err(|e| {
-                    Error::msg(format!("--measure {spec}: {e}"))
-                })?),
+                Some(
+                    a.parse::<Aggregation>()
+                        .map_err(|e| Error::msg(format!("--measure {spec}: {e}")))?,
+                ),
             ),
             None => (spec.as_str(), None),
         };
@@ -359,7 +362,12 @@ fn scan_spec(p: &Prepared, time: &TimeArgs) -> Result<ScanSpec> {
         format,
         frequency,
         timezone: time.timezone,
-        dimensions: p.labels.dimensions().iter().map(|s| s.to_string()).collect(),
+        dimensions: p
+            .labels
+            .dimensions()
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         measures: p
             .labels
             .measures()
@@ -480,7 +488,15 @@ fn cmd_export(a: ExportArgs) -> Result<i32> {
         }
         eprint!(
             "{}",
-            output::export_text(&findings, &options, name_from_location, write, to_stdout, &a.output, text.len())
+            output::export_text(
+                &findings,
+                &options,
+                name_from_location,
+                write,
+                to_stdout,
+                &a.output,
+                text.len()
+            )
         );
     }
     Ok(if errors > 0 { EXIT_CHECK_FAILED } else { 0 })

@@ -16,7 +16,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -158,12 +158,37 @@ pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
     let mut row = |what: &str, value: String, conf: l4m::schema::Confidence, why: &str| {
         let _ = writeln!(o, "  {what:<12} {value:<12} {:<5} {why}", conf.as_str());
     };
-    row("format", format!("{:?}", d.format.value).to_lowercase(), d.format.confidence, &d.format.reason);
-    row("compression", format!("{:?}", d.compression.value).to_lowercase(), d.compression.confidence, &d.compression.reason);
-    row("charset", d.charset.value.clone(), d.charset.confidence, &d.charset.reason);
+    row(
+        "format",
+        format!("{:?}", d.format.value).to_lowercase(),
+        d.format.confidence,
+        &d.format.reason,
+    );
+    row(
+        "compression",
+        format!("{:?}", d.compression.value).to_lowercase(),
+        d.compression.confidence,
+        &d.compression.reason,
+    );
+    row(
+        "charset",
+        d.charset.value.clone(),
+        d.charset.confidence,
+        &d.charset.reason,
+    );
     if d.format.value == FileFormat::Csv {
-        row("delimiter", delimiter_name(d.delimiter.value), d.delimiter.confidence, &d.delimiter.reason);
-        row("quote", quote_text(d.quote.value), d.quote.confidence, &d.quote.reason);
+        row(
+            "delimiter",
+            delimiter_name(d.delimiter.value),
+            d.delimiter.confidence,
+            &d.delimiter.reason,
+        );
+        row(
+            "quote",
+            quote_text(d.quote.value),
+            d.quote.confidence,
+            &d.quote.reason,
+        );
         row(
             "header",
             if d.header.value { "yes" } else { "no" }.into(),
@@ -173,16 +198,33 @@ pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
     }
     row(
         "interval",
-        i.frequency.value.map(|f| f.as_str().to_string()).unwrap_or_else(|| "?".into()),
+        i.frequency
+            .value
+            .map(|f| f.as_str().to_string())
+            .unwrap_or_else(|| "?".into()),
         i.frequency.confidence,
         &i.frequency.reason,
     );
     for n in &d.notes {
         let _ = writeln!(o, "  note: {n}");
     }
-    let _ = writeln!(o, "\nColumns ({} sample rows)", thousands(d.sample.rows.len() as u64));
-    let w = i.profiles.iter().map(|p| p.name.chars().count()).max().unwrap_or(4).max(4);
-    let _ = writeln!(o, "  {:<w$}  {:<9}  {:>8}  {:<14}  why", "name", "kind", "distinct", "role");
+    let _ = writeln!(
+        o,
+        "\nColumns ({} sample rows)",
+        thousands(d.sample.rows.len() as u64)
+    );
+    let w = i
+        .profiles
+        .iter()
+        .map(|p| p.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        o,
+        "  {:<w$}  {:<9}  {:>8}  {:<14}  why",
+        "name", "kind", "distinct", "role"
+    );
     for p in &i.profiles {
         let label = labels.get(&p.name);
         let role = match label {
@@ -197,7 +239,10 @@ pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
             if why == "set by you" {
                 why = format!("set by you; format {f}");
             } else if let Some(t) = &p.timestamp {
-                why = format!("{f} ({} of {} values parse, {})", t.parsed, t.total, t.confidence);
+                why = format!(
+                    "{f} ({} of {} values parse, {})",
+                    t.parsed, t.total, t.confidence
+                );
             }
         }
         let _ = writeln!(
@@ -263,16 +308,30 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
             "                     {}:{} {}{}",
             e.file,
             e.line,
-            e.value.as_deref().map(|v| format!("{v:?} ")).unwrap_or_default(),
+            e.value
+                .as_deref()
+                .map(|v| format!("{v:?} "))
+                .unwrap_or_default(),
             e.reason
         );
     }
     let (Some(first), Some(last)) = (c.first_interval, c.last_interval) else {
-        let _ = writeln!(o, "\n  no interval holds data: check the timestamp column and format");
+        let _ = writeln!(
+            o,
+            "\n  no interval holds data: check the timestamp column and format"
+        );
         return o;
     };
-    let _ = writeln!(o, "  first interval     {}", first.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-    let _ = writeln!(o, "  last interval      {}", last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let _ = writeln!(
+        o,
+        "  first interval     {}",
+        first.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let _ = writeln!(
+        o,
+        "  last interval      {}",
+        last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
     let _ = writeln!(
         o,
         "  intervals          {} with data of {} spanned, {} missing",
@@ -288,7 +347,11 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
         if c.meets_threshold { ">=" } else { "<" },
         c.threshold,
         thousands(c.intervals_spanned),
-        if c.span_meets_threshold { ">= 285" } else { "< 285" }
+        if c.span_meets_threshold {
+            ">= 285"
+        } else {
+            "< 285"
+        }
     );
     if c.intervals_spanned > c.backtest_max_intervals {
         let _ = writeln!(
@@ -314,7 +377,10 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
         thousands(c.max_records_per_interval),
         thousands(c.records_quota),
         c.max_records_interval
-            .map(|t| format!(" at {}", t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+            .map(|t| format!(
+                " at {}",
+                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ))
             .unwrap_or_default()
     );
     if i.dataset.is_folder {
@@ -328,7 +394,11 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
         let _ = writeln!(
             o,
             "  metrics            {}{} dimension combinations x {} measures",
-            if c.combinations_capped { "at least " } else { "" },
+            if c.combinations_capped {
+                "at least "
+            } else {
+                ""
+            },
             thousands(c.dimension_combinations),
             c.measures.len()
         );
@@ -394,7 +464,11 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
             .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default();
         let span = (g as i64).min(c.intervals_spanned as i64 - row_start);
-        let _ = writeln!(o, "  {when}  {line}  {with_data:>3}/{span:<3} {:>9}", thousands(total));
+        let _ = writeln!(
+            o,
+            "  {when}  {line}  {with_data:>3}/{span:<3} {:>9}",
+            thousands(total)
+        );
     }
     o
 }
@@ -410,7 +484,10 @@ pub fn export_text(
     size: usize,
 ) -> String {
     let mut o = String::new();
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
     let warnings = findings.len() - errors;
     for f in findings {
         let tag = match f.severity {
@@ -420,7 +497,10 @@ pub fn export_text(
         let _ = writeln!(o, "{tag} [{}] {}", f.rule, f.message);
     }
     if name_from_location && let Some(n) = &options.name {
-        let _ = writeln!(o, "note: name {n:?} taken from the location (--name to change)");
+        let _ = writeln!(
+            o,
+            "note: name {n:?} taken from the location (--name to change)"
+        );
     }
     let what = match options.target {
         Target::MetricSet => "CreateMetricSet request",
@@ -432,7 +512,11 @@ pub fn export_text(
             "wrote {} ({what}, {} bytes){}",
             path.display(),
             size,
-            if errors > 0 { ": a DRAFT, it does not pass the checks above" } else { "" }
+            if errors > 0 {
+                ": a DRAFT, it does not pass the checks above"
+            } else {
+                ""
+            }
         );
     } else if !written {
         let _ = writeln!(

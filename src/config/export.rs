@@ -24,7 +24,9 @@ impl std::str::FromStr for Target {
         match s.to_ascii_lowercase().as_str() {
             "metric-set" | "metricset" | "create-metric-set" => Ok(Target::MetricSet),
             "cloudformation" | "cfn" => Ok(Target::CloudFormation),
-            _ => Err(format!("unknown target {s:?}: use metric-set or cloudformation")),
+            _ => Err(format!(
+                "unknown target {s:?}: use metric-set or cloudformation"
+            )),
         }
     }
 }
@@ -118,7 +120,12 @@ fn file_format_descriptor(dialect: &Dialect) -> Value {
             }
             csv.insert(
                 "QuoteSymbol".into(),
-                json!(dialect.quote.map(|q| (q as char).to_string()).unwrap_or_default()),
+                json!(
+                    dialect
+                        .quote
+                        .map(|q| (q as char).to_string())
+                        .unwrap_or_default()
+                ),
             );
             json!({ "CsvFormatDescriptor": csv })
         }
@@ -126,7 +133,12 @@ fn file_format_descriptor(dialect: &Dialect) -> Value {
 }
 
 /// The members shared by the API request and the CloudFormation metric set.
-fn metric_set_body(labels: &Labels, dialect: &Dialect, opts: &ExportOptions, cfn: bool) -> Map<String, Value> {
+fn metric_set_body(
+    labels: &Labels,
+    dialect: &Dialect,
+    opts: &ExportOptions,
+    cfn: bool,
+) -> Map<String, Value> {
     let mut m = Map::new();
     if !cfn && let Some(arn) = &opts.detector_arn {
         m.insert("AnomalyDetectorArn".into(), json!(arn));
@@ -177,7 +189,10 @@ fn metric_set_body(labels: &Labels, dialect: &Dialect, opts: &ExportOptions, cfn
     if let Some(h) = &opts.historical_path {
         s3.insert("HistoricalDataPathList".into(), json!([h]));
     }
-    s3.insert("FileFormatDescriptor".into(), file_format_descriptor(dialect));
+    s3.insert(
+        "FileFormatDescriptor".into(),
+        file_format_descriptor(dialect),
+    );
     m.insert("MetricSource".into(), json!({ "S3SourceConfig": s3 }));
     m.insert(
         "Timezone".into(),

@@ -105,7 +105,11 @@ pub fn template_path_problem(path: &str) -> Option<String> {
             return Some("has a {{ without its }}".into());
         };
         let key = &s[open + 2..open + close];
-        if key.is_empty() || !key.chars().all(|c| TEMPLATE_LETTERS.contains(c) || "-_ ".contains(c)) {
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| TEMPLATE_LETTERS.contains(c) || "-_ ".contains(c))
+        {
             return Some(format!(
                 "has the key {{{{{key}}}}}: keys use the letters y M d H k m s a (e.g. {{{{yyyyMMdd}}}}/{{{{HHmm}}}})"
             ));
@@ -322,12 +326,18 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     if let Some(h) = &opts.historical_path
         && let Some(p) = historical_path_problem(h)
     {
-        out.push(Finding::error("historical-path", format!("historical path {h:?} {p}")));
+        out.push(Finding::error(
+            "historical-path",
+            format!("historical path {h:?} {p}"),
+        ));
     }
     if let Some(t) = &opts.template_path
         && let Some(p) = template_path_problem(t)
     {
-        out.push(Finding::error("template-path", format!("path template {t:?} {p}")));
+        out.push(Finding::error(
+            "template-path",
+            format!("path template {t:?} {p}"),
+        ));
     }
     if opts.historical_path.is_none() && opts.template_path.is_none() {
         out.push(Finding::error(
@@ -411,7 +421,10 @@ fn coverage_findings(
                     " (first: {}:{} {}{})",
                     e.file,
                     e.line,
-                    e.value.as_deref().map(|v| format!("{v:?} ")).unwrap_or_default(),
+                    e.value
+                        .as_deref()
+                        .map(|v| format!("{v:?} "))
+                        .unwrap_or_default(),
                     e.reason
                 )
             })
@@ -476,7 +489,9 @@ fn coverage_findings(
             ),
         ));
     }
-    let metrics = c.dimension_combinations.saturating_mul(measures.len() as u64);
+    let metrics = c
+        .dimension_combinations
+        .saturating_mul(measures.len() as u64);
     if metrics > f.max_metrics() {
         out.push(Finding::error(
             "metric-count",
@@ -495,7 +510,14 @@ fn coverage_findings(
             let ex = m
                 .not_numeric_example
                 .as_ref()
-                .map(|e| format!(" (first: {}:{} {:?})", e.file, e.line, e.value.as_deref().unwrap_or("")))
+                .map(|e| {
+                    format!(
+                        " (first: {}:{} {:?})",
+                        e.file,
+                        e.line,
+                        e.value.as_deref().unwrap_or("")
+                    )
+                })
                 .unwrap_or_default();
             out.push(Finding::error(
                 "measure-numeric",
@@ -531,11 +553,17 @@ fn coverage_findings(
 const RULE_MEMBERS: &[(&str, &[&str])] = &[
     ("name", &["MetricSetName", "AnomalyDetectorName"]),
     ("name-pattern", &["MetricSetName", "AnomalyDetectorName"]),
-    ("column-name", &["MetricName", "ColumnName", "DimensionList", "HeaderList"]),
+    (
+        "column-name",
+        &["MetricName", "ColumnName", "DimensionList", "HeaderList"],
+    ),
     ("timestamp-column", &["TimestampColumn"]),
     ("timestamp-format", &["ColumnFormat"]),
     ("measure-count", &["MetricList"]),
-    ("frequency", &["MetricSetFrequency", "AnomalyDetectorFrequency"]),
+    (
+        "frequency",
+        &["MetricSetFrequency", "AnomalyDetectorFrequency"],
+    ),
     ("offset", &["Offset"]),
     ("timezone", &["Timezone"]),
     ("historical-path", &["HistoricalDataPathList"]),
@@ -547,7 +575,11 @@ const RULE_MEMBERS: &[(&str, &[&str])] = &[
 /// Check a built config against the service's API model. Violations at members that `already`
 /// holds a finding for are left out; any other violation is an error (and a bug of ours if the
 /// other checks passed).
-pub fn check_config(config: &serde_json::Value, target: Target, already: &[Finding]) -> Vec<Finding> {
+pub fn check_config(
+    config: &serde_json::Value,
+    target: Target,
+    already: &[Finding],
+) -> Vec<Finding> {
     let model = super::model::ServiceModel::bundled();
     let violations = match target {
         Target::MetricSet => model.validate("CreateMetricSetRequest", config),
@@ -555,7 +587,11 @@ pub fn check_config(config: &serde_json::Value, target: Target, already: &[Findi
     };
     let covered: Vec<&str> = RULE_MEMBERS
         .iter()
-        .filter(|(rule, _)| already.iter().any(|f| f.rule == *rule && f.severity == Severity::Error))
+        .filter(|(rule, _)| {
+            already
+                .iter()
+                .any(|f| f.rule == *rule && f.severity == Severity::Error)
+        })
         .flat_map(|(_, members)| members.iter().copied())
         .collect();
     violations
@@ -565,7 +601,12 @@ pub fn check_config(config: &serde_json::Value, target: Target, already: &[Findi
                 .iter()
                 .any(|m| v.path.contains(m) || v.message.contains(m))
         })
-        .map(|v| Finding::error("api-model", format!("{v} (the service's API model rejects this)")))
+        .map(|v| {
+            Finding::error(
+                "api-model",
+                format!("{v} (the service's API model rejects this)"),
+            )
+        })
         .collect()
 }
 
@@ -585,11 +626,29 @@ mod tests {
 
     #[test]
     fn template_paths_need_known_keys_and_no_dots() {
-        assert_eq!(template_path_problem("s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}"), None);
-        assert_eq!(template_path_problem("s3://bucket/intvl_date={{yyyy-MM-dd}}"), None);
-        assert!(template_path_problem("s3://my.bucket/{{yyyy}}").unwrap().starts_with("holds '.'"));
-        assert!(template_path_problem("s3://bucket/{{QQ}}").unwrap().starts_with("has the key {{QQ}}"));
-        assert!(template_path_problem("s3://bucket/live/").unwrap().starts_with("has no {{...}} keys"));
+        assert_eq!(
+            template_path_problem("s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}"),
+            None
+        );
+        assert_eq!(
+            template_path_problem("s3://bucket/intvl_date={{yyyy-MM-dd}}"),
+            None
+        );
+        assert!(
+            template_path_problem("s3://my.bucket/{{yyyy}}")
+                .unwrap()
+                .starts_with("holds '.'")
+        );
+        assert!(
+            template_path_problem("s3://bucket/{{QQ}}")
+                .unwrap()
+                .starts_with("has the key {{QQ}}")
+        );
+        assert!(
+            template_path_problem("s3://bucket/live/")
+                .unwrap()
+                .starts_with("has no {{...}} keys")
+        );
     }
 
     #[test]

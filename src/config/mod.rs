@@ -74,7 +74,10 @@ mod tests {
         let path = dir.path().join("out.json");
         write_atomic(&path, b"one", false).unwrap();
         let err = write_atomic(&path, b"two", false).unwrap_err().to_string();
-        assert!(err.ends_with("already exists: add --force to replace it, or choose another path"), "{err}");
+        assert!(
+            err.ends_with("already exists: add --force to replace it, or choose another path"),
+            "{err}"
+        );
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
         write_atomic(&path, b"three", true).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"three");
@@ -87,6 +90,9 @@ mod tests {
         let err = write_atomic(Path::new("no/such/dir/out.json"), b"x", false)
             .unwrap_err()
             .to_string();
-        assert_eq!(err, "no/such/dir/out.json: the folder no/such/dir does not exist: create it or choose another path");
+        assert_eq!(
+            err,
+            "no/such/dir/out.json: the folder no/such/dir does not exist: create it or choose another path"
+        );
     }
 }

@@ -122,6 +122,9 @@ mod tests {
 
     #[test]
     fn keys_with_odd_characters_are_quoted() {
-        assert_eq!(to_yaml(&json!({"a b": "x", "Fn::Sub": "y"})), "\"a b\": \"x\"\nFn::Sub: \"y\"\n");
+        assert_eq!(
+            to_yaml(&json!({"a b": "x", "Fn::Sub": "y"})),
+            "\"a b\": \"x\"\nFn::Sub: \"y\"\n"
+        );
     }
 }

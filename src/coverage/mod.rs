@@ -9,8 +9,8 @@ mod report;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
@@ -127,7 +127,9 @@ impl Read for Counting {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.file_bytes.fetch_add(n as u64, Ordering::Relaxed);
-        self.control.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+        self.control
+            .bytes_read
+            .fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -193,7 +195,12 @@ pub fn scan(
         .into_inner()
         .map_err(|_| Error::msg("a scan worker failed: run the scan again"))?;
     results.sort_by_key(|(i, _)| *i);
-    Ok(report::build(dataset, spec, results.into_iter().map(|(_, f)| f), control))
+    Ok(report::build(
+        dataset,
+        spec,
+        results.into_iter().map(|(_, f)| f),
+        control,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -137,7 +137,6 @@ pub(super) fn build(
     files: impl Iterator<Item = FileScan>,
     control: &ScanControl,
 ) -> Coverage {
-    let nm = spec.measures.len();
     let mut per_interval: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
     let mut records = 0;
     let mut skipped = 0;
@@ -184,8 +183,7 @@ pub(super) fn build(
         if long_example.is_none() {
             long_example = f.long_dimension_example;
         }
-        for m in 0..nm {
-            let c = &mut measures[m];
+        for (m, c) in measures.iter_mut().enumerate() {
             c.empty += f.measure_empty[m];
             c.not_numeric += f.measure_not_numeric[m];
             c.over_4_decimals += f.measure_too_precise[m];

@@ -80,7 +80,11 @@ pub fn decode_head(raw: &[u8], raw_complete: bool, max_out: usize) -> Result<Dec
         (out, Compression::Gzip, complete)
     } else {
         let take = raw.len().min(max_out);
-        (raw[..take].to_vec(), Compression::None, raw_complete && take == raw.len())
+        (
+            raw[..take].to_vec(),
+            Compression::None,
+            raw_complete && take == raw.len(),
+        )
     };
     check_text(&bytes)?;
     let had_bom = bytes.starts_with(&UTF8_BOM);
@@ -126,7 +130,9 @@ fn check_text(bytes: &[u8]) -> Result<(), String> {
 
 /// Wrap a whole-file stream so that it yields text bytes: decompressed if it starts with the gzip
 /// magic, and without a leading UTF-8 BOM.
-pub fn decode_stream(stream: Box<dyn Read + Send>) -> io::Result<(Box<dyn Read + Send>, Compression)> {
+pub fn decode_stream(
+    stream: Box<dyn Read + Send>,
+) -> io::Result<(Box<dyn Read + Send>, Compression)> {
     let mut buffered = BufReader::with_capacity(256 * 1024, stream);
     let gzip = is_gzip(buffered.fill_buf()?);
     let (mut inner, compression): (Box<dyn BufRead + Send>, _) = if gzip {
@@ -170,7 +176,9 @@ mod tests {
 
     #[test]
     fn a_cut_gzip_head_gives_the_bytes_decoded_so_far() {
-        let text: Vec<u8> = (0..20_000).flat_map(|i| format!("{i},x\n").into_bytes()).collect();
+        let text: Vec<u8> = (0..20_000)
+            .flat_map(|i| format!("{i},x\n").into_bytes())
+            .collect();
         let packed = gzip(&text);
         let cut = &packed[..packed.len() / 2];
         let head = decode_head(cut, false, 1 << 20).unwrap();
@@ -189,9 +197,15 @@ mod tests {
     #[test]
     fn binary_and_latin1_are_refused_with_what_to_do() {
         let err = decode_head(b"PK\x03\x04\x00\x00", true, 100).unwrap_err();
-        assert!(err.starts_with("looks binary (a NUL byte at offset 4)"), "{err}");
+        assert!(
+            err.starts_with("looks binary (a NUL byte at offset 4)"),
+            "{err}"
+        );
         let err = decode_head(b"name\ncaf\xe9\n", true, 100).unwrap_err();
-        assert!(err.starts_with("is not valid UTF-8 (byte 8, line 2)"), "{err}");
+        assert!(
+            err.starts_with("is not valid UTF-8 (byte 8, line 2)"),
+            "{err}"
+        );
     }
 
     #[test]

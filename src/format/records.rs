@@ -121,29 +121,27 @@ impl RecordReader {
                 record,
                 columns,
                 skip_header,
-            } => {
-                loop {
-                    match reader.read_byte_record(record) {
-                        Ok(true) => {}
-                        Ok(false) => return Ok(()),
-                        Err(e) => {
-                            let line = e.position().map(|p| p.line()).unwrap_or(0);
-                            return Err(format!("read failed near line {line}: {e}"));
-                        }
-                    }
-                    if *skip_header {
-                        *skip_header = false;
-                        continue;
-                    }
-                    let line = record.position().map(|p| p.line()).unwrap_or(0);
-                    if !f(&Row {
-                        line,
-                        inner: RowInner::Csv(record, columns),
-                    }) {
-                        return Ok(());
+            } => loop {
+                match reader.read_byte_record(record) {
+                    Ok(true) => {}
+                    Ok(false) => return Ok(()),
+                    Err(e) => {
+                        let line = e.position().map(|p| p.line()).unwrap_or(0);
+                        return Err(format!("read failed near line {line}: {e}"));
                     }
                 }
-            }
+                if *skip_header {
+                    *skip_header = false;
+                    continue;
+                }
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                if !f(&Row {
+                    line,
+                    inner: RowInner::Csv(record, columns),
+                }) {
+                    return Ok(());
+                }
+            },
             Kind::Json {
                 reader,
                 line,
@@ -271,13 +269,20 @@ mod tests {
     }
 
     fn collect(text: &str, d: &Dialect, cols: &[usize]) -> Vec<(u64, Vec<Option<String>>)> {
-        let mut reader = RecordReader::open(Box::new(std::io::Cursor::new(text.to_string().into_bytes())), d, cols).unwrap();
+        let mut reader = RecordReader::open(
+            Box::new(std::io::Cursor::new(text.to_string().into_bytes())),
+            d,
+            cols,
+        )
+        .unwrap();
         let mut out = Vec::new();
         reader
             .for_each(|row| {
                 out.push((
                     row.line,
-                    (0..cols.len()).map(|k| row.get(k).map(str::to_string)).collect(),
+                    (0..cols.len())
+                        .map(|k| row.get(k).map(str::to_string))
+                        .collect(),
                 ));
                 true
             })
@@ -288,9 +293,16 @@ mod tests {
     #[test]
     fn csv_rows_are_projected_and_numbered_by_line() {
         let d = dialect(FileFormat::Csv, &["a", "ts", "n"], true);
-        let rows = collect("a,ts,n\r\nx,\"2020-10-01, 00:00\",1\r\ny,t2\r\n", &d, &[1, 2]);
+        let rows = collect(
+            "a,ts,n\r\nx,\"2020-10-01, 00:00\",1\r\ny,t2\r\n",
+            &d,
+            &[1, 2],
+        );
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0], (2, vec![Some("2020-10-01, 00:00".into()), Some("1".into())]));
+        assert_eq!(
+            rows[0],
+            (2, vec![Some("2020-10-01, 00:00".into()), Some("1".into())])
+        );
         assert_eq!(rows[1], (3, vec![Some("t2".into()), None]));
     }
 
@@ -300,8 +312,14 @@ mod tests {
         let text = "{\"n\": 2.5, \"ts\": \"t1\", \"other\": [1]}\n\n{\"ts\": \"t2\", \"n\": null, \"tags\": {\"a\": 1}}\nnot json\n";
         let rows = collect(text, &d, &[0, 1, 2]);
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0], (1, vec![Some("t1".into()), Some("2.5".into()), None]));
-        assert_eq!(rows[1], (3, vec![Some("t2".into()), None, Some("{...}".into())]));
+        assert_eq!(
+            rows[0],
+            (1, vec![Some("t1".into()), Some("2.5".into()), None])
+        );
+        assert_eq!(
+            rows[1],
+            (3, vec![Some("t2".into()), None, Some("{...}".into())])
+        );
         assert_eq!(rows[2], (4, vec![None, None, None]));
     }
 }

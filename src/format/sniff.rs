@@ -187,7 +187,11 @@ fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvPa
             Some(q) => (q, 0),
             None => detect_quote(text, d),
         };
-        let rows = parse_csv(text, d, quote.or(if quote_seen == 0 { Some(b'"') } else { None }));
+        let rows = parse_csv(
+            text,
+            d,
+            quote.or(if quote_seen == 0 { Some(b'"') } else { None }),
+        );
         if rows.is_empty() {
             continue;
         }
@@ -290,7 +294,10 @@ fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvPa
         None => detect_header(&rows),
     };
     if rows.len() == 1 && overrides.has_header.is_none() && !header.value {
-        let only_text = rows[0].1.iter().all(|v| matches!(class(v), Class::Text | Class::Empty));
+        let only_text = rows[0]
+            .1
+            .iter()
+            .all(|v| matches!(class(v), Class::Text | Class::Empty));
         if only_text {
             return Err("has a header but no records: add data rows".into());
         }
@@ -440,12 +447,16 @@ fn detect_header(rows: &[(u64, Vec<String>)]) -> Detected<bool> {
             .filter(|c| *c != Class::Empty)
             .collect();
         if !classes.is_empty()
-            && classes.iter().all(|c| matches!(c, Class::Number | Class::Temporal))
+            && classes
+                .iter()
+                .all(|c| matches!(c, Class::Number | Class::Temporal))
         {
             return Detected::new(
                 true,
                 Confidence::High,
-                format!("the first line names the columns ({name:?} is text above values that are not)"),
+                format!(
+                    "the first line names the columns ({name:?} is text above values that are not)"
+                ),
             );
         }
     }
@@ -574,7 +585,10 @@ mod tests {
             let text = if d == b' ' {
                 "ts views clicks\n2020 1 2\n2021 3 4\n".to_string()
             } else {
-                format!("ts{0}views{0}clicks\n2020-10-01 00:00{0}1{0}2\n2020-10-01 01:00{0}3{0}4\n", d as char)
+                format!(
+                    "ts{0}views{0}clicks\n2020-10-01 00:00{0}1{0}2\n2020-10-01 01:00{0}3{0}4\n",
+                    d as char
+                )
             };
             let det = sniff(&text);
             assert_eq!(det.delimiter.value, d, "{name}");
@@ -598,7 +612,10 @@ mod tests {
         let d = sniff("pc_web,us,2020-10-01 00:00:00,298\npc_web,uk,2020-10-01 00:00:00,476\n");
         assert!(!d.header.value);
         assert_eq!(d.header.confidence, Confidence::High);
-        assert_eq!(d.sample.columns, ["column_1", "column_2", "column_3", "column_4"]);
+        assert_eq!(
+            d.sample.columns,
+            ["column_1", "column_2", "column_3", "column_4"]
+        );
         assert_eq!(d.sample.rows.len(), 2);
     }
 
@@ -616,7 +633,9 @@ mod tests {
 
     #[test]
     fn json_lines_keep_key_order_and_turn_values_into_text() {
-        let d = sniff("{\"a\": \"x\", \"n\": 3, \"f\": 1.5}\n{\"a\": \"y\", \"n\": null, \"extra\": true}\n");
+        let d = sniff(
+            "{\"a\": \"x\", \"n\": 3, \"f\": 1.5}\n{\"a\": \"y\", \"n\": null, \"extra\": true}\n",
+        );
         assert_eq!(d.format.value, FileFormat::Jsonl);
         assert_eq!(d.sample.columns, ["a", "n", "f", "extra"]);
         assert_eq!(d.sample.rows[0], ["x", "3", "1.5", ""]);
@@ -628,7 +647,10 @@ mod tests {
         let e = |t: &str| detect(t.as_bytes(), true, &Overrides::default()).unwrap_err();
         assert_eq!(e(""), "is empty: it holds no records; remove it or fill it");
         assert_eq!(e("a,b,c\n"), "has a header but no records: add data rows");
-        assert!(e("a,b,c\n1,2,3\n4,5\n6,7,8\n").starts_with("line 3 has 2 fields where the other lines have 3"));
+        assert!(
+            e("a,b,c\n1,2,3\n4,5\n6,7,8\n")
+                .starts_with("line 3 has 2 fields where the other lines have 3")
+        );
         assert!(e("{\"a\": 1}\n{\"a\": \n").starts_with("line 2 is not valid JSON"));
         assert!(e("{\"a\": 1}\n[1]\n").starts_with("line 2 is not a JSON object"));
     }

@@ -35,7 +35,12 @@ pub fn detect_frequency(times: &[i64]) -> Detected<Option<Frequency>> {
         }
         best.0
     };
-    let human = |secs: i64| Frequency::ALL.iter().find(|f| f.seconds() == secs).map(|f| f.human());
+    let human = |secs: i64| {
+        Frequency::ALL
+            .iter()
+            .find(|f| f.seconds() == secs)
+            .map(|f| f.human())
+    };
     if let Some(f) = Frequency::ALL.iter().copied().find(|f| f.seconds() == mode) {
         let multiples = diffs.iter().filter(|d| *d % mode == 0).count();
         let confidence = if multiples == diffs.len() {
@@ -103,7 +108,10 @@ mod tests {
         let d = detect_frequency(&times);
         assert_eq!(d.value, Some(Frequency::PT1H));
         assert_eq!(d.confidence, Confidence::High);
-        assert_eq!(d.reason, "2 of 3 steps between distinct timestamps are 1 hour (1 longer: gaps)");
+        assert_eq!(
+            d.reason,
+            "2 of 3 steps between distinct timestamps are 1 hour (1 longer: gaps)"
+        );
     }
 
     #[test]

@@ -106,8 +106,20 @@ fn name_hints_identifier(name: &str) -> bool {
 fn name_hints_average(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     [
-        "rate", "ratio", "pct", "percent", "avg", "mean", "latency", "duration", "temperature",
-        "temp", "price", "score", "utilization", "usage_pct",
+        "rate",
+        "ratio",
+        "pct",
+        "percent",
+        "avg",
+        "mean",
+        "latency",
+        "duration",
+        "temperature",
+        "temp",
+        "price",
+        "score",
+        "utilization",
+        "usage_pct",
     ]
     .iter()
     .any(|h| n.contains(h))
@@ -116,7 +128,11 @@ fn name_hints_average(name: &str) -> bool {
 /// The suggested role of one column, with its reason.
 fn suggest_one(p: &ColumnProfile) -> (Role, Aggregation, String) {
     if p.non_empty == 0 {
-        return (Role::Ignored, Aggregation::Sum, "empty in the sample".into());
+        return (
+            Role::Ignored,
+            Aggregation::Sum,
+            "empty in the sample".into(),
+        );
     }
     let share = p.distinct as f64 / p.non_empty as f64;
     match p.kind {
@@ -125,7 +141,10 @@ fn suggest_one(p: &ColumnProfile) -> (Role, Aggregation, String) {
             Aggregation::Sum,
             format!(
                 "values parse as {}",
-                p.timestamp.as_ref().map(|t| t.format.as_str()).unwrap_or("")
+                p.timestamp
+                    .as_ref()
+                    .map(|t| t.format.as_str())
+                    .unwrap_or("")
             ),
         ),
         ColumnKind::Number => {
@@ -319,9 +338,16 @@ mod tests {
         let platforms = ["pc_web", "mobile_web", "mobile_app"];
         let markets = ["us", "uk", "de", "fr", "es", "it", "jp"];
         let mut sample = Sample {
-            columns: ["platform", "marketplace", "timestamp", "views", "conversion_rate", "session_id"]
-                .map(String::from)
-                .to_vec(),
+            columns: [
+                "platform",
+                "marketplace",
+                "timestamp",
+                "views",
+                "conversion_rate",
+                "session_id",
+            ]
+            .map(String::from)
+            .to_vec(),
             ..Sample::default()
         };
         for i in 0..rows {
@@ -340,7 +366,11 @@ mod tests {
     #[test]
     fn suggestions_follow_the_column_profiles() {
         let labels = Labels::suggest(&ecommerce(42));
-        let roles: Vec<(&str, Role)> = labels.columns.iter().map(|c| (c.name.as_str(), c.role)).collect();
+        let roles: Vec<(&str, Role)> = labels
+            .columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.role))
+            .collect();
         assert_eq!(
             roles,
             [
@@ -353,22 +383,39 @@ mod tests {
             ]
         );
         assert_eq!(labels.get("views").unwrap().aggregation, Aggregation::Sum);
-        assert_eq!(labels.get("conversion_rate").unwrap().aggregation, Aggregation::Avg);
+        assert_eq!(
+            labels.get("conversion_rate").unwrap().aggregation,
+            Aggregation::Avg
+        );
         assert_eq!(
             labels.get("session_id").unwrap().reason,
             "an identifier or free text: 42 distinct values in 42 rows"
         );
-        assert_eq!(labels.timestamp_format.as_deref(), Some("yyyy-MM-dd HH:mm:ss"));
+        assert_eq!(
+            labels.timestamp_format.as_deref(),
+            Some("yyyy-MM-dd HH:mm:ss")
+        );
     }
 
     #[test]
     fn setting_a_role_by_name_and_unknown_names() {
         let mut labels = Labels::suggest(&ecommerce(21));
-        labels.set("views", Role::Measure, Some(Aggregation::Avg)).unwrap();
+        labels
+            .set("views", Role::Measure, Some(Aggregation::Avg))
+            .unwrap();
         labels.set("PLATFORM", Role::Ignored, None).unwrap();
-        assert_eq!(labels.measures(), [("views", Aggregation::Avg), ("conversion_rate", Aggregation::Avg)]);
+        assert_eq!(
+            labels.measures(),
+            [
+                ("views", Aggregation::Avg),
+                ("conversion_rate", Aggregation::Avg)
+            ]
+        );
         assert_eq!(labels.dimensions(), ["marketplace"]);
-        let err = labels.set("nope", Role::Dimension, None).unwrap_err().to_string();
+        let err = labels
+            .set("nope", Role::Dimension, None)
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "unknown column \"nope\": the columns are platform, marketplace, timestamp, views, conversion_rate, session_id"

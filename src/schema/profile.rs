@@ -151,7 +151,11 @@ fn profile_column(sample: &Sample, j: usize) -> ColumnProfile {
         empty: values.len() - non_empty.len(),
         max_len: values.iter().map(|v| v.chars().count()).max().unwrap_or(0),
         examples,
-        numeric: if kind == ColumnKind::Number { numeric } else { None },
+        numeric: if kind == ColumnKind::Number {
+            numeric
+        } else {
+            None
+        },
         timestamp,
     }
 }
@@ -213,7 +217,10 @@ mod tests {
         assert_eq!(p[0].distinct, 2);
         assert_eq!(p[0].examples, ["pc_web", "mobile"]);
         assert_eq!(p[1].kind, ColumnKind::Timestamp);
-        assert_eq!(p[1].timestamp.as_ref().unwrap().format, "yyyy-MM-dd HH:mm:ss");
+        assert_eq!(
+            p[1].timestamp.as_ref().unwrap().format,
+            "yyyy-MM-dd HH:mm:ss"
+        );
         assert_eq!(p[1].distinct, 2);
         assert_eq!(p[2].kind, ColumnKind::Number);
         assert!(p[2].numeric.as_ref().unwrap().integer);

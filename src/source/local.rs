@@ -166,7 +166,10 @@ mod tests {
             .walk(&Location::Local(dir.path().into()), None)
             .unwrap();
         let names: Vec<_> = page.entries.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names, ["20201001/0000/a.csv", "20201001/0100/b.csv", "top.csv"]);
+        assert_eq!(
+            names,
+            ["20201001/0000/a.csv", "20201001/0100/b.csv", "top.csv"]
+        );
     }
 
     #[test]
@@ -185,6 +188,9 @@ mod tests {
             .stat(&Location::Local("no/such/file.csv".into()))
             .unwrap_err()
             .to_string();
-        assert_eq!(err, "no/such/file.csv: no such file or folder: check the path");
+        assert_eq!(
+            err,
+            "no/such/file.csv: no such file or folder: check the path"
+        );
     }
 }

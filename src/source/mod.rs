@@ -145,9 +145,13 @@ impl Location {
                     .join("/"),
                 _ => self.file_name(),
             },
-            (Location::S3 { bucket, key }, Location::S3 { bucket: rb, key: rk })
-                if bucket == rb && key.starts_with(rk.as_str()) && key != rk =>
-            {
+            (
+                Location::S3 { bucket, key },
+                Location::S3 {
+                    bucket: rb,
+                    key: rk,
+                },
+            ) if bucket == rb && key.starts_with(rk.as_str()) && key != rk => {
                 key[rk.len()..].trim_start_matches('/').to_string()
             }
             _ => self.file_name(),
@@ -262,10 +266,17 @@ mod tests {
             loc.parent().unwrap().to_string(),
             "s3://my-bucket/ecommerce/"
         );
-        assert_eq!(loc.join("20201001/").to_string(), "s3://my-bucket/ecommerce/live/20201001/");
+        assert_eq!(
+            loc.join("20201001/").to_string(),
+            "s3://my-bucket/ecommerce/live/20201001/"
+        );
         assert_eq!(Location::parse("s3://").unwrap().parent(), None);
         assert_eq!(
-            Location::parse("s3://b").unwrap().parent().unwrap().to_string(),
+            Location::parse("s3://b")
+                .unwrap()
+                .parent()
+                .unwrap()
+                .to_string(),
             "s3:///"
         );
     }
