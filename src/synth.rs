@@ -2,7 +2,7 @@
 //! realistic data (daily seasonality plus noise, deterministic for a seed, integer arithmetic so the
 //! bytes are the same on every platform) whose coverage is known in advance, so a scan can be checked
 //! figure by figure. A [`Spec`] describes the dataset, [`Spec::truth`] says what a correct coverage
-//! scan must report, and [`write`] and its siblings produce the bytes.
+//! scan must report, and [`write()`] and its siblings produce the bytes.
 
 use std::fs;
 use std::io::{self, Write};
