@@ -1,5 +1,5 @@
 //! The bundled sample `assets/ecommerce/` is what the generator writes, byte for byte, for the
-//! command recorded in `assets/ecommerce/README.md`.
+//! command recorded in `assets/README.md`.
 
 use std::fs;
 use std::path::Path;
@@ -61,10 +61,8 @@ fn the_bundled_sample_is_reproduced_byte_for_byte() {
 
 #[test]
 fn the_sample_readme_states_the_truth() {
-    let readme = fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/ecommerce/README.md"),
-    )
-    .unwrap();
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/README.md")).unwrap();
     let truth = sample_spec().truth();
     let json = serde_json::to_string_pretty(&truth.to_json()).unwrap();
     assert!(

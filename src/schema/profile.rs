@@ -93,12 +93,26 @@ pub fn name_hints_time(name: &str) -> bool {
 
 /// Profile every column of a sample.
 pub fn profile(sample: &Sample) -> Vec<ColumnProfile> {
-    (0..sample.columns.len())
-        .map(|j| profile_column(sample, j))
-        .collect()
+    let mut profiles: Vec<ColumnProfile> = (0..sample.columns.len())
+        .map(|j| profile_column(sample, j, false))
+        .collect();
+    // Epoch numbers count as time in a column named like time; when no column is a timestamp at
+    // all (no header, odd names), the first numeric column of epoch values is taken as one.
+    if profiles.iter().all(|p| p.kind != ColumnKind::Timestamp) {
+        for j in 0..profiles.len() {
+            if profiles[j].kind == ColumnKind::Number {
+                let p = profile_column(sample, j, true);
+                if p.kind == ColumnKind::Timestamp {
+                    profiles[j] = p;
+                    break;
+                }
+            }
+        }
+    }
+    profiles
 }
 
-fn profile_column(sample: &Sample, j: usize) -> ColumnProfile {
+fn profile_column(sample: &Sample, j: usize, any_epoch: bool) -> ColumnProfile {
     let name = sample.columns[j].clone();
     let values: Vec<&str> = sample
         .rows
@@ -123,7 +137,7 @@ fn profile_column(sample: &Sample, j: usize) -> ColumnProfile {
     };
     let timestamp = detected.and_then(|d| {
         let epoch = d.format.is_unix();
-        if epoch && !name_hints_time(&name) {
+        if epoch && !any_epoch && !name_hints_time(&name) {
             return None;
         }
         Some(TimestampInfo {
@@ -239,5 +253,17 @@ mod tests {
         assert_eq!(p[0].kind, ColumnKind::Timestamp);
         assert_eq!(p[0].timestamp.as_ref().unwrap().format, "UNIX");
         assert_eq!(p[1].kind, ColumnKind::Number);
+    }
+
+    #[test]
+    fn without_any_timestamp_the_first_epoch_column_is_taken() {
+        let s = sample(
+            &["column_1", "column_2"],
+            &[&["7", "1601510400000"], &["9", "1601514000000"]],
+        );
+        let p = profile(&s);
+        assert_eq!(p[0].kind, ColumnKind::Number);
+        assert_eq!(p[1].kind, ColumnKind::Timestamp);
+        assert_eq!(p[1].timestamp.as_ref().unwrap().format, "UNIX");
     }
 }
