@@ -99,11 +99,11 @@ pub fn profile(sample: &Sample) -> Vec<ColumnProfile> {
     // Epoch numbers count as time in a column named like time; when no column is a timestamp at
     // all (no header, odd names), the first numeric column of epoch values is taken as one.
     if profiles.iter().all(|p| p.kind != ColumnKind::Timestamp) {
-        for j in 0..profiles.len() {
-            if profiles[j].kind == ColumnKind::Number {
-                let p = profile_column(sample, j, true);
+        for slot in profiles.iter_mut() {
+            if slot.kind == ColumnKind::Number {
+                let p = profile_column(sample, slot.index, true);
                 if p.kind == ColumnKind::Timestamp {
-                    profiles[j] = p;
+                    *slot = p;
                     break;
                 }
             }
