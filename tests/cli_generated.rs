@@ -285,7 +285,7 @@ fn a_date_only_format_is_daily() {
     ));
     s.frequency = Frequency::P1D;
     s.intervals = 40;
-    s.gaps = vec![5..8];
+    s.gaps = std::iter::once(5..8).collect();
     let (path, truth) = write_file(dir.path(), "daily.csv", &s, false);
     let v = inspect(&path, &[]);
     assert_eq!(v["timestamp_format"], "yyyy-MM-dd");
