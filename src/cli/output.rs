@@ -24,6 +24,15 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// "1 interval", "3 intervals".
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{} {word}s", thousands(n))
+    }
+}
+
 /// 2_300_000 -> "2.3 MB".
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
@@ -365,8 +374,8 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
     for g in &c.longest_gaps {
         let _ = writeln!(
             o,
-            "  gap                {} intervals missing from {} to {}",
-            thousands(g.intervals),
+            "  gap                {} missing from {} to {}",
+            plural(g.intervals, "interval"),
             g.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             g.end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         );
@@ -421,8 +430,8 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
     }
     let _ = writeln!(
         o,
-        "\nRecords per interval, {} intervals a row (▁-█ records, · missing):",
-        g
+        "\nRecords per interval, {} intervals a row, times in {} (▁-█ records, · missing):",
+        g, c.timezone
     );
     let rows = c.intervals_spanned.div_ceil(g);
     let bars = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -460,8 +469,9 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
                 total += n;
             }
         }
+        let tz: chrono_tz::Tz = c.timezone.parse().unwrap_or(chrono_tz::UTC);
         let when = chrono::DateTime::from_timestamp(start + row_start * len, 0)
-            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+            .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default();
         let span = (g as i64).min(c.intervals_spanned as i64 - row_start);
         let _ = writeln!(
