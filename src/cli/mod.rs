@@ -389,11 +389,24 @@ fn run_scan(p: &Prepared, spec: &ScanSpec) -> Result<Coverage> {
     )
 }
 
+/// Write to standard output. A reader that went away (`l4m ... | head`) is not an error.
+fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::msg(format!(
+            "could not write to standard output: {e}"
+        ))),
+    }
+}
+
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)
+    let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| Error::msg(format!("could not write JSON: {e}")))?;
-    println!("{text}");
-    Ok(())
+    text.push('\n');
+    emit(&text)
 }
 
 fn cmd_inspect(a: InspectArgs) -> Result<i32> {
@@ -401,7 +414,7 @@ fn cmd_inspect(a: InspectArgs) -> Result<i32> {
     if a.json {
         print_json(&output::inspect_json(&p.inspection, &p.labels))?;
     } else {
-        print!("{}", output::inspect_text(&p.inspection, &p.labels));
+        emit(&output::inspect_text(&p.inspection, &p.labels))?;
     }
     Ok(0)
 }
@@ -413,7 +426,7 @@ fn cmd_coverage(a: CoverageArgs) -> Result<i32> {
     if a.json {
         print_json(&cov)?;
     } else {
-        print!("{}", output::coverage_text(&p.inspection, &cov));
+        emit(&output::coverage_text(&p.inspection, &cov))?;
     }
     Ok(if a.require_threshold && !cov.meets_threshold {
         EXIT_CHECK_FAILED
@@ -484,7 +497,7 @@ fn cmd_export(a: ExportArgs) -> Result<i32> {
         }))?;
     } else {
         if write && to_stdout {
-            print!("{text}");
+            emit(&text)?;
         }
         eprint!(
             "{}",

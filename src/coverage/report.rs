@@ -141,7 +141,7 @@ pub(super) fn build(
     let mut records = 0;
     let mut skipped = 0;
     let mut examples = Vec::new();
-    let mut combos: HashSet<u64> = HashSet::new();
+    let mut combos: HashSet<u64, super::FastHash> = HashSet::default();
     let mut long_values = 0;
     let mut long_example = None;
     let mut measures: Vec<MeasureCheck> = spec

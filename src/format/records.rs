@@ -35,6 +35,17 @@ impl Row<'_> {
         }
     }
 
+    /// The raw bytes of the `k`-th projected column (CSV without the UTF-8 check; JSON as text).
+    pub fn get_bytes(&self, k: usize) -> Option<&[u8]> {
+        match &self.inner {
+            RowInner::Csv(record, columns) => {
+                let bytes = record.get(*columns.get(k)?)?;
+                Some(bytes.strip_suffix(b"\r").unwrap_or(bytes))
+            }
+            RowInner::Json(values) => values.get(k)?.as_deref().map(str::as_bytes),
+        }
+    }
+
     /// How many fields the record has (CSV); JSON records report the projection's width.
     pub fn width(&self) -> usize {
         match &self.inner {
