@@ -14,5 +14,6 @@ pub mod inspect;
 pub mod schema;
 pub mod source;
 pub mod synth;
+pub mod tui;
 
 pub use error::{Error, Result};

@@ -38,17 +38,19 @@ Exit codes:
     version,
     about,
     long_about = "Explore, label and check time-series datasets for Amazon Lookout for Metrics (L4M).\n\n\
+        Run `l4m [LOCATION]` for the terminal UI, or a command below for scripts.\n\n\
         l4m reads CSV or JSON-lines files (plain or gzip) from a local file or folder, detects their\n\
         format and columns, counts records per interval against the 285-interval minimum, and\n\
         writes a detector-ready config (the CreateMetricSet request, or CloudFormation) checked\n\
         against the service's own API model.",
     after_help = EXIT_CODES,
-    subcommand_required = true,
-    arg_required_else_help = true
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Open the terminal UI on this folder or file (default: the current folder)
+    location: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -234,10 +236,24 @@ fn parse_target(s: &str) -> std::result::Result<Target, String> {
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Inspect(a) => cmd_inspect(a),
-        Command::Coverage(a) => cmd_coverage(a),
-        Command::Export(a) => cmd_export(*a),
+        Some(Command::Inspect(a)) => cmd_inspect(a),
+        Some(Command::Coverage(a)) => cmd_coverage(a),
+        Some(Command::Export(a)) => cmd_export(*a),
+        None => cmd_tui(cli.location.as_deref().unwrap_or(".")),
     }
+}
+
+fn cmd_tui(location: &str) -> Result<i32> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Error::msg(
+            "the terminal UI needs a terminal: in scripts use l4m inspect, coverage or export (l4m --help)",
+        ));
+    }
+    let location = Location::parse(location)?;
+    let source: Arc<dyn Source> = Arc::from(open_source(&location)?);
+    l4m::tui::run(source, location)?;
+    Ok(0)
 }
 
 fn open_source(location: &Location) -> Result<Box<dyn Source>> {

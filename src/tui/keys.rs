@@ -1,0 +1,490 @@
+//! Every key of every screen, as data: the handler looks keys up here and the help overlay and
+//! status bar are drawn from the same tables, so what is shown can never drift from what works.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::schema::{Frequency, Role};
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Left,
+    Right,
+    Open,
+    Back,
+    Filter,
+    OpenDataset,
+    OpenDatasetRecursive,
+    SetRole(Role),
+    ToggleAggregation,
+    ResetLabels,
+    EditTimestampFormat,
+    CycleFormat,
+    CycleDelimiter,
+    CycleQuote,
+    ToggleHeader,
+    Coverage,
+    Findings,
+    Export,
+    SetFrequency(Frequency),
+    EditTimezone,
+    ZoomIn,
+    ZoomOut,
+    Rescan,
+    EditField,
+    ToggleTarget,
+    Write,
+}
+
+/// A key as the tables name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Enter,
+    Esc,
+    Backspace,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Tab,
+    CtrlC,
+}
+
+impl Key {
+    /// The table key for a terminal key event, if it is one the tables can name.
+    pub fn from_event(e: &KeyEvent) -> Option<Key> {
+        if e.modifiers.contains(KeyModifiers::CONTROL) {
+            return matches!(e.code, KeyCode::Char('c')).then_some(Key::CtrlC);
+        }
+        Some(match e.code {
+            KeyCode::Char(c) => Key::Char(c),
+            KeyCode::Enter => Key::Enter,
+            KeyCode::Esc => Key::Esc,
+            KeyCode::Backspace => Key::Backspace,
+            KeyCode::Up => Key::Up,
+            KeyCode::Down => Key::Down,
+            KeyCode::Left => Key::Left,
+            KeyCode::Right => Key::Right,
+            KeyCode::PageUp => Key::PageUp,
+            KeyCode::PageDown => Key::PageDown,
+            KeyCode::Home => Key::Home,
+            KeyCode::End => Key::End,
+            KeyCode::Tab => Key::Tab,
+            _ => return None,
+        })
+    }
+}
+
+/// One line of a key table: the keys, what the help says, and the action.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// How the keys are written in the help, e.g. `j/↓`.
+    pub label: &'static str,
+    pub help: &'static str,
+    pub action: Action,
+    /// The word shown in the status bar, for the main keys of a screen.
+    pub short: Option<&'static str>,
+}
+
+const fn b(
+    keys: &'static [Key],
+    label: &'static str,
+    help: &'static str,
+    action: Action,
+    short: Option<&'static str>,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        help,
+        action,
+        short,
+    }
+}
+
+use Key::*;
+
+/// Keys that work the same on every screen (looked up after the screen's own).
+pub const GLOBAL: &[Binding] = &[
+    b(
+        &[Char('?')],
+        "?",
+        "show or hide the keys of this screen",
+        Action::Help,
+        Some("help"),
+    ),
+    b(&[Char('q'), CtrlC], "q", "quit", Action::Quit, Some("quit")),
+];
+
+const MOVE: [Binding; 4] = [
+    b(&[Char('j'), Down], "j/↓", "down", Action::Down, None),
+    b(&[Char('k'), Up], "k/↑", "up", Action::Up, None),
+    b(&[Char('g'), Home], "g", "first", Action::Top, None),
+    b(&[Char('G'), End], "G", "last", Action::Bottom, None),
+];
+const PAGE: [Binding; 2] = [
+    b(&[PageDown], "PgDn", "page down", Action::PageDown, None),
+    b(&[PageUp], "PgUp", "page up", Action::PageUp, None),
+];
+
+pub const BROWSER: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    MOVE[2],
+    MOVE[3],
+    PAGE[0],
+    PAGE[1],
+    b(
+        &[Enter, Char('l'), Right],
+        "Enter",
+        "open the folder or file",
+        Action::Open,
+        Some("open"),
+    ),
+    b(
+        &[Backspace, Char('h'), Left],
+        "h/⌫",
+        "up one folder",
+        Action::Back,
+        Some("up"),
+    ),
+    b(
+        &[Char('/')],
+        "/",
+        "filter by name (Esc clears)",
+        Action::Filter,
+        Some("filter"),
+    ),
+    b(
+        &[Char('o')],
+        "o",
+        "open this folder as a dataset (files directly in it)",
+        Action::OpenDataset,
+        Some("open folder as dataset"),
+    ),
+    b(
+        &[Char('O')],
+        "O",
+        "open this folder and all subfolders as a dataset",
+        Action::OpenDatasetRecursive,
+        None,
+    ),
+    b(&[Esc], "Esc", "clear the filter", Action::Back, None),
+];
+
+pub const DATASET: &[Binding] = &[
+    b(
+        &[Char('h'), Left],
+        "h/←",
+        "previous column",
+        Action::Left,
+        None,
+    ),
+    b(
+        &[Char('l'), Right],
+        "l/→",
+        "next column",
+        Action::Right,
+        None,
+    ),
+    MOVE[0],
+    MOVE[1],
+    MOVE[2],
+    MOVE[3],
+    PAGE[0],
+    PAGE[1],
+    b(
+        &[Char('t')],
+        "t",
+        "label the column as the timestamp",
+        Action::SetRole(Role::Timestamp),
+        Some("timestamp"),
+    ),
+    b(
+        &[Char('m')],
+        "m",
+        "label the column as a measure",
+        Action::SetRole(Role::Measure),
+        Some("measure"),
+    ),
+    b(
+        &[Char('d')],
+        "d",
+        "label the column as a dimension",
+        Action::SetRole(Role::Dimension),
+        Some("dimension"),
+    ),
+    b(
+        &[Char('i')],
+        "i",
+        "ignore the column",
+        Action::SetRole(Role::Ignored),
+        Some("ignore"),
+    ),
+    b(
+        &[Char('a')],
+        "a",
+        "switch the measure between SUM and AVG",
+        Action::ToggleAggregation,
+        None,
+    ),
+    b(
+        &[Char('r')],
+        "r",
+        "reset every label to the suggestion",
+        Action::ResetLabels,
+        None,
+    ),
+    b(
+        &[Char('f')],
+        "f",
+        "edit the timestamp format (live check)",
+        Action::EditTimestampFormat,
+        None,
+    ),
+    b(
+        &[Char('F')],
+        "F",
+        "read as CSV / JSON lines",
+        Action::CycleFormat,
+        None,
+    ),
+    b(
+        &[Char('D')],
+        "D",
+        "change the delimiter",
+        Action::CycleDelimiter,
+        None,
+    ),
+    b(
+        &[Char('Q')],
+        "Q",
+        "change the quote symbol",
+        Action::CycleQuote,
+        None,
+    ),
+    b(
+        &[Char('H')],
+        "H",
+        "header line yes / no",
+        Action::ToggleHeader,
+        None,
+    ),
+    b(
+        &[Char('c')],
+        "c",
+        "coverage: records per interval over every file",
+        Action::Coverage,
+        Some("coverage"),
+    ),
+    b(
+        &[Char('v')],
+        "v",
+        "findings: what blocks a detector",
+        Action::Findings,
+        Some("findings"),
+    ),
+    b(
+        &[Char('e')],
+        "e",
+        "export a config",
+        Action::Export,
+        Some("export"),
+    ),
+    b(
+        &[Esc, Backspace],
+        "Esc",
+        "back to the browser",
+        Action::Back,
+        Some("back"),
+    ),
+];
+
+pub const COVERAGE: &[Binding] = &[
+    b(
+        &[Char('1')],
+        "1",
+        "5-minute intervals",
+        Action::SetFrequency(Frequency::PT5M),
+        Some("5m  2 10m  3 1h  4 1d"),
+    ),
+    b(
+        &[Char('2')],
+        "2",
+        "10-minute intervals",
+        Action::SetFrequency(Frequency::PT10M),
+        None,
+    ),
+    b(
+        &[Char('3')],
+        "3",
+        "1-hour intervals",
+        Action::SetFrequency(Frequency::PT1H),
+        None,
+    ),
+    b(
+        &[Char('4')],
+        "4",
+        "1-day intervals",
+        Action::SetFrequency(Frequency::P1D),
+        None,
+    ),
+    b(
+        &[Char('z')],
+        "z",
+        "set the timezone",
+        Action::EditTimezone,
+        Some("timezone"),
+    ),
+    b(
+        &[Char('+'), Char('=')],
+        "+",
+        "zoom in (fewer intervals per column)",
+        Action::ZoomIn,
+        Some("zoom in"),
+    ),
+    b(
+        &[Char('-')],
+        "-",
+        "zoom out",
+        Action::ZoomOut,
+        Some("zoom out"),
+    ),
+    b(
+        &[Char('h'), Left],
+        "h/←",
+        "scroll to earlier intervals",
+        Action::Left,
+        None,
+    ),
+    b(
+        &[Char('l'), Right],
+        "l/→",
+        "scroll to later intervals",
+        Action::Right,
+        None,
+    ),
+    b(&[Char('g'), Home], "g", "first interval", Action::Top, None),
+    b(
+        &[Char('G'), End],
+        "G",
+        "last interval",
+        Action::Bottom,
+        None,
+    ),
+    b(&[Char('s')], "s", "scan again", Action::Rescan, None),
+    b(&[Char('v')], "v", "findings", Action::Findings, None),
+    b(
+        &[Char('e')],
+        "e",
+        "export a config",
+        Action::Export,
+        Some("export"),
+    ),
+    b(
+        &[Esc, Backspace],
+        "Esc",
+        "cancel the scan, or back to the columns",
+        Action::Back,
+        Some("cancel/back"),
+    ),
+];
+
+pub const FINDINGS: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    MOVE[2],
+    MOVE[3],
+    b(&[Char('c')], "c", "coverage", Action::Coverage, None),
+    b(
+        &[Char('e')],
+        "e",
+        "export a config",
+        Action::Export,
+        Some("export"),
+    ),
+    b(&[Esc, Backspace], "Esc", "back", Action::Back, Some("back")),
+];
+
+pub const EXPORT: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    b(
+        &[Enter],
+        "Enter",
+        "edit the field (Enter keeps, Esc drops)",
+        Action::EditField,
+        Some("edit"),
+    ),
+    b(
+        &[Char(' '), Tab],
+        "Space",
+        "switch the target / YAML",
+        Action::ToggleTarget,
+        Some("switch"),
+    ),
+    b(
+        &[Char('w')],
+        "w",
+        "write the file (asks before replacing)",
+        Action::Write,
+        Some("write"),
+    ),
+    PAGE[0],
+    PAGE[1],
+    b(&[Esc, Backspace], "Esc", "back", Action::Back, Some("back")),
+];
+
+/// The action bound to a key in a table, then in the global table.
+pub fn lookup(table: &[Binding], key: Key) -> Option<Action> {
+    table
+        .iter()
+        .chain(GLOBAL)
+        .find(|b| b.keys.contains(&key))
+        .map(|b| b.action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_on_one_screen() {
+        for (name, table) in [
+            ("browser", BROWSER),
+            ("dataset", DATASET),
+            ("coverage", COVERAGE),
+            ("findings", FINDINGS),
+            ("export", EXPORT),
+        ] {
+            let mut seen: Vec<Key> = Vec::new();
+            for bnd in table.iter().chain(GLOBAL) {
+                for k in bnd.keys {
+                    // Esc may share an action with another key of the same binding set only.
+                    let dup = seen.contains(k);
+                    let same_action_elsewhere = table
+                        .iter()
+                        .chain(GLOBAL)
+                        .filter(|o| o.keys.contains(k))
+                        .all(|o| o.action == bnd.action);
+                    assert!(!dup || same_action_elsewhere, "{name}: {k:?} bound twice");
+                    seen.push(*k);
+                }
+            }
+        }
+    }
+}

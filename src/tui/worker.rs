@@ -1,0 +1,121 @@
+//! Slow work off the event loop: listing, inspecting, scanning and writing run on threads and
+//! answer with a [`Response`] that the loop hands to the app.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use crate::coverage::{self, Coverage, ScanControl, ScanSpec};
+use crate::format::Overrides;
+use crate::inspect::{self, Inspection};
+use crate::source::{Entry, Location, Source, list_all};
+
+/// Work the app asks for.
+#[derive(Debug, Clone)]
+pub enum Request {
+    List(Location),
+    Inspect {
+        location: Location,
+        recursive: bool,
+        overrides: Overrides,
+    },
+    Scan {
+        id: u64,
+        inspection: Arc<Inspection>,
+        spec: ScanSpec,
+        control: Arc<ScanControl>,
+    },
+    Write {
+        path: PathBuf,
+        contents: String,
+        overwrite: bool,
+    },
+}
+
+/// The answer to a [`Request`]; errors are already one-line messages.
+#[derive(Debug, Clone)]
+pub enum Response {
+    Listed {
+        location: Location,
+        result: Result<Vec<Entry>, String>,
+    },
+    Inspected {
+        location: Location,
+        result: Result<Box<Inspection>, String>,
+    },
+    Scanned {
+        id: u64,
+        result: Result<Box<Coverage>, String>,
+    },
+    Written {
+        path: PathBuf,
+        result: Result<(), String>,
+    },
+}
+
+/// Runs requests on threads against one source.
+pub struct Worker {
+    source: Arc<dyn Source>,
+    tx: Sender<Response>,
+}
+
+impl Worker {
+    pub fn new(source: Arc<dyn Source>, tx: Sender<Response>) -> Worker {
+        Worker { source, tx }
+    }
+
+    /// Start a request; its response arrives on the channel.
+    pub fn spawn(&self, request: Request) {
+        let source = Arc::clone(&self.source);
+        let tx = self.tx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(run(source.as_ref(), request));
+        });
+    }
+}
+
+/// Carry out one request (blocking): used by the worker threads and by tests.
+pub fn run(source: &dyn Source, request: Request) -> Response {
+    match request {
+        Request::List(location) => Response::Listed {
+            result: list_all(source, &location, false).map_err(|e| e.to_string()),
+            location,
+        },
+        Request::Inspect {
+            location,
+            recursive,
+            overrides,
+        } => Response::Inspected {
+            result: inspect::inspect(source, &location, recursive, &overrides)
+                .map(Box::new)
+                .map_err(|e| e.to_string()),
+            location,
+        },
+        Request::Scan {
+            id,
+            inspection,
+            spec,
+            control,
+        } => Response::Scanned {
+            id,
+            result: coverage::scan(
+                source,
+                &inspection.dataset,
+                &inspection.dialect(),
+                &spec,
+                &control,
+            )
+            .map(Box::new)
+            .map_err(|e| e.to_string()),
+        },
+        Request::Write {
+            path,
+            contents,
+            overwrite,
+        } => Response::Written {
+            result: crate::config::write_atomic(&path, contents.as_bytes(), overwrite)
+                .map_err(|e| e.to_string()),
+            path,
+        },
+    }
+}
