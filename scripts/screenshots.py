@@ -21,6 +21,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,16 @@ FONT_BOLD = FONT_DIR / "DejaVuSansMono-Bold.ttf"
 FONT_ITALIC = FONT_DIR / "DejaVuSansMono-Oblique.ttf"  # fonts-dejavu-extra; optional
 FONT_BOLD_ITALIC = FONT_DIR / "DejaVuSansMono-BoldOblique.ttf"  # optional
 FONT_SIZE = 15
+# Tried in order for characters DejaVu Sans Mono lacks (CJK, some symbols); optional.
+FALLBACK_FONTS = [
+    FONT_DIR / "DejaVuSans.ttf",
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    Path("/usr/share/fonts/truetype/unifont/unifont.ttf"),
+]
 
 DEFAULT_FG = (0xD0, 0xD0, 0xD0)
 DEFAULT_BG = (0x1C, 0x1C, 0x1C)
@@ -432,12 +443,44 @@ class Renderer:
                  if FONT_BOLD_ITALIC.exists() else bold)
         self.fonts = {(False, False): reg, (True, False): bold,
                       (False, True): ital, (True, True): bital}
+        self.fallbacks = [ImageFont.truetype(str(p), font_size)
+                          for p in FALLBACK_FONTS if p.exists()]
+        self._font_for: dict = {}
         ascent, descent = reg.getmetrics()
         self.ascent = ascent
         self.cw = max(1, round(reg.getlength("M")))
         self.ch = ascent + descent
         self.light = max(1, round(self.cw / 9))
         self.heavy = self.light * 2 + 1
+
+    @staticmethod
+    def _has_glyph(font, ch: str) -> bool:
+        """False when the font would draw its 'missing glyph' box for ch."""
+        key = id(font)
+        notdef = Renderer._notdef.get(key)
+        if notdef is None:
+            m = font.getmask("\U0010FFFD")
+            notdef = Renderer._notdef[key] = (m.size, bytes(m))
+        m = font.getmask(ch)
+        return (m.size, bytes(m)) != notdef
+
+    _notdef: dict = {}
+
+    def font_for(self, text: str, bold: bool, italic: bool):
+        font = self.fonts[(bold, italic)]
+        ch = text[0]
+        if ord(ch) < 0x2000:
+            return font
+        key = (ch, bold, italic)
+        if key not in self._font_for:
+            chosen = font
+            if not self._has_glyph(font, ch):
+                for fb in self.fallbacks:
+                    if self._has_glyph(fb, ch):
+                        chosen = fb
+                        break
+            self._font_for[key] = chosen
+        return self._font_for[key]
 
     # -- special characters drawn as shapes ----------------------------------
 
@@ -481,6 +524,17 @@ class Renderer:
                     self._rect(d, x, my, mx, y + chh, fg)
                 if quads & 0b0001:
                     self._rect(d, mx, my, x + cw, y + chh, fg)
+            return True
+        if 0x2800 <= o <= 0x28FF:  # braille (ratatui's canvas and charts): 2x4 dots
+            bits = o - 0x2800
+            dot = max(2, round(cw / 4))
+            cols = (x + round(cw * 0.3) - dot // 2, x + round(cw * 0.72) - dot // 2)
+            rows = [y + round(chh * (2 * k + 1) / 8) - dot // 2 for k in range(4)]
+            layout = ((0, 0, 0x01), (0, 1, 0x02), (0, 2, 0x04), (1, 0, 0x08),
+                      (1, 1, 0x10), (1, 2, 0x20), (0, 3, 0x40), (1, 3, 0x80))
+            for c, r, bit in layout:
+                if bits & bit:
+                    self._rect(d, cols[c], rows[r], cols[c] + dot, rows[r] + dot, fg)
             return True
         if ch in BOX:
             self._draw_box(d, BOX[ch], x, y, fg)
@@ -606,11 +660,13 @@ class Renderer:
                     if len(text) == 1 and self.draw_special(d, text, x, y, fg, bg):
                         pass
                     else:
-                        font = self.fonts[(style[BOLD], style[ITALIC])]
-                        gx = x
-                        if span == 2:  # centre a wide glyph over its two cells
-                            gx = x + max(0, (2 * cw - font.getlength(text)) / 2)
-                        d.text((gx, y), text, font=font, fill=fg)
+                        font = self.font_for(text, style[BOLD], style[ITALIC])
+                        gx, gy = x, y
+                        if font not in self.fonts.values():
+                            # fallback font: centre it in its cell(s), baseline aligned
+                            gx = x + (cw * span - font.getlength(text)) / 2
+                            gy = y + self.ascent - font.getmetrics()[0]
+                        d.text((gx, gy), text, font=font, fill=fg)
                 if style[UNDERLINE]:
                     uy = y + min(chh - 1, self.ascent + 2)
                     self._rect(d, x, uy, x + cw * span, uy + self.light, fg)
@@ -690,19 +746,20 @@ class Tmux:
 
     def __init__(self, width: int, height: int):
         self.width, self.height = width, height
-        self.socket = f"l4m-shots-{os.getpid()}"
         self.target = "shots"
-        conf = tempfile.NamedTemporaryFile("w", prefix="shots-tmux-", suffix=".conf", delete=False)
-        conf.write(
-            "set -g default-terminal xterm-256color\n"
-            "set -g status off\n"
-            "set -g remain-on-exit on\n"
-            "set -g history-limit 0\n"
-            f"set -g default-size {width}x{height}\n"
-            "set -sg escape-time 0\n"
-        )
-        conf.close()
-        self.conf = conf.name
+        # own server: a socket and config in a private temp dir, removed by kill()
+        self.dir = tempfile.mkdtemp(prefix="l4m-shots-")
+        self.socket = os.path.join(self.dir, "tmux.sock")
+        self.conf = os.path.join(self.dir, "tmux.conf")
+        with open(self.conf, "w") as conf:
+            conf.write(
+                "set -g default-terminal xterm-256color\n"
+                "set -g status off\n"
+                "set -g remain-on-exit on\n"
+                "set -g history-limit 0\n"
+                f"set -g default-size {width}x{height}\n"
+                "set -sg escape-time 0\n"
+            )
         self.env = dict(os.environ)
         lc = self.env.get("LC_ALL") or self.env.get("LC_CTYPE") or self.env.get("LANG") or ""
         if "utf-8" not in lc.lower() and "utf8" not in lc.lower():
@@ -712,7 +769,7 @@ class Tmux:
         self.env.pop("TMUX", None)  # allow running from inside tmux
 
     def tmux(self, *args: str, check: bool = True) -> str:
-        r = subprocess.run(["tmux", "-u", "-L", self.socket, "-f", self.conf, *args],
+        r = subprocess.run(["tmux", "-u", "-S", self.socket, "-f", self.conf, *args],
                            capture_output=True, text=True, env=self.env)
         if check and r.returncode != 0:
             raise StepFailed(f"tmux {' '.join(args)}: {r.stderr.strip()}")
@@ -781,12 +838,9 @@ class Tmux:
                 return
 
     def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"],
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"],
                        capture_output=True, env=self.env)
-        try:
-            os.unlink(self.conf)
-        except OSError:
-            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def run_steps(command: str, steps, width: int, height: int, out_dir: Path,
@@ -812,6 +866,10 @@ def run_steps(command: str, steps, width: int, height: int, out_dir: Path,
                 t.settle()
             else:
                 time.sleep(seconds)
+            status = t.dead()
+            if status is not None:
+                raise StepFailed(f"step {name!r}: the command exited (status {status}); "
+                                 f"last screen:\n{t.capture(colours=False).rstrip()}")
             if only and name not in only:
                 print(f"  {name}: (replayed, not saved)", file=sys.stderr)
                 continue
@@ -855,6 +913,8 @@ def main(argv=None) -> int:
                     help=f"font size in px (default {FONT_SIZE}: cells of about 9x18 px)")
     ap.add_argument("--list", action="store_true", help="list the step names and exit")
     args = ap.parse_args(argv)
+    # let `finally` kill the tmux server when we are terminated
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     if args.list:
         for name, keys, wait_text, seconds in STEPS:

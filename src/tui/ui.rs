@@ -137,7 +137,8 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
         )),
         None => {
             let mut spans = vec![Span::raw(" ")];
-            for b in app.bindings().iter().chain(super::keys::GLOBAL) {
+            // The global keys first, so "? help" shows however narrow the terminal is.
+            for b in super::keys::GLOBAL.iter().chain(app.bindings()) {
                 let Some(short) = b.short else { continue };
                 spans.push(Span::styled(b.label, Style::new().fg(ACCENT).bold()));
                 spans.push(Span::raw(format!(" {short}  ")));
@@ -312,8 +313,9 @@ fn draw_dataset(frame: &mut Frame, app: &App, area: Rect) {
         );
         return;
     };
+    let detect_height = if area.width < 100 { 3 } else { 2 };
     let [detect, table_area, detail] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(detect_height),
         Constraint::Min(5),
         Constraint::Length(5),
     ])
@@ -399,7 +401,8 @@ fn draw_dataset(frame: &mut Frame, app: &App, area: Rect) {
         Paragraph::new(vec![
             Line::from(spans),
             Line::from(Span::styled(line2, Style::new().fg(Color::Gray))),
-        ]),
+        ])
+        .wrap(Wrap { trim: false }),
         detect,
     );
 
@@ -803,8 +806,17 @@ fn draw_histogram(
     let scroll = c.scroll.min(spanned.saturating_sub(1));
     const EIGHTHS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let mut threshold_col = None;
+    // A short span gets wider bars (several columns an interval) instead of a sliver on the left.
+    let per_interval = if zoom == 1 {
+        (width / spanned.saturating_sub(scroll).max(1)).clamp(1, 6)
+    } else {
+        1
+    };
     for x in 0..width {
-        let from = scroll + x * zoom;
+        if per_interval > 2 && x % per_interval == per_interval - 1 {
+            continue;
+        }
+        let from = scroll + (x / per_interval) * zoom;
         if from >= spanned {
             break;
         }
@@ -812,7 +824,7 @@ fn draw_histogram(
         let value = (from..to).filter_map(|k| counts.get(&k)).max().copied();
         let missing = (from..to).filter(|k| !counts.contains_key(k)).count();
         let col = inner.x + x as u16;
-        if threshold_at.is_some_and(|t| (from..to).contains(&t)) {
+        if threshold_col.is_none() && threshold_at.is_some_and(|t| (from..to).contains(&t)) {
             threshold_col = Some(col);
         }
         if let Some(v) = value {
@@ -863,7 +875,7 @@ fn draw_histogram(
             .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default()
     };
-    let last_in_view = (scroll + width * zoom).min(spanned) - 1;
+    let last_in_view = (scroll + (width / per_interval) * zoom).min(spanned) - 1;
     let left = label_at(scroll);
     let right = label_at(last_in_view);
     let mid = format!(

@@ -1,0 +1,419 @@
+//! The terminal UI without a terminal: keys in, state out (the worker's requests are run in line
+//! against the real engine), and every screen drawn on ratatui's TestBackend as an insta snapshot.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use chrono::{TimeZone, Utc};
+use l4m::coverage::ScanControl;
+use l4m::schema::{Aggregation, Frequency, Role};
+use l4m::source::local::LocalSource;
+use l4m::source::{Entry, EntryKind, Location};
+use l4m::tui::app::{App, FieldKey, Screen};
+use l4m::tui::keys::Key;
+use l4m::tui::worker::{self, Response};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// Run every queued request against the real engine and hand the answers back, until none is left.
+fn pump(app: &mut App) {
+    loop {
+        let requests = app.take_requests();
+        if requests.is_empty() {
+            return;
+        }
+        for r in requests {
+            let response = worker::run(&LocalSource, r);
+            app.on_response(response);
+        }
+    }
+}
+
+fn keys(app: &mut App, keys: &[Key]) {
+    for k in keys {
+        app.key(*k);
+    }
+    pump(app);
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.key(Key::Char(c));
+    }
+}
+
+/// The bundled sample, opened as a dataset (the folder's files).
+fn sample_dataset() -> App {
+    let mut app = App::new(Location::Local(PathBuf::from("assets/ecommerce")), false);
+    // Tests run from the crate root, where assets/ is.
+    std::env::set_current_dir(common::root()).unwrap();
+    pump(&mut app);
+    keys(&mut app, &[Key::Char('o')]);
+    app
+}
+
+fn draw(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| l4m::tui::ui::draw(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn role(app: &App, column: &str) -> (Role, Aggregation) {
+    let l = app.dataset.as_ref().unwrap().labels.get(column).unwrap();
+    (l.role, l.aggregation)
+}
+
+#[test]
+fn browser_opens_folders_filters_and_goes_back_up() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let mut app = App::new(Location::Local(PathBuf::from("assets")), false);
+    pump(&mut app);
+    let names: Vec<&str> = app.browser.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["ecommerce", "README.md"]);
+    keys(&mut app, &[Key::Enter]);
+    assert_eq!(app.browser.location, Location::Local(PathBuf::from("assets/ecommerce")));
+    assert_eq!(app.browser.entries.len(), 24);
+    keys(&mut app, &[Key::Char('G')]);
+    assert_eq!(app.browser.selected, 23);
+    keys(&mut app, &[Key::Char('/')]);
+    typed(&mut app, "10-1");
+    let visible: Vec<String> = app.browser.visible().iter().map(|e| e.name.clone()).collect();
+    assert_eq!(visible.len(), 10, "{visible:?}");
+    assert_eq!(visible[0], "2020-10-10.csv");
+    keys(&mut app, &[Key::Enter, Key::Esc]);
+    assert_eq!(app.browser.visible().len(), 24, "Esc clears the filter");
+    keys(&mut app, &[Key::Char('h')]);
+    assert!(app.browser.location.to_string().ends_with("assets"));
+    assert_eq!(app.browser.visible()[app.browser.selected].name, "ecommerce", "the folder we came from is selected");
+}
+
+#[test]
+fn a_non_data_file_is_not_opened_and_the_status_says_why() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let mut app = App::new(Location::Local(PathBuf::from("assets")), false);
+    pump(&mut app);
+    keys(&mut app, &[Key::Char('j'), Key::Enter]);
+    assert_eq!(app.screen, Screen::Browser);
+    let status = app.status.clone().unwrap();
+    assert!(status.error);
+    assert!(status.text.starts_with("README.md: not CSV or JSON lines"), "{}", status.text);
+}
+
+#[test]
+fn opening_the_sample_suggests_labels_and_the_interval() {
+    let app = sample_dataset();
+    assert_eq!(app.screen, Screen::Dataset);
+    let d = app.dataset.as_ref().unwrap();
+    assert_eq!(d.frequency(), Some(Frequency::PT1H));
+    assert_eq!(d.labels.timestamp(), Some("timestamp"));
+    assert_eq!(d.labels.dimensions(), ["platform", "marketplace"]);
+    assert_eq!(role(&app, "session_id").0, Role::Ignored);
+    // Prefilled from the location: the name; the ARNs and paths are left for the user.
+    assert_eq!(app.export.value(FieldKey::Name), "ecommerce");
+    assert_eq!(app.export.value(FieldKey::RoleArn), "");
+}
+
+#[test]
+fn labelling_keys_change_the_column_under_the_cursor_and_r_resets() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('l'), Key::Char('l'), Key::Char('l')]);
+    assert_eq!(app.dataset.as_ref().unwrap().column, 3);
+    keys(&mut app, &[Key::Char('a')]);
+    assert_eq!(role(&app, "views"), (Role::Measure, Aggregation::Avg));
+    keys(&mut app, &[Key::Char('i')]);
+    assert_eq!(role(&app, "views").0, Role::Ignored);
+    keys(&mut app, &[Key::Char('d')]);
+    assert_eq!(role(&app, "views").0, Role::Dimension);
+    keys(&mut app, &[Key::Char('r')]);
+    assert_eq!(role(&app, "views"), (Role::Measure, Aggregation::Sum));
+    keys(&mut app, &[Key::Left, Key::Left, Key::Char('m')]);
+    assert_eq!(role(&app, "marketplace").0, Role::Measure);
+    // A text measure is an error finding.
+    assert!(app.findings.iter().any(|f| f.rule == "measure-numeric"));
+}
+
+#[test]
+fn the_timestamp_format_is_checked_live_while_typed() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('f')]);
+    for _ in 0..19 {
+        app.key(Key::Backspace);
+    }
+    typed(&mut app, "yyyy/MM/dd");
+    let d = app.dataset.as_ref().unwrap();
+    let (ok, total, bad, err) = d.format_check(d.format_input.as_deref().unwrap());
+    assert_eq!((ok, total, err), (0, 504, None));
+    assert_eq!(bad.as_deref(), Some("2020-10-01 00:00:00"));
+    // A format that does not compile is refused on Enter and stays in the editor.
+    typed(&mut app, " QQ");
+    app.key(Key::Enter);
+    assert!(app.status.as_ref().unwrap().error);
+    assert!(app.dataset.as_ref().unwrap().format_input.is_some());
+    app.key(Key::Esc);
+    let d = app.dataset.as_ref().unwrap();
+    assert_eq!(d.format_input, None);
+    assert_eq!(d.labels.timestamp_format.as_deref(), Some("yyyy-MM-dd HH:mm:ss"));
+}
+
+#[test]
+fn coverage_scans_the_whole_folder_and_switches_interval() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('c')]);
+    assert_eq!(app.screen, Screen::Coverage);
+    let r = app.coverage.as_ref().unwrap().result.clone().unwrap();
+    assert_eq!(r.records, 11_508);
+    assert_eq!(r.intervals_with_data, 548);
+    assert!(r.meets_threshold);
+    keys(&mut app, &[Key::Char('4')]);
+    let r = app.coverage.as_ref().unwrap().result.clone().unwrap();
+    assert_eq!(r.frequency, Frequency::P1D);
+    assert_eq!(r.intervals_with_data, 24);
+    assert!(!r.meets_threshold);
+    assert!(app.findings.iter().any(|f| f.rule == "interval-count"));
+    // The choice carries to the export form.
+    assert_eq!(app.export.value(FieldKey::Frequency), "P1D");
+}
+
+#[test]
+fn esc_cancels_a_running_scan_and_the_result_says_partial() {
+    let mut app = sample_dataset();
+    app.key(Key::Char('c'));
+    assert!(app.scan_progress().is_some(), "the scan is running");
+    app.key(Key::Esc);
+    assert_eq!(app.screen, Screen::Coverage, "Esc cancels first, it does not leave");
+    pump(&mut app);
+    let c = app.coverage.as_ref().unwrap();
+    assert!(!c.running());
+    assert!(c.result.as_ref().unwrap().cancelled);
+    assert!(app.status.as_ref().unwrap().text.starts_with("scan cancelled"));
+    keys(&mut app, &[Key::Esc]);
+    assert_eq!(app.screen, Screen::Dataset);
+}
+
+#[test]
+fn timezone_is_set_from_the_coverage_screen() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('c'), Key::Char('z')]);
+    for _ in 0..3 {
+        app.key(Key::Backspace);
+    }
+    typed(&mut app, "Mars/Base");
+    keys(&mut app, &[Key::Enter]);
+    assert!(app.status.as_ref().unwrap().text.starts_with("unknown timezone \"Mars/Base\""));
+    app.key(Key::Esc);
+    keys(&mut app, &[Key::Char('z')]);
+    for _ in 0..3 {
+        app.key(Key::Backspace);
+    }
+    typed(&mut app, "America/New_York");
+    keys(&mut app, &[Key::Enter]);
+    let r = app.coverage.as_ref().unwrap().result.clone().unwrap();
+    assert_eq!(r.timezone, "America/New_York");
+    assert_eq!(r.first_interval.unwrap().to_rfc3339(), "2020-10-01T04:00:00+00:00");
+}
+
+#[test]
+fn export_writes_a_valid_config_and_asks_before_replacing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ecommerce.json");
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('e')]);
+    assert_eq!(app.screen, Screen::Export);
+    let fill = |app: &mut App, key: FieldKey, value: &str| {
+        let at = FieldKey::ALL.iter().position(|k| *k == key).unwrap();
+        while app.export.selected > at {
+            app.key(Key::Up);
+        }
+        while app.export.selected < at {
+            app.key(Key::Down);
+        }
+        app.key(Key::Enter);
+        while app.export.editing.as_ref().is_some_and(|e| !e.is_empty()) {
+            app.key(Key::Backspace);
+        }
+        typed(app, value);
+        app.key(Key::Enter);
+    };
+    // With errors nothing is written.
+    keys(&mut app, &[Key::Char('w')]);
+    assert!(app.status.as_ref().unwrap().text.starts_with("not written: 3 error(s)"));
+    fill(&mut app, FieldKey::RoleArn, "arn:aws:iam::123456789012:role/L4MRole");
+    fill(&mut app, FieldKey::DetectorArn, "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:ecommerce");
+    fill(&mut app, FieldKey::HistoricalPath, "s3://my-bucket/ecommerce/backtest/");
+    fill(&mut app, FieldKey::Output, out.to_str().unwrap());
+    assert_eq!(app.findings, []);
+    keys(&mut app, &[Key::Char('w')]);
+    assert_eq!(app.status.as_ref().unwrap().text, format!("wrote {}", out.display()));
+    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(common::metric_set_violations(&written), []);
+    assert_eq!(written["MetricSetName"], "ecommerce");
+    assert_eq!(written["MetricSource"]["S3SourceConfig"]["RoleArn"], "arn:aws:iam::123456789012:role/L4MRole");
+
+    // Again: the file exists, so the form asks; n keeps the file.
+    std::fs::write(&out, "keep").unwrap();
+    keys(&mut app, &[Key::Char('w')]);
+    assert_eq!(app.export.confirm_overwrite.as_deref(), Some(out.as_path()));
+    keys(&mut app, &[Key::Char('n')]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep");
+    keys(&mut app, &[Key::Char('w'), Key::Char('y')]);
+    assert!(std::fs::read_to_string(&out).unwrap().contains("\"MetricSetName\": \"ecommerce\""));
+
+    // CloudFormation as YAML: the role becomes a parameter only when none is given.
+    keys(&mut app, &[Key::Char('g'), Key::Char(' ')]);
+    assert_eq!(app.export.target, l4m::config::Target::CloudFormation);
+    assert!(app.export.value(FieldKey::Output).ends_with("cloudformation.json") || app.export.output_edited);
+    let (value, _) = app.export_preview().unwrap();
+    assert_eq!(common::cloudformation_violations(&value), []);
+}
+
+#[test]
+fn labels_persist_between_files_of_one_folder() {
+    std::env::set_current_dir(common::root()).unwrap();
+    let mut app = App::new(Location::Local(PathBuf::from("assets/ecommerce")), false);
+    pump(&mut app);
+    keys(&mut app, &[Key::Enter]);
+    assert_eq!(app.screen, Screen::Dataset);
+    keys(&mut app, &[Key::Char('l'), Key::Char('l'), Key::Char('l'), Key::Char('i')]);
+    assert_eq!(role(&app, "views").0, Role::Ignored);
+    keys(&mut app, &[Key::Esc, Key::Char('j'), Key::Enter]);
+    let d = app.dataset.as_ref().unwrap();
+    assert!(d.location.to_string().ends_with("2020-10-02.csv"));
+    assert_eq!(role(&app, "views").0, Role::Ignored);
+    assert!(app.status.as_ref().unwrap().text.starts_with("labels kept"));
+}
+
+#[test]
+fn help_shows_the_screen_keys_and_any_key_closes_it() {
+    let mut app = sample_dataset();
+    app.key(Key::Char('?'));
+    assert!(app.help);
+    let screen = draw(&app, 100, 40);
+    assert!(screen.contains("label the column as the timestamp"));
+    app.key(Key::Char('t'));
+    assert!(!app.help);
+    assert_eq!(role(&app, "platform").0, Role::Dimension, "the closing key does nothing else");
+}
+
+// ---- snapshots ---------------------------------------------------------------------------------
+
+fn fixed_entries() -> Vec<Entry> {
+    let t = Utc.with_ymd_and_hms(2020, 12, 7, 10, 30, 0).unwrap();
+    let e = |name: &str, kind, size| Entry {
+        name: name.into(),
+        kind,
+        size,
+        modified: Some(t),
+        location: Location::Local(PathBuf::from("data").join(name)),
+    };
+    vec![
+        e("20201001", EntryKind::Folder, None),
+        e("backtest", EntryKind::Folder, None),
+        e("2020-10-01.csv", EntryKind::File, Some(28_652)),
+        e("events.jsonl.gz", EntryKind::File, Some(1_234_567)),
+        e("notes.md", EntryKind::File, Some(312)),
+    ]
+}
+
+fn browser_with(result: Result<Vec<Entry>, String>) -> App {
+    let mut app = App::new(Location::Local(PathBuf::from("data")), false);
+    app.take_requests();
+    app.on_response(Response::Listed {
+        location: Location::Local(PathBuf::from("data")),
+        result,
+    });
+    app
+}
+
+#[test]
+fn snapshot_browser() {
+    let mut app = browser_with(Ok(fixed_entries()));
+    app.key(Key::Char('j'));
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_browser_empty_folder() {
+    insta::assert_snapshot!(draw(&browser_with(Ok(Vec::new())), 80, 24));
+}
+
+#[test]
+fn snapshot_browser_error() {
+    let app = browser_with(Err("data: permission denied: check the file's permissions".into()));
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_columns() {
+    insta::assert_snapshot!(draw(&sample_dataset(), 100, 30));
+}
+
+#[test]
+fn snapshot_columns_at_80x24_scrolled_right() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('l'); 5]);
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
+#[test]
+fn snapshot_format_editor() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('f')]);
+    for _ in 0..3 {
+        app.key(Key::Backspace);
+    }
+    insta::assert_snapshot!(draw(&app, 100, 30));
+}
+
+#[test]
+fn snapshot_coverage_pass() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('c')]);
+    insta::assert_snapshot!(draw(&app, 100, 30));
+}
+
+#[test]
+fn snapshot_coverage_fail_daily() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('c'), Key::Char('4')]);
+    insta::assert_snapshot!(draw(&app, 100, 30));
+}
+
+#[test]
+fn snapshot_coverage_scan_in_progress() {
+    let mut app = sample_dataset();
+    app.key(Key::Char('c'));
+    let c = app.coverage.as_ref().unwrap();
+    let control: &Arc<ScanControl> = c.control.as_ref().unwrap();
+    control.files_done.store(9, Ordering::Relaxed);
+    control.bytes_read.store(257_000, Ordering::Relaxed);
+    insta::assert_snapshot!(draw(&app, 100, 30));
+}
+
+#[test]
+fn snapshot_findings() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('v')]);
+    insta::assert_snapshot!(draw(&app, 100, 30));
+}
+
+#[test]
+fn snapshot_export() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('e'), Key::Char('j'), Key::Char('j')]);
+    insta::assert_snapshot!(draw(&app, 100, 30));
+}
+
+#[test]
+fn snapshot_help() {
+    let mut app = sample_dataset();
+    app.key(Key::Char('?'));
+    insta::assert_snapshot!(draw(&app, 100, 30));
+}
+
+#[test]
+fn snapshot_too_small() {
+    insta::assert_snapshot!(draw(&browser_with(Ok(fixed_entries())), 50, 10));
+}
