@@ -741,6 +741,16 @@ class StepFailed(Exception):
     pass
 
 
+def tidy(screen: str) -> str:
+    """A captured screen for an error message: no trailing spaces, no runs of blank lines."""
+    lines = [ln.rstrip() for ln in screen.splitlines()]
+    out = []
+    for ln in lines:
+        if ln or (out and out[-1]):
+            out.append(ln)
+    return "\n".join(out).strip("\n")
+
+
 class Tmux:
     """A private tmux server (own socket, no user config) with one session."""
 
@@ -818,10 +828,10 @@ class Tmux:
             status = self.dead()
             if status is not None:
                 raise StepFailed(f"the command exited (status {status}) before {text!r} "
-                                 f"appeared; last screen:\n{screen.rstrip()}")
+                                 f"appeared; last screen:\n{tidy(screen)}")
             if time.monotonic() > deadline:
                 raise StepFailed(f"{text!r} did not appear within {timeout}s; "
-                                 f"last screen:\n{screen.rstrip()}")
+                                 f"last screen:\n{tidy(screen)}")
             time.sleep(0.1)
 
     def settle(self, quiet: float = 0.3, limit: float = 3.0) -> None:
@@ -869,7 +879,7 @@ def run_steps(command: str, steps, width: int, height: int, out_dir: Path,
             status = t.dead()
             if status is not None:
                 raise StepFailed(f"step {name!r}: the command exited (status {status}); "
-                                 f"last screen:\n{t.capture(colours=False).rstrip()}")
+                                 f"last screen:\n{tidy(t.capture(colours=False))}")
             if only and name not in only:
                 print(f"  {name}: (replayed, not saved)", file=sys.stderr)
                 continue

@@ -71,23 +71,40 @@ fn browser_opens_folders_filters_and_goes_back_up() {
     std::env::set_current_dir(common::root()).unwrap();
     let mut app = App::new(Location::Local(PathBuf::from("assets")), false);
     pump(&mut app);
-    let names: Vec<&str> = app.browser.entries.iter().map(|e| e.name.as_str()).collect();
+    let names: Vec<&str> = app
+        .browser
+        .entries
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
     assert_eq!(names, ["ecommerce", "README.md"]);
     keys(&mut app, &[Key::Enter]);
-    assert_eq!(app.browser.location, Location::Local(PathBuf::from("assets/ecommerce")));
+    assert_eq!(
+        app.browser.location,
+        Location::Local(PathBuf::from("assets/ecommerce"))
+    );
     assert_eq!(app.browser.entries.len(), 24);
     keys(&mut app, &[Key::Char('G')]);
     assert_eq!(app.browser.selected, 23);
     keys(&mut app, &[Key::Char('/')]);
     typed(&mut app, "10-1");
-    let visible: Vec<String> = app.browser.visible().iter().map(|e| e.name.clone()).collect();
+    let visible: Vec<String> = app
+        .browser
+        .visible()
+        .iter()
+        .map(|e| e.name.clone())
+        .collect();
     assert_eq!(visible.len(), 10, "{visible:?}");
     assert_eq!(visible[0], "2020-10-10.csv");
     keys(&mut app, &[Key::Enter, Key::Esc]);
     assert_eq!(app.browser.visible().len(), 24, "Esc clears the filter");
     keys(&mut app, &[Key::Char('h')]);
     assert!(app.browser.location.to_string().ends_with("assets"));
-    assert_eq!(app.browser.visible()[app.browser.selected].name, "ecommerce", "the folder we came from is selected");
+    assert_eq!(
+        app.browser.visible()[app.browser.selected].name,
+        "ecommerce",
+        "the folder we came from is selected"
+    );
 }
 
 #[test]
@@ -99,7 +116,11 @@ fn a_non_data_file_is_not_opened_and_the_status_says_why() {
     assert_eq!(app.screen, Screen::Browser);
     let status = app.status.clone().unwrap();
     assert!(status.error);
-    assert!(status.text.starts_with("README.md: not CSV or JSON lines"), "{}", status.text);
+    assert!(
+        status.text.starts_with("README.md: not CSV or JSON lines"),
+        "{}",
+        status.text
+    );
 }
 
 #[test]
@@ -155,7 +176,10 @@ fn the_timestamp_format_is_checked_live_while_typed() {
     app.key(Key::Esc);
     let d = app.dataset.as_ref().unwrap();
     assert_eq!(d.format_input, None);
-    assert_eq!(d.labels.timestamp_format.as_deref(), Some("yyyy-MM-dd HH:mm:ss"));
+    assert_eq!(
+        d.labels.timestamp_format.as_deref(),
+        Some("yyyy-MM-dd HH:mm:ss")
+    );
 }
 
 #[test]
@@ -183,12 +207,22 @@ fn esc_cancels_a_running_scan_and_the_result_says_partial() {
     app.key(Key::Char('c'));
     assert!(app.scan_progress().is_some(), "the scan is running");
     app.key(Key::Esc);
-    assert_eq!(app.screen, Screen::Coverage, "Esc cancels first, it does not leave");
+    assert_eq!(
+        app.screen,
+        Screen::Coverage,
+        "Esc cancels first, it does not leave"
+    );
     pump(&mut app);
     let c = app.coverage.as_ref().unwrap();
     assert!(!c.running());
     assert!(c.result.as_ref().unwrap().cancelled);
-    assert!(app.status.as_ref().unwrap().text.starts_with("scan cancelled"));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("scan cancelled")
+    );
     keys(&mut app, &[Key::Esc]);
     assert_eq!(app.screen, Screen::Dataset);
 }
@@ -202,7 +236,13 @@ fn timezone_is_set_from_the_coverage_screen() {
     }
     typed(&mut app, "Mars/Base");
     keys(&mut app, &[Key::Enter]);
-    assert!(app.status.as_ref().unwrap().text.starts_with("unknown timezone \"Mars/Base\""));
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("unknown timezone \"Mars/Base\"")
+    );
     app.key(Key::Esc);
     keys(&mut app, &[Key::Char('z')]);
     for _ in 0..3 {
@@ -212,7 +252,10 @@ fn timezone_is_set_from_the_coverage_screen() {
     keys(&mut app, &[Key::Enter]);
     let r = app.coverage.as_ref().unwrap().result.clone().unwrap();
     assert_eq!(r.timezone, "America/New_York");
-    assert_eq!(r.first_interval.unwrap().to_rfc3339(), "2020-10-01T04:00:00+00:00");
+    assert_eq!(
+        r.first_interval.unwrap().to_rfc3339(),
+        "2020-10-01T04:00:00+00:00"
+    );
 }
 
 #[test]
@@ -239,18 +282,42 @@ fn export_writes_a_valid_config_and_asks_before_replacing() {
     };
     // With errors nothing is written.
     keys(&mut app, &[Key::Char('w')]);
-    assert!(app.status.as_ref().unwrap().text.starts_with("not written: 3 error(s)"));
-    fill(&mut app, FieldKey::RoleArn, "arn:aws:iam::123456789012:role/L4MRole");
-    fill(&mut app, FieldKey::DetectorArn, "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:ecommerce");
-    fill(&mut app, FieldKey::HistoricalPath, "s3://my-bucket/ecommerce/backtest/");
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("not written: 3 error(s)")
+    );
+    fill(
+        &mut app,
+        FieldKey::RoleArn,
+        "arn:aws:iam::123456789012:role/L4MRole",
+    );
+    fill(
+        &mut app,
+        FieldKey::DetectorArn,
+        "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:ecommerce",
+    );
+    fill(
+        &mut app,
+        FieldKey::HistoricalPath,
+        "s3://my-bucket/ecommerce/backtest/",
+    );
     fill(&mut app, FieldKey::Output, out.to_str().unwrap());
     assert_eq!(app.findings, []);
     keys(&mut app, &[Key::Char('w')]);
-    assert_eq!(app.status.as_ref().unwrap().text, format!("wrote {}", out.display()));
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        format!("wrote {}", out.display())
+    );
     let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(common::metric_set_violations(&written), []);
     assert_eq!(written["MetricSetName"], "ecommerce");
-    assert_eq!(written["MetricSource"]["S3SourceConfig"]["RoleArn"], "arn:aws:iam::123456789012:role/L4MRole");
+    assert_eq!(
+        written["MetricSource"]["S3SourceConfig"]["RoleArn"],
+        "arn:aws:iam::123456789012:role/L4MRole"
+    );
 
     // Again: the file exists, so the form asks; n keeps the file.
     std::fs::write(&out, "keep").unwrap();
@@ -259,12 +326,21 @@ fn export_writes_a_valid_config_and_asks_before_replacing() {
     keys(&mut app, &[Key::Char('n')]);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep");
     keys(&mut app, &[Key::Char('w'), Key::Char('y')]);
-    assert!(std::fs::read_to_string(&out).unwrap().contains("\"MetricSetName\": \"ecommerce\""));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("\"MetricSetName\": \"ecommerce\"")
+    );
 
     // CloudFormation as YAML: the role becomes a parameter only when none is given.
     keys(&mut app, &[Key::Char('g'), Key::Char(' ')]);
     assert_eq!(app.export.target, l4m::config::Target::CloudFormation);
-    assert!(app.export.value(FieldKey::Output).ends_with("cloudformation.json") || app.export.output_edited);
+    assert!(
+        app.export
+            .value(FieldKey::Output)
+            .ends_with("cloudformation.json")
+            || app.export.output_edited
+    );
     let (value, _) = app.export_preview().unwrap();
     assert_eq!(common::cloudformation_violations(&value), []);
 }
@@ -276,7 +352,15 @@ fn labels_persist_between_files_of_one_folder() {
     pump(&mut app);
     keys(&mut app, &[Key::Enter]);
     assert_eq!(app.screen, Screen::Dataset);
-    keys(&mut app, &[Key::Char('l'), Key::Char('l'), Key::Char('l'), Key::Char('i')]);
+    keys(
+        &mut app,
+        &[
+            Key::Char('l'),
+            Key::Char('l'),
+            Key::Char('l'),
+            Key::Char('i'),
+        ],
+    );
     assert_eq!(role(&app, "views").0, Role::Ignored);
     keys(&mut app, &[Key::Esc, Key::Char('j'), Key::Enter]);
     let d = app.dataset.as_ref().unwrap();
@@ -294,7 +378,11 @@ fn help_shows_the_screen_keys_and_any_key_closes_it() {
     assert!(screen.contains("label the column as the timestamp"));
     app.key(Key::Char('t'));
     assert!(!app.help);
-    assert_eq!(role(&app, "platform").0, Role::Dimension, "the closing key does nothing else");
+    assert_eq!(
+        role(&app, "platform").0,
+        Role::Dimension,
+        "the closing key does nothing else"
+    );
 }
 
 // ---- snapshots ---------------------------------------------------------------------------------
@@ -341,7 +429,9 @@ fn snapshot_browser_empty_folder() {
 
 #[test]
 fn snapshot_browser_error() {
-    let app = browser_with(Err("data: permission denied: check the file's permissions".into()));
+    let app = browser_with(Err(
+        "data: permission denied: check the file's permissions".into()
+    ));
     insta::assert_snapshot!(draw(&app, 80, 24));
 }
 

@@ -1,0 +1,185 @@
+//! The real `l4m` binary in a pseudo-terminal: open the sample, label, see coverage, export, quit;
+//! then check the exported file and that the terminal was handed back as it was found.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+struct Session {
+    output: Arc<Mutex<Vec<u8>>>,
+    /// The screen as a terminal would show it, rebuilt from the output.
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    fn start(args: &[&str], cwd: &std::path::Path) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_l4m"));
+        cmd.args(args);
+        cmd.cwd(cwd);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("AWS_EC2_METADATA_DISABLED", "true");
+        let child = pty.slave.spawn_command(cmd).expect("l4m starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::new(30).unwrap(),
+            std::num::NonZero::new(100).unwrap(),
+            0,
+        )));
+        let (sink, parser) = (Arc::clone(&output), Arc::clone(&screen));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+                parser.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        // Keep the master alive as long as the session: dropping it hangs up the terminal.
+        std::mem::forget(pty.master);
+        Session {
+            output,
+            screen,
+            writer,
+            child,
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+    }
+
+    /// What the terminal shows now, as text.
+    fn screen(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Wait until the screen shows `needle`, or fail showing the screen.
+    fn wait_for(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.screen().contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "{needle:?} did not appear; the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.output.lock().unwrap().len()
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(120));
+    }
+}
+
+#[test]
+fn a_user_goes_from_the_sample_folder_to_an_exported_config() {
+    let work = tempfile::tempdir().unwrap();
+    let sample = common::root().join("assets/ecommerce");
+    let mut s = Session::start(&[sample.to_str().unwrap()], work.path());
+    s.wait_for("Browse");
+    s.wait_for("2020-10-24.csv");
+
+    // Open the folder as a dataset: the suggested labels show in the column headers.
+    s.send("o");
+    s.wait_for("504 rows from 2020-10-01.csv");
+    s.wait_for("measure SUM");
+    // Move to session_id (6th column), make it a dimension, then ignore it again.
+    s.send("lllll");
+    s.wait_for("session_id text, 504 distinct");
+    s.send("d");
+    s.wait_for("→ dimension: set by you");
+    s.send("i");
+    s.wait_for("→ ignored: set by you");
+
+    // Coverage of the whole folder.
+    s.send("c");
+    s.wait_for("PASS  548 intervals with data ≥ 285");
+
+    // Export: fill the ARNs and the historical path, then write.
+    s.send("e");
+    s.wait_for("the exact file");
+    s.send("jjjjjjj\r");
+    s.send("arn:aws:iam::123456789012:role/L4MRole\r");
+    s.send("j\r");
+    s.send("arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:ecommerce\r");
+    s.send("j\r");
+    s.send("s3://my-bucket/ecommerce/backtest/\r");
+    s.wait_for("✓ no errors");
+    s.send("w");
+    s.wait_for("wrote ecommerce-metric-set.json");
+    let before_quit = s.len();
+    s.send("q");
+    let status = s.child.wait().expect("l4m exits");
+    assert!(status.success(), "exit status {status:?}");
+
+    // The terminal is handed back: mouse reporting off, the main screen back, the cursor shown.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !s.text()[before_quit.min(s.text().len())..].contains("\u{1b}[?1049l") {
+        assert!(
+            Instant::now() < deadline,
+            "no leave-alternate-screen sequence after q"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let tail = s.text()[before_quit..].to_string();
+    assert!(tail.contains("\u{1b}[?1049l"), "alternate screen left");
+    assert!(tail.contains("\u{1b}[?25h"), "cursor shown again");
+    assert!(
+        tail.contains("\u{1b}[?1000l") || tail.contains("\u{1b}[?1006l"),
+        "mouse capture off"
+    );
+
+    let written: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(work.path().join("ecommerce-metric-set.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(common::metric_set_violations(&written), []);
+    assert_eq!(written["MetricSetName"], "ecommerce");
+    assert_eq!(written["MetricSetFrequency"], "PT1H");
+    assert_eq!(
+        written["DimensionList"],
+        serde_json::json!(["platform", "marketplace"])
+    );
+    assert_eq!(
+        written["MetricSource"]["S3SourceConfig"]["HistoricalDataPathList"][0],
+        "s3://my-bucket/ecommerce/backtest/"
+    );
+}
+
+#[test]
+fn a_bad_location_is_a_one_line_error_before_the_screen_is_taken() {
+    let work = tempfile::tempdir().unwrap();
+    let mut s = Session::start(&["no/such/folder"], work.path());
+    let status = s.child.wait().unwrap();
+    assert!(!status.success());
+    s.wait_for("l4m: error: no/such/folder: no such file or folder: check the path");
+    assert!(
+        !s.text().contains("\u{1b}[?1049h"),
+        "the alternate screen was never entered"
+    );
+}
