@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # What to capture. Edit these.
 # --------------------------------------------------------------------------
 
-COMMAND = "target/release/l4m assets"
+COMMAND = "target/release/l4m assets/ecommerce"
 
 # One screenshot per step, taken in order in one running session:
 #   (name, keys, wait_for, seconds)
@@ -49,14 +49,15 @@ COMMAND = "target/release/l4m assets"
 # Pick a wait_for that appears only on the screen you want: it is polled right
 # after the keys are sent, so text that is already on the previous screen
 # matches at once.
-# TODO: real keys and texts once l4m's screens are written; these are placeholders.
 STEPS = [
-    ("browser", [], "assets", 5),
-    ("preview", ["Enter"], None, 1.0),
-    ("coverage", ["c"], None, 1.0),
-    ("findings", ["f"], None, 1.0),
-    ("export", ["e"], None, 1.0),
-    ("help", ["?"], None, 1.0),
+    ("browser", ["Down"], "2020-10-24.csv", 10),
+    ("preview", ["Up", "o", 0.3, "l", "l", "l"], "504 rows from", 10),
+    ("coverage", ["c"], "intervals with data", 20),
+    ("findings", ["v"], "findings for the current labels", 10),
+    ("export", ["e", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Enter",
+                ("text", "arn:aws:iam::123456789012:role/L4MRole"), "Enter"],
+     "the exact file", 10),
+    ("help", ["?"], "any key closes", 10),
 ]
 
 DEFAULT_SIZE = "100x30"

@@ -10,6 +10,7 @@ pub mod ui;
 pub mod worker;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -22,7 +23,7 @@ use ratatui::crossterm::execute;
 use crate::source::{EntryKind, Location, Source};
 use crate::{Error, Result};
 use app::App;
-use worker::Worker;
+use worker::{Msg, Worker};
 
 /// Open the UI on a location (a folder opens in the browser, a file as a dataset) and run until
 /// the user quits. The terminal is restored before this returns, whatever happened.
@@ -41,11 +42,33 @@ pub fn run(source: Arc<dyn Source>, location: Location) -> Result<()> {
 fn event_loop(terminal: &mut DefaultTerminal, source: Arc<dyn Source>, mut app: App) -> Result<()> {
     let io = |e: std::io::Error| Error::msg(format!("terminal: {e}"));
     let (tx, rx) = mpsc::channel();
-    let worker = Worker::new(source, tx);
+    let worker = Worker::new(source, tx.clone());
+    // Terminal events come from their own thread, so that a finished request wakes the loop at
+    // once instead of waiting for the next key.
+    let stop = Arc::new(AtomicBool::new(false));
+    let input = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                match event::poll(Duration::from_millis(50)) {
+                    Ok(true) => match event::read() {
+                        Ok(e) => {
+                            if tx.send(Msg::Term(e)).is_err() {
+                                return;
+                            }
+                        }
+                        Err(_) => return,
+                    },
+                    Ok(false) => {}
+                    Err(_) => return,
+                }
+            }
+        })
+    };
     if let Ok(size) = terminal.size() {
         app.size = (size.width, size.height);
     }
-    loop {
+    let result = (|| loop {
         for request in app.take_requests() {
             worker.spawn(request);
         }
@@ -53,26 +76,38 @@ fn event_loop(terminal: &mut DefaultTerminal, source: Arc<dyn Source>, mut app: 
         if app.quit {
             return Ok(());
         }
-        // Redraw often while a scan runs (its progress bar moves), otherwise wait for input.
-        let wait = if app.scan_progress().is_some() {
-            Duration::from_millis(100)
+        // While a scan runs, redraw ten times a second for its progress bar.
+        let msg = if app.scan_progress().is_some() {
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(m) => Some(m),
+                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            }
         } else {
-            Duration::from_millis(250)
+            match rx.recv() {
+                Ok(m) => Some(m),
+                Err(_) => return Ok(()),
+            }
         };
-        if event::poll(wait).map_err(io)? {
-            match event::read().map_err(io)? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => app.on_key(k),
-                Event::Mouse(m) => match m.kind {
+        // Take everything that is waiting before drawing again.
+        for m in msg
+            .into_iter()
+            .chain(std::iter::from_fn(|| rx.try_recv().ok()))
+        {
+            match m {
+                Msg::Term(Event::Key(k)) if k.kind != KeyEventKind::Release => app.on_key(k),
+                Msg::Term(Event::Mouse(m)) => match m.kind {
                     MouseEventKind::ScrollDown => app.scroll(true),
                     MouseEventKind::ScrollUp => app.scroll(false),
                     _ => {}
                 },
-                Event::Resize(w, h) => app.size = (w, h),
-                _ => {}
+                Msg::Term(Event::Resize(w, h)) => app.size = (w, h),
+                Msg::Term(_) => {}
+                Msg::Done(response) => app.on_response(response),
             }
         }
-        while let Ok(response) = rx.try_recv() {
-            app.on_response(response);
-        }
-    }
+    })();
+    stop.store(true, Ordering::Relaxed);
+    let _ = input.join();
+    result
 }

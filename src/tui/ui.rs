@@ -24,7 +24,7 @@ fn role_style(role: Role) -> Style {
     match role {
         Role::Timestamp => Style::new().fg(Color::Yellow).bold(),
         Role::Measure => Style::new().fg(Color::Green).bold(),
-        Role::Dimension => Style::new().fg(Color::Blue).bold(),
+        Role::Dimension => Style::new().fg(Color::LightBlue).bold(),
         Role::Ignored => Style::new().fg(Color::DarkGray),
     }
 }

@@ -53,14 +53,21 @@ pub enum Response {
     },
 }
 
+/// What wakes the event loop: a terminal event or a finished request.
+#[derive(Debug)]
+pub enum Msg {
+    Term(ratatui::crossterm::event::Event),
+    Done(Response),
+}
+
 /// Runs requests on threads against one source.
 pub struct Worker {
     source: Arc<dyn Source>,
-    tx: Sender<Response>,
+    tx: Sender<Msg>,
 }
 
 impl Worker {
-    pub fn new(source: Arc<dyn Source>, tx: Sender<Response>) -> Worker {
+    pub fn new(source: Arc<dyn Source>, tx: Sender<Msg>) -> Worker {
         Worker { source, tx }
     }
 
@@ -69,7 +76,7 @@ impl Worker {
         let source = Arc::clone(&self.source);
         let tx = self.tx.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(run(source.as_ref(), request));
+            let _ = tx.send(Msg::Done(run(source.as_ref(), request)));
         });
     }
 }
