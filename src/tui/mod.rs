@@ -33,6 +33,12 @@ pub fn run(source: Arc<dyn Source>, location: Location) -> Result<()> {
     let is_file = entry.kind == EntryKind::File;
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    // ratatui's panic hook restores the screen; mouse reporting must be switched off too, first.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
     let result = event_loop(&mut terminal, source, App::new(location, is_file));
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
