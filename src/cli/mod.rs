@@ -16,6 +16,7 @@ use l4m::inspect::{self, Inspection};
 use l4m::schema::timefmt::TimeFormat;
 use l4m::schema::{Aggregation, Frequency, Labels, Role};
 use l4m::source::local::LocalSource;
+use l4m::source::s3::{S3Options, S3Source};
 use l4m::source::{Location, Source};
 use l4m::{Error, Result};
 
@@ -49,8 +50,27 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Open the terminal UI on this folder or file (default: the current folder)
+    /// Open the terminal UI on this folder or file, or s3://bucket/prefix/ (default: the current folder)
     location: Option<String>,
+    #[command(flatten)]
+    s3: S3Args,
+}
+
+/// How to reach S3 (only used for s3:// locations); each falls back to the AWS SDK's defaults.
+#[derive(Debug, Args, Clone, Default)]
+struct S3Args {
+    /// AWS profile for s3:// locations (else AWS_PROFILE, else the default chain)
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
+    /// AWS region (else AWS_REGION or the profile's; us-east-1 when none is set)
+    #[arg(long, global = true, value_name = "REGION")]
+    region: Option<String>,
+    /// An S3-compatible endpoint, e.g. http://127.0.0.1:9000 (else AWS_ENDPOINT_URL); path-style
+    #[arg(long, global = true, value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// Do not sign requests (public buckets)
+    #[arg(long, global = true)]
+    no_sign_request: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,7 +153,7 @@ struct TimeArgs {
     /// The dataset's timezone (IANA name): it decides which interval a timestamp without offset falls in
     #[arg(long, value_name = "TZ", default_value = "UTC", value_parser = parse_timezone)]
     timezone: chrono_tz::Tz,
-    /// Files read at once (default: the number of cores)
+    /// Files read at once (default: the number of cores; 16 for S3)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     concurrency: Option<u32>,
 }
@@ -235,15 +255,16 @@ fn parse_target(s: &str) -> std::result::Result<Target, String> {
 
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
+    let s3 = cli.s3;
     match cli.command {
-        Some(Command::Inspect(a)) => cmd_inspect(a),
-        Some(Command::Coverage(a)) => cmd_coverage(a),
-        Some(Command::Export(a)) => cmd_export(*a),
-        None => cmd_tui(cli.location.as_deref().unwrap_or(".")),
+        Some(Command::Inspect(a)) => cmd_inspect(a, &s3),
+        Some(Command::Coverage(a)) => cmd_coverage(a, &s3),
+        Some(Command::Export(a)) => cmd_export(*a, &s3),
+        None => cmd_tui(cli.location.as_deref().unwrap_or("."), &s3),
     }
 }
 
-fn cmd_tui(location: &str) -> Result<i32> {
+fn cmd_tui(location: &str, s3: &S3Args) -> Result<i32> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Error::msg(
@@ -251,17 +272,26 @@ fn cmd_tui(location: &str) -> Result<i32> {
         ));
     }
     let location = Location::parse(location)?;
-    let source: Arc<dyn Source> = Arc::from(open_source(&location)?);
+    let source: Arc<dyn Source> = Arc::from(open_source(&location, s3)?);
     l4m::tui::run(source, location)?;
     Ok(0)
 }
 
-fn open_source(location: &Location) -> Result<Box<dyn Source>> {
+fn open_source(location: &Location, s3: &S3Args) -> Result<Box<dyn Source>> {
     match location {
         Location::Local(_) => Ok(Box::new(LocalSource)),
-        Location::S3 { .. } => Err(Error::msg(format!(
-            "{location}: S3 locations are not supported by this build yet: copy the files to a local folder (aws s3 cp --recursive) and point l4m at it"
-        ))),
+        Location::S3 { .. } => {
+            let source = S3Source::new(&S3Options {
+                profile: s3.profile.clone(),
+                region: s3.region.clone(),
+                endpoint_url: s3.endpoint_url.clone(),
+                no_sign_request: s3.no_sign_request,
+            })?;
+            for note in &source.notes {
+                eprintln!("l4m: note: {note}");
+            }
+            Ok(Box::new(source))
+        }
     }
 }
 
@@ -272,9 +302,9 @@ struct Prepared {
     labels: Labels,
 }
 
-fn prepare(read: &ReadArgs, label_args: &LabelArgs) -> Result<Prepared> {
+fn prepare(read: &ReadArgs, label_args: &LabelArgs, s3: &S3Args) -> Result<Prepared> {
     let location = Location::parse(&read.location)?;
-    let source = open_source(&location)?;
+    let source = open_source(&location, s3)?;
     let overrides = Overrides {
         format: read.format,
         delimiter: read.delimiter,
@@ -368,10 +398,15 @@ fn scan_spec(p: &Prepared, time: &TimeArgs) -> Result<ScanSpec> {
             )));
         }
     };
+    // Local files are CPU-bound (one reader per core); S3 objects wait on the network.
     let concurrency = time.concurrency.map(|c| c as usize).unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
+        if p.inspection.dataset.root.is_s3() {
+            16
+        } else {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        }
     });
     Ok(ScanSpec {
         timestamp_column: column.to_string(),
@@ -425,18 +460,22 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
     emit(&text)
 }
 
-fn cmd_inspect(a: InspectArgs) -> Result<i32> {
-    let p = prepare(&a.read, &a.labels)?;
+fn cmd_inspect(a: InspectArgs, s3: &S3Args) -> Result<i32> {
+    let p = prepare(&a.read, &a.labels, s3)?;
     if a.json {
-        print_json(&output::inspect_json(&p.inspection, &p.labels))?;
+        let mut v = output::inspect_json(&p.inspection, &p.labels);
+        if let Some(n) = p.source.bytes_read() {
+            v["bytes_fetched"] = json!(n);
+        }
+        print_json(&v)?;
     } else {
         emit(&output::inspect_text(&p.inspection, &p.labels))?;
     }
     Ok(0)
 }
 
-fn cmd_coverage(a: CoverageArgs) -> Result<i32> {
-    let p = prepare(&a.read, &a.labels)?;
+fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> Result<i32> {
+    let p = prepare(&a.read, &a.labels, s3)?;
     let spec = scan_spec(&p, &a.time)?;
     let cov = run_scan(&p, &spec)?;
     if a.json {
@@ -451,8 +490,8 @@ fn cmd_coverage(a: CoverageArgs) -> Result<i32> {
     })
 }
 
-fn cmd_export(a: ExportArgs) -> Result<i32> {
-    let p = prepare(&a.read, &a.labels)?;
+fn cmd_export(a: ExportArgs, s3: &S3Args) -> Result<i32> {
+    let p = prepare(&a.read, &a.labels, s3)?;
     let root = &p.inspection.dataset.root;
     let name_from_location = a.name.is_none();
     let options = ExportOptions {

@@ -6,6 +6,7 @@
 
 pub mod dataset;
 pub mod local;
+pub mod s3;
 
 use std::fmt;
 use std::io::Read;
@@ -222,6 +223,12 @@ pub trait Source: Send + Sync {
 
     /// The whole file as a stream, read as it is consumed.
     fn open(&self, location: &Location) -> Result<Box<dyn Read + Send>>;
+
+    /// Bytes of file data this source has handed out so far, when it counts them (S3 does, so
+    /// that a preview can be shown to read at most [`HEAD_BYTES`]).
+    fn bytes_read(&self) -> Option<u64> {
+        None
+    }
 
     /// The first `max` bytes of a file: what previews and detection read.
     fn head(&self, location: &Location, max: u64) -> Result<Vec<u8>> {

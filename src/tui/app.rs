@@ -967,9 +967,14 @@ impl App {
                 .iter()
                 .map(|(s, _)| s.to_string())
                 .collect(),
-            concurrency: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2),
+            // S3 objects wait on the network, local files on the CPU.
+            concurrency: if inspection.dataset.root.is_s3() {
+                16
+            } else {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2)
+            },
         };
         self.requests.push(Request::Scan {
             id: self.next_scan_id,
