@@ -6,5 +6,11 @@ cd "$(dirname "$0")/.."
 
 # The tests never reach AWS: no instance metadata lookups, no shared profile.
 export AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_DEFAULT_PROFILE
+
+# The S3 tests run against moto in server mode on 127.0.0.1 (started and stopped by each test).
+if ! python3 -c 'import moto.server, flask' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check 'moto[server]'
+fi
 
 cargo test --locked --all-targets

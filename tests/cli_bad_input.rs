@@ -160,10 +160,3 @@ fn a_damaged_gzip_file_is_named() {
     assert_eq!(code, 1);
     assert_one_line_error(&err, "d.csv.gz: starts like gzip but does not decompress");
 }
-
-#[test]
-fn s3_is_not_silently_accepted_before_it_is_built() {
-    let (code, _, err) = run(l4m().args(["inspect", "s3://bucket/prefix/"]));
-    assert_eq!(code, 1);
-    assert_one_line_error(&err, "s3://bucket/prefix/");
-}

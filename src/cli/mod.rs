@@ -40,12 +40,11 @@ Exit codes:
     about,
     long_about = "Explore, label and check time-series datasets for Amazon Lookout for Metrics (L4M).\n\n\
         Run `l4m [LOCATION]` for the terminal UI, or a command below for scripts.\n\n\
-        l4m reads CSV or JSON-lines files (plain or gzip) from a local file or folder, detects their\n\
-        format and columns, counts records per interval against the 285-interval minimum, and\n\
-        writes a detector-ready config (the CreateMetricSet request, or CloudFormation) checked\n\
-        against the service's own API model.",
-    after_help = EXIT_CODES,
-    args_conflicts_with_subcommands = true
+        l4m reads CSV or JSON-lines files (plain or gzip) from a local file or folder, or an S3\n\
+        prefix (s3://bucket/prefix/), detects their format and columns, counts records per\n\
+        interval against the 285-interval minimum, and writes a detector-ready config (the\n\
+        CreateMetricSet request, or CloudFormation) checked against the service's own API model.",
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -107,7 +107,8 @@ impl S3Source {
         if config.region().is_none() {
             builder = builder.region(Region::new("us-east-1"));
             notes.push(
-                "no region configured (--region, AWS_REGION or the profile): using us-east-1".into(),
+                "no region configured (--region, AWS_REGION or the profile): using us-east-1"
+                    .into(),
             );
         }
         let endpoint = config.endpoint_url().map(str::to_string);
@@ -131,7 +132,12 @@ impl S3Source {
     }
 
     /// A one-line message for an SDK error: what failed, on what, and what to do.
-    fn describe<E>(&self, err: SdkError<E, aws_sdk_s3::config::http::HttpResponse>, location: &Location, action: &str) -> Error
+    fn describe<E>(
+        &self,
+        err: SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+        location: &Location,
+        action: &str,
+    ) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
@@ -153,7 +159,9 @@ impl S3Source {
                     ("NoSuchBucket", _) => format!(
                         "{location}: no such bucket {bucket:?}: check the name (and --region / --endpoint-url)"
                     ),
-                    ("NoSuchKey", _) | ("NotFound", 404) | ("", 404) if action == "s3:GetObject" => {
+                    ("NoSuchKey", _) | ("NotFound", 404) | ("", 404)
+                        if action == "s3:GetObject" =>
+                    {
                         format!("{location}: no such key: check the path")
                     }
                     ("NotFound", 404) | ("", 404) => {
@@ -209,7 +217,12 @@ impl S3Source {
         Error::msg(msg)
     }
 
-    fn list_page(&self, location: &Location, cursor: Option<&str>, recursive: bool) -> Result<Page> {
+    fn list_page(
+        &self,
+        location: &Location,
+        cursor: Option<&str>,
+        recursive: bool,
+    ) -> Result<Page> {
         let Location::S3 { bucket, key } = location else {
             return Err(Error::msg(format!("{location}: not an S3 location")));
         };
@@ -350,7 +363,8 @@ impl Source for S3Source {
                 location: location.clone(),
             }),
             Err(e) => {
-                let not_found = matches!(&e, SdkError::ServiceError(se) if se.raw().status().as_u16() == 404);
+                let not_found =
+                    matches!(&e, SdkError::ServiceError(se) if se.raw().status().as_u16() == 404);
                 if !not_found {
                     return Err(self.describe(e, location, "s3:GetObject"));
                 }
@@ -417,7 +431,11 @@ impl Source for S3Source {
             }
             Err(e) => return Err(self.describe(e, location, "s3:GetObject")),
         };
-        let mut reader = S3Reader::new(Arc::clone(&self.runtime), out.body, Arc::clone(&self.bytes_fetched));
+        let mut reader = S3Reader::new(
+            Arc::clone(&self.runtime),
+            out.body,
+            Arc::clone(&self.bytes_fetched),
+        );
         let mut buf = Vec::with_capacity(len.min(super::HEAD_BYTES) as usize);
         // A server that ignores Range sends everything: take only what was asked for.
         (&mut reader)
@@ -452,7 +470,11 @@ struct S3Reader {
 }
 
 impl S3Reader {
-    fn new(runtime: Arc<tokio::runtime::Runtime>, body: ByteStream, fetched: Arc<AtomicU64>) -> S3Reader {
+    fn new(
+        runtime: Arc<tokio::runtime::Runtime>,
+        body: ByteStream,
+        fetched: Arc<AtomicU64>,
+    ) -> S3Reader {
         S3Reader {
             runtime,
             body,

@@ -1,0 +1,388 @@
+//! S3 through the real `aws-sdk-s3` client against a real S3-compatible server on loopback (moto
+//! in server mode, started and stopped by each test, one bucket per test). Nothing reaches AWS.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::primitives::ByteStream;
+use common::*;
+use l4m::source::s3::{S3Options, S3Source};
+use l4m::source::{Location, Source, list_all};
+use l4m::synth::{self, Layout, Spec};
+use serde_json::Value;
+
+/// A moto server on 127.0.0.1 and a free port; killed when dropped.
+struct Moto {
+    child: Child,
+    endpoint: String,
+    runtime: tokio::runtime::Runtime,
+    client: Client,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let mut child = Command::new("python3")
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python3 runs (scripts/test.sh installs moto[server])");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("http://127.0.0.1:") {
+                    let _ = tx.send(line[at..].trim().to_string());
+                }
+            }
+        });
+        let endpoint = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("moto prints its address (is moto[server] installed? run scripts/test.sh)");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let config = aws_sdk_s3::config::Builder::new()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+            .endpoint_url(&endpoint)
+            .force_path_style(true)
+            .build();
+        Moto {
+            child,
+            endpoint,
+            runtime,
+            client: Client::from_conf(config),
+        }
+    }
+
+    fn bucket(&self, name: &str) {
+        self.runtime
+            .block_on(self.client.create_bucket().bucket(name).send())
+            .expect("bucket created");
+    }
+
+    fn put(&self, bucket: &str, key: &str, bytes: Vec<u8>) {
+        self.runtime
+            .block_on(
+                self.client
+                    .put_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .body(ByteStream::from(bytes))
+                    .send(),
+            )
+            .expect("object stored");
+    }
+
+    /// Upload every file under a local folder, keeping relative paths as keys under `prefix`.
+    fn put_folder(&self, bucket: &str, prefix: &str, dir: &std::path::Path) {
+        let files = list_all(
+            &l4m::source::local::LocalSource,
+            &Location::Local(dir.into()),
+            true,
+        )
+        .unwrap();
+        for f in files {
+            let path = f.location.as_path().unwrap().to_path_buf();
+            self.put(
+                bucket,
+                &format!("{prefix}{}", f.name),
+                std::fs::read(path).unwrap(),
+            );
+        }
+    }
+
+    /// The real binary, pointed at this server with test credentials.
+    fn l4m(&self) -> assert_cmd::Command {
+        let mut cmd = l4m();
+        cmd.env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .args(["--endpoint-url", &self.endpoint]);
+        cmd
+    }
+
+    /// An in-process source; moto answers unsigned listing requests.
+    fn source(&self) -> S3Source {
+        S3Source::new(&S3Options {
+            endpoint_url: Some(self.endpoint.clone()),
+            region: Some("us-east-1".into()),
+            no_sign_request: true,
+            ..S3Options::default()
+        })
+        .unwrap()
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn csv_bytes(spec: &Spec) -> Vec<u8> {
+    let mut out = Vec::new();
+    synth::write(spec, &mut out).unwrap();
+    out
+}
+
+#[test]
+fn the_bucket_list_and_a_prefix_are_listed() {
+    let moto = Moto::start();
+    moto.bucket("alpha");
+    moto.bucket("beta");
+    moto.put(
+        "alpha",
+        "data/a.csv",
+        b"ts,n\n2020-10-01 00:00:00,1\n".to_vec(),
+    );
+    moto.put("alpha", "data/sub/b.csv", b"x".to_vec());
+    let source = moto.source();
+    let buckets = list_all(&source, &Location::parse("s3://").unwrap(), false).unwrap();
+    let names: Vec<&str> = buckets.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["alpha", "beta"]);
+    let entries = list_all(
+        &source,
+        &Location::parse("s3://alpha/data/").unwrap(),
+        false,
+    )
+    .unwrap();
+    let names: Vec<(&str, bool)> = entries
+        .iter()
+        .map(|e| (e.name.as_str(), e.kind == l4m::source::EntryKind::Folder))
+        .collect();
+    assert_eq!(names, [("sub", true), ("a.csv", false)]);
+    assert_eq!(entries[1].size, Some(27));
+    // A prefix typed without its slash is a folder too.
+    let e = source
+        .stat(&Location::parse("s3://alpha/data").unwrap())
+        .unwrap();
+    assert_eq!(e.location.to_string(), "s3://alpha/data/");
+}
+
+#[test]
+fn a_prefix_with_more_than_1000_keys_is_listed_page_by_page() {
+    let moto = Moto::start();
+    moto.bucket("many");
+    let body = b"ts,n\n2020-10-01 00:00:00,1\n".to_vec();
+    moto.runtime.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..1_500 {
+            let client = moto.client.clone();
+            let body = body.clone();
+            set.spawn(async move {
+                client
+                    .put_object()
+                    .bucket("many")
+                    .key(format!("p/f{i:05}.csv"))
+                    .body(ByteStream::from(body))
+                    .send()
+                    .await
+                    .unwrap();
+            });
+            if set.len() >= 32 {
+                set.join_next().await;
+            }
+        }
+        while set.join_next().await.is_some() {}
+    });
+    let source = moto.source();
+    let root = Location::parse("s3://many/p/").unwrap();
+    let first = source.list(&root, None).unwrap();
+    assert_eq!(first.entries.len(), 1_000);
+    let cursor = first.next.expect("a second page");
+    let second = source.list(&root, Some(&cursor)).unwrap();
+    assert_eq!(second.entries.len(), 500);
+    assert_eq!(second.next, None);
+    assert_eq!(second.entries[499].name, "f01499.csv");
+    let (code, v) = run_json(moto.l4m().args(["inspect", "s3://many/p/", "--json"]));
+    assert_eq!(code, 0);
+    assert_eq!(v["files"], 1_500);
+}
+
+#[test]
+fn a_preview_reads_at_most_1_mib_of_a_large_object() {
+    let moto = Moto::start();
+    moto.bucket("big-data");
+    let spec = Spec::ecommerce_hourly(12_000, 3); // about 11 MB
+    let bytes = csv_bytes(&spec);
+    assert!(bytes.len() > 10_000_000);
+    moto.put("big-data", "big.csv", bytes);
+    let (code, v) = run_json(
+        moto.l4m()
+            .args(["inspect", "s3://big-data/big.csv", "--json"]),
+    );
+    assert_eq!(code, 0, "{v}");
+    let fetched = v["bytes_fetched"].as_u64().unwrap();
+    assert!(fetched <= 1_048_576, "read {fetched} bytes");
+    assert!(fetched > 1_000_000, "the head is read whole: {fetched}");
+    assert_eq!(v["sample_complete"], false);
+    assert_eq!(v["frequency"], "PT1H");
+}
+
+#[test]
+fn gzip_objects_are_decompressed_from_the_stream() {
+    let moto = Moto::start();
+    moto.bucket("gzip-data");
+    let spec = Spec::ecommerce_hourly(300, 5);
+    let mut packed = Vec::new();
+    let truth = synth::write_gzip(&spec, &mut packed).unwrap();
+    moto.put("gzip-data", "data/d.csv.gz", packed);
+    let (code, v) =
+        run_json(
+            moto.l4m()
+                .args(["inspect", "s3://gzip-data/data/d.csv.gz", "--json"]),
+        );
+    assert_eq!(code, 0);
+    assert_eq!(v["compression"], "gzip");
+    let (code, v) = run_json(
+        moto.l4m()
+            .args(["coverage", "s3://gzip-data/data/", "--json"]),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(v["records"], truth.records);
+    assert_eq!(v["intervals_with_data"], truth.intervals_with_data);
+}
+
+#[test]
+fn the_same_files_give_the_same_coverage_from_a_folder_and_from_s3() {
+    let moto = Moto::start();
+    moto.bucket("live");
+    let dir = tempfile::tempdir().unwrap();
+    let mut spec = Spec::ecommerce_hourly(320, 9);
+    spec.gaps = vec![30..33, 200..210];
+    spec.layout = Layout::csv();
+    let truth = synth::write_continuous(&spec, dir.path()).unwrap();
+    moto.put_folder("live", "ecommerce/live/", dir.path());
+    let (code, local) = run_json(
+        l4m()
+            .arg("coverage")
+            .arg(dir.path())
+            .args(["--recursive", "--json"]),
+    );
+    assert_eq!(code, 0);
+    let (code, s3) = run_json(moto.l4m().args([
+        "coverage",
+        "s3://live/ecommerce/live/",
+        "--recursive",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{s3}");
+    for key in [
+        "records",
+        "records_skipped",
+        "first_interval",
+        "last_interval",
+        "intervals_spanned",
+        "intervals_with_data",
+        "intervals_missing",
+        "longest_gaps",
+        "max_records_per_interval",
+        "max_files_per_interval",
+        "files_scanned",
+        "bytes_scanned",
+        "intervals",
+    ] {
+        assert_eq!(local[key], s3[key], "{key}");
+    }
+    assert_eq!(s3["records"], truth.records);
+    assert_eq!(s3["intervals_with_data"], truth.intervals_with_data);
+    assert_eq!(s3["files_scanned"], truth.intervals_with_data);
+}
+
+#[test]
+fn export_takes_the_historical_path_from_the_s3_location() {
+    let moto = Moto::start();
+    moto.bucket("hist-bucket");
+    moto.put(
+        "hist-bucket",
+        "ecommerce/backtest/d.csv",
+        csv_bytes(&Spec::ecommerce_hourly(300, 1)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.json");
+    let (code, _, err) = run(moto
+        .l4m()
+        .args([
+            "export",
+            "s3://hist-bucket/ecommerce/backtest/",
+            "--no-scan",
+        ])
+        .args(["--role-arn", "arn:aws:iam::123456789012:role/R"])
+        .args([
+            "--detector-arn",
+            "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:d",
+        ])
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let config: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(
+        config["MetricSource"]["S3SourceConfig"]["HistoricalDataPathList"],
+        serde_json::json!(["s3://hist-bucket/ecommerce/backtest/"])
+    );
+    assert_eq!(config["MetricSetName"], "backtest");
+    assert_eq!(metric_set_violations(&config), []);
+}
+
+#[test]
+fn a_missing_bucket_a_missing_key_and_a_stopped_server_are_named() {
+    let moto = Moto::start();
+    moto.bucket("here-bucket");
+    let (code, _, err) = run(moto.l4m().args(["inspect", "s3://nothere/data/"]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("l4m: error: s3://nothere/data/: no such bucket \"nothere\""),
+        "{err}"
+    );
+    let (code, _, err) = run(moto
+        .l4m()
+        .args(["inspect", "s3://here-bucket/data/missing.csv"]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("l4m: error: s3://here-bucket/data/missing.csv: no such key or prefix"),
+        "{err}"
+    );
+    let endpoint = moto.endpoint.clone();
+    let mut cmd = moto.l4m();
+    drop(moto);
+    let started = Instant::now();
+    let (code, _, err) = run(cmd.args(["inspect", "s3://here-bucket/data/"]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&format!("cannot reach {endpoint}: check --endpoint-url")),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30), "fails fast");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn no_credentials_is_a_clear_error() {
+    let moto = Moto::start();
+    moto.bucket("creds-bucket");
+    let (code, _, err) = run(l4m()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_REGION", "us-east-1")
+        .args([
+            "inspect",
+            "s3://creds-bucket/data/",
+            "--endpoint-url",
+            &moto.endpoint,
+        ]));
+    assert_eq!(code, 1);
+    assert!(err.contains("no AWS credentials found"), "{err}");
+}
