@@ -26,11 +26,21 @@ pub struct Inspection {
     pub frequency: Detected<Option<Frequency>>,
     /// How many files' heads the interval detection looked at.
     pub frequency_files: usize,
+    /// The continuous-layout path template found in the folder names (recursive datasets).
+    pub template: Option<String>,
 }
 
 impl Inspection {
     pub fn dialect(&self) -> Dialect {
         self.detection.dialect()
+    }
+
+    /// The detected path template, ready to read folder names.
+    pub fn path_template(&self) -> Option<crate::source::template::PathTemplate> {
+        let names: Vec<&str> = self.dataset.files.iter().map(|f| f.name.as_str()).collect();
+        self.template
+            .as_ref()
+            .and_then(|_| crate::source::template::detect(&names))
     }
 }
 
@@ -65,11 +75,21 @@ pub fn inspect(
         sample_file: first.location.relative_to(&dataset.root),
         frequency: Detected::new(None, Confidence::None, "no timestamp column"),
         frequency_files: 0,
+        template: None,
         dataset,
         detection,
         profiles,
         suggested,
     };
+    if inspection.dataset.recursive {
+        let names: Vec<&str> = inspection
+            .dataset
+            .files
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        inspection.template = crate::source::template::detect(&names).map(|t| t.template);
+    }
     if let (Some(col), Some(fmt)) = (
         inspection.suggested.timestamp().map(str::to_string),
         inspection.suggested.timestamp_format.clone(),

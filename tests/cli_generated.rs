@@ -398,6 +398,33 @@ fn the_continuous_layout_counts_files_per_interval() {
 }
 
 #[test]
+fn records_outside_their_folders_interval_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    for (folder, ts) in [
+        ("20201001/0000", "2020-10-01 00:10:00"),
+        ("20201001/0100", "2020-10-01 01:20:00"),
+        // Misplaced: a 00:30 record in the 02:00 folder.
+        ("20201001/0200", "2020-10-01 00:30:00"),
+        ("20201001/0400", "2020-10-01 04:00:00"),
+    ] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        std::fs::write(
+            dir.path().join(folder).join("d.csv"),
+            format!("ts,n\n{ts},1\n"),
+        )
+        .unwrap();
+    }
+    let v = coverage(dir.path(), &["--recursive", "--frequency", "PT1H"]);
+    assert_eq!(v["template"], "{{yyyyMMdd}}/{{HHmm}}");
+    assert_eq!(v["folders"], 4);
+    assert_eq!(v["folders_missing"], 1);
+    assert_eq!(v["missing_folders"][0], "2020-10-01T03:00:00Z");
+    assert_eq!(v["records_outside_folder"], 1);
+    assert_eq!(v["outside_folder_example"]["file"], "20201001/0200/d.csv");
+    assert_eq!(v["outside_folder_example"]["line"], 2);
+}
+
+#[test]
 fn exported_configs_for_generated_dialects_pass_the_model() {
     let dir = tempfile::tempdir().unwrap();
     let layouts = [

@@ -297,6 +297,41 @@ fn the_same_files_give_the_same_coverage_from_a_folder_and_from_s3() {
     assert_eq!(s3["records"], truth.records);
     assert_eq!(s3["intervals_with_data"], truth.intervals_with_data);
     assert_eq!(s3["files_scanned"], truth.intervals_with_data);
+    // The continuous layout: template from the keys, one folder per interval, the gaps' folders missing.
+    assert_eq!(s3["template"], "{{yyyyMMdd}}/{{HHmm}}");
+    assert_eq!(s3["folders"], truth.intervals_with_data);
+    assert_eq!(s3["folders_missing"], 13);
+    assert_eq!(s3["missing_folders"][0], "2020-10-02T06:00:00Z");
+    assert_eq!(s3["records_outside_folder"], 0);
+    // Export prefills the path template from the location, and it passes the model.
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("m.json");
+    let (code, _, err) = run(moto
+        .l4m()
+        .args([
+            "export",
+            "s3://live/ecommerce/live/",
+            "--recursive",
+            "--no-scan",
+            "--name",
+            "live",
+        ])
+        .args(["--role-arn", "arn:aws:iam::123456789012:role/R"])
+        .args([
+            "--detector-arn",
+            "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:d",
+        ])
+        .arg("-o")
+        .arg(&path));
+    assert_eq!(code, 0, "{err}");
+    let config: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let s3cfg = &config["MetricSource"]["S3SourceConfig"];
+    assert_eq!(
+        s3cfg["TemplatedPathList"],
+        serde_json::json!(["s3://live/ecommerce/live/{{yyyyMMdd}}/{{HHmm}}"])
+    );
+    assert!(s3cfg.get("HistoricalDataPathList").is_none());
+    assert_eq!(metric_set_violations(&config), []);
 }
 
 #[test]

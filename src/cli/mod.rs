@@ -425,6 +425,7 @@ fn scan_spec(p: &Prepared, time: &TimeArgs) -> Result<ScanSpec> {
             .map(|(s, _)| s.to_string())
             .collect(),
         concurrency,
+        template: p.inspection.path_template(),
     })
 }
 
@@ -506,10 +507,17 @@ fn cmd_export(a: ExportArgs, s3: &S3Args) -> Result<i32> {
         timezone: Some(a.time.timezone.name().to_string()),
         role_arn: a.role_arn.clone(),
         detector_arn: a.detector_arn.clone(),
+        // A continuous layout on S3 gives the path template; a plain folder the historical path.
         historical_path: a.historical_path.clone().or_else(|| {
-            config::export::historical_path_from_location(root, p.inspection.dataset.is_folder)
+            if p.inspection.template.is_some() {
+                None
+            } else {
+                config::export::historical_path_from_location(root, p.inspection.dataset.is_folder)
+            }
         }),
-        template_path: a.template_path.clone(),
+        template_path: a.template_path.clone().or_else(|| {
+            config::export::template_path_from_location(root, p.inspection.template.as_deref()?)
+        }),
     };
     if a.yaml && a.target != Target::CloudFormation {
         return Err(Error::msg(

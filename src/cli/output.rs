@@ -121,6 +121,7 @@ pub fn inspect_json(i: &Inspection, labels: &Labels) -> Value {
         "frequency": i.frequency.value,
         "frequency_confidence": i.frequency.confidence,
         "frequency_reason": i.frequency.reason,
+        "template": i.template,
         "notes": d.notes,
     })
 }
@@ -214,6 +215,13 @@ pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
         i.frequency.confidence,
         &i.frequency.reason,
     );
+    if let Some(t) = &i.template {
+        let _ = writeln!(
+            o,
+            "  {:<12} {t}  (the continuous layout: each folder names its interval)",
+            "template"
+        );
+    }
     for n in &d.notes {
         let _ = writeln!(o, "  note: {n}");
     }
@@ -410,6 +418,30 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
             },
             thousands(c.dimension_combinations),
             c.measures.len()
+        );
+    }
+    if let Some(t) = &c.template {
+        let _ = writeln!(
+            o,
+            "  template           {t}: {} folders, {} missing{}",
+            thousands(c.folders),
+            thousands(c.folders_missing),
+            c.missing_folders
+                .first()
+                .map(|m| format!(
+                    " (first {})",
+                    m.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ))
+                .unwrap_or_default()
+        );
+        let _ = writeln!(
+            o,
+            "                     {} records outside their folder's interval{}",
+            thousands(c.records_outside_folder),
+            c.outside_folder_example
+                .as_ref()
+                .map(|e| format!(" (first {}:{})", e.file, e.line))
+                .unwrap_or_default()
         );
     }
     if !c.complete {

@@ -100,6 +100,12 @@ pub fn historical_path_from_location(location: &Location, is_folder: bool) -> Op
     Some(format!("s3://{bucket}/{folder}"))
 }
 
+/// The `TemplatedPathList` entry for an S3 folder and a detected template (`{{yyyyMMdd}}/{{HHmm}}`).
+pub fn template_path_from_location(location: &Location, template: &str) -> Option<String> {
+    let root = historical_path_from_location(location, true)?;
+    Some(format!("{root}{template}"))
+}
+
 fn file_format_descriptor(dialect: &Dialect) -> Value {
     let compression = dialect.compression.api_name();
     match dialect.format {

@@ -457,6 +457,30 @@ fn coverage_findings(
             ),
         ));
     }
+    if c.records_outside_folder > 0 {
+        let ex = c
+            .outside_folder_example
+            .as_ref()
+            .map(|e| format!(" (first: {}:{})", e.file, e.line))
+            .unwrap_or_default();
+        out.push(Finding::warning(
+            "records-outside-folder",
+            format!(
+                "{} records lie outside the interval their folder names{ex}: continuous mode ignores them; move them to their interval's folder",
+                c.records_outside_folder
+            ),
+        ));
+    }
+    if c.files_outside_template > 0 {
+        out.push(Finding::warning(
+            "files-outside-template",
+            format!(
+                "{} files sit in folders that do not fit the path template {}: L4M will not read them",
+                c.files_outside_template,
+                c.template.as_deref().unwrap_or("")
+            ),
+        ));
+    }
     if c.intervals_over_records_quota > 0 {
         out.push(Finding::warning(
             "records-per-interval",

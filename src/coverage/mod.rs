@@ -37,6 +37,8 @@ pub struct ScanSpec {
     pub measures: Vec<String>,
     /// How many files are read at once.
     pub concurrency: usize,
+    /// The continuous layout's path template: each file's folder names its interval.
+    pub template: Option<crate::source::template::PathTemplate>,
 }
 
 /// Progress counters and the cancel switch of a running scan, shared with whoever watches it.
@@ -86,6 +88,12 @@ struct FileScan {
     measure_empty: Vec<u64>,
     bytes: u64,
     error: Option<String>,
+    /// The interval the file's folder names (template datasets).
+    folder_key: Option<i64>,
+    /// The folder name did not match the template.
+    folder_unparsed: bool,
+    outside_folder: u64,
+    outside_example: Option<SkipExample>,
 }
 
 /// The start of the interval holding a wall-clock time, as wall-clock seconds since 1970-01-01.
@@ -271,6 +279,13 @@ fn scan_file(
         }
     };
     let len = spec.frequency.seconds();
+    if let Some(t) = &spec.template {
+        match t.folder_time(name) {
+            Some(start) => fs.folder_key = Some(interval_key(start, len)),
+            None => fs.folder_unparsed = true,
+        }
+    }
+    let folder_key = fs.folder_key;
     let json = dialect.format == crate::format::FileFormat::Jsonl;
     let mut since_check = 0u32;
     let mut local_records = 0u64;
@@ -336,6 +351,19 @@ fn scan_file(
             last_key = key;
             key
         };
+        if let Some(fk) = folder_key
+            && key != fk
+        {
+            fs.outside_folder += 1;
+            if fs.outside_example.is_none() {
+                fs.outside_example = Some(SkipExample {
+                    file: name.to_string(),
+                    line: row.line,
+                    value: Some(raw.to_string()),
+                    reason: "outside the interval its folder names".into(),
+                });
+            }
+        }
         // Records mostly come in time order: count runs of one interval, then add the run.
         if key == run_key {
             run_count += 1;

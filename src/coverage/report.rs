@@ -109,6 +109,19 @@ pub struct Coverage {
     /// False when the scan was cancelled or a file could not be read to its end.
     pub complete: bool,
     pub cancelled: bool,
+    /// The continuous layout's path template, when the files sit in interval folders.
+    pub template: Option<String>,
+    /// Interval folders holding data.
+    pub folders: u64,
+    /// Intervals between the first and last folder that have no folder.
+    pub folders_missing: u64,
+    /// The first missing folders' interval starts (at most 10).
+    pub missing_folders: Vec<DateTime<Utc>>,
+    /// Files whose folder name does not fit the template.
+    pub files_outside_template: u64,
+    /// Records whose timestamp is outside the interval their folder names.
+    pub records_outside_folder: u64,
+    pub outside_folder_example: Option<SkipExample>,
     /// Every interval with data, in time order.
     pub intervals: Vec<IntervalCount>,
 }
@@ -157,6 +170,10 @@ pub(super) fn build(
         })
         .collect();
     let mut incomplete = Vec::new();
+    let mut folder_keys: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
+    let mut files_outside_template = 0;
+    let mut outside = 0;
+    let mut outside_example = None;
     let mut bytes = 0;
     let mut files_scanned = 0;
     for f in files {
@@ -178,6 +195,14 @@ pub(super) fn build(
             if combos.len() < MAX_COMBINATIONS {
                 combos.insert(h);
             }
+        }
+        if let Some(k) = f.folder_key {
+            folder_keys.insert(k);
+        }
+        files_outside_template += f.folder_unparsed as u64;
+        outside += f.outside_folder;
+        if outside_example.is_none() {
+            outside_example = f.outside_example;
         }
         long_values += f.long_dimension_values;
         if long_example.is_none() {
@@ -234,6 +259,20 @@ pub(super) fn build(
     let records_quota = spec.frequency.max_records_per_interval();
     let files_quota = spec.frequency.max_files_per_interval();
     let cancelled = control.is_cancelled();
+    let mut missing_folders = Vec::new();
+    let mut folders_missing = 0;
+    if let (Some(&lo), Some(&hi)) = (folder_keys.first(), folder_keys.last()) {
+        let mut k = lo;
+        while k <= hi {
+            if !folder_keys.contains(&k) {
+                folders_missing += 1;
+                if missing_folders.len() < 10 {
+                    missing_folders.push(instant(k, tz));
+                }
+            }
+            k += len;
+        }
+    }
     Coverage {
         frequency: spec.frequency,
         timezone: tz.name().to_string(),
@@ -286,6 +325,13 @@ pub(super) fn build(
         complete: !cancelled && incomplete.is_empty(),
         incomplete_files: incomplete,
         cancelled,
+        template: spec.template.as_ref().map(|t| t.template.clone()),
+        folders: folder_keys.len() as u64,
+        folders_missing,
+        missing_folders,
+        files_outside_template,
+        records_outside_folder: outside,
+        outside_folder_example: outside_example,
         intervals: per_interval
             .iter()
             .map(|(k, (n, f))| IntervalCount {

@@ -7,6 +7,7 @@
 pub mod dataset;
 pub mod local;
 pub mod s3;
+pub mod template;
 
 use std::fmt;
 use std::io::Read;

@@ -14,7 +14,9 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::keys::{self, Action, Binding, Key};
 use super::worker::{Request, Response};
-use crate::config::export::{historical_path_from_location, name_from_location};
+use crate::config::export::{
+    historical_path_from_location, name_from_location, template_path_from_location,
+};
 use crate::config::{self, ExportOptions, Finding, Syntax, Target};
 use crate::coverage::{Coverage, ScanControl, ScanSpec};
 use crate::format::{FileFormat, Overrides};
@@ -951,6 +953,7 @@ impl App {
         c.error = None;
         c.scroll = 0;
         let spec = ScanSpec {
+            template: inspection.path_template(),
             timestamp_column: column.to_string(),
             format,
             frequency: c.frequency,
@@ -1144,6 +1147,7 @@ impl App {
         let is_folder = i.dataset.is_folder;
         let frequency = d.frequency();
         let tz = d.timezone.name().to_string();
+        let template = i.template.clone();
         let f = &mut self.export;
         // Prefill what the location and the labels tell; keep what the user typed.
         let mut prefill = |key: FieldKey, value: Option<String>| {
@@ -1159,10 +1163,17 @@ impl App {
             frequency.map(|f| f.as_str().to_string()),
         );
         prefill(FieldKey::Timezone, Some(tz));
-        prefill(
-            FieldKey::HistoricalPath,
-            historical_path_from_location(&root, is_folder),
-        );
+        // A continuous layout on S3 gives the path template; a plain folder the historical path.
+        match template {
+            Some(t) => prefill(
+                FieldKey::TemplatePath,
+                template_path_from_location(&root, &t),
+            ),
+            None => prefill(
+                FieldKey::HistoricalPath,
+                historical_path_from_location(&root, is_folder),
+            ),
+        }
         if !f.output_edited {
             let out = f.default_output();
             f.set(FieldKey::Output, out);
