@@ -410,7 +410,8 @@ fn browser_with(result: Result<Vec<Entry>, String>) -> App {
     app.take_requests();
     app.on_response(Response::Listed {
         location: Location::Local(PathBuf::from("data")),
-        result,
+        more: false,
+        result: result.map(|entries| (entries, None)),
     });
     app
 }

@@ -57,6 +57,10 @@ pub struct Browser {
     pub filtering: bool,
     /// The entry to select when the listing arrives (the folder we came up from).
     pub reselect: Option<String>,
+    /// The cursor of the next page of a long listing (S3 prefixes come 1,000 keys a page).
+    pub next: Option<String>,
+    /// True while the next page is being fetched.
+    pub loading_more: bool,
 }
 
 impl Browser {
@@ -361,6 +365,8 @@ impl App {
                 filter: String::new(),
                 filtering: false,
                 reselect: None,
+                next: None,
+                loading_more: false,
             },
             dataset: None,
             coverage: None,
@@ -371,7 +377,10 @@ impl App {
             status: None,
             quit: false,
             size: (80, 24),
-            requests: vec![Request::List(browser_at)],
+            requests: vec![Request::List {
+                location: browser_at,
+                cursor: None,
+            }],
             next_scan_id: 0,
             memory: HashMap::new(),
             back_to: Vec::new(),
@@ -632,6 +641,13 @@ impl App {
     // ---- browser -------------------------------------------------------------------------
 
     fn browser_action(&mut self, action: Action) {
+        self.browser_move(action);
+        if self.screen == Screen::Browser {
+            self.more_if_needed();
+        }
+    }
+
+    fn browser_move(&mut self, action: Action) {
         let count = self.browser.visible().len();
         let page = self.page();
         let b = &mut self.browser;
@@ -684,7 +700,28 @@ impl App {
         self.browser.loading = true;
         self.browser.error = None;
         self.browser.selected = 0;
-        self.requests.push(Request::List(location));
+        self.browser.next = None;
+        self.browser.loading_more = false;
+        self.requests.push(Request::List {
+            location,
+            cursor: None,
+        });
+    }
+
+    /// Fetch the next page of a long listing once the selection nears the end of what is shown.
+    fn more_if_needed(&mut self) {
+        let b = &mut self.browser;
+        let near_end = b.selected + 100 >= b.entries.len();
+        if near_end
+            && !b.loading_more
+            && let Some(cursor) = b.next.clone()
+        {
+            b.loading_more = true;
+            self.requests.push(Request::List {
+                location: b.location.clone(),
+                cursor: Some(cursor),
+            });
+        }
     }
 
     // ---- dataset -------------------------------------------------------------------------
@@ -1266,15 +1303,26 @@ impl App {
     /// Apply a worker's answer.
     pub fn on_response(&mut self, response: Response) {
         match response {
-            Response::Listed { location, result } => {
-                if location != self.browser.location {
+            Response::Listed {
+                location,
+                more,
+                result,
+            } => {
+                if location != self.browser.location || (more && !self.browser.loading_more) {
                     return;
                 }
                 self.browser.loading = false;
+                self.browser.loading_more = false;
                 match result {
-                    Ok(entries) => {
-                        self.browser.entries = entries;
+                    Ok((entries, next)) => {
+                        if more {
+                            self.browser.entries.extend(entries);
+                        } else {
+                            self.browser.entries = entries;
+                        }
+                        self.browser.next = next;
                         self.browser.error = None;
+                        self.more_if_needed();
                         if let Some(name) = self.browser.reselect.take() {
                             self.browser.selected = self
                                 .browser

@@ -193,6 +193,20 @@ fn draw_browser(frame: &mut Frame, app: &App, area: Rect) {
         format!(" {}", b.location),
         Style::new().bold(),
     )];
+    if b.next.is_some() {
+        spans.push(Span::styled(
+            format!(
+                "   {} entries so far{}",
+                thousands(b.entries.len() as u64),
+                if b.loading_more {
+                    ", loading more…"
+                } else {
+                    "; more load as you scroll"
+                }
+            ),
+            Style::new().fg(Color::Gray),
+        ));
+    }
     if b.filtering || !b.filter.is_empty() {
         spans.push(Span::styled(
             format!(

@@ -8,12 +8,16 @@ use std::sync::mpsc::Sender;
 use crate::coverage::{self, Coverage, ScanControl, ScanSpec};
 use crate::format::Overrides;
 use crate::inspect::{self, Inspection};
-use crate::source::{Entry, Location, Source, list_all};
+use crate::source::{Entry, Location, Source};
 
 /// Work the app asks for.
 #[derive(Debug, Clone)]
 pub enum Request {
-    List(Location),
+    /// One page of a folder's entries (the first when `cursor` is `None`).
+    List {
+        location: Location,
+        cursor: Option<String>,
+    },
     Inspect {
         location: Location,
         recursive: bool,
@@ -37,7 +41,10 @@ pub enum Request {
 pub enum Response {
     Listed {
         location: Location,
-        result: Result<Vec<Entry>, String>,
+        /// True for a page after the first: its entries go after the ones shown.
+        more: bool,
+        /// The entries, and the cursor of the next page if there is one.
+        result: Result<(Vec<Entry>, Option<String>), String>,
     },
     Inspected {
         location: Location,
@@ -84,8 +91,12 @@ impl Worker {
 /// Carry out one request (blocking): used by the worker threads and by tests.
 pub fn run(source: &dyn Source, request: Request) -> Response {
     match request {
-        Request::List(location) => Response::Listed {
-            result: list_all(source, &location, false).map_err(|e| e.to_string()),
+        Request::List { location, cursor } => Response::Listed {
+            more: cursor.is_some(),
+            result: source
+                .list(&location, cursor.as_deref())
+                .map(|page| (page.entries, page.next))
+                .map_err(|e| e.to_string()),
             location,
         },
         Request::Inspect {
