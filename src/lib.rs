@@ -15,5 +15,6 @@ pub mod schema;
 pub mod source;
 pub mod synth;
 pub mod tui;
+pub mod units;
 
 pub use error::{Error, Result};

@@ -10,19 +10,7 @@ use l4m::coverage::Coverage;
 use l4m::format::{FileFormat, delimiter_name};
 use l4m::inspect::Inspection;
 use l4m::schema::{ColumnKind, Labels, Role};
-
-/// 1234567 -> "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use l4m::units::{bytes, thousands};
 
 /// "1 interval", "3 intervals".
 pub fn plural(n: u64, word: &str) -> String {
@@ -30,22 +18,6 @@ pub fn plural(n: u64, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{} {word}s", thousands(n))
-    }
-}
-
-/// 2_300_000 -> "2.3 MB".
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
     }
 }
 

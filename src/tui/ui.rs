@@ -14,6 +14,7 @@ use crate::format::{FileFormat, delimiter_name};
 use crate::schema::{ColumnKind, Confidence, Role};
 use crate::source::EntryKind;
 use crate::source::dataset::non_data_reason;
+use crate::units::{bytes, thousands};
 
 /// The smallest terminal the screens are laid out for.
 pub const MIN_SIZE: (u16, u16) = (60, 16);
@@ -35,33 +36,6 @@ fn confidence_style(c: Confidence) -> Style {
         Confidence::Low => Style::new().fg(Color::Yellow),
         Confidence::None => Style::new().fg(Color::Red),
     }
-}
-
-fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u < UNITS.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Draw the whole screen.
@@ -270,7 +244,7 @@ fn draw_browser(frame: &mut Frame, app: &App, area: Rect) {
                 Cell::from(mark),
                 Cell::from(e.name.clone()).style(style),
                 Cell::from(note).style(Style::new().fg(Color::DarkGray)),
-                Cell::from(e.size.map(human_bytes).unwrap_or_default()),
+                Cell::from(e.size.map(bytes).unwrap_or_default()),
                 Cell::from(
                     e.modified
                         .map(|m| m.format("%Y-%m-%d %H:%M").to_string())
@@ -409,7 +383,7 @@ fn draw_dataset(frame: &mut Frame, app: &App, area: Rect) {
         },
         files,
         if files == 1 { "" } else { "s" },
-        human_bytes(i.dataset.total_bytes())
+        bytes(i.dataset.total_bytes())
     );
     frame.render_widget(
         Paragraph::new(vec![
@@ -654,10 +628,10 @@ fn draw_coverage(frame: &mut Frame, app: &App, area: Rect) {
             Style::new().bold(),
         ),
     ]));
-    if let Some((done, files, read, bytes)) = app.scan_progress() {
+    if let Some((done, files, read, total)) = app.scan_progress() {
         frame.render_widget(Paragraph::new(lines), summary);
-        let ratio = if bytes > 0 {
-            (read as f64 / bytes as f64).min(1.0)
+        let ratio = if total > 0 {
+            (read as f64 / total as f64).min(1.0)
         } else if files > 0 {
             done as f64 / files as f64
         } else {
@@ -674,8 +648,8 @@ fn draw_coverage(frame: &mut Frame, app: &App, area: Rect) {
                 .ratio(ratio)
                 .label(format!(
                     "scanning: {done}/{files} files, {} of {} (Esc cancels)",
-                    human_bytes(read),
-                    human_bytes(bytes)
+                    bytes(read),
+                    bytes(total)
                 )),
             gauge_area,
         );
