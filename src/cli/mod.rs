@@ -271,14 +271,15 @@ fn cmd_tui(location: &str, s3: &S3Args) -> Result<i32> {
         ));
     }
     let location = Location::parse(location)?;
-    let source: Arc<dyn Source> = Arc::from(open_source(&location, s3)?);
-    l4m::tui::run(source, location)?;
+    let (source, notes) = make_source(&location, s3)?;
+    l4m::tui::run(Arc::from(source), location, notes)?;
     Ok(0)
 }
 
-fn open_source(location: &Location, s3: &S3Args) -> Result<Box<dyn Source>> {
+/// The source for a location, and what the user should know about its configuration.
+fn make_source(location: &Location, s3: &S3Args) -> Result<(Box<dyn Source>, Vec<String>)> {
     match location {
-        Location::Local(_) => Ok(Box::new(LocalSource)),
+        Location::Local(_) => Ok((Box::new(LocalSource), Vec::new())),
         Location::S3 { .. } => {
             let source = S3Source::new(&S3Options {
                 profile: s3.profile.clone(),
@@ -286,12 +287,19 @@ fn open_source(location: &Location, s3: &S3Args) -> Result<Box<dyn Source>> {
                 endpoint_url: s3.endpoint_url.clone(),
                 no_sign_request: s3.no_sign_request,
             })?;
-            for note in &source.notes {
-                eprintln!("l4m: note: {note}");
-            }
-            Ok(Box::new(source))
+            let notes = source.notes.clone();
+            Ok((Box::new(source), notes))
         }
     }
+}
+
+/// The source for a command-line run; its notes go to stderr.
+fn open_source(location: &Location, s3: &S3Args) -> Result<Box<dyn Source>> {
+    let (source, notes) = make_source(location, s3)?;
+    for note in notes {
+        eprintln!("l4m: note: {note}");
+    }
+    Ok(source)
 }
 
 /// A location read, inspected and labelled.

@@ -407,6 +407,11 @@ impl App {
         }
     }
 
+    /// Show a note in the status bar (e.g. how the S3 client was configured).
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.info(text);
+    }
+
     fn info(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),

@@ -27,7 +27,7 @@ use worker::{Msg, Worker};
 
 /// Open the UI on a location (a folder opens in the browser, a file as a dataset) and run until
 /// the user quits. The terminal is restored before this returns, whatever happened.
-pub fn run(source: Arc<dyn Source>, location: Location) -> Result<()> {
+pub fn run(source: Arc<dyn Source>, location: Location, notes: Vec<String>) -> Result<()> {
     // Resolve the location before taking over the screen, so a bad path is a plain error.
     let entry = source.stat(&location)?;
     let is_file = entry.kind == EntryKind::File;
@@ -39,7 +39,11 @@ pub fn run(source: Arc<dyn Source>, location: Location) -> Result<()> {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
         previous(info);
     }));
-    let result = event_loop(&mut terminal, source, App::new(location, is_file));
+    let mut app = App::new(location, is_file);
+    if let Some(note) = notes.into_iter().next() {
+        app.note(note);
+    }
+    let result = event_loop(&mut terminal, source, app);
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result

@@ -567,6 +567,43 @@ fn draw_dataset(frame: &mut Frame, app: &App, area: Rect) {
     );
 }
 
+/// A finding's message with the command line's flags put as this UI's keys and fields.
+pub fn in_ui_terms(message: &str) -> String {
+    const TERMS: &[(&str, &str)] = &[
+        (
+            "--role-arn arn:aws:iam::ACCOUNT:role/NAME",
+            "export form: role ARN",
+        ),
+        (
+            "--detector-arn arn:aws:lookoutmetrics:REGION:ACCOUNT:AnomalyDetector:NAME",
+            "export form: detector ARN",
+        ),
+        (
+            "or export --target cloudformation",
+            "or switch the target to CloudFormation",
+        ),
+        (
+            "give --historical-path s3://bucket/folder/ (backtest) and/or --template-path s3://bucket/live/{{yyyyMMdd}}/{{HHmm}} (continuous)",
+            "fill the export form's historical path (backtest) and/or path template (continuous)",
+        ),
+        ("give one with --name", "fill the export form's name"),
+        ("(--timestamp COL)", "(t on the column)"),
+        ("(--measure COL)", "(m on the column)"),
+        ("(--ignore COL)", "(i on the column)"),
+        ("give one with --timestamp-format", "press f to give one"),
+        ("--timestamp-format", "the timestamp format (f)"),
+        (
+            "choose one with --frequency (PT5M, PT10M, PT1H or P1D)",
+            "press c, then 1-4",
+        ),
+    ];
+    let mut m = message.to_string();
+    for (flag, ui) in TERMS {
+        m = m.replace(flag, ui);
+    }
+    m
+}
+
 /// One line: how many errors and warnings, and the first error.
 fn findings_line(app: &App) -> Line<'static> {
     let errors: Vec<_> = app
@@ -599,7 +636,7 @@ fn findings_line(app: &App) -> Line<'static> {
         Style::new().fg(Color::Yellow),
     ));
     if let Some(e) = errors.first() {
-        spans.push(Span::raw(format!("  {}", e.message)));
+        spans.push(Span::raw(format!("  {}", in_ui_terms(&e.message))));
     }
     spans.push(Span::styled(
         "  (v lists them)",
@@ -908,7 +945,7 @@ fn draw_findings(frame: &mut Frame, app: &App, area: Rect) {
             Span::raw(marker),
             Span::styled(tag, style),
             Span::styled(format!(" [{}] ", f.rule), Style::new().fg(Color::Gray)),
-            Span::raw(f.message.clone()),
+            Span::raw(in_ui_terms(&f.message)),
         ]));
     }
     // Keep the selected finding in view (lines wrap, so count roughly by one line each).
@@ -976,4 +1013,49 @@ fn draw_export(frame: &mut Frame, app: &App, area: Rect) {
                 .border_style(Style::new().fg(Color::DarkGray)),
         );
     frame.render_widget(preview, preview_area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ExportOptions;
+    use crate::config::findings::{Context, check};
+    use crate::format::{Compression, Dialect};
+    use crate::schema::Labels;
+
+    #[test]
+    fn findings_about_missing_values_name_keys_and_fields_not_flags() {
+        let dialect = Dialect {
+            format: FileFormat::Csv,
+            compression: Compression::None,
+            delimiter: b',',
+            quote: Some(b'"'),
+            has_header: true,
+            columns: vec!["a".into()],
+        };
+        let findings = check(&Context {
+            labels: &Labels::default(),
+            profiles: &[],
+            dialect: &dialect,
+            coverage: None,
+            options: &ExportOptions::default(),
+        });
+        let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        assert_eq!(
+            rules,
+            [
+                "name",
+                "timestamp-column",
+                "measure-count",
+                "frequency",
+                "s3-path",
+                "role-arn",
+                "detector-arn"
+            ]
+        );
+        for f in &findings {
+            let text = in_ui_terms(&f.message);
+            assert!(!text.contains("--"), "{text}");
+        }
+    }
 }
