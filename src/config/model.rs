@@ -139,7 +139,7 @@ impl ValidateOptions {
 /// One way a value breaks the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
-    /// Where, as a dotted path with list indexes: "MetricSource.S3SourceConfig.HistoricalDataPathList[0]".
+    /// Where, as a dotted path with list indexes: `MetricSource.S3SourceConfig.HistoricalDataPathList[0]`.
     /// Empty for the value itself.
     pub path: String,
     /// What is wrong and what the model expects, e.g. `"s3://my.bucket/x" does not fully match ^s3://[a-zA-Z0-9_\-\/ {}=]+$`.
