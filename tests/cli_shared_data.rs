@@ -117,6 +117,9 @@ fn coverage_of_two_hours_counts_42_records_and_fails_the_threshold() {
     assert_eq!(v["meets_threshold"], false);
     assert_eq!(v["max_records_per_interval"], 21);
     assert_eq!(v["max_files_per_interval"], 1);
+    // One file an interval: the bytes of an interval are its file's size, 1,070 for 00:00.
+    assert_eq!(v["max_bytes_per_interval"], 1_070);
+    assert_eq!(v["bytes_quota"], 200_000_000);
     assert_eq!(v["dimension_combinations"], 21);
     let intervals = v["intervals"].as_array().unwrap();
     assert_eq!(intervals.len(), 2);

@@ -379,6 +379,12 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
             c.max_files_per_interval, c.files_quota
         );
     }
+    let _ = writeln!(
+        o,
+        "  bytes/interval     max {} (quota {}; estimated from file sizes)",
+        bytes(c.max_bytes_per_interval),
+        bytes(c.bytes_quota)
+    );
     if !c.dimensions.is_empty() {
         let _ = writeln!(
             o,

@@ -490,6 +490,16 @@ fn coverage_findings(
             ),
         ));
     }
+    if c.intervals_over_bytes_quota > 0 {
+        out.push(Finding::warning(
+            "bytes-per-interval",
+            format!(
+                "{} intervals hold more than 200 MB of data (about {} MB at most, estimated from file sizes): above the quota; split or trim the data",
+                c.intervals_over_bytes_quota,
+                c.max_bytes_per_interval / 1_000_000
+            ),
+        ));
+    }
     if c.intervals_over_files_quota > 0 {
         out.push(Finding::warning(
             "files-per-interval",

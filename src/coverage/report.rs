@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{FileScan, MAX_COMBINATIONS, MAX_EXAMPLES, ScanControl, ScanSpec};
 use crate::schema::Frequency;
 use crate::schema::frequency::{
-    MAX_BACKTEST_INTERVALS, MAX_CONTINUOUS_HISTORY_INTERVALS, MIN_INTERVALS,
+    MAX_BACKTEST_INTERVALS, MAX_BYTES_PER_INTERVAL, MAX_CONTINUOUS_HISTORY_INTERVALS, MIN_INTERVALS,
 };
 use crate::source::dataset::Dataset;
 
@@ -94,6 +94,11 @@ pub struct Coverage {
     pub records_quota: u64,
     pub intervals_over_records_quota: u64,
     pub max_files_per_interval: u64,
+    /// The most stored bytes in one interval, estimated by sharing each file's size out over its
+    /// records (exact when a file holds one interval, as in the continuous layout).
+    pub max_bytes_per_interval: u64,
+    pub bytes_quota: u64,
+    pub intervals_over_bytes_quota: u64,
     pub files_quota: u64,
     pub intervals_over_files_quota: u64,
     pub dimensions: Vec<String>,
@@ -151,6 +156,9 @@ pub(super) fn build(
     control: &ScanControl,
 ) -> Coverage {
     let mut per_interval: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+    // Stored bytes per interval, estimated: each file's bytes shared out by its records.
+    let mut bytes_per_interval: std::collections::HashMap<i64, u64, super::FastHash> =
+        std::collections::HashMap::default();
     let mut records = 0;
     let mut skipped = 0;
     let mut examples = Vec::new();
@@ -181,6 +189,12 @@ pub(super) fn build(
         bytes += f.bytes;
         records += f.records;
         skipped += f.skipped;
+        for (&k, &n) in &f.intervals {
+            if f.records > 0 {
+                let share = (f.bytes as u128 * n as u128 / f.records as u128) as u64;
+                *bytes_per_interval.entry(k).or_insert(0) += share;
+            }
+        }
         for (k, n) in f.intervals {
             let e = per_interval.entry(k).or_insert((0, 0));
             e.0 += n;
@@ -303,6 +317,12 @@ pub(super) fn build(
             .filter(|(n, _)| *n > records_quota)
             .count() as u64,
         max_files_per_interval: per_interval.values().map(|(_, f)| *f).max().unwrap_or(0),
+        max_bytes_per_interval: bytes_per_interval.values().copied().max().unwrap_or(0),
+        bytes_quota: MAX_BYTES_PER_INTERVAL,
+        intervals_over_bytes_quota: bytes_per_interval
+            .values()
+            .filter(|b| **b > MAX_BYTES_PER_INTERVAL)
+            .count() as u64,
         files_quota,
         intervals_over_files_quota: if dataset.is_folder {
             per_interval
