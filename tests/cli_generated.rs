@@ -398,6 +398,40 @@ fn the_continuous_layout_counts_files_per_interval() {
 }
 
 #[test]
+fn files_of_a_folder_may_order_their_columns_differently() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.csv"),
+        "ts,views,platform\n2020-10-01 00:00:00,5,web\n2020-10-01 01:00:00,6,app\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.csv"),
+        "platform,ts,views\nweb,2020-10-01 02:00:00,7\napp,2020-10-01 03:00:00,x\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c.csv"), "views,platform\n1,web\n").unwrap();
+    let v = coverage(dir.path(), &["--frequency", "PT1H"]);
+    assert_eq!(v["records"], 4);
+    assert_eq!(v["intervals_with_data"], 4);
+    assert_eq!(v["last_interval"], "2020-10-01T03:00:00Z");
+    // The measure check follows the column by name: b.csv line 3 holds "x".
+    assert_eq!(v["measures"][0]["not_numeric"], 1);
+    assert_eq!(v["measures"][0]["not_numeric_example"]["file"], "b.csv");
+    // A file without the timestamp column is named, and the report is partial.
+    assert_eq!(v["complete"], false);
+    assert_eq!(v["incomplete_files"][0]["file"], "c.csv");
+    assert!(
+        v["incomplete_files"][0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("c.csv: its header has no column \"ts\""),
+        "{}",
+        v["incomplete_files"][0]
+    );
+}
+
+#[test]
 fn records_outside_their_folders_interval_are_counted() {
     let dir = tempfile::tempdir().unwrap();
     for (folder, ts) in [

@@ -278,6 +278,28 @@ fn scan_file(
             return fs;
         }
     };
+    // A file whose header orders the columns differently is read by name.
+    let mut expected_width = expected_width;
+    if let Some(header) = reader.header().map(<[String]>::to_vec)
+        && header != dialect.columns
+    {
+        let mut remapped = Vec::with_capacity(projection.len());
+        for &p in projection {
+            let column = &dialect.columns[p];
+            match header.iter().position(|h| h == column) {
+                Some(i) => remapped.push(i),
+                None => {
+                    fs.error = Some(format!(
+                        "{name}: its header has no column {column:?} (it has {}): give every file the same columns",
+                        header.join(", ")
+                    ));
+                    return fs;
+                }
+            }
+        }
+        expected_width = header.len();
+        reader.set_projection(remapped);
+    }
     let len = spec.frequency.seconds();
     if let Some(t) = &spec.template {
         match t.folder_time(name) {

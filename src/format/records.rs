@@ -58,6 +58,8 @@ impl Row<'_> {
 /// Streams the records of one file with a known [`Dialect`].
 pub struct RecordReader {
     kind: Kind,
+    /// This file's own header line (CSV with a header), read when the file is opened.
+    header: Option<Vec<String>>,
 }
 
 enum Kind {
@@ -85,7 +87,7 @@ impl RecordReader {
         columns: &[usize],
     ) -> std::io::Result<RecordReader> {
         let (text, _) = decode_stream(stream)?;
-        let kind = match dialect.format {
+        let mut kind = match dialect.format {
             FileFormat::Csv => {
                 let mut builder = csv::ReaderBuilder::new();
                 builder
@@ -105,7 +107,7 @@ impl RecordReader {
                     reader: builder.from_reader(text),
                     record: csv::ByteRecord::new(),
                     columns: columns.to_vec(),
-                    skip_header: dialect.has_header,
+                    skip_header: false,
                 }
             }
             FileFormat::Jsonl => Kind::Json {
@@ -119,7 +121,37 @@ impl RecordReader {
                 lineno: 0,
             },
         };
-        Ok(RecordReader { kind })
+        let mut header = None;
+        if dialect.has_header
+            && let Kind::Csv { reader, record, .. } = &mut kind
+            && reader
+                .read_byte_record(record)
+                .map_err(|e| std::io::Error::other(e.to_string()))?
+        {
+            header = Some(
+                record
+                    .iter()
+                    .map(|f| {
+                        let f = f.strip_suffix(b"\r").unwrap_or(f);
+                        String::from_utf8_lossy(f).trim().to_string()
+                    })
+                    .collect(),
+            );
+        }
+        Ok(RecordReader { kind, header })
+    }
+
+    /// The file's own header line, when the dialect has one (files of a folder may order their
+    /// columns differently).
+    pub fn header(&self) -> Option<&[String]> {
+        self.header.as_deref()
+    }
+
+    /// Project other column indexes from now on (CSV): after matching this file's header.
+    pub fn set_projection(&mut self, columns: Vec<usize>) {
+        if let Kind::Csv { columns: c, .. } = &mut self.kind {
+            *c = columns;
+        }
     }
 
     /// Call `f` with every record, in order, until it returns `false`. A line that is not a JSON
