@@ -292,17 +292,7 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
         thousands(c.records_skipped)
     );
     for e in c.skipped_examples.iter().take(3) {
-        let _ = writeln!(
-            o,
-            "                     {}:{} {}{}",
-            e.file,
-            e.line,
-            e.value
-                .as_deref()
-                .map(|v| format!("{v:?} "))
-                .unwrap_or_default(),
-            e.reason
-        );
+        let _ = writeln!(o, "                     {e}");
     }
     let (Some(first), Some(last)) = (c.first_interval, c.last_interval) else {
         let _ = writeln!(

@@ -416,18 +416,7 @@ fn coverage_findings(
         let ex = c
             .skipped_examples
             .first()
-            .map(|e| {
-                format!(
-                    " (first: {}:{} {}{})",
-                    e.file,
-                    e.line,
-                    e.value
-                        .as_deref()
-                        .map(|v| format!("{v:?} "))
-                        .unwrap_or_default(),
-                    e.reason
-                )
-            })
+            .map(|e| format!(" (first: {e})"))
             .unwrap_or_default();
         out.push(Finding::warning(
             "records-skipped",

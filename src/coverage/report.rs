@@ -22,6 +22,17 @@ pub struct SkipExample {
     pub reason: String,
 }
 
+impl std::fmt::Display for SkipExample {
+    /// `file:line "value" reason`, as reports and findings show an example.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{} ", self.file, self.line)?;
+        if let Some(v) = &self.value {
+            write!(f, "{v:?} ")?;
+        }
+        f.write_str(&self.reason)
+    }
+}
+
 /// A run of intervals without records.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gap {
