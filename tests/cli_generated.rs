@@ -270,6 +270,46 @@ fn every_timestamp_form_is_detected_and_gives_the_true_coverage() {
 }
 
 #[test]
+fn history_longer_than_the_continuous_window_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = spec(Layout::csv());
+    // 5-minute data over 100 days: beyond the 3 months continuous mode reads at PT5M.
+    s.frequency = Frequency::PT5M;
+    s.intervals = 100 * 288;
+    s.rows_per_interval = 1;
+    let (path, _) = write_file(dir.path(), "long.csv", &s, false);
+    let (code, v) = run_json(
+        l4m()
+            .arg("export")
+            .arg(&path)
+            .args([
+                "--json",
+                "--name",
+                "long",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/R",
+            ])
+            .args([
+                "--detector-arn",
+                "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:d",
+            ])
+            .args(["--historical-path", "s3://bucket/long/", "-o", "-"]),
+    );
+    assert_eq!(code, 0, "{v}");
+    let warnings: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(warnings.contains(&"continuous-history"), "{warnings:?}");
+    assert!(
+        warnings.contains(&"interval-count"),
+        "more than 3,000 intervals: {warnings:?}"
+    );
+}
+
+#[test]
 fn a_date_only_format_is_daily() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = spec(csv(

@@ -446,6 +446,20 @@ fn coverage_findings(
             ),
         ));
     }
+    if let (Some(first), Some(last)) = (c.first_interval, c.last_interval) {
+        let days = (last - first).num_days();
+        if days > c.continuous_history_days {
+            out.push(Finding::warning(
+                "continuous-history",
+                format!(
+                    "the data spans {days} days: continuous mode reads at most {} intervals of history within {} days at {}; older data is left out",
+                    c.continuous_max_intervals,
+                    c.continuous_history_days,
+                    f.human()
+                ),
+            ));
+        }
+    }
     if c.records_outside_folder > 0 {
         let ex = c
             .outside_folder_example
