@@ -178,6 +178,9 @@ pub struct CoverageView {
     pub files_total: usize,
     pub bytes_total: u64,
     pub result: Option<Arc<Coverage>>,
+    /// Records per interval from the first one (0: none), laid out once when the result arrives
+    /// so that drawing the histogram is a walk over a slice.
+    pub per_interval: Arc<Vec<u64>>,
     pub error: Option<String>,
     /// Intervals per histogram column; `None` fits the whole span.
     pub zoom: Option<usize>,
@@ -335,6 +338,22 @@ pub struct App {
     memory: HashMap<Location, Labels>,
     /// Screen to return to from findings / export.
     back_to: Vec<Screen>,
+}
+
+/// Records per interval index (from the first interval with data), 0 where none.
+fn per_interval(c: &Coverage) -> Vec<u64> {
+    let len = c.frequency.seconds();
+    let Some(first) = c.first_interval.map(|t| t.timestamp()) else {
+        return Vec::new();
+    };
+    let mut out = vec![0; c.intervals_spanned as usize];
+    for iv in &c.intervals {
+        let k = ((iv.start.timestamp() - first) / len) as usize;
+        if let Some(slot) = out.get_mut(k) {
+            *slot = iv.records;
+        }
+    }
+    out
 }
 
 /// Where the labels of a dataset are remembered: the folder of a file, or the folder itself.
@@ -959,6 +978,7 @@ impl App {
                 files_total: 0,
                 bytes_total: 0,
                 result: None,
+                per_interval: Arc::default(),
                 error: None,
                 zoom: None,
                 scroll: 0,
@@ -1397,6 +1417,7 @@ impl App {
                         } else {
                             None
                         };
+                        c.per_interval = Arc::new(per_interval(&coverage));
                         c.result = Some(Arc::new(*coverage));
                         if let Some(m) = msg {
                             self.error(m);

@@ -741,12 +741,13 @@ fn draw_coverage(frame: &mut Frame, app: &App, area: Rect) {
         .unwrap_or_else(|| "-".into())
     };
     lines.push(Line::from(format!(
-        " {} to {} ({})   {} records in {} files",
+        " {} to {} ({})   {} records in {} file{}",
         fmt_t(r.first_interval),
         fmt_t(r.last_interval),
         c.timezone.name(),
         thousands(r.records),
-        r.files_scanned
+        r.files_scanned,
+        if r.files_scanned == 1 { "" } else { "s" }
     )));
     lines.push(Line::from(match r.longest_gaps.first() {
         Some(g) => format!(
@@ -814,11 +815,7 @@ fn draw_histogram(
     let first = first.timestamp();
     let spanned = r.intervals_spanned as usize;
     // Interval index -> records, for the intervals with data.
-    let counts: std::collections::HashMap<usize, u64> = r
-        .intervals
-        .iter()
-        .map(|iv| (((iv.start.timestamp() - first) / len) as usize, iv.records))
-        .collect();
+    let counts = &c.per_interval;
     // Index of the interval where the 285th interval with data is reached.
     let threshold_at = r
         .intervals
@@ -846,8 +843,9 @@ fn draw_histogram(
             break;
         }
         let to = (from + zoom).min(spanned);
-        let value = (from..to).filter_map(|k| counts.get(&k)).max().copied();
-        let missing = (from..to).filter(|k| !counts.contains_key(k)).count();
+        let slice = counts.get(from..to).unwrap_or(&[]);
+        let value = slice.iter().copied().filter(|n| *n > 0).max();
+        let missing = slice.iter().filter(|n| **n == 0).count();
         let col = inner.x + x as u16;
         if threshold_col.is_none() && threshold_at.is_some_and(|t| (from..to).contains(&t)) {
             threshold_col = Some(col);
