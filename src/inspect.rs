@@ -10,6 +10,7 @@ use crate::schema::profile::{ColumnProfile, profile};
 use crate::schema::timefmt::{ParsedTime, TimeFormat};
 use crate::schema::{Confidence, Frequency, Labels};
 use crate::source::dataset::{self, Dataset};
+use crate::source::template::PathTemplate;
 use crate::source::{Entry, HEAD_BYTES, Location, Source};
 use crate::{Error, Result};
 
@@ -27,20 +28,12 @@ pub struct Inspection {
     /// How many files' heads the interval detection looked at.
     pub frequency_files: usize,
     /// The continuous-layout path template found in the folder names (recursive datasets).
-    pub template: Option<String>,
+    pub template: Option<PathTemplate>,
 }
 
 impl Inspection {
     pub fn dialect(&self) -> Dialect {
         self.detection.dialect()
-    }
-
-    /// The detected path template, ready to read folder names.
-    pub fn path_template(&self) -> Option<crate::source::template::PathTemplate> {
-        let names: Vec<&str> = self.dataset.files.iter().map(|f| f.name.as_str()).collect();
-        self.template
-            .as_ref()
-            .and_then(|_| crate::source::template::detect(&names))
     }
 }
 
@@ -88,7 +81,7 @@ pub fn inspect(
             .iter()
             .map(|f| f.name.as_str())
             .collect();
-        inspection.template = crate::source::template::detect(&names).map(|t| t.template);
+        inspection.template = crate::source::template::detect(&names);
     }
     if let (Some(col), Some(fmt)) = (
         inspection.suggested.timestamp().map(str::to_string),

@@ -433,7 +433,7 @@ fn scan_spec(p: &Prepared, time: &TimeArgs) -> Result<ScanSpec> {
             .map(|(s, _)| s.to_string())
             .collect(),
         concurrency,
-        template: p.inspection.path_template(),
+        template: p.inspection.template.clone(),
     })
 }
 
@@ -502,6 +502,11 @@ fn cmd_export(a: ExportArgs, s3: &S3Args) -> Result<i32> {
     let p = prepare(&a.read, &a.labels, s3)?;
     let root = &p.inspection.dataset.root;
     let name_from_location = a.name.is_none();
+    let from_location = config::export::location_paths(
+        root,
+        p.inspection.dataset.is_folder,
+        p.inspection.template.as_ref(),
+    );
     let options = ExportOptions {
         target: a.target,
         syntax: if a.yaml { Syntax::Yaml } else { Syntax::Json },
@@ -515,17 +520,8 @@ fn cmd_export(a: ExportArgs, s3: &S3Args) -> Result<i32> {
         timezone: Some(a.time.timezone.name().to_string()),
         role_arn: a.role_arn.clone(),
         detector_arn: a.detector_arn.clone(),
-        // A continuous layout on S3 gives the path template; a plain folder the historical path.
-        historical_path: a.historical_path.clone().or_else(|| {
-            if p.inspection.template.is_some() {
-                None
-            } else {
-                config::export::historical_path_from_location(root, p.inspection.dataset.is_folder)
-            }
-        }),
-        template_path: a.template_path.clone().or_else(|| {
-            config::export::template_path_from_location(root, p.inspection.template.as_deref()?)
-        }),
+        historical_path: a.historical_path.clone().or(from_location.0),
+        template_path: a.template_path.clone().or(from_location.1),
     };
     if a.yaml && a.target != Target::CloudFormation {
         return Err(Error::msg(

@@ -190,8 +190,8 @@ pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
     if let Some(t) = &i.template {
         let _ = writeln!(
             o,
-            "  {:<12} {t}  (the continuous layout: each folder names its interval)",
-            "template"
+            "  {:<12} {}  (the continuous layout: each folder names its interval)",
+            "template", t.template
         );
     }
     for n in &d.notes {

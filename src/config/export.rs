@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::format::{Dialect, FileFormat};
 use crate::schema::{Frequency, Labels};
 use crate::source::Location;
+use crate::source::template::PathTemplate;
 
 /// Which config to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -77,7 +78,7 @@ pub fn name_from_location(location: &Location) -> Option<String> {
 }
 
 /// The historical-data path for an S3 location: the folder itself, or the folder of a file.
-pub fn historical_path_from_location(location: &Location, is_folder: bool) -> Option<String> {
+fn historical_path_from_location(location: &Location, is_folder: bool) -> Option<String> {
     let Location::S3 { bucket, key } = location else {
         return None;
     };
@@ -100,10 +101,22 @@ pub fn historical_path_from_location(location: &Location, is_folder: bool) -> Op
     Some(format!("s3://{bucket}/{folder}"))
 }
 
-/// The `TemplatedPathList` entry for an S3 folder and a detected template (`{{yyyyMMdd}}/{{HHmm}}`).
-pub fn template_path_from_location(location: &Location, template: &str) -> Option<String> {
-    let root = historical_path_from_location(location, true)?;
-    Some(format!("{root}{template}"))
+/// The S3 paths a location tells, as (historical-data path, path template). A continuous layout
+/// (a detected template) gives `s3://bucket/root/{{yyyyMMdd}}/{{HHmm}}` only; any other S3 file or
+/// folder gives its folder as the historical-data path. Local locations tell neither.
+pub fn location_paths(
+    location: &Location,
+    is_folder: bool,
+    template: Option<&PathTemplate>,
+) -> (Option<String>, Option<String>) {
+    match template {
+        Some(t) => (
+            None,
+            historical_path_from_location(location, true)
+                .map(|root| format!("{root}{}", t.template)),
+        ),
+        None => (historical_path_from_location(location, is_folder), None),
+    }
 }
 
 fn file_format_descriptor(dialect: &Dialect) -> Value {
@@ -269,5 +282,30 @@ pub fn render(config: &Value, syntax: Syntax) -> String {
             s
         }
         Syntax::Yaml => super::yaml::to_yaml(config),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_location_tells_the_historical_path_or_the_template_never_both() {
+        let s3_file = Location::parse("s3://b/ecommerce/backtest/d.csv").unwrap();
+        assert_eq!(
+            location_paths(&s3_file, false, None),
+            (Some("s3://b/ecommerce/backtest/".into()), None)
+        );
+        let live = Location::parse("s3://b/ecommerce/live").unwrap();
+        let t = crate::source::template::detect(&["20201001/0000/a.csv"]).unwrap();
+        assert_eq!(
+            location_paths(&live, true, Some(&t)),
+            (
+                None,
+                Some("s3://b/ecommerce/live/{{yyyyMMdd}}/{{HHmm}}".into())
+            )
+        );
+        let local = Location::Local("data".into());
+        assert_eq!(location_paths(&local, true, None), (None, None));
     }
 }

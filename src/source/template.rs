@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 
 use crate::schema::timefmt::{ParsedTime, TimeFormat};
 
-/// A detected template: the L4M text and a parser for folder paths.
+/// A detected template: the L4M text and a parser for folder paths. It serializes as its text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathTemplate {
     /// What L4M reads, relative to the dataset root: `{{yyyyMMdd}}/{{HHmm}}`.
@@ -135,6 +135,12 @@ pub fn detect(names: &[&str]) -> Option<PathTemplate> {
         template: template_parts.join("/"),
         format,
     })
+}
+
+impl serde::Serialize for PathTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.template)
+    }
 }
 
 impl PathTemplate {

@@ -14,9 +14,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::keys::{self, Action, Binding, Key};
 use super::worker::{Request, Response};
-use crate::config::export::{
-    historical_path_from_location, name_from_location, template_path_from_location,
-};
+use crate::config::export::{location_paths, name_from_location};
 use crate::config::{self, ExportOptions, Finding, Syntax, Target};
 use crate::coverage::{Coverage, ScanControl, ScanSpec};
 use crate::format::{FileFormat, Overrides};
@@ -1015,7 +1013,7 @@ impl App {
         c.error = None;
         c.scroll = 0;
         let spec = ScanSpec {
-            template: inspection.path_template(),
+            template: inspection.template.clone(),
             timestamp_column: column.to_string(),
             format,
             frequency: c.frequency,
@@ -1225,17 +1223,9 @@ impl App {
             frequency.map(|f| f.as_str().to_string()),
         );
         prefill(FieldKey::Timezone, Some(tz));
-        // A continuous layout on S3 gives the path template; a plain folder the historical path.
-        match template {
-            Some(t) => prefill(
-                FieldKey::TemplatePath,
-                template_path_from_location(&root, &t),
-            ),
-            None => prefill(
-                FieldKey::HistoricalPath,
-                historical_path_from_location(&root, is_folder),
-            ),
-        }
+        let (historical, templated) = location_paths(&root, is_folder, template.as_ref());
+        prefill(FieldKey::HistoricalPath, historical);
+        prefill(FieldKey::TemplatePath, templated);
         if !f.output_edited {
             let out = f.default_output();
             f.set(FieldKey::Output, out);
