@@ -160,14 +160,7 @@ fn export_of_the_aws_sample_matches_the_aws_request_and_passes_the_model() {
     );
     // Two hours are below 285 intervals: an error finding, so exit 3, but --draft writes.
     assert_eq!(code, 3);
-    let rules: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "error")
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
-    assert_eq!(rules, ["interval-count"]);
+    assert_eq!(error_rules(&v), ["interval-count"]);
     let written: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(metric_set_violations(&written), []);
     assert_eq!(written["MetricSetName"], "ecommerce");
@@ -215,13 +208,7 @@ fn export_without_arns_names_each_missing_value_and_writes_nothing() {
         !out.exists(),
         "nothing is written when findings hold errors"
     );
-    let mut rules: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["severity"] == "error")
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let mut rules = error_rules(&v);
     rules.sort();
     assert_eq!(rules, ["detector-arn", "role-arn", "s3-path"]);
     // Nothing is made up: the config has no ARN and no path.

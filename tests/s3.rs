@@ -129,19 +129,6 @@ impl Drop for Moto {
     }
 }
 
-/// Run the TUI's queued requests against a source until none is left.
-fn pump(app: &mut l4m::tui::app::App, source: &dyn Source) {
-    loop {
-        let requests = app.take_requests();
-        if requests.is_empty() {
-            return;
-        }
-        for r in requests {
-            app.on_response(l4m::tui::worker::run(source, r));
-        }
-    }
-}
-
 fn csv_bytes(spec: &Spec) -> Vec<u8> {
     let mut out = Vec::new();
     synth::write(spec, &mut out).unwrap();
@@ -177,7 +164,7 @@ fn the_bucket_list_and_a_prefix_are_listed() {
     assert_eq!(entries[1].size, Some(27));
     // The TUI opens on s3:// with the bucket list, and Enter opens a bucket.
     let mut app = l4m::tui::app::App::new(Location::parse("s3://").unwrap(), false);
-    pump(&mut app, &source);
+    app.settle(&source);
     let names: Vec<&str> = app
         .browser
         .entries
@@ -186,7 +173,7 @@ fn the_bucket_list_and_a_prefix_are_listed() {
         .collect();
     assert_eq!(names, ["alpha", "beta"]);
     app.key(l4m::tui::keys::Key::Enter);
-    pump(&mut app, &source);
+    app.settle(&source);
     assert_eq!(app.browser.location.to_string(), "s3://alpha/");
     assert_eq!(app.browser.entries[0].name, "data");
     // A prefix typed without its slash is a folder too.
@@ -236,12 +223,12 @@ fn a_prefix_with_more_than_1000_keys_is_listed_page_by_page() {
     assert_eq!(v["files"], 1_500);
     // The browser shows the first page at once and fetches the next as the user scrolls near it.
     let mut app = l4m::tui::app::App::new(root.clone(), false);
-    pump(&mut app, &source);
+    app.settle(&source);
     assert_eq!(app.browser.entries.len(), 1_000);
     assert!(app.browser.next.is_some());
     app.key(l4m::tui::keys::Key::Char('G'));
     assert!(app.browser.loading_more);
-    pump(&mut app, &source);
+    app.settle(&source);
     assert_eq!(app.browser.entries.len(), 1_500);
     assert_eq!(app.browser.next, None);
 }

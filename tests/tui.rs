@@ -14,22 +14,13 @@ use l4m::source::local::LocalSource;
 use l4m::source::{Entry, EntryKind, Location};
 use l4m::tui::app::{App, FieldKey, Screen};
 use l4m::tui::keys::Key;
-use l4m::tui::worker::{self, Response};
+use l4m::tui::worker::Response;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-/// Run every queued request against the real engine and hand the answers back, until none is left.
+/// Run every queued request against the real engine, in line.
 fn pump(app: &mut App) {
-    loop {
-        let requests = app.take_requests();
-        if requests.is_empty() {
-            return;
-        }
-        for r in requests {
-            let response = worker::run(&LocalSource, r);
-            app.on_response(response);
-        }
-    }
+    app.settle(&LocalSource);
 }
 
 fn keys(app: &mut App, keys: &[Key]) {

@@ -413,6 +413,21 @@ impl App {
         std::mem::take(&mut self.requests)
     }
 
+    /// Carry out every queued request in line against `source`, and the ones their answers
+    /// queue, until none is left: the event loop's threads without the threads (tests, scripts).
+    pub fn settle(&mut self, source: &dyn crate::source::Source) {
+        loop {
+            let requests = self.take_requests();
+            if requests.is_empty() {
+                return;
+            }
+            for r in requests {
+                let response = super::worker::run(source, r);
+                self.on_response(response);
+            }
+        }
+    }
+
     /// The key table of the screen in front.
     pub fn bindings(&self) -> &'static [Binding] {
         match self.screen {

@@ -68,6 +68,17 @@ pub fn run_json(cmd: &mut Command) -> (i32, serde_json::Value) {
     (code, v)
 }
 
+/// The rules of the error findings in `export --json` output, in order.
+pub fn error_rules(v: &serde_json::Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .expect("export --json has findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 /// A one-line error on stderr, naming `what`, and no panic.
 pub fn assert_one_line_error(stderr: &str, what: &str) {
     let lines: Vec<&str> = stderr.lines().collect();
