@@ -97,6 +97,30 @@ impl Dialect {
     }
 }
 
+/// The CSV reader settings shared by detection and streaming: records are taken raw (no header
+/// handling, ragged rows allowed, so that we report them), and `\n` alone ends a record, which
+/// keeps line numbers right in CRLF files (csv-core counts the `\n` of a CRLF into the next
+/// record); the `\r` this leaves on a line's last field is trimmed with [`strip_cr`].
+pub fn csv_builder(delimiter: u8, quote: Option<u8>) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(256 * 1024);
+    match quote {
+        Some(q) => builder.quote(q),
+        None => builder.quoting(false),
+    };
+    builder
+}
+
+/// A CSV field without the `\r` a CRLF line leaves on its last field (see [`csv_builder`]).
+pub fn strip_cr(field: &[u8]) -> &[u8] {
+    field.strip_suffix(b"\r").unwrap_or(field)
+}
+
 /// A delimiter as people say it: `,` `tab` `|` `space` `;`.
 pub fn delimiter_name(d: u8) -> String {
     match d {

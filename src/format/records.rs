@@ -28,8 +28,7 @@ impl Row<'_> {
         match &self.inner {
             RowInner::Csv(record, columns) => {
                 let bytes = record.get(*columns.get(k)?)?;
-                let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-                std::str::from_utf8(bytes).ok()
+                std::str::from_utf8(super::strip_cr(bytes)).ok()
             }
             RowInner::Json(values) => values.get(k)?.as_deref(),
         }
@@ -40,7 +39,7 @@ impl Row<'_> {
         match &self.inner {
             RowInner::Csv(record, columns) => {
                 let bytes = record.get(*columns.get(k)?)?;
-                Some(bytes.strip_suffix(b"\r").unwrap_or(bytes))
+                Some(super::strip_cr(bytes))
             }
             RowInner::Json(values) => values.get(k)?.as_deref().map(str::as_bytes),
         }
@@ -88,28 +87,12 @@ impl RecordReader {
     ) -> std::io::Result<RecordReader> {
         let (text, _) = decode_stream(stream)?;
         let mut kind = match dialect.format {
-            FileFormat::Csv => {
-                let mut builder = csv::ReaderBuilder::new();
-                builder
-                    .delimiter(dialect.delimiter)
-                    .has_headers(false)
-                    .flexible(true)
-                    // `\n` alone ends a record, so that line numbers stay right in CRLF files
-                    // (csv-core counts the `\n` of a CRLF into the next record); the `\r` left at
-                    // the end of the last field is trimmed in `Row::get`.
-                    .terminator(csv::Terminator::Any(b'\n'))
-                    .buffer_capacity(256 * 1024);
-                match dialect.quote {
-                    Some(q) => builder.quote(q),
-                    None => builder.quoting(false),
-                };
-                Kind::Csv {
-                    reader: builder.from_reader(text),
-                    record: csv::ByteRecord::new(),
-                    columns: columns.to_vec(),
-                    skip_header: false,
-                }
-            }
+            FileFormat::Csv => Kind::Csv {
+                reader: super::csv_builder(dialect.delimiter, dialect.quote).from_reader(text),
+                record: csv::ByteRecord::new(),
+                columns: columns.to_vec(),
+                skip_header: false,
+            },
             FileFormat::Jsonl => Kind::Json {
                 reader: Box::new(BufReader::with_capacity(256 * 1024, text)),
                 line: Vec::with_capacity(1024),
@@ -132,8 +115,9 @@ impl RecordReader {
                 record
                     .iter()
                     .map(|f| {
-                        let f = f.strip_suffix(b"\r").unwrap_or(f);
-                        String::from_utf8_lossy(f).trim().to_string()
+                        String::from_utf8_lossy(super::strip_cr(f))
+                            .trim()
+                            .to_string()
                     })
                     .collect(),
             );

@@ -358,22 +358,12 @@ fn detect_quote(text: &str, delimiter: u8) -> (Option<u8>, usize) {
 }
 
 fn parse_csv(text: &str, delimiter: u8, quote: Option<u8>) -> Vec<(u64, Vec<String>)> {
-    let mut builder = csv::ReaderBuilder::new();
-    builder
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'));
-    match quote {
-        Some(q) => builder.quote(q),
-        None => builder.quoting(false),
-    };
-    let mut reader = builder.from_reader(text.as_bytes());
+    let mut reader = super::csv_builder(delimiter, quote).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     while let Ok(true) = reader.read_record(&mut record) {
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        // See records.rs: a CRLF line leaves its `\r` on the last field.
+        // See `csv_builder`: a CRLF line leaves its `\r` on the last field.
         rows.push((
             line,
             record
