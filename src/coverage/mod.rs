@@ -175,14 +175,7 @@ pub fn scan(
     spec: &ScanSpec,
     control: &Arc<ScanControl>,
 ) -> Result<Coverage> {
-    let column = |name: &str| {
-        dialect.column_index(name).ok_or_else(|| {
-            Error::msg(format!(
-                "unknown column {name:?}: the columns are {}",
-                dialect.columns.join(", ")
-            ))
-        })
-    };
+    let column = |name: &str| dialect.require_column(name);
     let mut projection = vec![column(&spec.timestamp_column)?];
     for d in &spec.dimensions {
         projection.push(column(d)?);

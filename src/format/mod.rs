@@ -89,12 +89,31 @@ fn ser_opt_byte<S: Serializer>(b: &Option<u8>, s: S) -> Result<S::Ok, S::Error> 
 impl Dialect {
     /// The index of a column by name, exact match first, then ignoring ASCII case.
     pub fn column_index(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c == name).or_else(|| {
-            self.columns
-                .iter()
-                .position(|c| c.eq_ignore_ascii_case(name))
-        })
+        find_column(self.columns.iter().map(String::as_str), name).ok()
     }
+
+    /// The same, or an error that lists the columns.
+    pub fn require_column(&self, name: &str) -> crate::Result<usize> {
+        find_column(self.columns.iter().map(String::as_str), name)
+    }
+}
+
+/// Find a column by name, exactly first, then ignoring ASCII case; the error lists the columns.
+pub fn find_column<'a>(
+    names: impl Iterator<Item = &'a str> + Clone,
+    name: &str,
+) -> crate::Result<usize> {
+    names
+        .clone()
+        .position(|c| c == name)
+        .or_else(|| names.clone().position(|c| c.eq_ignore_ascii_case(name)))
+        .ok_or_else(|| {
+            let all: Vec<&str> = names.collect();
+            crate::Error::msg(format!(
+                "unknown column {name:?}: the columns are {}",
+                all.join(", ")
+            ))
+        })
 }
 
 /// The CSV reader settings shared by detection and streaming: records are taken raw (no header

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::profile::{ColumnKind, ColumnProfile, name_hints_time};
-use crate::{Error, Result};
+use crate::Result;
 
 /// What L4M does with a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -257,21 +257,7 @@ impl Labels {
     }
 
     fn find(&self, name: &str) -> Result<usize> {
-        self.columns
-            .iter()
-            .position(|c| c.name == name)
-            .or_else(|| {
-                self.columns
-                    .iter()
-                    .position(|c| c.name.eq_ignore_ascii_case(name))
-            })
-            .ok_or_else(|| {
-                let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
-                Error::msg(format!(
-                    "unknown column {name:?}: the columns are {}",
-                    names.join(", ")
-                ))
-            })
+        crate::format::find_column(self.columns.iter().map(|c| c.name.as_str()), name)
     }
 
     /// Give a column a role. Setting a timestamp makes the previous timestamp column ignored.
