@@ -324,16 +324,49 @@ fn export_writes_a_valid_config_and_asks_before_replacing() {
     );
 
     // CloudFormation as YAML: the role becomes a parameter only when none is given.
-    keys(&mut app, &[Key::Char('g'), Key::Char(' ')]);
+    keys(&mut app, &[Key::Char(' ')]);
     assert_eq!(app.export.target, l4m::config::Target::CloudFormation);
-    assert!(
-        app.export
-            .value(FieldKey::Output)
-            .ends_with("cloudformation.json")
-            || app.export.output_edited
-    );
+    // The path the user typed stays when the target changes.
+    assert_eq!(app.export.value(FieldKey::Output), out.to_str().unwrap());
     let (value, _) = app.export_preview().unwrap();
     assert_eq!(common::cloudformation_violations(&value), []);
+}
+
+#[test]
+fn switching_the_target_renames_the_default_output_and_yaml_is_for_cloudformation_only() {
+    let mut app = sample_dataset();
+    keys(&mut app, &[Key::Char('e')]);
+    assert_eq!(
+        app.export.value(FieldKey::Output),
+        "ecommerce-metric-set.json"
+    );
+    // On the syntax row, YAML is refused for the API request.
+    keys(&mut app, &[Key::Down, Key::Char(' ')]);
+    assert!(!app.export.yaml);
+    assert!(
+        app.status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("YAML is for CloudFormation")
+    );
+    keys(&mut app, &[Key::Up, Key::Char(' ')]);
+    assert_eq!(app.export.target, l4m::config::Target::CloudFormation);
+    assert_eq!(
+        app.export.value(FieldKey::Output),
+        "ecommerce-cloudformation.json"
+    );
+    keys(&mut app, &[Key::Down, Key::Enter]);
+    assert!(app.export.yaml);
+    assert_eq!(
+        app.export.value(FieldKey::Output),
+        "ecommerce-cloudformation.yaml"
+    );
+    let (_, text) = app.export_preview().unwrap();
+    assert!(
+        text.starts_with("AWSTemplateFormatVersion: \"2010-09-09\"\n"),
+        "{text}"
+    );
 }
 
 #[test]
