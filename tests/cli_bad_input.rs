@@ -79,7 +79,7 @@ fn invalid_utf8_names_the_line_and_the_fix() {
 fn an_unknown_column_lists_the_columns() {
     let (code, _, err) = run(l4m()
         .arg("inspect")
-        .arg(shared_data(
+        .arg(fixture(
             "l4m-ecommerce-live/20201001/0000/20201001_000000.csv",
         ))
         .args(["--measure", "clicks"]));
@@ -123,7 +123,7 @@ fn bad_flags_and_values_exit_2_with_clap_usage() {
 fn a_bad_timestamp_format_is_explained() {
     let (code, _, err) = run(l4m()
         .arg("coverage")
-        .arg(shared_data("l4m-ecommerce-live"))
+        .arg(fixture("l4m-ecommerce-live"))
         .args(["--recursive", "--timestamp-format", "yyyy-QQ-dd"]));
     assert_eq!(code, 1);
     assert_one_line_error(&err, "--timestamp-format \"yyyy-QQ-dd\"");
@@ -134,7 +134,7 @@ fn a_wrong_timestamp_format_skips_every_record_and_says_so() {
     let (code, v) = run_json(
         l4m()
             .arg("coverage")
-            .arg(shared_data("l4m-ecommerce-live"))
+            .arg(fixture("l4m-ecommerce-live"))
             .args(["--recursive", "--json", "--frequency", "PT1H"])
             .args(["--timestamp-format", "yyyy/MM/dd HH:mm"]),
     );

@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: the real `l4m` binary, the shared sample data and the
-//! service's API model as the oracle.
+//! Helpers shared by the integration tests: the real `l4m` binary, the sample files in
+//! `tests/fixtures` and the service's API model as the oracle.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -13,14 +13,14 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/data/<rel>`: the small real AWS sample files beside the repository.
-pub fn shared_data(rel: &str) -> PathBuf {
-    root().join("../shared/data").join(rel)
+/// `tests/fixtures/data/<rel>`: the small real AWS sample files (copied into the repository).
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures/data").join(rel)
 }
 
-/// The service's API model from `../shared/spec` (the test oracle), not the bundled copy.
+/// The service's API model from `tests/fixtures/spec` (the test oracle), not the copy bundled in the binary.
 pub fn oracle() -> ServiceModel {
-    let path = root().join("../shared/spec/lookoutmetrics-2017-07-25.service-2.json");
+    let path = root().join("tests/fixtures/spec/lookoutmetrics-2017-07-25.service-2.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the oracle model {} must be readable: {e}", path.display()));
     ServiceModel::from_json(&text).expect("the oracle model parses")

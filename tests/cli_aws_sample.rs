@@ -1,4 +1,4 @@
-//! The command line end to end on the real AWS sample files in ../shared/data.
+//! The command line end to end on the real AWS sample files in tests/fixtures/data.
 
 mod common;
 
@@ -10,7 +10,7 @@ const DETECTOR: &str = "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDet
 
 #[test]
 fn inspect_detects_the_aws_csv_format_and_suggests_roles() {
-    let file = shared_data("l4m-ecommerce-live/20201001/0000/20201001_000000.csv");
+    let file = fixture("l4m-ecommerce-live/20201001/0000/20201001_000000.csv");
     let (code, v) = run_json(l4m().arg("inspect").arg(&file).arg("--json"));
     assert_eq!(code, 0);
     assert_eq!(v["format"], "csv");
@@ -56,7 +56,7 @@ fn inspect_of_the_continuous_layout_finds_the_hourly_interval_from_two_files() {
     let (code, v) = run_json(
         l4m()
             .arg("inspect")
-            .arg(shared_data("l4m-ecommerce-live"))
+            .arg(fixture("l4m-ecommerce-live"))
             .args(["--recursive", "--json"]),
     );
     assert_eq!(code, 0);
@@ -67,14 +67,14 @@ fn inspect_of_the_continuous_layout_finds_the_hourly_interval_from_two_files() {
 
 #[test]
 fn a_folder_without_recursive_says_how_to_read_its_subfolders() {
-    let (code, _, err) = run(l4m().arg("inspect").arg(shared_data("l4m-ecommerce-live")));
+    let (code, _, err) = run(l4m().arg("inspect").arg(fixture("l4m-ecommerce-live")));
     assert_eq!(code, 1);
     assert_one_line_error(&err, "add --recursive");
 }
 
 #[test]
 fn inspect_reads_the_json_lines_sample() {
-    let file = shared_data("l4m-ecommerce-live-20201001_000000.DERIVED.jsonl");
+    let file = fixture("l4m-ecommerce-live-20201001_000000.DERIVED.jsonl");
     let (code, v) = run_json(l4m().arg("inspect").arg(&file).arg("--json"));
     assert_eq!(code, 0);
     assert_eq!(v["format"], "jsonl");
@@ -98,7 +98,7 @@ fn coverage_of_two_hours_counts_42_records_and_fails_the_threshold() {
     let (code, v) = run_json(
         l4m()
             .arg("coverage")
-            .arg(shared_data("l4m-ecommerce-live"))
+            .arg(fixture("l4m-ecommerce-live"))
             .args(["--recursive", "--json", "--require-threshold"]),
     );
     assert_eq!(code, 3, "--require-threshold fails below 285");
@@ -131,7 +131,7 @@ fn coverage_of_two_hours_counts_42_records_and_fails_the_threshold() {
 fn coverage_without_require_threshold_exits_zero_and_prints_fail() {
     let (code, out, _) = run(l4m()
         .arg("coverage")
-        .arg(shared_data("l4m-ecommerce-live"))
+        .arg(fixture("l4m-ecommerce-live"))
         .arg("--recursive"));
     assert_eq!(code, 0);
     assert!(
@@ -147,7 +147,7 @@ fn export_of_the_aws_sample_matches_the_aws_request_and_passes_the_model() {
     let (code, v) = run_json(
         l4m()
             .arg("export")
-            .arg(shared_data("l4m-ecommerce-live"))
+            .arg(fixture("l4m-ecommerce-live"))
             .args(["--recursive", "--json", "--draft", "--name", "ecommerce"])
             .args(["--role-arn", ROLE, "--detector-arn", DETECTOR])
             .args(["--historical-path", "s3://my-bucket/ecommerce/backtest/"])
@@ -198,7 +198,7 @@ fn export_without_arns_names_each_missing_value_and_writes_nothing() {
     let (code, v) = run_json(
         l4m()
             .arg("export")
-            .arg(shared_data("l4m-ecommerce-live"))
+            .arg(fixture("l4m-ecommerce-live"))
             .args(["--recursive", "--json", "--no-scan"])
             .arg("-o")
             .arg(&out),
@@ -226,7 +226,7 @@ fn cloudformation_yaml_and_json_templates_pass_the_model() {
     let json_out = dir.path().join("t.json");
     let (code, _, err) = run(l4m()
         .arg("export")
-        .arg(shared_data("l4m-ecommerce-live"))
+        .arg(fixture("l4m-ecommerce-live"))
         .args([
             "--recursive",
             "--no-scan",
@@ -248,7 +248,7 @@ fn cloudformation_yaml_and_json_templates_pass_the_model() {
     );
     let (code, yaml, err) = run(l4m()
         .arg("export")
-        .arg(shared_data("l4m-ecommerce-live"))
+        .arg(fixture("l4m-ecommerce-live"))
         .args([
             "--recursive",
             "--no-scan",
@@ -283,7 +283,7 @@ fn export_refuses_to_overwrite_without_force() {
     let args = |force: bool| {
         let mut c = l4m();
         c.arg("export")
-            .arg(shared_data("l4m-ecommerce-live"))
+            .arg(fixture("l4m-ecommerce-live"))
             .args([
                 "--recursive",
                 "--no-scan",
