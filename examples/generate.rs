@@ -1,5 +1,6 @@
 //! Generate a synthetic e-commerce dataset whose coverage is known, and print that truth to stderr
-//! as JSON. See `l4m::synth`.
+//! as JSON. The generator lives in `tests/common/synth.rs` (test and benchmark support, not part of
+//! the library).
 //!
 //! ```text
 //! cargo run --release --example generate -- [--intervals N] [--rows-per-interval N]
@@ -20,7 +21,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use l4m::schema::Frequency;
-use l4m::synth::{self, Layout, Quote, Spec, TsStyle};
+// The generator is test support shared with the tests; this example uses part of it.
+#[allow(dead_code)]
+#[path = "../tests/common/synth.rs"]
+mod synth;
+
+use synth::{Layout, Quote, Spec, TsStyle};
 
 const USAGE: &str = "usage: generate [--intervals N] [--rows-per-interval N] [--gaps a..b,c..d] \
 [--frequency PT1H] [--start \"2020-10-01 00:00:00\"] [--timezone ZONE] [--offset-seconds N] \

@@ -13,4 +13,14 @@ if ! python3 -c 'import moto.server, flask' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check 'moto[server]'
 fi
 
+# The whole build: terminal UI and S3 included.
 cargo test --locked --all-targets
+
+# The engine and the command line alone (local files): none of the UI or AWS crates may be in it.
+cargo test --locked --all-targets --no-default-features
+leaked=$(cargo tree --locked --no-default-features --edges normal --prefix none \
+  | grep -E '^(ratatui|crossterm|aws-[a-z-]+|tokio) ' || true)
+if [ -n "$leaked" ]; then
+  echo "the build without default features depends on: $leaked" >&2
+  exit 1
+fi

@@ -25,8 +25,6 @@ pub struct Inspection {
     /// Suggested labels (the user's changes are applied on top by the caller).
     pub suggested: Labels,
     pub frequency: Detected<Option<Frequency>>,
-    /// How many files' heads the interval detection looked at.
-    pub frequency_files: usize,
     /// The continuous-layout path template found in the folder names (recursive datasets).
     pub template: Option<PathTemplate>,
 }
@@ -45,7 +43,7 @@ pub fn detect_file(source: &dyn Source, file: &Entry, overrides: &Overrides) -> 
         None => (head.len() as u64) < HEAD_BYTES,
     };
     format::detect(&head, complete, overrides)
-        .map_err(|e| Error::msg(format!("{}: {e}", file.location)))
+        .map_err(|problem| Error::unreadable(file.location.clone(), problem))
 }
 
 /// How many more files' heads interval detection may read when the first shows one timestamp.
@@ -66,8 +64,7 @@ pub fn inspect(
     let suggested = Labels::suggest(&profiles);
     let mut inspection = Inspection {
         sample_file: first.location.relative_to(&dataset.root),
-        frequency: Detected::new(None, Confidence::None, "no timestamp column"),
-        frequency_files: 0,
+        frequency: Detected::new(None, Confidence::None, ""),
         template: None,
         dataset,
         detection,
@@ -83,36 +80,27 @@ pub fn inspect(
             .collect();
         inspection.template = crate::source::template::detect(&names);
     }
-    if let (Some(col), Some(fmt)) = (
-        inspection.suggested.timestamp().map(str::to_string),
-        inspection.suggested.timestamp_format.clone(),
-    ) {
-        inspection.frequency = detect_interval(source, &inspection, &col, &fmt)?;
-    }
+    inspection.frequency = detect_interval(source, &inspection, &inspection.suggested)?;
     Ok(inspection)
 }
 
-/// Detect the interval from the timestamps in the sample of the first file and, when that shows a
-/// single timestamp (one file per interval, as in the continuous layout), the heads of a few more.
+/// Detect the interval of the labels' timestamp column from the timestamps in the sample of the
+/// first file and, when that shows a single timestamp (one file per interval, as in the continuous
+/// layout), the heads of a few more.
 pub fn detect_interval(
     source: &dyn Source,
     inspection: &Inspection,
-    column: &str,
-    format: &str,
+    labels: &Labels,
 ) -> Result<Detected<Option<Frequency>>> {
-    let Ok(tf) = TimeFormat::compile(format) else {
-        return Ok(Detected::new(
-            None,
-            Confidence::None,
-            "the timestamp format does not compile",
-        ));
+    let (Some(column), Some(tf)) = (labels.timestamp(), labels.timestamp_format.as_ref()) else {
+        return Ok(Detected::new(None, Confidence::None, "no timestamp column"));
     };
     let dialect = inspection.dialect();
     let Some(j) = dialect.column_index(column) else {
         return Ok(Detected::new(None, Confidence::None, "no such column"));
     };
     let mut times = Vec::new();
-    collect_times(&inspection.detection.sample, j, &tf, &mut times);
+    collect_times(&inspection.detection.sample, j, tf, &mut times);
     let mut distinct = times.clone();
     distinct.sort_unstable();
     distinct.dedup();
@@ -128,7 +116,7 @@ pub fn detect_interval(
         // first few files, where consecutive intervals usually sit.
         for file in files.iter().skip(1).take(MORE_HEADS) {
             if let Ok(d) = detect_file(source, file, &fixed) {
-                collect_times(&d.sample, j, &tf, &mut times);
+                collect_times(&d.sample, j, tf, &mut times);
             }
         }
         let d = detect_frequency(&times);

@@ -9,11 +9,12 @@
 pub mod config;
 pub mod coverage;
 pub mod error;
+pub mod fix;
 pub mod format;
 pub mod inspect;
 pub mod schema;
 pub mod source;
-pub mod synth;
+#[cfg(feature = "tui")]
 pub mod tui;
 pub mod units;
 

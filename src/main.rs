@@ -11,10 +11,7 @@ fn main() -> ExitCode {
     let _ = color_eyre::install();
     let cli = cli::Cli::parse();
     match cli::run(cli) {
-        Ok(code) => ExitCode::from(code as u8),
-        Err(e) => {
-            eprintln!("l4m: error: {e}");
-            ExitCode::from(1)
-        }
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => ExitCode::from(failure.report()),
     }
 }

@@ -126,7 +126,10 @@ fn a_bad_timestamp_format_is_explained() {
         .arg(fixture("l4m-ecommerce-live"))
         .args(["--recursive", "--timestamp-format", "yyyy-QQ-dd"]));
     assert_eq!(code, 1);
-    assert_one_line_error(&err, "--timestamp-format \"yyyy-QQ-dd\"");
+    assert_one_line_error(
+        &err,
+        "timestamp format \"yyyy-QQ-dd\": letter 'Q' at position 6 is not supported",
+    );
 }
 
 #[test]

@@ -5,9 +5,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::synth::{self, Layout, Quote, Spec, Truth, TsStyle};
 use common::*;
 use l4m::schema::Frequency;
-use l4m::synth::{self, Layout, Quote, Spec, Truth, TsStyle};
 use serde_json::Value;
 
 fn csv(
@@ -465,7 +465,7 @@ fn files_of_a_folder_may_order_their_columns_differently() {
         v["incomplete_files"][0]["error"]
             .as_str()
             .unwrap()
-            .starts_with("c.csv: its header has no column \"ts\""),
+            .starts_with("its header has no column \"ts\""),
         "{}",
         v["incomplete_files"][0]
     );

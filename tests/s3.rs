@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_s3::primitives::ByteStream;
+use common::synth::{self, Layout, Spec};
 use common::*;
 use l4m::source::s3::{S3Options, S3Source};
 use l4m::source::{Location, Source, list_all};
-use l4m::synth::{self, Layout, Spec};
 use serde_json::Value;
 
 /// A moto server on 127.0.0.1 and a free port; killed when dropped.
@@ -418,7 +418,9 @@ fn a_missing_bucket_a_missing_key_and_a_stopped_server_are_named() {
     let (code, _, err) = run(cmd.args(["inspect", "s3://here-bucket/data/"]));
     assert_eq!(code, 1);
     assert!(
-        err.contains(&format!("cannot reach {endpoint}: check --endpoint-url")),
+        err.contains(&format!(
+            "cannot reach {endpoint}: check that the server runs and the network, or use --endpoint-url URL"
+        )),
         "{err}"
     );
     assert!(started.elapsed() < Duration::from_secs(30), "fails fast");

@@ -4,7 +4,9 @@
 use std::fs;
 use std::path::Path;
 
-use l4m::synth::{self, Spec};
+mod common;
+
+use common::synth::{self, Spec};
 
 /// The spec of `generate --intervals 576 --gaps 100..103,300..324,500..501 --session-id --seed 42
 /// --daily assets/ecommerce`.

@@ -2,6 +2,7 @@
 //! readable default output and `--json` for scripts.
 
 mod output;
+mod words;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,20 +10,18 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
-use l4m::config::{self, ExportOptions, Severity, Syntax, Target};
+use l4m::config::{self, ExportOptions, Syntax, Target};
 use l4m::coverage::{self, Coverage, ScanControl, ScanSpec};
 use l4m::format::{FileFormat, Overrides, parse_delimiter};
 use l4m::inspect::{self, Inspection};
-use l4m::schema::timefmt::TimeFormat;
 use l4m::schema::{Aggregation, Frequency, Labels, Role};
 use l4m::source::local::LocalSource;
-use l4m::source::s3::{S3Options, S3Source};
 use l4m::source::{Location, Source};
 use l4m::{Error, Result};
 
 /// Exit code when a check fails: coverage below the threshold with --require-threshold, or an
 /// export whose findings hold errors.
-pub const EXIT_CHECK_FAILED: i32 = 3;
+pub const EXIT_CHECK_FAILED: u8 = 3;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -252,8 +251,40 @@ fn parse_target(s: &str) -> std::result::Result<Target, String> {
     s.parse()
 }
 
+/// Why a command line run failed: the engine's error, or a command line that does not make sense.
+#[derive(Debug)]
+pub enum Failure {
+    Engine(Error),
+    Usage(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Engine(e)
+    }
+}
+
+impl Failure {
+    /// Print the one-line message on stderr and give the exit code: 1 for an error, 2 for a bad
+    /// command line.
+    pub fn report(&self) -> u8 {
+        match self {
+            Failure::Engine(e) => {
+                eprintln!("l4m: error: {}", words::error(e));
+                1
+            }
+            Failure::Usage(m) => {
+                eprintln!("l4m: error: {m}");
+                2
+            }
+        }
+    }
+}
+
+type CliResult<T> = std::result::Result<T, Failure>;
+
 /// Run a parsed command line; returns the process exit code.
-pub fn run(cli: Cli) -> Result<i32> {
+pub fn run(cli: Cli) -> CliResult<u8> {
     let s3 = cli.s3;
     match cli.command {
         Some(Command::Inspect(a)) => cmd_inspect(a, &s3),
@@ -263,11 +294,12 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
-fn cmd_tui(location: &str, s3: &S3Args) -> Result<i32> {
+#[cfg(feature = "tui")]
+fn cmd_tui(location: &str, s3: &S3Args) -> CliResult<u8> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(Error::msg(
-            "the terminal UI needs a terminal: in scripts use l4m inspect, coverage or export (l4m --help)",
+        return Err(Failure::Usage(
+            "the terminal UI needs a terminal: in scripts use l4m inspect, coverage or export (l4m --help)".into(),
         ));
     }
     let location = Location::parse(location)?;
@@ -276,21 +308,40 @@ fn cmd_tui(location: &str, s3: &S3Args) -> Result<i32> {
     Ok(0)
 }
 
+#[cfg(not(feature = "tui"))]
+fn cmd_tui(_location: &str, _s3: &S3Args) -> CliResult<u8> {
+    Err(Failure::Usage(
+        "this l4m was built without the terminal UI: use l4m inspect, coverage or export (l4m --help)"
+            .into(),
+    ))
+}
+
 /// The source for a location, and what the user should know about its configuration.
 fn make_source(location: &Location, s3: &S3Args) -> Result<(Box<dyn Source>, Vec<String>)> {
     match location {
         Location::Local(_) => Ok((Box::new(LocalSource), Vec::new())),
-        Location::S3 { .. } => {
-            let source = S3Source::new(&S3Options {
-                profile: s3.profile.clone(),
-                region: s3.region.clone(),
-                endpoint_url: s3.endpoint_url.clone(),
-                no_sign_request: s3.no_sign_request,
-            })?;
-            let notes = source.notes.clone();
-            Ok((Box::new(source), notes))
-        }
+        Location::S3 { .. } => s3_source(location, s3),
     }
+}
+
+#[cfg(feature = "s3")]
+fn s3_source(_location: &Location, s3: &S3Args) -> Result<(Box<dyn Source>, Vec<String>)> {
+    use l4m::source::s3::{S3Options, S3Source};
+    let source = S3Source::new(&S3Options {
+        profile: s3.profile.clone(),
+        region: s3.region.clone(),
+        endpoint_url: s3.endpoint_url.clone(),
+        no_sign_request: s3.no_sign_request,
+    })?;
+    let notes = source.notes.clone();
+    Ok((Box::new(source), notes))
+}
+
+#[cfg(not(feature = "s3"))]
+fn s3_source(location: &Location, _s3: &S3Args) -> Result<(Box<dyn Source>, Vec<String>)> {
+    Err(Error::S3Unsupported {
+        location: location.clone(),
+    })
 }
 
 /// The source for a command-line run; its notes go to stderr.
@@ -309,10 +360,8 @@ struct Prepared {
     labels: Labels,
 }
 
-fn prepare(read: &ReadArgs, label_args: &LabelArgs, s3: &S3Args) -> Result<Prepared> {
-    let location = Location::parse(&read.location)?;
-    let source = open_source(&location, s3)?;
-    let overrides = Overrides {
+fn overrides(read: &ReadArgs) -> Overrides {
+    Overrides {
         format: read.format,
         delimiter: read.delimiter,
         quote: read.quote.map(|q| q.0),
@@ -323,16 +372,20 @@ fn prepare(read: &ReadArgs, label_args: &LabelArgs, s3: &S3Args) -> Result<Prepa
         } else {
             None
         },
-    };
-    let mut inspection = inspect::inspect(source.as_ref(), &location, read.recursive, &overrides)?;
+    }
+}
+
+fn prepare(read: &ReadArgs, label_args: &LabelArgs, s3: &S3Args) -> CliResult<Prepared> {
+    let location = Location::parse(&read.location)?;
+    let source = open_source(&location, s3)?;
+    let mut inspection =
+        inspect::inspect(source.as_ref(), &location, read.recursive, &overrides(read))?;
     let labels = apply_labels(&inspection, label_args)?;
     // A timestamp column or format the user chose needs its own interval detection.
-    let changed = labels.timestamp() != inspection.suggested.timestamp()
-        || labels.timestamp_format != inspection.suggested.timestamp_format;
-    if changed
-        && let (Some(col), Some(fmt)) = (labels.timestamp(), labels.timestamp_format.as_deref())
+    if labels.timestamp() != inspection.suggested.timestamp()
+        || labels.timestamp_format != inspection.suggested.timestamp_format
     {
-        inspection.frequency = inspect::detect_interval(source.as_ref(), &inspection, col, fmt)?;
+        inspection.frequency = inspect::detect_interval(source.as_ref(), &inspection, &labels)?;
     }
     Ok(Prepared {
         source,
@@ -341,7 +394,7 @@ fn prepare(read: &ReadArgs, label_args: &LabelArgs, s3: &S3Args) -> Result<Prepa
     })
 }
 
-fn apply_labels(inspection: &Inspection, args: &LabelArgs) -> Result<Labels> {
+fn apply_labels(inspection: &Inspection, args: &LabelArgs) -> CliResult<Labels> {
     let mut labels = inspection.suggested.clone();
     for col in &args.ignore {
         labels.set(col, Role::Ignored, None)?;
@@ -355,7 +408,7 @@ fn apply_labels(inspection: &Inspection, args: &LabelArgs) -> Result<Labels> {
                 c,
                 Some(
                     a.parse::<Aggregation>()
-                        .map_err(|e| Error::msg(format!("--measure {spec}: {e}")))?,
+                        .map_err(|e| Failure::Usage(format!("--measure {spec}: {e}")))?,
                 ),
             ),
             None => (spec.as_str(), None),
@@ -363,78 +416,21 @@ fn apply_labels(inspection: &Inspection, args: &LabelArgs) -> Result<Labels> {
         labels.set(col, Role::Measure, agg)?;
     }
     if let Some(col) = &args.timestamp {
-        labels.set(col, Role::Timestamp, None)?;
-        let name = labels.timestamp().unwrap_or(col).to_string();
-        labels.timestamp_format = inspection
-            .profiles
-            .iter()
-            .find(|p| p.name == name)
-            .and_then(|p| p.timestamp.as_ref())
-            .map(|t| t.format.clone());
+        labels.choose_timestamp(col, &inspection.profiles)?;
     }
     if let Some(fmt) = &args.timestamp_format {
-        TimeFormat::compile(fmt)
-            .map_err(|e| Error::msg(format!("--timestamp-format {fmt:?}: {e}")))?;
-        labels.timestamp_format = Some(fmt.clone());
+        labels.set_timestamp_format(fmt)?;
     }
     Ok(labels)
 }
 
 /// The scan settings, or a one-line error saying which label or option is missing.
 fn scan_spec(p: &Prepared, time: &TimeArgs) -> Result<ScanSpec> {
-    let columns = || p.inspection.dialect().columns.join(", ");
-    let column = p.labels.timestamp().ok_or_else(|| {
-        Error::msg(format!(
-            "no timestamp column found: label one with --timestamp COL (the columns are {})",
-            columns()
-        ))
-    })?;
-    let fmt = p.labels.timestamp_format.as_deref().ok_or_else(|| {
-        Error::msg(format!(
-            "no timestamp format for column {column:?}: its values match no known format; give --timestamp-format (e.g. \"yyyy-MM-dd HH:mm:ss\" or UNIX)"
-        ))
-    })?;
-    let format = TimeFormat::compile(fmt)
-        .map_err(|e| Error::msg(format!("timestamp format {fmt:?}: {e}")))?;
-    let frequency = match time.frequency.or(p.inspection.frequency.value) {
-        Some(f) => f,
-        None => {
-            return Err(Error::msg(format!(
-                "could not tell the interval ({}): give --frequency PT5M, PT10M, PT1H or P1D",
-                p.inspection.frequency.reason
-            )));
-        }
-    };
-    // Local files are CPU-bound (one reader per core); S3 objects wait on the network.
-    let concurrency = time.concurrency.map(|c| c as usize).unwrap_or_else(|| {
-        if p.inspection.dataset.root.is_s3() {
-            16
-        } else {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-        }
-    });
-    Ok(ScanSpec {
-        timestamp_column: column.to_string(),
-        format,
-        frequency,
-        timezone: time.timezone,
-        dimensions: p
-            .labels
-            .dimensions()
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        measures: p
-            .labels
-            .measures()
-            .iter()
-            .map(|(s, _)| s.to_string())
-            .collect(),
-        concurrency,
-        template: p.inspection.template.clone(),
-    })
+    let mut spec = ScanSpec::from_labels(&p.inspection, &p.labels, time.frequency, time.timezone)?;
+    if let Some(c) = time.concurrency {
+        spec.concurrency = c as usize;
+    }
+    Ok(spec)
 }
 
 fn run_scan(p: &Prepared, spec: &ScanSpec) -> Result<Coverage> {
@@ -455,20 +451,18 @@ fn emit(text: &str) -> Result<()> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::msg(format!(
-            "could not write to standard output: {e}"
-        ))),
+        Err(e) => Err(Error::Stdout(e)),
     }
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|e| Error::msg(format!("could not write JSON: {e}")))?;
+    let mut text =
+        serde_json::to_string_pretty(value).map_err(|e| Error::Stdout(std::io::Error::other(e)))?;
     text.push('\n');
     emit(&text)
 }
 
-fn cmd_inspect(a: InspectArgs, s3: &S3Args) -> Result<i32> {
+fn cmd_inspect(a: InspectArgs, s3: &S3Args) -> CliResult<u8> {
     let p = prepare(&a.read, &a.labels, s3)?;
     if a.json {
         let mut v = output::inspect_json(&p.inspection, &p.labels);
@@ -482,7 +476,7 @@ fn cmd_inspect(a: InspectArgs, s3: &S3Args) -> Result<i32> {
     Ok(0)
 }
 
-fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> Result<i32> {
+fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     let p = prepare(&a.read, &a.labels, s3)?;
     let spec = scan_spec(&p, &a.time)?;
     let cov = run_scan(&p, &spec)?;
@@ -498,16 +492,15 @@ fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> Result<i32> {
     })
 }
 
-fn cmd_export(a: ExportArgs, s3: &S3Args) -> Result<i32> {
-    let p = prepare(&a.read, &a.labels, s3)?;
+/// The export options from the command line, with what the location tells filled in.
+fn export_options(a: &ExportArgs, p: &Prepared) -> ExportOptions {
     let root = &p.inspection.dataset.root;
-    let name_from_location = a.name.is_none();
-    let from_location = config::export::location_paths(
+    let (historical, template) = config::export::location_paths(
         root,
         p.inspection.dataset.is_folder,
         p.inspection.template.as_ref(),
     );
-    let options = ExportOptions {
+    ExportOptions {
         target: a.target,
         syntax: if a.yaml { Syntax::Yaml } else { Syntax::Json },
         name: a
@@ -517,38 +510,37 @@ fn cmd_export(a: ExportArgs, s3: &S3Args) -> Result<i32> {
         description: a.description.clone(),
         frequency: a.time.frequency.or(p.inspection.frequency.value),
         offset: a.offset,
-        timezone: Some(a.time.timezone.name().to_string()),
+        timezone: a.time.timezone,
         role_arn: a.role_arn.clone(),
         detector_arn: a.detector_arn.clone(),
-        historical_path: a.historical_path.clone().or(from_location.0),
-        template_path: a.template_path.clone().or(from_location.1),
-    };
+        historical_path: a.historical_path.clone().or(historical),
+        template_path: a.template_path.clone().or(template),
+    }
+}
+
+fn cmd_export(a: ExportArgs, s3: &S3Args) -> CliResult<u8> {
     if a.yaml && a.target != Target::CloudFormation {
-        return Err(Error::msg(
-            "--yaml is for --target cloudformation: the CreateMetricSet request is JSON",
+        return Err(Failure::Usage(
+            "--yaml is for --target cloudformation: the CreateMetricSet request is JSON".into(),
         ));
     }
+    let p = prepare(&a.read, &a.labels, s3)?;
+    let options = export_options(&a, &p);
     let coverage = if a.no_scan {
         None
     } else {
         let spec = scan_spec(&p, &a.time)?;
         Some(run_scan(&p, &spec)?)
     };
-    let config_value = config::build(&p.labels, &p.inspection.dialect(), &options);
-    let mut findings = config::findings::check(&config::findings::Context {
+    let review = config::findings::review(&config::findings::Context {
         labels: &p.labels,
         profiles: &p.inspection.profiles,
         dialect: &p.inspection.dialect(),
         coverage: coverage.as_ref(),
         options: &options,
     });
-    let model = config::findings::check_config(&config_value, options.target, &findings);
-    findings.extend(model);
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let text = config::export::render(&config_value, options.syntax);
+    let errors = review.errors();
+    let text = config::export::render(&review.config, options.syntax);
     let to_stdout = a.output.as_os_str() == "-";
     let write = errors == 0 || a.draft;
     if write && !to_stdout {
@@ -556,10 +548,10 @@ fn cmd_export(a: ExportArgs, s3: &S3Args) -> Result<i32> {
     }
     if a.json {
         print_json(&json!({
-            "findings": findings,
+            "findings": output::findings_json(&review.findings),
             "errors": errors,
             "written": (write && !to_stdout).then(|| a.output.display().to_string()),
-            "config": config_value,
+            "config": review.config,
         }))?;
     } else {
         if write && to_stdout {
@@ -568,9 +560,9 @@ fn cmd_export(a: ExportArgs, s3: &S3Args) -> Result<i32> {
         eprint!(
             "{}",
             output::export_text(
-                &findings,
+                &review.findings,
                 &options,
-                name_from_location,
+                a.name.is_none(),
                 write,
                 to_stdout,
                 &a.output,

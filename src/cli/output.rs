@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use l4m::config::{ExportOptions, Finding, Severity, Target};
 use l4m::coverage::Coverage;
-use l4m::format::{FileFormat, delimiter_name};
+use l4m::format::{Detected, FileFormat, delimiter_name};
 use l4m::inspect::Inspection;
 use l4m::schema::{ColumnKind, Labels, Role};
 use l4m::units::{bytes, thousands};
@@ -51,9 +51,9 @@ pub fn inspect_json(i: &Inspection, labels: &Labels) -> Value {
             }
             if p.kind == ColumnKind::Timestamp || labels.timestamp() == Some(p.name.as_str()) {
                 let fmt = if labels.timestamp() == Some(p.name.as_str()) {
-                    labels.timestamp_format.clone()
+                    labels.timestamp_format.as_ref()
                 } else {
-                    p.timestamp.as_ref().map(|t| t.format.clone())
+                    p.time_format()
                 };
                 c["timestamp_format"] = json!(fmt);
                 if let Some(t) = &p.timestamp {
@@ -95,7 +95,21 @@ pub fn inspect_json(i: &Inspection, labels: &Labels) -> Value {
         "frequency_reason": i.frequency.reason,
         "template": i.template,
         "notes": d.notes,
+        "detections": {
+            "format": detected(&d.format),
+            "compression": detected(&d.compression),
+            "charset": detected(&d.charset),
+            "delimiter": detected(&d.delimiter.map(|b| (*b as char).to_string())),
+            "quote": detected(&d.quote.map(|q| q.map(|q| (q as char).to_string()).unwrap_or_default())),
+            "header": detected(&d.header),
+            "interval": detected(&i.frequency),
+        },
     })
+}
+
+/// A detection as `{value, confidence, reason}`.
+fn detected<T: serde::Serialize>(d: &Detected<T>) -> Value {
+    json!({"value": d.value, "confidence": d.confidence, "reason": d.reason})
 }
 
 pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
@@ -253,21 +267,8 @@ pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
     o
 }
 
-/// Group size for the text histogram: a day, an hour or a week of intervals, whichever keeps the
-/// number of rows readable.
-fn group_size(c: &Coverage) -> u64 {
-    let per_day = 86_400 / c.frequency.seconds() as u64;
-    let candidates: &[u64] = match c.frequency {
-        l4m::schema::Frequency::P1D => &[7, 28, 91, 364],
-        l4m::schema::Frequency::PT1H => &[24, 168, 672],
-        _ => &[per_day / 24, per_day, per_day * 7],
-    };
-    for &g in candidates {
-        if c.intervals_spanned.div_ceil(g.max(1)) <= 40 {
-            return g.max(1);
-        }
-    }
-    (c.intervals_spanned / 40).max(1)
+fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
@@ -283,7 +284,7 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
         c.timestamp_format,
         c.frequency,
         c.frequency.human(),
-        c.timezone
+        c.timezone.name()
     );
     let _ = writeln!(
         o,
@@ -294,23 +295,26 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
     for e in c.skipped_examples.iter().take(3) {
         let _ = writeln!(o, "                     {e}");
     }
-    let (Some(first), Some(last)) = (c.first_interval, c.last_interval) else {
+    if c.first_interval.is_none() {
         let _ = writeln!(
             o,
             "\n  no interval holds data: check the timestamp column and format"
         );
         return o;
-    };
-    let _ = writeln!(
-        o,
-        "  first interval     {}",
-        first.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    );
-    let _ = writeln!(
-        o,
-        "  last interval      {}",
-        last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    );
+    }
+    intervals_text(c, &mut o);
+    quotas_text(c, i.dataset.is_folder, &mut o);
+    layout_text(c, &mut o);
+    histogram_text(c, &mut o);
+    o
+}
+
+/// The span, the verdict against 285 and the longest gaps.
+fn intervals_text(c: &Coverage, o: &mut String) {
+    if let (Some(first), Some(last)) = (c.first_interval, c.last_interval) {
+        let _ = writeln!(o, "  first interval     {}", rfc3339(first));
+        let _ = writeln!(o, "  last interval      {}", rfc3339(last));
+    }
     let _ = writeln!(
         o,
         "  intervals          {} with data of {} spanned, {} missing",
@@ -321,16 +325,13 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
     let verdict = if c.meets_threshold { "PASS" } else { "FAIL" };
     let _ = writeln!(
         o,
-        "  threshold          {verdict}: {} intervals with data {} {} (span {} {})",
+        "  threshold          {verdict}: {} intervals with data {} {} (span {} {} {})",
         thousands(c.intervals_with_data),
         if c.meets_threshold { ">=" } else { "<" },
         c.threshold,
         thousands(c.intervals_spanned),
-        if c.span_meets_threshold {
-            ">= 285"
-        } else {
-            "< 285"
-        }
+        if c.span_meets_threshold { ">=" } else { "<" },
+        c.threshold
     );
     if c.intervals_spanned > c.backtest_max_intervals {
         let _ = writeln!(
@@ -346,23 +347,24 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
             o,
             "  gap                {} missing from {} to {}",
             plural(g.intervals, "interval"),
-            g.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            g.end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            rfc3339(g.start),
+            rfc3339(g.end)
         );
     }
+}
+
+/// Records, files and bytes per interval against their quotas, and the metric count.
+fn quotas_text(c: &Coverage, is_folder: bool, o: &mut String) {
     let _ = writeln!(
         o,
         "  records/interval   max {} (quota {}){}",
         thousands(c.max_records_per_interval),
         thousands(c.records_quota),
         c.max_records_interval
-            .map(|t| format!(
-                " at {}",
-                t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            ))
+            .map(|t| format!(" at {}", rfc3339(t)))
             .unwrap_or_default()
     );
-    if i.dataset.is_folder {
+    if is_folder {
         let _ = writeln!(
             o,
             "  files/interval     max {} (quota {})",
@@ -388,6 +390,10 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
             c.measures.len()
         );
     }
+}
+
+/// The continuous layout's folders, and files that were not read to their end.
+fn layout_text(c: &Coverage, o: &mut String) {
     if let Some(t) = &c.template {
         let _ = writeln!(
             o,
@@ -396,10 +402,7 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
             thousands(c.folders_missing),
             c.missing_folders
                 .first()
-                .map(|m| format!(
-                    " (first {})",
-                    m.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                ))
+                .map(|m| format!(" (first {})", rfc3339(*m)))
                 .unwrap_or_default()
         );
         let _ = writeln!(
@@ -418,69 +421,83 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
             let _ = writeln!(o, "    {}: {}", f.file, f.error);
         }
     }
+}
 
-    // Histogram: one row per group of intervals, one cell per interval.
-    let g = group_size(c);
-    let len = c.frequency.seconds();
-    let max = c.max_records_per_interval.max(1);
-    let start = first.timestamp();
-    let mut counts = std::collections::HashMap::new();
-    for iv in &c.intervals {
-        counts.insert((iv.start.timestamp() - start) / len, iv.records);
+/// Group size for the text histogram: a day, an hour or a week of intervals, whichever keeps the
+/// number of rows readable.
+fn group_size(c: &Coverage) -> u64 {
+    let per_day = 86_400 / c.frequency.seconds() as u64;
+    let candidates: &[u64] = match c.frequency {
+        l4m::schema::Frequency::P1D => &[7, 28, 91, 364],
+        l4m::schema::Frequency::PT1H => &[24, 168, 672],
+        _ => &[per_day / 24, per_day, per_day * 7],
+    };
+    for &g in candidates {
+        if c.intervals_spanned.div_ceil(g.max(1)) <= 40 {
+            return g.max(1);
+        }
     }
+    (c.intervals_spanned / 40).max(1)
+}
+
+/// Records per interval, one row per group of intervals, one cell per interval (or per few, each
+/// showing the densest). Rows are labelled with their first interval on the dataset's clock.
+fn histogram_text(c: &Coverage, o: &mut String) {
+    let g = group_size(c);
+    let max = c.max_records_per_interval.max(1);
+    let counts: std::collections::HashMap<u64, u64> =
+        c.intervals.iter().map(|iv| (iv.slot, iv.records)).collect();
     let _ = writeln!(
         o,
         "\nRecords per interval, {} intervals a row, times in {} (▁-█ records, · missing):",
-        g, c.timezone
+        g,
+        c.timezone.name()
     );
-    let rows = c.intervals_spanned.div_ceil(g);
     let bars = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let cells_per_row = g.min(48);
-    for r in 0..rows {
-        let row_start = (r * g) as i64;
+    let cells = g.min(48);
+    let spanned = c.intervals_spanned;
+    for row_start in (0..spanned).step_by(g as usize) {
+        let row_end = (row_start + g).min(spanned);
         let mut line = String::new();
-        let mut with_data = 0;
-        let mut total = 0;
-        for cell in 0..cells_per_row {
-            // Each cell stands for g / cells intervals; it shows the densest of them.
-            let from = row_start + (cell * g / cells_per_row) as i64;
-            let to = row_start + ((cell + 1) * g / cells_per_row) as i64;
-            let mut best: Option<u64> = None;
-            for k in from..to {
-                if k >= c.intervals_spanned as i64 {
-                    break;
-                }
-                if let Some(&n) = counts.get(&k) {
-                    best = Some(best.unwrap_or(0).max(n));
-                }
-            }
-            if from >= c.intervals_spanned as i64 {
+        for cell in 0..cells {
+            let from = row_start + cell * g / cells;
+            let to = (row_start + (cell + 1) * g / cells).min(row_end);
+            if from >= row_end {
                 line.push(' ');
                 continue;
             }
-            match best {
+            match (from..to).filter_map(|k| counts.get(&k)).max() {
                 Some(n) => line.push(bars[((n * 7) / max) as usize]),
                 None => line.push('·'),
             }
         }
-        for k in row_start..(row_start + g as i64).min(c.intervals_spanned as i64) {
-            if let Some(&n) = counts.get(&k) {
-                with_data += 1;
-                total += n;
-            }
-        }
-        let tz: chrono_tz::Tz = c.timezone.parse().unwrap_or(chrono_tz::UTC);
-        let when = chrono::DateTime::from_timestamp(start + row_start * len, 0)
-            .map(|t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+        let in_row: Vec<u64> = (row_start..row_end)
+            .filter_map(|k| counts.get(&k).copied())
+            .collect();
+        let when = c
+            .slot_start(row_start)
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default();
-        let span = (g as i64).min(c.intervals_spanned as i64 - row_start);
         let _ = writeln!(
             o,
-            "  {when}  {line}  {with_data:>3}/{span:<3} {:>9}",
-            thousands(total)
+            "  {when}  {line}  {:>3}/{:<3} {:>9}",
+            in_row.len(),
+            row_end - row_start,
+            thousands(in_row.iter().sum())
         );
     }
-    o
+}
+
+/// Findings for scripts: each with its fixes as data and as the command line words them.
+pub fn findings_json(findings: &[Finding]) -> Value {
+    findings
+        .iter()
+        .map(|f| {
+            let mut v = json!(f);
+            v["hint"] = json!(super::words::fixes(&f.fixes));
+            v
+        })
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -504,12 +521,12 @@ pub fn export_text(
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(o, "{tag} [{}] {}", f.rule, f.message);
+        let _ = writeln!(o, "{tag} [{}] {}", f.rule, super::words::finding(f));
     }
     if name_from_location && let Some(n) = &options.name {
         let _ = writeln!(
             o,
-            "note: name {n:?} taken from the location (--name to change)"
+            "note: name {n:?} taken from the location (--name to change it)"
         );
     }
     let what = match options.target {

@@ -2,8 +2,10 @@
 //! `aws lookoutmetrics create-metric-set --cli-input-json file://...`) and a CloudFormation template
 //! with an `AWS::LookoutMetrics::AnomalyDetector` resource.
 
+use chrono_tz::Tz;
 use serde_json::{Map, Value, json};
 
+use super::model::ServiceModel;
 use crate::format::{Dialect, FileFormat};
 use crate::schema::{Frequency, Labels};
 use crate::source::Location;
@@ -41,7 +43,7 @@ pub enum Syntax {
 }
 
 /// Everything a config needs beyond the labels and the file format.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ExportOptions {
     pub target: Target,
     pub syntax: Syntax,
@@ -50,12 +52,30 @@ pub struct ExportOptions {
     pub frequency: Option<Frequency>,
     /// Seconds after the interval's end at which the detector reads it (0-432000).
     pub offset: Option<i64>,
-    /// IANA name; `UTC` unless the user said otherwise.
-    pub timezone: Option<String>,
+    /// The dataset's timezone (UTC unless the user said otherwise).
+    pub timezone: Tz,
     pub role_arn: Option<String>,
     pub detector_arn: Option<String>,
     pub historical_path: Option<String>,
     pub template_path: Option<String>,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            target: Target::default(),
+            syntax: Syntax::default(),
+            name: None,
+            description: None,
+            frequency: None,
+            offset: None,
+            timezone: Tz::UTC,
+            role_arn: None,
+            detector_arn: None,
+            historical_path: None,
+            template_path: None,
+        }
+    }
 }
 
 /// The logical id of the detector resource in the CloudFormation template.
@@ -63,18 +83,15 @@ pub const CFN_RESOURCE: &str = "AnomalyDetector";
 /// The template parameter that stands for the role when no ARN was given.
 pub const CFN_ROLE_PARAMETER: &str = "RoleArn";
 
-/// A metric set name from a location's own name, when it fits the API's rules as it is
-/// (letters, digits, `-`, `_`; first a letter or digit; at most 63). No other name is invented.
+/// A metric set name from a location's own name (without extensions), when the API model's
+/// `MetricSetName` shape accepts it as it is. No other name is invented.
 pub fn name_from_location(location: &Location) -> Option<String> {
     let raw = location.file_name();
     let stem = raw.split('.').next().unwrap_or(&raw).to_string();
-    let ok = !stem.is_empty()
-        && stem.len() <= 63
-        && stem.as_bytes()[0].is_ascii_alphanumeric()
-        && stem
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    ok.then_some(stem)
+    ServiceModel::bundled()
+        .validate("MetricSetName", &json!(stem))
+        .is_empty()
+        .then_some(stem)
 }
 
 /// The historical-data path for an S3 location: the folder itself, or the folder of a file.
@@ -213,10 +230,7 @@ fn metric_set_body(
         file_format_descriptor(dialect),
     );
     m.insert("MetricSource".into(), json!({ "S3SourceConfig": s3 }));
-    m.insert(
-        "Timezone".into(),
-        json!(opts.timezone.as_deref().unwrap_or("UTC")),
-    );
+    m.insert("Timezone".into(), json!(opts.timezone.name()));
     m
 }
 

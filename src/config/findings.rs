@@ -1,14 +1,20 @@
 //! Every rule of the domain as findings: an error blocks a working detector, a warning is worth
-//! knowing. Each finding names the rule, the offending value, and what to do.
+//! knowing. A finding states the fact (with the offending value) and carries its fixes as data.
+//!
+//! Rules come from two places and are never restated: what the service's API model states (names,
+//! lengths, patterns, ranges, required members) is found by validating the config itself against
+//! the model ([`model_findings`]); everything else is checked here against [`crate::schema::limits`].
 
 use serde::Serialize;
 
 use super::export::{ExportOptions, Target};
+use super::model::{ServiceModel, Violation, ViolationKind};
 use crate::coverage::Coverage;
-use crate::format::{Dialect, delimiter_name};
-use crate::schema::frequency::{MAX_BACKTEST_INTERVALS, MIN_INTERVALS};
+use crate::fix::{Fix, Setting};
+use crate::format::{Dialect, FileFormat, delimiter_name};
+use crate::schema::limits::Limit;
 use crate::schema::timefmt::TimeFormat;
-use crate::schema::{ColumnKind, ColumnProfile, Frequency, Labels};
+use crate::schema::{ColumnKind, ColumnProfile, Frequency, Labels, Role};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -18,30 +24,139 @@ pub enum Severity {
     Warning,
 }
 
-/// One broken or doubtful thing, said so that the user can act on it.
+/// The rule a finding comes from: a short stable name in reports (`interval-count`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    Name,
+    Description,
+    ColumnName,
+    TimestampColumn,
+    TimestampValues,
+    TimestampFormat,
+    #[serde(rename = "timestamp-12-hour")]
+    Timestamp12Hour,
+    TimestampDateOnly,
+    TimestampResolution,
+    MeasureCount,
+    DimensionCount,
+    MeasureNumeric,
+    Frequency,
+    Offset,
+    Timezone,
+    HistoricalPath,
+    TemplatePath,
+    S3Path,
+    RoleArn,
+    DetectorArn,
+    Delimiter,
+    Quote,
+    ScanIncomplete,
+    NoRecords,
+    RecordsSkipped,
+    IntervalCount,
+    ContinuousHistory,
+    RecordsOutsideFolder,
+    FilesOutsideTemplate,
+    RecordsPerInterval,
+    BytesPerInterval,
+    FilesPerInterval,
+    DimensionValueLength,
+    MetricCount,
+    MeasureMagnitude,
+    MeasurePrecision,
+    /// A break of the API model that no other rule speaks for (a bug of ours if it shows).
+    ApiModel,
+}
+
+impl Rule {
+    /// The rule's name as reports print it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Name => "name",
+            Rule::Description => "description",
+            Rule::ColumnName => "column-name",
+            Rule::TimestampColumn => "timestamp-column",
+            Rule::TimestampValues => "timestamp-values",
+            Rule::TimestampFormat => "timestamp-format",
+            Rule::Timestamp12Hour => "timestamp-12-hour",
+            Rule::TimestampDateOnly => "timestamp-date-only",
+            Rule::TimestampResolution => "timestamp-resolution",
+            Rule::MeasureCount => "measure-count",
+            Rule::DimensionCount => "dimension-count",
+            Rule::MeasureNumeric => "measure-numeric",
+            Rule::Frequency => "frequency",
+            Rule::Offset => "offset",
+            Rule::Timezone => "timezone",
+            Rule::HistoricalPath => "historical-path",
+            Rule::TemplatePath => "template-path",
+            Rule::S3Path => "s3-path",
+            Rule::RoleArn => "role-arn",
+            Rule::DetectorArn => "detector-arn",
+            Rule::Delimiter => "delimiter",
+            Rule::Quote => "quote",
+            Rule::ScanIncomplete => "scan-incomplete",
+            Rule::NoRecords => "no-records",
+            Rule::RecordsSkipped => "records-skipped",
+            Rule::IntervalCount => "interval-count",
+            Rule::ContinuousHistory => "continuous-history",
+            Rule::RecordsOutsideFolder => "records-outside-folder",
+            Rule::FilesOutsideTemplate => "files-outside-template",
+            Rule::RecordsPerInterval => "records-per-interval",
+            Rule::BytesPerInterval => "bytes-per-interval",
+            Rule::FilesPerInterval => "files-per-interval",
+            Rule::DimensionValueLength => "dimension-value-length",
+            Rule::MetricCount => "metric-count",
+            Rule::MeasureMagnitude => "measure-magnitude",
+            Rule::MeasurePrecision => "measure-precision",
+            Rule::ApiModel => "api-model",
+        }
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One broken or doubtful thing: the fact, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
-    /// A short stable name, e.g. `name-pattern`, `interval-count`.
-    pub rule: &'static str,
-    /// What is wrong, with the value, and what to do.
+    pub rule: Rule,
+    /// What is wrong, with the value; no advice (that is in `fixes`).
     pub message: String,
+    /// Any one of these fixes it; empty when there is nothing to set (report it).
+    pub fixes: Vec<Fix>,
+    /// Where in the config the finding points, as an API member path
+    /// (`MetricSource.S3SourceConfig.RoleArn`), when it is about one member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 impl Finding {
-    fn error(rule: &'static str, message: impl Into<String>) -> Finding {
+    fn new(severity: Severity, rule: Rule, message: impl Into<String>, fixes: Vec<Fix>) -> Self {
         Finding {
-            severity: Severity::Error,
+            severity,
             rule,
             message: message.into(),
+            fixes,
+            path: None,
         }
     }
-    fn warning(rule: &'static str, message: impl Into<String>) -> Finding {
-        Finding {
-            severity: Severity::Warning,
-            rule,
-            message: message.into(),
-        }
+
+    fn error(rule: Rule, message: impl Into<String>, fixes: Vec<Fix>) -> Finding {
+        Finding::new(Severity::Error, rule, message, fixes)
+    }
+
+    fn warning(rule: Rule, message: impl Into<String>, fixes: Vec<Fix>) -> Finding {
+        Finding::new(Severity::Warning, rule, message, fixes)
+    }
+
+    fn at(mut self, path: impl Into<String>) -> Finding {
+        self.path = Some(path.into());
+        self
     }
 }
 
@@ -55,51 +170,240 @@ pub struct Context<'a> {
     pub options: &'a ExportOptions,
 }
 
-/// True when a name fully matches the API's `[a-zA-Z0-9][a-zA-Z0-9\-_]*` and fits 1-63 characters.
-pub fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 63
-        && name.as_bytes()[0].is_ascii_alphanumeric()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+/// A config built from the context, and every finding about it.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub config: serde_json::Value,
+    pub findings: Vec<Finding>,
 }
 
-fn valid_arn(arn: &str) -> bool {
-    // arn:partition:service:region:account:resource, as the model's pattern asks.
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    arn.len() <= 256
-        && parts.len() == 6
-        && parts[0] == "arn"
-        && !parts[1].is_empty()
-        && parts[1]
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !parts[5].is_empty()
+impl Review {
+    /// How many findings are errors.
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+}
+
+/// Build the config for the context and check it: the domain's rules, then the API model.
+pub fn review(ctx: &Context<'_>) -> Review {
+    let config = super::build(ctx.labels, ctx.dialect, ctx.options);
+    let mut findings = check(ctx);
+    findings.extend(model_findings(&config, ctx.options.target));
+    findings.sort_by_key(|f| f.severity);
+    Review { config, findings }
+}
+
+/// Every rule that is not the API model's, as far as the context allows.
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    timestamp_findings(ctx, &mut out);
+    role_count_findings(ctx.labels, &mut out);
+    measure_kind_findings(ctx, &mut out);
+    settings_findings(ctx.options, &mut out);
+    dialect_findings(ctx.dialect, &mut out);
+    if let Some(c) = ctx.coverage {
+        coverage_findings(c, ctx.labels, &mut out);
+    }
+    out.sort_by_key(|f| f.severity);
+    out
+}
+
+/// The timestamp column, its values in the sample, and its format against the interval.
+fn timestamp_findings(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(col) = ctx.labels.timestamp() else {
+        out.push(Finding::error(
+            Rule::TimestampColumn,
+            "no timestamp column",
+            vec![Fix::label_any(Role::Timestamp)],
+        ));
+        return;
+    };
+    if let Some(p) = ctx.profiles.iter().find(|p| p.name == col)
+        && p.kind != ColumnKind::Timestamp
+    {
+        out.push(Finding::warning(
+            Rule::TimestampValues,
+            format!(
+                "timestamp column {col:?} holds {} values in the sample (e.g. {:?})",
+                p.kind.as_str(),
+                p.examples.first().map(String::as_str).unwrap_or("")
+            ),
+            vec![
+                Fix::label_any(Role::Timestamp),
+                Fix::set(Setting::TimestampFormat),
+            ],
+        ));
+    }
+    let Some(tf) = &ctx.labels.timestamp_format else {
+        out.push(Finding::error(
+            Rule::TimestampFormat,
+            format!("no timestamp format for {col:?}"),
+            vec![Fix::set_like(
+                Setting::TimestampFormat,
+                "yyyy-MM-dd HH:mm:ss",
+            )],
+        ));
+        return;
+    };
+    format_findings(tf, ctx.options.frequency, out);
+}
+
+/// A timestamp format against the rules of the guide: `hh` needs `a`, dates only fit P1D, and the
+/// format must tell the intervals apart.
+fn format_findings(tf: &TimeFormat, frequency: Option<Frequency>, out: &mut Vec<Finding>) {
+    let f = tf.pattern();
+    if tf.twelve_hour_without_marker() {
+        out.push(Finding::error(
+            Rule::Timestamp12Hour,
+            format!("timestamp format {f:?} uses 12-hour hours (hh) without the AM/PM marker (a)"),
+            vec![Fix::set_to(Setting::TimestampFormat, format!("{f} a"))],
+        ));
+    }
+    let Some(freq) = frequency else { return };
+    if tf.is_date_only() && freq != Frequency::P1D {
+        out.push(Finding::error(
+            Rule::TimestampDateOnly,
+            format!(
+                "timestamp format {f:?} has no time of day, so it fits only the 1-day interval, not {}",
+                freq.human()
+            ),
+            vec![
+                Fix::set_to(Setting::Frequency, Frequency::P1D.as_str()),
+                Fix::set(Setting::TimestampFormat),
+            ],
+        ));
+    } else if tf.resolution_seconds() > freq.seconds() {
+        out.push(Finding::error(
+            Rule::TimestampResolution,
+            format!(
+                "timestamp format {f:?} cannot tell {} intervals apart",
+                freq.human()
+            ),
+            vec![
+                Fix::set(Setting::Frequency),
+                Fix::set(Setting::TimestampFormat),
+            ],
+        ));
+    }
+}
+
+/// More measures or dimensions than the guide allows (none at all is the model's rule).
+fn role_count_findings(labels: &Labels, out: &mut Vec<Finding>) {
+    let counts = [
+        (
+            labels.measures().len(),
+            "measures",
+            Rule::MeasureCount,
+            Limit::MeasuresGuide,
+            Limit::MeasuresMax,
+        ),
+        (
+            labels.dimensions().len(),
+            "dimensions",
+            Rule::DimensionCount,
+            Limit::DimensionsGuide,
+            Limit::DimensionsMax,
+        ),
+    ];
+    for (n, what, rule, guide, max) in counts {
+        let n = n as u64;
+        if n > max.value() {
+            out.push(Finding::error(
+                rule,
+                format!("{n} {what}: a metric set takes at most {}", max.value()),
+                vec![Fix::label_any(Role::Ignored)],
+            ));
+        } else if n > guide.value() {
+            out.push(Finding::warning(
+                rule,
+                format!(
+                    "{n} {what}: the 2021 guide allows {} (the later quota page {}); keep {} if your account has the old limit",
+                    guide.value(),
+                    max.value(),
+                    guide.value()
+                ),
+                vec![Fix::label_any(Role::Ignored)],
+            ));
+        }
+    }
+}
+
+/// Measures whose sample values are not numbers.
+fn measure_kind_findings(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for (m, _) in ctx.labels.measures() {
+        if let Some(p) = ctx.profiles.iter().find(|p| p.name == m)
+            && p.kind != ColumnKind::Number
+        {
+            out.push(Finding::error(
+                Rule::MeasureNumeric,
+                format!(
+                    "measure {m:?} holds {} values in the sample (e.g. {:?}): a measure must be numeric",
+                    p.kind.as_str(),
+                    p.examples.first().map(String::as_str).unwrap_or("")
+                ),
+                vec![Fix::label(m, Role::Dimension), Fix::label(m, Role::Ignored)],
+            ));
+        }
+    }
+}
+
+/// Settings the guide needs that the model leaves optional, and the template's keys.
+fn settings_findings(opts: &ExportOptions, out: &mut Vec<Finding>) {
+    if opts.frequency.is_none() {
+        out.push(Finding::error(
+            Rule::Frequency,
+            "no interval",
+            vec![Fix::set(Setting::Frequency)],
+        ));
+    }
+    if let Some(t) = &opts.template_path
+        && let Some(problem) = template_keys_problem(t)
+    {
+        out.push(Finding::error(
+            Rule::TemplatePath,
+            format!("path template {t:?} {problem}"),
+            vec![Fix::set_like(
+                Setting::TemplatePath,
+                "s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}",
+            )],
+        ));
+    }
+    if opts.historical_path.is_none() && opts.template_path.is_none() {
+        out.push(Finding::error(
+            Rule::S3Path,
+            "no S3 path (a historical-data folder for a backtest, a path template for continuous mode)",
+            vec![
+                Fix::set_like(Setting::HistoricalPath, "s3://bucket/folder/"),
+                Fix::set_like(
+                    Setting::TemplatePath,
+                    "s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}",
+                ),
+            ],
+        ));
+    }
+    if opts.role_arn.is_none() && opts.target == Target::MetricSet {
+        out.push(Finding::error(
+            Rule::RoleArn,
+            "no role ARN (the IAM role L4M assumes to read the data)",
+            vec![Fix::set_like(
+                Setting::RoleArn,
+                "arn:aws:iam::ACCOUNT:role/NAME",
+            )],
+        ));
+    }
 }
 
 /// The key letters a path template may use inside `{{...}}` (DG: y, Y, M, d, a, H, k, m, s).
 const TEMPLATE_LETTERS: &str = "yYMdaHkms";
 
-/// Check a path template: `s3://` and only the characters the model allows, and keys made of the
-/// letters L4M knows. Returns what is wrong, if anything.
-pub fn template_path_problem(path: &str) -> Option<String> {
-    let Some(rest) = path.strip_prefix("s3://") else {
-        return Some("must start with s3://".into());
-    };
-    if path.len() > 1024 {
-        return Some("is longer than 1,024 characters".into());
-    }
-    if let Some(c) = rest
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "_-/ {}=".contains(*c)))
-    {
-        return Some(format!(
-            "holds {c:?}: the model allows only letters, digits, _ - / space {{ }} = (no dots, so the bucket name cannot have one)"
-        ));
-    }
+/// What is wrong with the `{{...}}` keys of a path template (the characters around them are the
+/// model's to judge), if anything.
+pub fn template_keys_problem(path: &str) -> Option<String> {
     let mut keys = 0;
-    let mut s = rest;
+    let mut s = path;
     while let Some(open) = s.find("{{") {
         let Some(close) = s[open..].find("}}") else {
             return Some("has a {{ without its }}".into());
@@ -111,355 +415,129 @@ pub fn template_path_problem(path: &str) -> Option<String> {
                 .all(|c| TEMPLATE_LETTERS.contains(c) || "-_ ".contains(c))
         {
             return Some(format!(
-                "has the key {{{{{key}}}}}: keys use the letters y M d H k m s a (e.g. {{{{yyyyMMdd}}}}/{{{{HHmm}}}})"
+                "has the key {{{{{key}}}}}: keys use the letters y M d H k m s a"
             ));
         }
         keys += 1;
         s = &s[open + close + 2..];
     }
-    if keys == 0 {
-        return Some("has no {{...}} keys: a template names each interval's folder, e.g. s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}".into());
-    }
-    None
+    (keys == 0).then(|| "has no {{...}} keys: a template names each interval's folder".into())
 }
 
-/// Check a historical-data path against the model's `^s3://[a-z0-9].+$`.
-pub fn historical_path_problem(path: &str) -> Option<String> {
-    let Some(rest) = path.strip_prefix("s3://") else {
-        return Some("must start with s3://".into());
-    };
-    if path.len() > 1024 {
-        return Some("is longer than 1,024 characters".into());
-    }
-    let first_ok = rest
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    if !first_ok || rest.len() < 2 {
-        return Some("must name a bucket (lower-case letter or digit first) and a folder".into());
-    }
-    None
-}
-
-/// Run every check that the context allows.
-pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let labels = ctx.labels;
-    let opts = ctx.options;
-    let frequency = opts.frequency;
-
-    // Names.
-    match &opts.name {
-        None => out.push(Finding::error(
-            "name",
-            "no metric set name: give one with --name (letters, digits, - and _)",
-        )),
-        Some(n) if !valid_name(n) => out.push(Finding::error(
-            "name-pattern",
-            format!(
-                "metric set name {n:?} does not fit the API's rule (1-63 characters, letters, digits, - and _, starting with a letter or digit): rename it"
-            ),
-        )),
-        _ => {}
-    }
-    let used: Vec<&str> = labels
-        .columns
-        .iter()
-        .filter(|c| c.role != crate::schema::Role::Ignored)
-        .map(|c| c.name.as_str())
-        .collect();
-    let header_list = if ctx.dialect.has_header {
-        Vec::new()
-    } else {
-        ctx.dialect.columns.iter().map(String::as_str).collect()
-    };
-    for name in used.iter().chain(header_list.iter()) {
-        if !valid_name(name) {
-            out.push(Finding::error(
-                "column-name",
-                format!(
-                    "column name {name:?} does not fit the API's rule (1-63 characters, letters, digits, - and _, starting with a letter or digit): rename the column in the data"
-                ),
-            ));
-        }
-    }
-
-    // Timestamp.
-    let ts = labels.timestamp();
-    match ts {
-        None => out.push(Finding::error(
-            "timestamp-column",
-            "no timestamp column: label one (--timestamp COL)",
-        )),
-        Some(col) => {
-            if let Some(p) = ctx.profiles.iter().find(|p| p.name == col)
-                && p.kind != ColumnKind::Timestamp
-            {
-                out.push(Finding::warning(
-                    "timestamp-values",
-                    format!(
-                        "timestamp column {col:?} holds {} values in the sample (e.g. {:?}): check the column and --timestamp-format",
-                        p.kind.as_str(),
-                        p.examples.first().map(String::as_str).unwrap_or("")
-                    ),
-                ));
-            }
-            match &labels.timestamp_format {
-                None => out.push(Finding::error(
-                    "timestamp-format",
-                    format!(
-                        "no timestamp format for {col:?}: give one with --timestamp-format (e.g. \"yyyy-MM-dd HH:mm:ss\" or UNIX)"
-                    ),
-                )),
-                Some(f) => match TimeFormat::compile(f) {
-                    Err(e) => out.push(Finding::error(
-                        "timestamp-format",
-                        format!("timestamp format {f:?}: {e}"),
-                    )),
-                    Ok(tf) => {
-                        if f.chars().count() > 63 {
-                            out.push(Finding::error(
-                                "timestamp-format",
-                                format!("timestamp format {f:?} is longer than 63 characters: shorten it"),
-                            ));
-                        }
-                        if tf.twelve_hour_without_marker() {
-                            out.push(Finding::error(
-                                "timestamp-12-hour",
-                                format!(
-                                    "timestamp format {f:?} uses 12-hour hours (hh) without the AM/PM marker (a): add \" a\" or use HH"
-                                ),
-                            ));
-                        }
-                        if let Some(freq) = frequency {
-                            if tf.is_date_only() && freq != Frequency::P1D {
-                                out.push(Finding::error(
-                                    "timestamp-date-only",
-                                    format!(
-                                        "timestamp format {f:?} has no time of day, so it fits only the 1-day interval (P1D), not {freq}: choose P1D or a format with hours"
-                                    ),
-                                ));
-                            } else if tf.resolution_seconds() > freq.seconds() {
-                                out.push(Finding::error(
-                                    "timestamp-resolution",
-                                    format!(
-                                        "timestamp format {f:?} cannot tell {} intervals apart: choose a longer interval or a finer format",
-                                        freq.human()
-                                    ),
-                                ));
-                            }
-                        }
-                    }
-                },
-            }
-        }
-    }
-
-    // Measures and dimensions.
-    let measures = labels.measures();
-    let dims = labels.dimensions();
-    match measures.len() {
-        0 => out.push(Finding::error(
-            "measure-count",
-            "no measure: label at least one numeric column as a measure (--measure COL)",
-        )),
-        n if n > 10 => out.push(Finding::error(
-            "measure-count",
-            format!("{n} measures: a metric set takes at most 10; ignore the rest (--ignore COL)"),
-        )),
-        n if n > 5 => out.push(Finding::warning(
-            "measure-count",
-            format!("{n} measures: the 2021 guide allows 5 (the later quota page 10); keep 5 if your account has the old limit"),
-        )),
-        _ => {}
-    }
-    match dims.len() {
-        n if n > 10 => out.push(Finding::error(
-            "dimension-count",
-            format!("{n} dimensions: a metric set takes at most 10; ignore the rest (--ignore COL)"),
-        )),
-        n if n > 5 => out.push(Finding::warning(
-            "dimension-count",
-            format!("{n} dimensions: the 2021 guide allows 5 (the later quota page 10); keep 5 if your account has the old limit"),
-        )),
-        _ => {}
-    }
-    for (m, _) in &measures {
-        if let Some(p) = ctx.profiles.iter().find(|p| p.name == *m)
-            && p.kind != ColumnKind::Number
-        {
-            out.push(Finding::error(
-                "measure-numeric",
-                format!(
-                    "measure {m:?} holds {} values in the sample (e.g. {:?}): a measure must be numeric; label it as a dimension or ignore it",
-                    p.kind.as_str(),
-                    p.examples.first().map(String::as_str).unwrap_or("")
-                ),
-            ));
-        }
-    }
-
-    // Interval, offset, timezone.
-    if frequency.is_none() {
-        out.push(Finding::error(
-            "frequency",
-            "no interval: choose one with --frequency (PT5M, PT10M, PT1H or P1D)",
-        ));
-    }
-    if let Some(o) = opts.offset
-        && !(0..=432_000).contains(&o)
-    {
-        out.push(Finding::error(
-            "offset",
-            format!("offset {o} is outside 0-432000 seconds: choose a value in range"),
-        ));
-    }
-    let tz = opts.timezone.as_deref().unwrap_or("UTC");
-    if tz.parse::<chrono_tz::Tz>().is_err() {
-        out.push(Finding::error(
-            "timezone",
-            format!("timezone {tz:?} is not an IANA name: use e.g. UTC or America/Los_Angeles"),
-        ));
-    }
-
-    // Where the data is and who reads it.
-    if let Some(h) = &opts.historical_path
-        && let Some(p) = historical_path_problem(h)
-    {
-        out.push(Finding::error(
-            "historical-path",
-            format!("historical path {h:?} {p}"),
-        ));
-    }
-    if let Some(t) = &opts.template_path
-        && let Some(p) = template_path_problem(t)
-    {
-        out.push(Finding::error(
-            "template-path",
-            format!("path template {t:?} {p}"),
-        ));
-    }
-    if opts.historical_path.is_none() && opts.template_path.is_none() {
-        out.push(Finding::error(
-            "s3-path",
-            "no S3 path: give --historical-path s3://bucket/folder/ (backtest) and/or --template-path s3://bucket/live/{{yyyyMMdd}}/{{HHmm}} (continuous)",
-        ));
-    }
-    match &opts.role_arn {
-        Some(arn) if !valid_arn(arn) => out.push(Finding::error(
-            "role-arn",
-            format!("role ARN {arn:?} is not an ARN (arn:aws:iam::ACCOUNT:role/NAME): fix it"),
-        )),
-        None if opts.target == Target::MetricSet => out.push(Finding::error(
-            "role-arn",
-            "no role ARN: give the IAM role that L4M assumes to read the data (--role-arn arn:aws:iam::ACCOUNT:role/NAME)",
-        )),
-        _ => {}
-    }
-    if opts.target == Target::MetricSet {
-        match &opts.detector_arn {
-            Some(arn) if !valid_arn(arn) => out.push(Finding::error(
-                "detector-arn",
-                format!("detector ARN {arn:?} is not an ARN: fix it"),
-            )),
-            None => out.push(Finding::error(
-                "detector-arn",
-                "no detector ARN: create-metric-set needs the detector it belongs to (--detector-arn arn:aws:lookoutmetrics:REGION:ACCOUNT:AnomalyDetector:NAME), or export --target cloudformation",
-            )),
-            _ => {}
-        }
-    }
-
-    // File format.
-    if ctx.dialect.format == crate::format::FileFormat::Csv
-        && ![b',', b'\t', b' ', b'|'].contains(&ctx.dialect.delimiter)
+/// The delimiters the guide lists; the model accepts any one character.
+fn dialect_findings(dialect: &Dialect, out: &mut Vec<Finding>) {
+    if dialect.format == FileFormat::Csv && ![b',', b'\t', b' ', b'|'].contains(&dialect.delimiter)
     {
         out.push(Finding::warning(
-            "delimiter",
+            Rule::Delimiter,
             format!(
-                "delimiter {:?} is not one the guide lists (comma, tab, space, pipe); the API accepts any one character, but test a backtest first",
-                delimiter_name(ctx.dialect.delimiter)
+                "delimiter {:?} is not one the guide lists (comma, tab, space, pipe); the API accepts any one character, but try a backtest first",
+                delimiter_name(dialect.delimiter)
             ),
+            vec![Fix::outside("rewrite the files with a comma, tab, space or pipe")],
         ));
     }
-
-    if let Some(c) = ctx.coverage {
-        coverage_findings(c, &measures, &mut out);
-    }
-    out.sort_by_key(|f| f.severity);
-    out
 }
 
-fn coverage_findings(
-    c: &Coverage,
-    measures: &[(&str, crate::schema::Aggregation)],
-    out: &mut Vec<Finding>,
-) {
-    let f = c.frequency;
+/// What a scan found, against the limits.
+fn coverage_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
     if !c.complete {
         out.push(Finding::warning(
-            "scan-incomplete",
+            Rule::ScanIncomplete,
             "the scan did not read every file to its end: the coverage figures are partial",
+            vec![Fix::Rescan],
         ));
     }
     if c.records == 0 {
         out.push(Finding::error(
-            "no-records",
+            Rule::NoRecords,
             format!(
-                "no record has a timestamp that parses as {}: check the timestamp column and format",
+                "no record has a timestamp that parses as {}",
                 c.timestamp_format
             ),
+            vec![
+                Fix::label_any(Role::Timestamp),
+                Fix::set(Setting::TimestampFormat),
+            ],
         ));
         return;
     }
-    if c.records_skipped > 0 {
-        let ex = c
-            .skipped_examples
-            .first()
-            .map(|e| format!(" (first: {e})"))
-            .unwrap_or_default();
-        out.push(Finding::warning(
-            "records-skipped",
-            format!(
-                "{} of {} records skipped{ex}: L4M ignores them too; fix the rows or the timestamp format",
-                c.records_skipped,
-                c.records + c.records_skipped
-            ),
-        ));
+    skipped_findings(c, out);
+    interval_findings(c, out);
+    layout_findings(c, out);
+    quota_findings(c, labels, out);
+    value_findings(c, out);
+}
+
+fn skipped_findings(c: &Coverage, out: &mut Vec<Finding>) {
+    if c.records_skipped == 0 {
+        return;
     }
-    if c.intervals_with_data < MIN_INTERVALS {
+    let ex = c
+        .skipped_examples
+        .first()
+        .map(|e| format!(" (first: {e})"))
+        .unwrap_or_default();
+    out.push(Finding::warning(
+        Rule::RecordsSkipped,
+        format!(
+            "{} of {} records skipped{ex}: L4M skips them too",
+            c.records_skipped,
+            c.records + c.records_skipped
+        ),
+        vec![
+            Fix::outside("fix those rows"),
+            Fix::set(Setting::TimestampFormat),
+        ],
+    ));
+}
+
+fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
+    let f = c.frequency;
+    let min = Limit::MinIntervals.value();
+    let max = Limit::MaxBacktestIntervals.value();
+    if c.intervals_with_data < min {
         out.push(Finding::error(
-            "interval-count",
+            Rule::IntervalCount,
             format!(
-                "{} intervals of {} hold data, below the {MIN_INTERVALS} a backtest needs: add {} more intervals of history",
+                "{} intervals of {} hold data, below the {min} a backtest needs ({} more needed)",
                 c.intervals_with_data,
                 f.human(),
-                MIN_INTERVALS - c.intervals_with_data
+                min - c.intervals_with_data
             ),
+            vec![
+                Fix::outside("add intervals of history"),
+                Fix::set(Setting::Frequency),
+            ],
         ));
-    } else if c.intervals_spanned > MAX_BACKTEST_INTERVALS {
+    } else if c.intervals_spanned > max {
         out.push(Finding::warning(
-            "interval-count",
+            Rule::IntervalCount,
             format!(
-                "the data spans {} intervals: a backtest reads at most {MAX_BACKTEST_INTERVALS}, the rest is left out",
+                "the data spans {} intervals: a backtest reads at most {max}, the rest is left out",
                 c.intervals_spanned
             ),
+            vec![],
         ));
     }
     if let (Some(first), Some(last)) = (c.first_interval, c.last_interval) {
         let days = (last - first).num_days();
         if days > c.continuous_history_days {
             out.push(Finding::warning(
-                "continuous-history",
+                Rule::ContinuousHistory,
                 format!(
                     "the data spans {days} days: continuous mode reads at most {} intervals of history within {} days at {}; older data is left out",
                     c.continuous_max_intervals,
                     c.continuous_history_days,
                     f.human()
                 ),
+                vec![],
             ));
         }
     }
+}
+
+fn layout_findings(c: &Coverage, out: &mut Vec<Finding>) {
     if c.records_outside_folder > 0 {
         let ex = c
             .outside_folder_example
@@ -467,51 +545,81 @@ fn coverage_findings(
             .map(|e| format!(" (first: {}:{})", e.file, e.line))
             .unwrap_or_default();
         out.push(Finding::warning(
-            "records-outside-folder",
+            Rule::RecordsOutsideFolder,
             format!(
-                "{} records lie outside the interval their folder names{ex}: continuous mode ignores them; move them to their interval's folder",
+                "{} records lie outside the interval their folder names{ex}: continuous mode ignores them",
                 c.records_outside_folder
             ),
+            vec![Fix::outside("move them to their interval's folder")],
         ));
     }
     if c.files_outside_template > 0 {
         out.push(Finding::warning(
-            "files-outside-template",
+            Rule::FilesOutsideTemplate,
             format!(
                 "{} files sit in folders that do not fit the path template {}: L4M will not read them",
                 c.files_outside_template,
                 c.template.as_deref().unwrap_or("")
             ),
+            vec![Fix::outside("move them into interval folders")],
         ));
     }
+}
+
+fn quota_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
+    let f = c.frequency;
     if c.intervals_over_records_quota > 0 {
         out.push(Finding::warning(
-            "records-per-interval",
+            Rule::RecordsPerInterval,
             format!(
-                "{} intervals hold more than {} records (max {}): above the default quota; ask for a raise or split the data",
+                "{} intervals hold more than {} records (max {}): above the default quota",
                 c.intervals_over_records_quota, c.records_quota, c.max_records_per_interval
             ),
+            vec![Fix::outside(
+                "ask AWS to raise the quota, or split the data",
+            )],
         ));
     }
     if c.intervals_over_bytes_quota > 0 {
         out.push(Finding::warning(
-            "bytes-per-interval",
+            Rule::BytesPerInterval,
             format!(
-                "{} intervals hold more than 200 MB of data (about {} MB at most, estimated from file sizes): above the quota; split or trim the data",
+                "{} intervals hold more than {} of data (about {} at most, estimated from file sizes): above the quota",
                 c.intervals_over_bytes_quota,
-                c.max_bytes_per_interval / 1_000_000
+                crate::units::bytes(c.bytes_quota),
+                crate::units::bytes(c.max_bytes_per_interval)
             ),
+            vec![Fix::outside("split or trim the data")],
         ));
     }
     if c.intervals_over_files_quota > 0 {
         out.push(Finding::warning(
-            "files-per-interval",
+            Rule::FilesPerInterval,
             format!(
-                "{} intervals are spread over more than {} files (max {}): above the default quota; merge files",
+                "{} intervals are spread over more than {} files (max {}): above the default quota",
                 c.intervals_over_files_quota, c.files_quota, c.max_files_per_interval
             ),
+            vec![Fix::outside("merge the files of an interval")],
         ));
     }
+    let measures = labels.measures().len() as u64;
+    let metrics = c.dimension_combinations.saturating_mul(measures);
+    let max = Limit::MetricsPerDetector.at(f);
+    if metrics > max {
+        out.push(Finding::error(
+            Rule::MetricCount,
+            format!(
+                "{measures} measures x {}{} dimension combinations = {metrics} metrics, above the {max} a {} detector allows",
+                if c.combinations_capped { "at least " } else { "" },
+                c.dimension_combinations,
+                f.human()
+            ),
+            vec![Fix::label_any(Role::Ignored)],
+        ));
+    }
+}
+
+fn value_findings(c: &Coverage, out: &mut Vec<Finding>) {
     if c.long_dimension_values > 0 {
         let ex = c
             .long_dimension_example
@@ -519,27 +627,16 @@ fn coverage_findings(
             .map(|e| format!(" (first: {}:{} {})", e.file, e.line, e.reason))
             .unwrap_or_default();
         out.push(Finding::error(
-            "dimension-value-length",
+            Rule::DimensionValueLength,
             format!(
-                "{} dimension values are longer than 40 characters{ex}: shorten them or ignore that dimension",
-                c.long_dimension_values
+                "{} dimension values are longer than {} characters{ex}",
+                c.long_dimension_values,
+                Limit::DimensionValueChars.value()
             ),
-        ));
-    }
-    let metrics = c
-        .dimension_combinations
-        .saturating_mul(measures.len() as u64);
-    if metrics > f.max_metrics() {
-        out.push(Finding::error(
-            "metric-count",
-            format!(
-                "{} measures x {}{} dimension combinations = {metrics} metrics, above the {} a {} detector allows: drop a dimension",
-                measures.len(),
-                if c.combinations_capped { "at least " } else { "" },
-                c.dimension_combinations,
-                f.max_metrics(),
-                f.human()
-            ),
+            vec![
+                Fix::outside("shorten those values"),
+                Fix::label_any(Role::Ignored),
+            ],
         ));
     }
     for m in &c.measures {
@@ -557,94 +654,172 @@ fn coverage_findings(
                 })
                 .unwrap_or_default();
             out.push(Finding::error(
-                "measure-numeric",
+                Rule::MeasureNumeric,
                 format!(
-                    "measure {:?} has {} values that are not numbers{ex}: fix them or label the column otherwise",
+                    "measure {:?} has {} values that are not numbers{ex}",
                     m.name, m.not_numeric
                 ),
+                vec![
+                    Fix::outside("fix those values"),
+                    Fix::label(m.name.clone(), Role::Dimension),
+                    Fix::label(m.name.clone(), Role::Ignored),
+                ],
             ));
         }
         if m.too_large > 0 {
             out.push(Finding::error(
-                "measure-magnitude",
+                Rule::MeasureMagnitude,
                 format!(
-                    "measure {:?} has {} values of 10^15 or more: L4M takes smaller values; scale the column",
-                    m.name, m.too_large
+                    "measure {:?} has {} values of 10^{} or more",
+                    m.name,
+                    m.too_large,
+                    Limit::MeasureMagnitudeDigits.value()
                 ),
+                vec![Fix::outside("scale the column down")],
             ));
         }
         if m.over_4_decimals > 0 {
             out.push(Finding::warning(
-                "measure-precision",
+                Rule::MeasurePrecision,
                 format!(
-                    "measure {:?} has {} values with more than 4 decimals: the 2021 guide allows 4; round them",
-                    m.name, m.over_4_decimals
+                    "measure {:?} has {} values with more than {} decimals, which the 2021 guide does not allow",
+                    m.name,
+                    m.over_4_decimals,
+                    Limit::MeasureDecimals.value()
                 ),
+                vec![Fix::outside("round them")],
             ));
         }
     }
 }
 
-/// The API members each of our rules speaks for: a model violation at one of them is already
-/// said, better, by that rule's finding.
-const RULE_MEMBERS: &[(&str, &[&str])] = &[
-    ("name", &["MetricSetName", "AnomalyDetectorName"]),
-    ("name-pattern", &["MetricSetName", "AnomalyDetectorName"]),
-    (
-        "column-name",
-        &["MetricName", "ColumnName", "DimensionList", "HeaderList"],
-    ),
-    ("timestamp-column", &["TimestampColumn"]),
-    ("timestamp-format", &["ColumnFormat"]),
-    ("measure-count", &["MetricList"]),
-    (
-        "frequency",
-        &["MetricSetFrequency", "AnomalyDetectorFrequency"],
-    ),
-    ("offset", &["Offset"]),
-    ("timezone", &["Timezone"]),
-    ("historical-path", &["HistoricalDataPathList"]),
-    ("template-path", &["TemplatedPathList"]),
-    ("role-arn", &["RoleArn"]),
-    ("detector-arn", &["AnomalyDetectorArn"]),
-];
-
-/// Check a built config against the service's API model. Violations at members that `already`
-/// holds a finding for are left out; any other violation is an error (and a bug of ours if the
-/// other checks passed).
-pub fn check_config(
-    config: &serde_json::Value,
-    target: Target,
-    already: &[Finding],
-) -> Vec<Finding> {
-    let model = super::model::ServiceModel::bundled();
+/// Check a built config against the service's API model: every violation becomes a finding of the
+/// rule that speaks for its member, with the fix that changes that member.
+pub fn model_findings(config: &serde_json::Value, target: Target) -> Vec<Finding> {
+    let model = ServiceModel::bundled();
     let violations = match target {
         Target::MetricSet => model.validate("CreateMetricSetRequest", config),
         Target::CloudFormation => super::model::validate_cloudformation(model, config),
     };
-    let covered: Vec<&str> = RULE_MEMBERS
-        .iter()
-        .filter(|(rule, _)| {
-            already
-                .iter()
-                .any(|f| f.rule == *rule && f.severity == Severity::Error)
-        })
-        .flat_map(|(_, members)| members.iter().copied())
-        .collect();
     violations
-        .into_iter()
-        .filter(|v| {
-            !covered
-                .iter()
-                .any(|m| v.path.contains(m) || v.message.contains(m))
-        })
-        .map(|v| {
-            Finding::error(
-                "api-model",
-                format!("{v} (the service's API model rejects this)"),
-            )
-        })
+        .iter()
+        .map(|v| violation_finding(v, config))
         .collect()
+}
+
+/// The member a violation is about: the last name in its path, without list indexes.
+fn member_of(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// The value at an API path of a config (`a.b[1].c`), if there is one.
+fn value_at<'a>(config: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    let mut v = config;
+    for part in path.split('.') {
+        let mut pieces = part.split('[');
+        let name = pieces.next()?;
+        if !name.is_empty() {
+            v = v.get(name)?;
+        }
+        for index in pieces {
+            v = v.get(index.trim_end_matches(']').parse::<usize>().ok()?)?;
+        }
+    }
+    Some(v)
+}
+
+fn violation_finding(v: &Violation, config: &serde_json::Value) -> Finding {
+    let missing = v.kind == ViolationKind::Missing;
+    let column = value_at(config, &v.path)
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string);
+    let (rule, subject, fixes): (Rule, &str, Vec<Fix>) = match member_of(&v.path) {
+        "MetricSetName" | "AnomalyDetectorName" => {
+            (Rule::Name, "name", vec![Fix::set(Setting::Name)])
+        }
+        "MetricSetDescription" | "AnomalyDetectorDescription" => (
+            Rule::Description,
+            "description",
+            vec![Fix::set(Setting::Description)],
+        ),
+        "AnomalyDetectorArn" => (
+            Rule::DetectorArn,
+            "detector ARN",
+            vec![
+                Fix::set_like(
+                    Setting::DetectorArn,
+                    "arn:aws:lookoutmetrics:REGION:ACCOUNT:AnomalyDetector:NAME",
+                ),
+                Fix::set_to(Setting::Target, "cloudformation"),
+            ],
+        ),
+        "RoleArn" => (
+            Rule::RoleArn,
+            "role ARN",
+            vec![Fix::set_like(
+                Setting::RoleArn,
+                "arn:aws:iam::ACCOUNT:role/NAME",
+            )],
+        ),
+        "Offset" => (Rule::Offset, "offset", vec![Fix::set(Setting::Offset)]),
+        "Timezone" => (
+            Rule::Timezone,
+            "timezone",
+            vec![Fix::set(Setting::Timezone)],
+        ),
+        "HistoricalDataPathList" => (
+            Rule::HistoricalPath,
+            "historical path",
+            vec![Fix::set_like(
+                Setting::HistoricalPath,
+                "s3://bucket/folder/",
+            )],
+        ),
+        "TemplatedPathList" => (
+            Rule::TemplatePath,
+            "path template",
+            vec![Fix::set_like(
+                Setting::TemplatePath,
+                "s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}",
+            )],
+        ),
+        "MetricList" => (
+            Rule::MeasureCount,
+            "measures",
+            vec![Fix::label_any(Role::Measure)],
+        ),
+        "MetricName" | "DimensionList" | "ColumnName" | "HeaderList" => {
+            let mut fixes = vec![Fix::outside("rename the column in the data")];
+            if let Some(c) = &column {
+                fixes.push(Fix::label(c.clone(), Role::Ignored));
+            }
+            (Rule::ColumnName, "column name", fixes)
+        }
+        "ColumnFormat" => (
+            Rule::TimestampFormat,
+            "timestamp format",
+            vec![Fix::set(Setting::TimestampFormat)],
+        ),
+        "MetricSetFrequency" | "AnomalyDetectorFrequency" => (
+            Rule::Frequency,
+            "interval",
+            vec![Fix::set(Setting::Frequency)],
+        ),
+        "Delimiter" => (
+            Rule::Delimiter,
+            "delimiter",
+            vec![Fix::set(Setting::Delimiter)],
+        ),
+        "QuoteSymbol" => (Rule::Quote, "quote", vec![Fix::set(Setting::Quote)]),
+        _ => (Rule::ApiModel, "config", vec![]),
+    };
+    let message = if missing {
+        format!("no {subject}: the API requires {}", member_of(&v.path))
+    } else {
+        format!("{subject}: {} (the API model)", v.message)
+    };
+    Finding::error(rule, message, fixes).at(v.path.clone())
 }
 
 #[cfg(test)]
@@ -652,53 +827,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_must_fully_match_the_api_pattern() {
-        assert!(valid_name("ecommerce_2020-v1"));
-        assert!(!valid_name("good name"));
-        assert!(!valid_name("_leading"));
-        assert!(!valid_name(""));
-        assert!(!valid_name(&"a".repeat(64)));
-        assert!(valid_name(&"a".repeat(63)));
-    }
-
-    #[test]
-    fn template_paths_need_known_keys_and_no_dots() {
+    fn template_keys_use_the_letters_l4m_knows() {
         assert_eq!(
-            template_path_problem("s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}"),
+            template_keys_problem("s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}"),
             None
         );
         assert_eq!(
-            template_path_problem("s3://bucket/intvl_date={{yyyy-MM-dd}}"),
+            template_keys_problem("s3://bucket/intvl_date={{yyyy-MM-dd}}"),
             None
         );
         assert!(
-            template_path_problem("s3://my.bucket/{{yyyy}}")
-                .unwrap()
-                .starts_with("holds '.'")
-        );
-        assert!(
-            template_path_problem("s3://bucket/{{QQ}}")
+            template_keys_problem("s3://bucket/{{QQ}}")
                 .unwrap()
                 .starts_with("has the key {{QQ}}")
         );
         assert!(
-            template_path_problem("s3://bucket/live/")
+            template_keys_problem("s3://bucket/live/")
                 .unwrap()
                 .starts_with("has no {{...}} keys")
         );
     }
 
     #[test]
-    fn historical_paths_need_a_lower_case_bucket() {
-        assert_eq!(historical_path_problem("s3://bucket/backtest/"), None);
-        assert!(historical_path_problem("s3://Bucket/x").is_some());
-        assert!(historical_path_problem("/local/path").is_some());
-    }
-
-    #[test]
-    fn arns_need_six_parts() {
-        assert!(valid_arn("arn:aws:iam::123456789012:role/L4M"));
-        assert!(!valid_arn("arn:aws:iam::123456789012"));
-        assert!(!valid_arn("role/L4M"));
+    fn values_are_found_by_api_path() {
+        let config =
+            serde_json::json!({"MetricList": [{"MetricName": "a"}, {"MetricName": "b c"}]});
+        assert_eq!(
+            value_at(&config, "MetricList[1].MetricName").and_then(|v| v.as_str()),
+            Some("b c")
+        );
+        assert_eq!(member_of("MetricList[1].MetricName"), "MetricName");
+        assert_eq!(member_of("DimensionList[0]"), "DimensionList");
     }
 }

@@ -26,19 +26,20 @@ pub fn write_atomic(path: &Path, contents: &[u8], overwrite: bool) -> Result<()>
         _ => Path::new("."),
     };
     if !folder.is_dir() {
-        return Err(Error::msg(format!(
-            "{}: the folder {} does not exist: create it or choose another path",
-            path.display(),
-            folder.display()
-        )));
+        return Err(Error::OutputFolderMissing {
+            path: path.to_path_buf(),
+            folder: folder.to_path_buf(),
+        });
     }
     if path.is_dir() {
-        return Err(Error::msg(format!(
-            "{}: is a folder: give a file name",
-            path.display()
-        )));
+        return Err(Error::OutputIsFolder {
+            path: path.to_path_buf(),
+        });
     }
-    let io = |e: std::io::Error| Error::msg(format!("{}: could not write: {e}", path.display()));
+    let io = |source: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut tmp = tempfile::Builder::new()
         .prefix(".l4m-")
         .suffix(".tmp")
@@ -52,10 +53,9 @@ pub fn write_atomic(path: &Path, contents: &[u8], overwrite: bool) -> Result<()>
         // persist_noclobber refuses atomically if the file appeared meanwhile.
         tmp.persist_noclobber(path).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::msg(format!(
-                    "{}: already exists: add --force to replace it, or choose another path",
-                    path.display()
-                ))
+                Error::OutputExists {
+                    path: path.to_path_buf(),
+                }
             } else {
                 io(e.error)
             }
@@ -74,10 +74,7 @@ mod tests {
         let path = dir.path().join("out.json");
         write_atomic(&path, b"one", false).unwrap();
         let err = write_atomic(&path, b"two", false).unwrap_err().to_string();
-        assert!(
-            err.ends_with("already exists: add --force to replace it, or choose another path"),
-            "{err}"
-        );
+        assert!(err.ends_with("out.json: already exists"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
         write_atomic(&path, b"three", true).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"three");
@@ -92,7 +89,7 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "no/such/dir/out.json: the folder no/such/dir does not exist: create it or choose another path"
+            "no/such/dir/out.json: the folder no/such/dir does not exist"
         );
     }
 }

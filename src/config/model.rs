@@ -136,9 +136,21 @@ impl ValidateOptions {
     }
 }
 
+/// What kind of break a [`Violation`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViolationKind {
+    /// A required member (or property) is absent.
+    Missing,
+    /// A member the shape does not have, or one that must be absent here.
+    Unexpected,
+    /// A value of the wrong type, or outside the enum, length, pattern, range or count allowed.
+    Value,
+}
+
 /// One way a value breaks the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
+    pub kind: ViolationKind,
     /// Where, as a dotted path with list indexes: `MetricSource.S3SourceConfig.HistoricalDataPathList[0]`.
     /// Empty for the value itself.
     pub path: String,
@@ -277,6 +289,7 @@ impl ServiceModel {
                     };
                     self.check(&mut key_ctx, key, &Value::String(k.clone()), &entry_path);
                     ctx.out.extend(key_ctx.out.into_iter().map(|v| Violation {
+                        kind: ViolationKind::Value,
                         message: format!("map key {}", v.message),
                         ..v
                     }));
@@ -309,7 +322,8 @@ impl ServiceModel {
         for (key, v) in map {
             let member_path = join(path, key);
             match members.iter().find(|(m, _)| m == key) {
-                Some(_) if ValidateOptions::has(&opts.forbidden, name, key) => ctx.push(
+                Some(_) if ValidateOptions::has(&opts.forbidden, name, key) => ctx.push_kind(
+                    ViolationKind::Unexpected,
                     &member_path,
                     format!(
                         "{name}.{key} must be absent here (CloudFormation has no such property)"
@@ -318,7 +332,8 @@ impl ServiceModel {
                 Some((_, target)) => self.check(ctx, target, v, &member_path),
                 None => {
                     let names: Vec<&str> = members.iter().map(|(m, _)| m.as_str()).collect();
-                    ctx.push(
+                    ctx.push_kind(
+                        ViolationKind::Unexpected,
                         &member_path,
                         format!(
                             "unknown member; {name} has only {}",
@@ -339,7 +354,8 @@ impl ServiceModel {
             let is_required =
                 model_required || ValidateOptions::has(&opts.also_required, name, member);
             if is_required && !map.contains_key(member) {
-                ctx.push(
+                ctx.push_kind(
+                    ViolationKind::Missing,
                     &join(path, member),
                     format!("required member is missing ({name}.{member})"),
                 );
@@ -375,7 +391,12 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn push(&mut self, path: &str, message: String) {
+        self.push_kind(ViolationKind::Value, path, message);
+    }
+
+    fn push_kind(&mut self, kind: ViolationKind, path: &str, message: String) {
         self.out.push(Violation {
+            kind,
             path: path.to_string(),
             message,
         });
@@ -807,7 +828,8 @@ pub fn validate_cloudformation(model: &ServiceModel, template: &Value) -> Vec<Vi
             return ctx.out;
         }
         None => {
-            ctx.push(
+            ctx.push_kind(
+                ViolationKind::Missing,
                 "Resources",
                 format!("missing; a template needs Resources with an {ANOMALY_DETECTOR_TYPE}"),
             );
@@ -827,7 +849,8 @@ pub fn validate_cloudformation(model: &ServiceModel, template: &Value) -> Vec<Vi
                 &props_path,
                 format!("expected an object, found {}", describe(other)),
             ),
-            None => ctx.push(
+            None => ctx.push_kind(
+                ViolationKind::Missing,
                 &props_path,
                 "missing; AnomalyDetectorConfig and MetricSetList are required".to_string(),
             ),
@@ -877,7 +900,8 @@ fn check_cfn_properties(
             Some((_, shape)) => model.check_root(ctx, shape, value, &prop_path),
             None => {
                 let names: Vec<&str> = CFN_PROPERTIES.iter().map(|(p, _)| *p).collect();
-                ctx.push(
+                ctx.push_kind(
+                    ViolationKind::Unexpected,
                     &prop_path,
                     format!(
                         "unknown property; {ANOMALY_DETECTOR_TYPE} has only {}",
@@ -889,7 +913,8 @@ fn check_cfn_properties(
     }
     for required in ["AnomalyDetectorConfig", "MetricSetList"] {
         if !props.contains_key(required) {
-            ctx.push(
+            ctx.push_kind(
+                ViolationKind::Missing,
                 &join(path, required),
                 format!("required property of {ANOMALY_DETECTOR_TYPE} is missing"),
             );
@@ -1136,6 +1161,7 @@ mod tests {
     #[test]
     fn a_violation_displays_as_path_colon_message() {
         let v = Violation {
+            kind: ViolationKind::Value,
             path: "Offset".into(),
             message: "bad".into(),
         };

@@ -6,24 +6,25 @@
 //! bounded pool of worker threads; progress and cancellation go through a shared [`ScanControl`].
 
 mod report;
+mod tally;
 
-use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
 pub use report::{Coverage, Gap, IntervalCount, SkipExample};
 
-use crate::format::Dialect;
 use crate::format::records::RecordReader;
-use crate::schema::Frequency;
-use crate::schema::timefmt::{ParsedTime, TimeFormat};
+use crate::format::{Dialect, FileFormat};
+use crate::inspect::Inspection;
+use crate::schema::timefmt::TimeFormat;
+use crate::schema::{Frequency, Labels};
 use crate::source::dataset::Dataset;
 use crate::source::{Entry, Source};
 use crate::{Error, Result};
+use tally::{Layout, Tally};
 
 /// What to scan for.
 #[derive(Debug, Clone)]
@@ -41,13 +42,65 @@ pub struct ScanSpec {
     pub template: Option<crate::source::template::PathTemplate>,
 }
 
+impl ScanSpec {
+    /// The scan for the labels of an inspected dataset: an error names the label or setting that
+    /// is missing. Without a frequency, the detected one is taken.
+    pub fn from_labels(
+        inspection: &Inspection,
+        labels: &Labels,
+        frequency: Option<Frequency>,
+        timezone: Tz,
+    ) -> Result<ScanSpec> {
+        let column = labels.timestamp().ok_or_else(|| Error::NoTimestamp {
+            columns: inspection.dialect().columns,
+        })?;
+        let format = labels
+            .timestamp_format
+            .clone()
+            .ok_or_else(|| Error::NoTimestampFormat {
+                column: column.to_string(),
+            })?;
+        let frequency =
+            frequency
+                .or(inspection.frequency.value)
+                .ok_or_else(|| Error::NoFrequency {
+                    reason: inspection.frequency.reason.clone(),
+                })?;
+        Ok(ScanSpec {
+            timestamp_column: column.to_string(),
+            format,
+            frequency,
+            timezone,
+            dimensions: labels.dimensions().iter().map(|s| s.to_string()).collect(),
+            measures: labels
+                .measures()
+                .iter()
+                .map(|(s, _)| s.to_string())
+                .collect(),
+            concurrency: default_concurrency(&inspection.dataset),
+            template: inspection.template.clone(),
+        })
+    }
+}
+
+/// How many files to read at once: local files are CPU-bound (one reader per core), S3 objects
+/// wait on the network.
+pub fn default_concurrency(dataset: &Dataset) -> usize {
+    if dataset.root.is_s3() {
+        16
+    } else {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    }
+}
+
 /// Progress counters and the cancel switch of a running scan, shared with whoever watches it.
 #[derive(Debug, Default)]
 pub struct ScanControl {
     cancel: AtomicBool,
     pub files_done: AtomicUsize,
     pub bytes_read: AtomicU64,
-    pub records: AtomicU64,
 }
 
 impl ScanControl {
@@ -65,50 +118,6 @@ impl ScanControl {
 const MAX_COMBINATIONS: usize = 1_000_000;
 /// How many examples of each problem a report keeps.
 const MAX_EXAMPLES: usize = 5;
-/// L4M's limit on the length of a dimension value (2021 guide).
-pub const MAX_DIMENSION_VALUE_CHARS: usize = 40;
-
-/// Counts from one file, merged into the dataset's totals when the file is done.
-#[derive(Default)]
-struct FileScan {
-    /// The file's name relative to the dataset root.
-    name: String,
-    /// Interval key (wall-clock seconds, see [`interval_key`]) to records.
-    intervals: HashMap<i64, u64, FastHash>,
-    records: u64,
-    skipped: u64,
-    examples: Vec<SkipExample>,
-    combos: HashSet<u64, FastHash>,
-    long_dimension_values: u64,
-    long_dimension_example: Option<SkipExample>,
-    measure_not_numeric: Vec<u64>,
-    measure_not_numeric_example: Vec<Option<SkipExample>>,
-    measure_too_precise: Vec<u64>,
-    measure_too_large: Vec<u64>,
-    measure_empty: Vec<u64>,
-    bytes: u64,
-    error: Option<String>,
-    /// The interval the file's folder names (template datasets).
-    folder_key: Option<i64>,
-    /// The folder name did not match the template.
-    folder_unparsed: bool,
-    outside_folder: u64,
-    outside_example: Option<SkipExample>,
-}
-
-/// The start of the interval holding a wall-clock time, as wall-clock seconds since 1970-01-01.
-/// Wall-clock keys make a day interval start at local midnight and follow DST as a clock does.
-fn interval_key(local: NaiveDateTime, len: i64) -> i64 {
-    local.and_utc().timestamp().div_euclid(len) * len
-}
-
-/// The wall-clock time of a parsed timestamp in the dataset's timezone.
-fn wall_clock(t: ParsedTime, tz: &Tz) -> NaiveDateTime {
-    match t {
-        ParsedTime::Local(n) => n,
-        ParsedTime::Instant(u) => tz.from_utc_datetime(&u.naive_utc()).naive_local(),
-    }
-}
 
 /// A hasher for keys that are already well spread (interval starts, FNV hashes): one multiply
 /// instead of SipHash on every record. The keys come from the user's data, but a collision flood
@@ -134,20 +143,6 @@ impl std::hash::Hasher for FastHasher {
 }
 
 pub(crate) type FastHash = std::hash::BuildHasherDefault<FastHasher>;
-
-/// 64-bit FNV-1a over the dimension values of a record: cheap, and collisions only blur an estimate.
-fn hash_values<'a>(values: impl Iterator<Item = Option<&'a [u8]>>) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for v in values {
-        for &b in v.unwrap_or_default() {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
 
 /// Counts the stored bytes a file stream hands out, for progress and for the report.
 struct Counting {
@@ -183,11 +178,9 @@ pub fn scan(
     for m in &spec.measures {
         projection.push(column(m)?);
     }
-    let expected_width = dialect.columns.len();
-
     let files = &dataset.files;
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, FileScan)>> = Mutex::new(Vec::with_capacity(files.len()));
+    let results: Mutex<Vec<(usize, Tally)>> = Mutex::new(Vec::with_capacity(files.len()));
     let workers = spec.concurrency.clamp(1, files.len().max(1));
     std::thread::scope(|s| {
         for _ in 0..workers {
@@ -199,27 +192,16 @@ pub fn scan(
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(file) = files.get(i) else { return };
                     let name = file.location.relative_to(&dataset.root);
-                    let fs = scan_file(
-                        source,
-                        file,
-                        &name,
-                        dialect,
-                        spec,
-                        &projection,
-                        expected_width,
-                        control,
-                    );
+                    let tally = scan_file(source, file, &name, dialect, spec, &projection, control);
                     control.files_done.fetch_add(1, Ordering::Relaxed);
                     if let Ok(mut r) = results.lock() {
-                        r.push((i, fs));
+                        r.push((i, tally));
                     }
                 }
             });
         }
     });
-    let mut results = results
-        .into_inner()
-        .map_err(|_| Error::msg("a scan worker failed: run the scan again"))?;
+    let mut results = results.into_inner().map_err(|_| Error::WorkerFailed)?;
     results.sort_by_key(|(i, _)| *i);
     Ok(report::build(
         dataset,
@@ -229,7 +211,8 @@ pub fn scan(
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Read one file to its end (or to cancellation) into a [`Tally`]. A file that cannot be opened
+/// or stops early keeps what it counted and says why in [`Tally::error`].
 fn scan_file(
     source: &dyn Source,
     file: &Entry,
@@ -237,226 +220,85 @@ fn scan_file(
     dialect: &Dialect,
     spec: &ScanSpec,
     projection: &[usize],
-    expected_width: usize,
     control: &Arc<ScanControl>,
-) -> FileScan {
-    let nd = spec.dimensions.len();
-    let nm = spec.measures.len();
-    let mut fs = FileScan {
-        name: name.to_string(),
-        measure_not_numeric: vec![0; nm],
-        measure_not_numeric_example: vec![None; nm],
-        measure_too_precise: vec![0; nm],
-        measure_too_large: vec![0; nm],
-        measure_empty: vec![0; nm],
-        ..FileScan::default()
-    };
-    let stream = match source.open(&file.location) {
-        Ok(s) => s,
-        Err(e) => {
-            fs.error = Some(e.to_string());
-            return fs;
-        }
-    };
+) -> Tally {
+    let mut tally = Tally::new(name, spec);
     let file_bytes = Arc::new(AtomicU64::new(0));
+    let outcome = open_records(source, file, dialect, projection, control, &file_bytes).and_then(
+        |(mut reader, width)| {
+            let layout = Layout {
+                dimensions: spec.dimensions.len(),
+                measures: spec.measures.len(),
+                width: (dialect.format == FileFormat::Csv).then_some(width),
+            };
+            read_records(&mut reader, &mut tally, &layout, spec, control)
+        },
+    );
+    tally.finish();
+    if let Err(e) = outcome {
+        tally.error = Some(e);
+    }
+    tally.bytes = file_bytes.load(Ordering::Relaxed);
+    tally
+}
+
+/// Open a file's records with the projection, matched to the file's own header when its columns
+/// are in another order. Returns the reader and the number of fields a record must have.
+fn open_records(
+    source: &dyn Source,
+    file: &Entry,
+    dialect: &Dialect,
+    projection: &[usize],
+    control: &Arc<ScanControl>,
+    file_bytes: &Arc<AtomicU64>,
+) -> std::result::Result<(RecordReader, usize), String> {
+    let stream = source.open(&file.location).map_err(|e| e.to_string())?;
     let counting = Counting {
         inner: stream,
         control: Arc::clone(control),
-        file_bytes: Arc::clone(&file_bytes),
+        file_bytes: Arc::clone(file_bytes),
     };
-    let mut reader = match RecordReader::open(Box::new(counting), dialect, projection) {
-        Ok(r) => r,
-        Err(e) => {
-            fs.error = Some(e.to_string());
-            return fs;
-        }
+    let mut reader =
+        RecordReader::open(Box::new(counting), dialect, projection).map_err(|e| e.to_string())?;
+    let Some(header) = reader.header().map(<[String]>::to_vec) else {
+        return Ok((reader, dialect.columns.len()));
     };
-    // A file whose header orders the columns differently is read by name.
-    let mut expected_width = expected_width;
-    if let Some(header) = reader.header().map(<[String]>::to_vec)
-        && header != dialect.columns
-    {
-        let mut remapped = Vec::with_capacity(projection.len());
-        for &p in projection {
-            let column = &dialect.columns[p];
-            match header.iter().position(|h| h == column) {
-                Some(i) => remapped.push(i),
-                None => {
-                    fs.error = Some(format!(
-                        "{name}: its header has no column {column:?} (it has {}): give every file the same columns",
-                        header.join(", ")
-                    ));
-                    return fs;
-                }
-            }
-        }
-        expected_width = header.len();
-        reader.set_projection(remapped);
+    if header == dialect.columns {
+        return Ok((reader, header.len()));
     }
-    let len = spec.frequency.seconds();
-    if let Some(t) = &spec.template {
-        match t.folder_time(name) {
-            Some(start) => fs.folder_key = Some(interval_key(start, len)),
-            None => fs.folder_unparsed = true,
-        }
+    let mut remapped = Vec::with_capacity(projection.len());
+    for &p in projection {
+        let column = &dialect.columns[p];
+        let Some(i) = header.iter().position(|h| h == column) else {
+            return Err(format!(
+                "its header has no column {column:?} (it has {})",
+                header.join(", ")
+            ));
+        };
+        remapped.push(i);
     }
-    let folder_key = fs.folder_key;
-    let json = dialect.format == crate::format::FileFormat::Jsonl;
+    reader.set_projection(remapped);
+    Ok((reader, header.len()))
+}
+
+/// Feed every record to the tally, checking for cancellation now and then.
+fn read_records(
+    reader: &mut RecordReader,
+    tally: &mut Tally,
+    layout: &Layout,
+    spec: &ScanSpec,
+    control: &ScanControl,
+) -> std::result::Result<(), String> {
     let mut since_check = 0u32;
-    let mut local_records = 0u64;
-    let mut run_key = i64::MIN;
-    let mut last_raw = String::new();
-    let mut last_key = 0i64;
-    let mut run_count = 0u64;
-    let outcome = reader.for_each(|row| {
+    reader.for_each(|row| {
         since_check += 1;
         if since_check == 8192 {
             since_check = 0;
-            control.records.fetch_add(local_records, Ordering::Relaxed);
-            local_records = 0;
             if control.is_cancelled() {
                 return false;
             }
         }
-        let width = row.width();
-        let skip = |fs: &mut FileScan, value: Option<&str>, reason: String| {
-            fs.skipped += 1;
-            if fs.examples.len() < MAX_EXAMPLES {
-                fs.examples.push(SkipExample {
-                    file: name.to_string(),
-                    line: row.line,
-                    value: value.map(|v| v.chars().take(80).collect()),
-                    reason,
-                });
-            }
-        };
-        if json && width == 0 {
-            skip(&mut fs, None, "not a JSON object".into());
-            return true;
-        }
-        if !json && width != expected_width {
-            skip(
-                &mut fs,
-                None,
-                format!("has {width} fields, expected {expected_width}"),
-            );
-            return true;
-        }
-        let raw = row.get(0).map(str::trim).filter(|v| !v.is_empty());
-        let Some(raw) = raw else {
-            skip(&mut fs, None, "no timestamp".into());
-            return true;
-        };
-        // Timestamps repeat (one per dimension combination in an interval): parse a value only
-        // when it differs from the previous one.
-        let key = if raw == last_raw.as_str() {
-            last_key
-        } else {
-            let Some(parsed) = spec.format.parse(raw) else {
-                skip(
-                    &mut fs,
-                    Some(raw),
-                    format!("does not parse as {}", spec.format.pattern()),
-                );
-                return true;
-            };
-            let key = interval_key(wall_clock(parsed, &spec.timezone), len);
-            last_raw.clear();
-            last_raw.push_str(raw);
-            last_key = key;
-            key
-        };
-        if let Some(fk) = folder_key
-            && key != fk
-        {
-            fs.outside_folder += 1;
-            if fs.outside_example.is_none() {
-                fs.outside_example = Some(SkipExample {
-                    file: name.to_string(),
-                    line: row.line,
-                    value: Some(raw.to_string()),
-                    reason: "outside the interval its folder names".into(),
-                });
-            }
-        }
-        // Records mostly come in time order: count runs of one interval, then add the run.
-        if key == run_key {
-            run_count += 1;
-        } else {
-            if run_count > 0 {
-                *fs.intervals.entry(run_key).or_insert(0) += run_count;
-            }
-            run_key = key;
-            run_count = 1;
-        }
-        fs.records += 1;
-        local_records += 1;
-        if nd > 0 {
-            for k in 1..=nd {
-                // Bytes bound characters from above: count characters only for long values.
-                if let Some(v) = row.get_bytes(k)
-                    && v.len() > MAX_DIMENSION_VALUE_CHARS
-                    && let Some(v) = row.get(k)
-                    && v.chars().count() > MAX_DIMENSION_VALUE_CHARS
-                {
-                    fs.long_dimension_values += 1;
-                    if fs.long_dimension_example.is_none() {
-                        fs.long_dimension_example = Some(SkipExample {
-                            file: name.to_string(),
-                            line: row.line,
-                            value: Some(v.chars().take(80).collect()),
-                            reason: format!(
-                                "{} value longer than {MAX_DIMENSION_VALUE_CHARS} characters",
-                                spec.dimensions[k - 1]
-                            ),
-                        });
-                    }
-                }
-            }
-            if fs.combos.len() < MAX_COMBINATIONS {
-                fs.combos
-                    .insert(hash_values((1..=nd).map(|k| row.get_bytes(k))));
-            }
-        }
-        for m in 0..nm {
-            let v = row.get(1 + nd + m).map(str::trim).unwrap_or("");
-            if v.is_empty() {
-                fs.measure_empty[m] += 1;
-                continue;
-            }
-            match v.parse::<f64>() {
-                Ok(x) if x.is_finite() => {
-                    if x.abs() >= 1e15 {
-                        fs.measure_too_large[m] += 1;
-                    }
-                    if let Some((_, frac)) = v.split_once('.')
-                        && frac.trim_end_matches('0').len() > 4
-                    {
-                        fs.measure_too_precise[m] += 1;
-                    }
-                }
-                _ => {
-                    fs.measure_not_numeric[m] += 1;
-                    if fs.measure_not_numeric_example[m].is_none() {
-                        fs.measure_not_numeric_example[m] = Some(SkipExample {
-                            file: name.to_string(),
-                            line: row.line,
-                            value: Some(v.chars().take(80).collect()),
-                            reason: format!("{} is not a number", spec.measures[m]),
-                        });
-                    }
-                }
-            }
-        }
+        tally.record(row, layout, spec);
         true
-    });
-    if run_count > 0 {
-        *fs.intervals.entry(run_key).or_insert(0) += run_count;
-    }
-    control.records.fetch_add(local_records, Ordering::Relaxed);
-    if let Err(e) = outcome {
-        fs.error = Some(e);
-    }
-    fs.bytes = file_bytes.load(Ordering::Relaxed);
-    fs
+    })
 }

@@ -1,16 +1,15 @@
 //! The figures of a finished scan, in the shape `l4m coverage --json` prints.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::{FileScan, MAX_COMBINATIONS, MAX_EXAMPLES, ScanControl, ScanSpec};
+use super::tally::Tally;
+use super::{FastHash, MAX_COMBINATIONS, MAX_EXAMPLES, ScanControl, ScanSpec};
 use crate::schema::Frequency;
-use crate::schema::frequency::{
-    MAX_BACKTEST_INTERVALS, MAX_BYTES_PER_INTERVAL, MAX_CONTINUOUS_HISTORY_INTERVALS, MIN_INTERVALS,
-};
+use crate::schema::limits::Limit;
 use crate::source::dataset::Dataset;
 
 /// A record that was not counted (or a value worth showing), with where it is.
@@ -48,6 +47,9 @@ pub struct Gap {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IntervalCount {
     pub start: DateTime<Utc>,
+    /// Which interval this is, counted in the dataset's wall clock from the first interval (0):
+    /// the same for every view, across daylight-saving changes.
+    pub slot: u64,
     pub records: u64,
     pub files: u64,
 }
@@ -76,7 +78,8 @@ pub struct IncompleteFile {
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
     pub frequency: Frequency,
-    pub timezone: String,
+    #[serde(serialize_with = "tz_name")]
+    pub timezone: Tz,
     pub timestamp_column: String,
     pub timestamp_format: String,
     pub files_scanned: u64,
@@ -86,6 +89,8 @@ pub struct Coverage {
     pub skipped_examples: Vec<SkipExample>,
     pub first_interval: Option<DateTime<Utc>>,
     pub last_interval: Option<DateTime<Utc>>,
+    /// The first interval's start on the dataset's wall clock.
+    pub first_interval_local: Option<NaiveDateTime>,
     /// From the first interval with data to the last, inclusive.
     pub intervals_spanned: u64,
     pub intervals_with_data: u64,
@@ -142,6 +147,28 @@ pub struct Coverage {
     pub intervals: Vec<IntervalCount>,
 }
 
+fn tz_name<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(tz.name())
+}
+
+/// The wall-clock time of an interval key.
+fn wall_clock(key: i64) -> NaiveDateTime {
+    DateTime::from_timestamp(key, 0)
+        .map(|d| d.naive_utc())
+        .unwrap_or(NaiveDateTime::MIN)
+}
+
+impl Coverage {
+    /// The wall-clock start of the interval in `slot` (see [`IntervalCount::slot`]), in the
+    /// dataset's timezone.
+    pub fn slot_start(&self, slot: u64) -> Option<NaiveDateTime> {
+        let first = self.first_interval_local?;
+        first.checked_add_signed(chrono::TimeDelta::seconds(
+            self.frequency.seconds().checked_mul(slot as i64)?,
+        ))
+    }
+}
+
 /// The UTC instant at which a wall-clock interval starts in `tz`. A wall time that a DST change
 /// skips is taken as the instant just after the jump.
 pub(super) fn instant(key: i64, tz: &Tz) -> DateTime<Utc> {
@@ -160,107 +187,98 @@ pub(super) fn instant(key: i64, tz: &Tz) -> DateTime<Utc> {
     }
 }
 
-pub(super) fn build(
-    dataset: &Dataset,
-    spec: &ScanSpec,
-    files: impl Iterator<Item = FileScan>,
-    control: &ScanControl,
-) -> Coverage {
-    let mut per_interval: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
-    // Stored bytes per interval, estimated: each file's bytes shared out by its records.
-    let mut bytes_per_interval: std::collections::HashMap<i64, u64, super::FastHash> =
-        std::collections::HashMap::default();
-    let mut records = 0;
-    let mut skipped = 0;
-    let mut examples = Vec::new();
-    let mut combos: HashSet<u64, super::FastHash> = HashSet::default();
-    let mut long_values = 0;
-    let mut long_example = None;
-    let mut measures: Vec<MeasureCheck> = spec
-        .measures
-        .iter()
-        .map(|m| MeasureCheck {
-            name: m.clone(),
-            empty: 0,
-            not_numeric: 0,
-            not_numeric_example: None,
-            over_4_decimals: 0,
-            too_large: 0,
-        })
-        .collect();
-    let mut incomplete = Vec::new();
-    let mut folder_keys: std::collections::BTreeSet<i64> = std::collections::BTreeSet::new();
-    let mut files_outside_template = 0;
-    let mut outside = 0;
-    let mut outside_example = None;
-    let mut bytes = 0;
-    let mut files_scanned = 0;
-    for f in files {
-        files_scanned += 1;
-        bytes += f.bytes;
-        records += f.records;
-        skipped += f.skipped;
-        for (&k, &n) in &f.intervals {
-            if f.records > 0 {
-                let share = (f.bytes as u128 * n as u128 / f.records as u128) as u64;
-                *bytes_per_interval.entry(k).or_insert(0) += share;
-            }
+/// The tallies of every file, added up.
+#[derive(Default)]
+struct Totals {
+    /// Interval key to (records, files).
+    per_interval: BTreeMap<i64, (u64, u64)>,
+    /// Stored bytes per interval, estimated: each file's bytes shared out by its records.
+    bytes_per_interval: HashMap<i64, u64, FastHash>,
+    files: u64,
+    bytes: u64,
+    records: u64,
+    skipped: u64,
+    examples: Vec<SkipExample>,
+    combos: HashSet<u64, FastHash>,
+    long_values: u64,
+    long_example: Option<SkipExample>,
+    measures: Vec<MeasureCheck>,
+    incomplete: Vec<IncompleteFile>,
+    folder_keys: BTreeSet<i64>,
+    files_outside_template: u64,
+    outside: u64,
+    outside_example: Option<SkipExample>,
+}
+
+impl Totals {
+    fn new(spec: &ScanSpec) -> Totals {
+        Totals {
+            measures: spec
+                .measures
+                .iter()
+                .map(|m| MeasureCheck {
+                    name: m.clone(),
+                    empty: 0,
+                    not_numeric: 0,
+                    not_numeric_example: None,
+                    over_4_decimals: 0,
+                    too_large: 0,
+                })
+                .collect(),
+            ..Totals::default()
         }
-        for (k, n) in f.intervals {
-            let e = per_interval.entry(k).or_insert((0, 0));
+    }
+
+    /// Add one file's tally; files come in dataset order, so the first examples are kept.
+    fn add(&mut self, f: Tally) {
+        self.files += 1;
+        self.bytes += f.bytes;
+        self.records += f.records;
+        self.skipped += f.skipped;
+        for (&k, &n) in &f.intervals {
+            let share = (f.bytes as u128 * n as u128 / f.records.max(1) as u128) as u64;
+            *self.bytes_per_interval.entry(k).or_insert(0) += share;
+            let e = self.per_interval.entry(k).or_insert((0, 0));
             e.0 += n;
             e.1 += 1;
         }
-        for ex in f.examples {
-            if examples.len() < MAX_EXAMPLES {
-                examples.push(ex);
-            }
-        }
+        let room = MAX_EXAMPLES.saturating_sub(self.examples.len());
+        self.examples.extend(f.examples.into_iter().take(room));
         for h in f.combos {
-            if combos.len() < MAX_COMBINATIONS {
-                combos.insert(h);
+            if self.combos.len() >= MAX_COMBINATIONS {
+                break;
             }
+            self.combos.insert(h);
         }
         if let Some(k) = f.folder_key {
-            folder_keys.insert(k);
+            self.folder_keys.insert(k);
         }
-        files_outside_template += f.folder_unparsed as u64;
-        outside += f.outside_folder;
-        if outside_example.is_none() {
-            outside_example = f.outside_example;
-        }
-        long_values += f.long_dimension_values;
-        if long_example.is_none() {
-            long_example = f.long_dimension_example;
-        }
-        for (m, c) in measures.iter_mut().enumerate() {
-            c.empty += f.measure_empty[m];
-            c.not_numeric += f.measure_not_numeric[m];
-            c.over_4_decimals += f.measure_too_precise[m];
-            c.too_large += f.measure_too_large[m];
-            if c.not_numeric_example.is_none() {
-                c.not_numeric_example = f.measure_not_numeric_example[m].clone();
-            }
+        self.files_outside_template += f.folder_unparsed as u64;
+        self.outside += f.outside_folder;
+        self.outside_example = self.outside_example.take().or(f.outside_example);
+        self.long_values += f.long_dimension_values;
+        self.long_example = self.long_example.take().or(f.long_dimension_example);
+        for (c, m) in self.measures.iter_mut().zip(f.measures) {
+            c.empty += m.empty;
+            c.not_numeric += m.not_numeric;
+            c.over_4_decimals += m.too_precise;
+            c.too_large += m.too_large;
+            c.not_numeric_example = c.not_numeric_example.take().or(m.not_numeric_example);
         }
         if let Some(error) = f.error {
-            incomplete.push(IncompleteFile {
+            self.incomplete.push(IncompleteFile {
                 file: f.name,
                 error,
             });
         }
     }
-    let len = spec.frequency.seconds();
-    let tz = &spec.timezone;
-    let first = per_interval.keys().next().copied();
-    let last = per_interval.keys().next_back().copied();
-    let spanned = match (first, last) {
-        (Some(a), Some(b)) => ((b - a) / len + 1) as u64,
-        _ => 0,
-    };
-    let with_data = per_interval.len() as u64;
+}
+
+/// The runs of missing intervals between intervals with data, longest first (at most 5).
+fn longest_gaps(keys: impl Iterator<Item = i64>, len: i64, tz: &Tz) -> Vec<Gap> {
     let mut gaps: Vec<Gap> = Vec::new();
     let mut prev: Option<i64> = None;
-    for &k in per_interval.keys() {
+    for k in keys {
         if let Some(p) = prev {
             let missing = ((k - p) / len - 1) as u64;
             if missing > 0 {
@@ -275,71 +293,102 @@ pub(super) fn build(
     }
     gaps.sort_by(|a, b| b.intervals.cmp(&a.intervals).then(a.start.cmp(&b.start)));
     gaps.truncate(5);
-    let (max_records, max_at) = per_interval
+    gaps
+}
+
+/// Interval folders missing between the first and the last: how many, and the first 10.
+fn missing_folders(keys: &BTreeSet<i64>, len: i64, tz: &Tz) -> (u64, Vec<DateTime<Utc>>) {
+    let (Some(&lo), Some(&hi)) = (keys.first(), keys.last()) else {
+        return (0, Vec::new());
+    };
+    let mut count = 0;
+    let mut first = Vec::new();
+    let mut k = lo;
+    while k <= hi {
+        if !keys.contains(&k) {
+            count += 1;
+            if first.len() < 10 {
+                first.push(instant(k, tz));
+            }
+        }
+        k += len;
+    }
+    (count, first)
+}
+
+pub(super) fn build(
+    dataset: &Dataset,
+    spec: &ScanSpec,
+    files: impl Iterator<Item = Tally>,
+    control: &ScanControl,
+) -> Coverage {
+    let mut t = Totals::new(spec);
+    for f in files {
+        t.add(f);
+    }
+    let f = spec.frequency;
+    let len = f.seconds();
+    let tz = &spec.timezone;
+    let first = t.per_interval.keys().next().copied();
+    let last = t.per_interval.keys().next_back().copied();
+    let spanned = match (first, last) {
+        (Some(a), Some(b)) => ((b - a) / len + 1) as u64,
+        _ => 0,
+    };
+    let with_data = t.per_interval.len() as u64;
+    let (max_records, max_at) = t
+        .per_interval
         .iter()
         .map(|(k, (n, _))| (*n, *k))
         .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
         .map(|(n, k)| (n, Some(instant(k, tz))))
         .unwrap_or((0, None));
-    let records_quota = spec.frequency.max_records_per_interval();
-    let files_quota = spec.frequency.max_files_per_interval();
+    let records_quota = Limit::RecordsPerInterval.at(f);
+    let files_quota = Limit::FilesPerInterval.at(f);
+    let bytes_quota = Limit::BytesPerInterval.at(f);
+    let min_intervals = Limit::MinIntervals.value();
+    let over = |quota: u64, value: fn(&(u64, u64)) -> u64| {
+        t.per_interval.values().filter(|c| value(c) > quota).count() as u64
+    };
     let cancelled = control.is_cancelled();
-    let mut missing_folders = Vec::new();
-    let mut folders_missing = 0;
-    if let (Some(&lo), Some(&hi)) = (folder_keys.first(), folder_keys.last()) {
-        let mut k = lo;
-        while k <= hi {
-            if !folder_keys.contains(&k) {
-                folders_missing += 1;
-                if missing_folders.len() < 10 {
-                    missing_folders.push(instant(k, tz));
-                }
-            }
-            k += len;
-        }
-    }
+    let (folders_missing, missing_folders) = missing_folders(&t.folder_keys, len, tz);
     Coverage {
-        frequency: spec.frequency,
-        timezone: tz.name().to_string(),
+        frequency: f,
+        timezone: *tz,
         timestamp_column: spec.timestamp_column.clone(),
         timestamp_format: spec.format.pattern().to_string(),
-        files_scanned,
-        bytes_scanned: bytes,
-        records,
-        records_skipped: skipped,
-        skipped_examples: examples,
+        files_scanned: t.files,
+        bytes_scanned: t.bytes,
+        records: t.records,
+        records_skipped: t.skipped,
         first_interval: first.map(|k| instant(k, tz)),
         last_interval: last.map(|k| instant(k, tz)),
+        first_interval_local: first.map(wall_clock),
         intervals_spanned: spanned,
         intervals_with_data: with_data,
         intervals_missing: spanned - with_data,
-        longest_gaps: gaps,
-        threshold: MIN_INTERVALS,
-        meets_threshold: with_data >= MIN_INTERVALS,
-        span_meets_threshold: spanned >= MIN_INTERVALS,
-        backtest_max_intervals: MAX_BACKTEST_INTERVALS,
-        continuous_max_intervals: MAX_CONTINUOUS_HISTORY_INTERVALS,
-        continuous_history_days: spec.frequency.continuous_history_days(),
+        longest_gaps: longest_gaps(t.per_interval.keys().copied(), len, tz),
+        threshold: min_intervals,
+        meets_threshold: with_data >= min_intervals,
+        span_meets_threshold: spanned >= min_intervals,
+        backtest_max_intervals: Limit::MaxBacktestIntervals.value(),
+        continuous_max_intervals: Limit::MaxContinuousIntervals.value(),
+        continuous_history_days: Limit::ContinuousHistoryDays.at(f) as i64,
         max_records_per_interval: max_records,
         max_records_interval: max_at,
         records_quota,
-        intervals_over_records_quota: per_interval
+        intervals_over_records_quota: over(records_quota, |c| c.0),
+        max_files_per_interval: t.per_interval.values().map(|c| c.1).max().unwrap_or(0),
+        max_bytes_per_interval: t.bytes_per_interval.values().copied().max().unwrap_or(0),
+        bytes_quota,
+        intervals_over_bytes_quota: t
+            .bytes_per_interval
             .values()
-            .filter(|(n, _)| *n > records_quota)
-            .count() as u64,
-        max_files_per_interval: per_interval.values().map(|(_, f)| *f).max().unwrap_or(0),
-        max_bytes_per_interval: bytes_per_interval.values().copied().max().unwrap_or(0),
-        bytes_quota: MAX_BYTES_PER_INTERVAL,
-        intervals_over_bytes_quota: bytes_per_interval
-            .values()
-            .filter(|b| **b > MAX_BYTES_PER_INTERVAL)
+            .filter(|b| **b > bytes_quota)
             .count() as u64,
         files_quota,
         intervals_over_files_quota: if dataset.is_folder {
-            per_interval
-                .values()
-                .filter(|(_, f)| *f > files_quota)
-                .count() as u64
+            over(files_quota, |c| c.1)
         } else {
             0
         },
@@ -347,26 +396,29 @@ pub(super) fn build(
         dimension_combinations: if spec.dimensions.is_empty() {
             1
         } else {
-            combos.len() as u64
+            t.combos.len() as u64
         },
-        combinations_capped: combos.len() >= MAX_COMBINATIONS,
-        long_dimension_values: long_values,
-        long_dimension_example: long_example,
-        measures,
-        complete: !cancelled && incomplete.is_empty(),
-        incomplete_files: incomplete,
+        combinations_capped: t.combos.len() >= MAX_COMBINATIONS,
+        long_dimension_values: t.long_values,
+        long_dimension_example: t.long_example,
+        measures: t.measures,
+        complete: !cancelled && t.incomplete.is_empty(),
+        incomplete_files: t.incomplete,
         cancelled,
         template: spec.template.as_ref().map(|t| t.template.clone()),
-        folders: folder_keys.len() as u64,
+        folders: t.folder_keys.len() as u64,
         folders_missing,
         missing_folders,
-        files_outside_template,
-        records_outside_folder: outside,
-        outside_folder_example: outside_example,
-        intervals: per_interval
+        files_outside_template: t.files_outside_template,
+        records_outside_folder: t.outside,
+        outside_folder_example: t.outside_example,
+        skipped_examples: t.examples,
+        intervals: t
+            .per_interval
             .iter()
             .map(|(k, (n, f))| IntervalCount {
                 start: instant(*k, tz),
+                slot: ((k - first.unwrap_or(*k)) / len) as u64,
                 records: *n,
                 files: *f,
             })

@@ -6,6 +6,8 @@ use std::io::{self, BufRead, BufReader, Read};
 use flate2::bufread::MultiGzDecoder;
 use serde::Serialize;
 
+use crate::error::ReadProblem;
+
 /// How the stored bytes are compressed (`FileCompression` in the API model).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -46,7 +48,11 @@ pub struct DecodedHead {
 
 /// Decompress (if gzip) and strip a BOM from the first bytes of a file. `raw_complete` says whether
 /// `raw` is the whole file. At most `max_out` decompressed bytes are kept.
-pub fn decode_head(raw: &[u8], raw_complete: bool, max_out: usize) -> Result<DecodedHead, String> {
+pub fn decode_head(
+    raw: &[u8],
+    raw_complete: bool,
+    max_out: usize,
+) -> Result<DecodedHead, ReadProblem> {
     let (mut bytes, compression, mut complete) = if is_gzip(raw) {
         let mut decoder = MultiGzDecoder::new(raw);
         let mut out = Vec::new();
@@ -67,9 +73,9 @@ pub fn decode_head(raw: &[u8], raw_complete: bool, max_out: usize) -> Result<Dec
                     break;
                 }
                 Err(e) if out.is_empty() => {
-                    return Err(format!(
-                        "starts like gzip but does not decompress ({e}): the file is damaged or not gzip"
-                    ));
+                    return Err(ReadProblem::BadGzip {
+                        detail: e.to_string(),
+                    });
                 }
                 Err(_) => {
                     complete = false;
@@ -103,26 +109,23 @@ pub fn decode_head(raw: &[u8], raw_complete: bool, max_out: usize) -> Result<Dec
 }
 
 /// Refuse what is not UTF-8 text, with the reason and what to do.
-fn check_text(bytes: &[u8]) -> Result<(), String> {
+fn check_text(bytes: &[u8]) -> Result<(), ReadProblem> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err(
-            "is UTF-16 text: L4M reads UTF-8; convert it (e.g. iconv -f UTF-16 -t UTF-8)".into(),
-        );
+        return Err(ReadProblem::Utf16);
     }
     let probe = &bytes[..bytes.len().min(8192)];
     if let Some(pos) = probe.iter().position(|&b| b == 0) {
-        return Err(format!(
-            "looks binary (a NUL byte at offset {pos}): not CSV or JSON lines; remove it from the dataset"
-        ));
+        return Err(ReadProblem::Binary { offset: pos as u64 });
     }
     if let Err(e) = std::str::from_utf8(bytes) {
         // A multi-byte character cut at the end of the head is fine; anything else is not UTF-8.
         if e.error_len().is_some() {
             let at = e.valid_up_to();
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-            return Err(format!(
-                "is not valid UTF-8 (byte {at}, line {line}): L4M reads UTF-8; convert it (e.g. iconv -f LATIN1 -t UTF-8)"
-            ));
+            return Err(ReadProblem::InvalidUtf8 {
+                byte: at as u64,
+                line: line as u64,
+            });
         }
     }
     Ok(())
@@ -197,15 +200,9 @@ mod tests {
     #[test]
     fn binary_and_latin1_are_refused_with_what_to_do() {
         let err = decode_head(b"PK\x03\x04\x00\x00", true, 100).unwrap_err();
-        assert!(
-            err.starts_with("looks binary (a NUL byte at offset 4)"),
-            "{err}"
-        );
+        assert_eq!(err, ReadProblem::Binary { offset: 4 });
         let err = decode_head(b"name\ncaf\xe9\n", true, 100).unwrap_err();
-        assert!(
-            err.starts_with("is not valid UTF-8 (byte 8, line 2)"),
-            "{err}"
-        );
+        assert_eq!(err, ReadProblem::InvalidUtf8 { byte: 8, line: 2 });
     }
 
     #[test]

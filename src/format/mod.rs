@@ -52,6 +52,11 @@ impl<T> Detected<T> {
         }
     }
 
+    /// The same detection with its value changed (for showing it).
+    pub fn map<U>(&self, f: impl FnOnce(&T) -> U) -> Detected<U> {
+        Detected::new(f(&self.value), self.confidence, self.reason.clone())
+    }
+
     /// A value the user set: always HIGH.
     pub fn given(value: T) -> Self {
         Detected::new(value, Confidence::High, "set by you")
@@ -107,12 +112,9 @@ pub fn find_column<'a>(
         .clone()
         .position(|c| c == name)
         .or_else(|| names.clone().position(|c| c.eq_ignore_ascii_case(name)))
-        .ok_or_else(|| {
-            let all: Vec<&str> = names.collect();
-            crate::Error::msg(format!(
-                "unknown column {name:?}: the columns are {}",
-                all.join(", ")
-            ))
+        .ok_or_else(|| crate::Error::UnknownColumn {
+            name: name.to_string(),
+            columns: names.map(str::to_string).collect(),
         })
 }
 

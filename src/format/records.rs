@@ -66,7 +66,6 @@ enum Kind {
         reader: csv::Reader<Box<dyn Read + Send>>,
         record: csv::ByteRecord,
         columns: Vec<usize>,
-        skip_header: bool,
     },
     Json {
         reader: Box<dyn BufRead + Send>,
@@ -91,7 +90,6 @@ impl RecordReader {
                 reader: super::csv_builder(dialect.delimiter, dialect.quote).from_reader(text),
                 record: csv::ByteRecord::new(),
                 columns: columns.to_vec(),
-                skip_header: false,
             },
             FileFormat::Jsonl => Kind::Json {
                 reader: Box::new(BufReader::with_capacity(256 * 1024, text)),
@@ -147,7 +145,6 @@ impl RecordReader {
                 reader,
                 record,
                 columns,
-                skip_header,
             } => loop {
                 match reader.read_byte_record(record) {
                     Ok(true) => {}
@@ -156,10 +153,6 @@ impl RecordReader {
                         let line = e.position().map(|p| p.line()).unwrap_or(0);
                         return Err(format!("read failed near line {line}: {e}"));
                     }
-                }
-                if *skip_header {
-                    *skip_header = false;
-                    continue;
                 }
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
                 if !f(&Row {

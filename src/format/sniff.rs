@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::decode::{Compression, decode_head};
 use super::{Detected, Dialect, FileFormat, delimiter_name};
+use crate::error::ReadProblem;
 use crate::schema::Confidence;
 
 /// Settings the user fixed; detection keeps them and works out the rest.
@@ -71,7 +72,11 @@ const DELIMITERS: [u8; 5] = [b',', b'\t', b'|', b';', b' '];
 
 /// Detect the format of a file from its first bytes. `raw_complete` says the bytes are the whole
 /// file. The error says what is wrong with the file (the caller adds its name).
-pub fn detect(raw: &[u8], raw_complete: bool, overrides: &Overrides) -> Result<Detection, String> {
+pub fn detect(
+    raw: &[u8],
+    raw_complete: bool,
+    overrides: &Overrides,
+) -> Result<Detection, ReadProblem> {
     let head = decode_head(raw, raw_complete, crate::source::HEAD_BYTES as usize)?;
     let compression = match head.compression {
         Compression::Gzip => Detected::new(
@@ -100,15 +105,14 @@ pub fn detect(raw: &[u8], raw_complete: bool, overrides: &Overrides) -> Result<D
         match text.rfind('\n') {
             Some(end) => text = &text[..=end],
             None => {
-                return Err(format!(
-                    "has no line break in its first {} bytes: not line-based CSV or JSON lines",
-                    head.bytes.len()
-                ));
+                return Err(ReadProblem::NoLineBreak {
+                    bytes: head.bytes.len() as u64,
+                });
             }
         }
     }
     if text.trim().is_empty() {
-        return Err("is empty: it holds no records; remove it or fill it".into());
+        return Err(ReadProblem::Empty);
     }
     let line_ending = line_ending(text);
 
@@ -167,7 +171,7 @@ fn line_ending(text: &str) -> &'static str {
 
 type CsvParts = (Detected<u8>, Detected<Option<u8>>, Detected<bool>, Sample);
 
-fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvParts, String> {
+fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvParts, ReadProblem> {
     // For each delimiter, find its quote symbol and how consistently it splits the lines.
     struct Candidate {
         delimiter: u8,
@@ -227,7 +231,7 @@ fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvPa
             };
             key(a).cmp(&key(b))
         })
-        .ok_or_else(|| "has no records".to_string())?;
+        .ok_or(ReadProblem::Empty)?;
 
     let delimiter = if overrides.delimiter.is_some() {
         Detected::given(best.delimiter)
@@ -281,12 +285,12 @@ fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvPa
     // Every record must have as many fields as the most common count: anything else means a
     // broken row or a wrong delimiter, and L4M would misread it.
     if let Some((line, r)) = rows.iter().find(|(_, r)| r.len() != best.fields) {
-        return Err(format!(
-            "line {line} has {} fields where the other lines have {}: fix that row, or set the delimiter (--delimiter) if {} is wrong",
-            r.len(),
-            best.fields,
-            delimiter_name(best.delimiter)
-        ));
+        return Err(ReadProblem::Ragged {
+            line: *line,
+            fields: r.len(),
+            expected: best.fields,
+            delimiter: best.delimiter,
+        });
     }
 
     let header = match overrides.has_header {
@@ -299,7 +303,7 @@ fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvPa
             .iter()
             .all(|v| matches!(class(v), Class::Text | Class::Empty));
         if only_text {
-            return Err("has a header but no records: add data rows".into());
+            return Err(ReadProblem::HeaderOnly);
         }
     }
     let (columns, data): (Vec<String>, Vec<(u64, Vec<String>)>) = if header.value {
@@ -315,9 +319,9 @@ fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvPa
     };
     if data.is_empty() {
         return Err(if header.value {
-            "has a header but no records: add data rows".into()
+            ReadProblem::HeaderOnly
         } else {
-            "has no records".into()
+            ReadProblem::Empty
         });
     }
     let (lines, rows): (Vec<u64>, Vec<Vec<String>>) = data.into_iter().unzip();
@@ -476,7 +480,7 @@ fn detect_header(rows: &[(u64, Vec<String>)]) -> Detected<bool> {
     }
 }
 
-fn parse_jsonl(text: &str, complete: bool, notes: &mut Vec<String>) -> Result<Sample, String> {
+fn parse_jsonl(text: &str, complete: bool, notes: &mut Vec<String>) -> Result<Sample, ReadProblem> {
     let mut columns: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut objects = Vec::new();
@@ -486,13 +490,13 @@ fn parse_jsonl(text: &str, complete: bool, notes: &mut Vec<String>) -> Result<Sa
         if line.trim().is_empty() {
             continue;
         }
-        let value: serde_json::Value = serde_json::from_str(line).map_err(|e| {
-            format!("line {lineno} is not valid JSON ({e}): each line must be one JSON object")
-        })?;
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| ReadProblem::NotJson {
+                line: lineno,
+                detail: e.to_string(),
+            })?;
         let serde_json::Value::Object(map) = value else {
-            return Err(format!(
-                "line {lineno} is not a JSON object: JSON lines need one flat object per line"
-            ));
+            return Err(ReadProblem::NotJsonObject { line: lineno });
         };
         let mut row: Vec<(usize, String)> = Vec::with_capacity(map.len());
         for (k, v) in map {
@@ -508,7 +512,7 @@ fn parse_jsonl(text: &str, complete: bool, notes: &mut Vec<String>) -> Result<Sa
         objects.push((lineno, row));
     }
     if objects.is_empty() {
-        return Err("is empty: it holds no records; remove it or fill it".into());
+        return Err(ReadProblem::Empty);
     }
     if !nested.is_empty() {
         notes.push(format!(
@@ -635,14 +639,25 @@ mod tests {
     #[test]
     fn bad_files_say_what_is_wrong() {
         let e = |t: &str| detect(t.as_bytes(), true, &Overrides::default()).unwrap_err();
-        assert_eq!(e(""), "is empty: it holds no records; remove it or fill it");
-        assert_eq!(e("a,b,c\n"), "has a header but no records: add data rows");
-        assert!(
-            e("a,b,c\n1,2,3\n4,5\n6,7,8\n")
-                .starts_with("line 3 has 2 fields where the other lines have 3")
+        assert_eq!(e(""), ReadProblem::Empty);
+        assert_eq!(e("a,b,c\n"), ReadProblem::HeaderOnly);
+        assert_eq!(
+            e("a,b,c\n1,2,3\n4,5\n6,7,8\n"),
+            ReadProblem::Ragged {
+                line: 3,
+                fields: 2,
+                expected: 3,
+                delimiter: b','
+            }
         );
-        assert!(e("{\"a\": 1}\n{\"a\": \n").starts_with("line 2 is not valid JSON"));
-        assert!(e("{\"a\": 1}\n[1]\n").starts_with("line 2 is not a JSON object"));
+        assert!(matches!(
+            e("{\"a\": 1}\n{\"a\": \n"),
+            ReadProblem::NotJson { line: 2, .. }
+        ));
+        assert_eq!(
+            e("{\"a\": 1}\n[1]\n"),
+            ReadProblem::NotJsonObject { line: 2 }
+        );
     }
 
     #[test]

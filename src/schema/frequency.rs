@@ -1,4 +1,4 @@
-//! The four interval lengths Lookout for Metrics supports, and the limits that go with each.
+//! The four interval lengths Lookout for Metrics supports (their limits are in [`super::limits`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -56,52 +56,7 @@ impl Frequency {
             Frequency::P1D => 86_400,
         }
     }
-
-    /// Per-interval quota on the number of files (DG quotas page).
-    pub fn max_files_per_interval(self) -> u64 {
-        match self {
-            Frequency::PT5M | Frequency::PT10M => 5,
-            Frequency::PT1H | Frequency::P1D => 10,
-        }
-    }
-
-    /// Per-interval quota on the number of records (DG quotas page).
-    pub fn max_records_per_interval(self) -> u64 {
-        match self {
-            Frequency::PT5M => 15_000,
-            Frequency::PT10M => 24_000,
-            Frequency::PT1H | Frequency::P1D => 150_000,
-        }
-    }
-
-    /// Per-detector quota on the number of metrics (measures x dimension combinations).
-    pub fn max_metrics(self) -> u64 {
-        match self {
-            Frequency::PT5M => 5_000,
-            Frequency::PT10M => 10_000,
-            Frequency::PT1H | Frequency::P1D => 50_000,
-        }
-    }
-
-    /// The continuous-mode history window, in days: 3 months, 6 months, 3 years, 5 years.
-    pub fn continuous_history_days(self) -> i64 {
-        match self {
-            Frequency::PT5M => 90,
-            Frequency::PT10M => 180,
-            Frequency::PT1H => 3 * 365,
-            Frequency::P1D => 5 * 365,
-        }
-    }
 }
-
-/// Per-interval quota on the bytes of data (200 MB for every frequency).
-pub const MAX_BYTES_PER_INTERVAL: u64 = 200 * 1000 * 1000;
-/// Fewest intervals with data that a backtest accepts.
-pub const MIN_INTERVALS: u64 = 285;
-/// Most intervals a backtest reads.
-pub const MAX_BACKTEST_INTERVALS: u64 = 3_000;
-/// Most historical intervals continuous mode reads.
-pub const MAX_CONTINUOUS_HISTORY_INTERVALS: u64 = 2_500;
 
 impl fmt::Display for Frequency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use super::profile::{ColumnKind, ColumnProfile, name_hints_time};
-use crate::Result;
+use super::timefmt::TimeFormat;
+use crate::{Error, Result};
 
 /// What L4M does with a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -82,8 +83,8 @@ pub struct ColumnLabel {
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Labels {
     pub columns: Vec<ColumnLabel>,
-    /// The L4M timestamp pattern for the timestamp column.
-    pub timestamp_format: Option<String>,
+    /// The timestamp column's format (an L4M pattern, compiled).
+    pub timestamp_format: Option<TimeFormat>,
 }
 
 /// A text column is an identifier (ignored) above this share of distinct values.
@@ -143,7 +144,7 @@ fn suggest_one(p: &ColumnProfile) -> (Role, Aggregation, String) {
                 "values parse as {}",
                 p.timestamp
                     .as_ref()
-                    .map(|t| t.format.as_str())
+                    .map(|t| t.format.pattern())
                     .unwrap_or("")
             ),
         ),
@@ -282,6 +283,29 @@ impl Labels {
         Ok(())
     }
 
+    /// Make `name` the timestamp column, with the format its profile found (none if it found
+    /// none: the user gives one).
+    pub fn choose_timestamp(&mut self, name: &str, profiles: &[ColumnProfile]) -> Result<()> {
+        self.set(name, Role::Timestamp, None)?;
+        let chosen = self.timestamp().unwrap_or(name);
+        self.timestamp_format = profiles
+            .iter()
+            .find(|p| p.name == chosen)
+            .and_then(|p| p.time_format())
+            .cloned();
+        Ok(())
+    }
+
+    /// Set the timestamp format from a pattern as the user typed it.
+    pub fn set_timestamp_format(&mut self, pattern: &str) -> Result<()> {
+        let format = TimeFormat::compile(pattern).map_err(|source| Error::BadTimestampFormat {
+            pattern: pattern.to_string(),
+            source,
+        })?;
+        self.timestamp_format = Some(format);
+        Ok(())
+    }
+
     /// The timestamp column's name.
     pub fn timestamp(&self) -> Option<&str> {
         self.columns
@@ -378,7 +402,7 @@ mod tests {
             "an identifier or free text: 42 distinct values in 42 rows"
         );
         assert_eq!(
-            labels.timestamp_format.as_deref(),
+            labels.timestamp_format.as_ref().map(TimeFormat::pattern),
             Some("yyyy-MM-dd HH:mm:ss")
         );
     }

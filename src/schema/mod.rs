@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub mod frequency;
 pub mod interval;
 pub mod labels;
+pub mod limits;
 pub mod profile;
 pub mod timefmt;
 

@@ -42,8 +42,8 @@ pub struct NumericStats {
 /// The timestamp format found for a column.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimestampInfo {
-    /// The L4M pattern (Java SimpleDateFormat letters) or `UNIX`.
-    pub format: String,
+    /// The L4M pattern (Java SimpleDateFormat letters) or `UNIX`, compiled.
+    pub format: TimeFormat,
     pub confidence: crate::schema::Confidence,
     pub reason: String,
     /// How many non-empty sample values parse with it, of how many.
@@ -74,9 +74,9 @@ pub struct ColumnProfile {
 }
 
 impl ColumnProfile {
-    /// The compiled timestamp format, if the column holds timestamps.
-    pub fn time_format(&self) -> Option<TimeFormat> {
-        TimeFormat::compile(&self.timestamp.as_ref()?.format).ok()
+    /// The timestamp format, if the column holds timestamps.
+    pub fn time_format(&self) -> Option<&TimeFormat> {
+        self.timestamp.as_ref().map(|t| &t.format)
     }
 }
 
@@ -141,7 +141,7 @@ fn profile_column(sample: &Sample, j: usize, any_epoch: bool) -> ColumnProfile {
             return None;
         }
         Some(TimestampInfo {
-            format: d.format.pattern().to_string(),
+            format: d.format,
             confidence: d.confidence,
             reason: d.reason,
             parsed: d.parsed,
@@ -232,7 +232,7 @@ mod tests {
         assert_eq!(p[0].examples, ["pc_web", "mobile"]);
         assert_eq!(p[1].kind, ColumnKind::Timestamp);
         assert_eq!(
-            p[1].timestamp.as_ref().unwrap().format,
+            p[1].timestamp.as_ref().unwrap().format.pattern(),
             "yyyy-MM-dd HH:mm:ss"
         );
         assert_eq!(p[1].distinct, 2);
@@ -251,7 +251,7 @@ mod tests {
         );
         let p = profile(&s);
         assert_eq!(p[0].kind, ColumnKind::Timestamp);
-        assert_eq!(p[0].timestamp.as_ref().unwrap().format, "UNIX");
+        assert_eq!(p[0].timestamp.as_ref().unwrap().format.pattern(), "UNIX");
         assert_eq!(p[1].kind, ColumnKind::Number);
     }
 
@@ -264,6 +264,6 @@ mod tests {
         let p = profile(&s);
         assert_eq!(p[0].kind, ColumnKind::Number);
         assert_eq!(p[1].kind, ColumnKind::Timestamp);
-        assert_eq!(p[1].timestamp.as_ref().unwrap().format, "UNIX");
+        assert_eq!(p[1].timestamp.as_ref().unwrap().format.pattern(), "UNIX");
     }
 }

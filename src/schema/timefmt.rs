@@ -278,6 +278,13 @@ impl TimeFormat {
     }
 }
 
+impl serde::Serialize for TimeFormat {
+    /// A format is written as its pattern, as configs and reports show it.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.pattern)
+    }
+}
+
 impl fmt::Display for TimeFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.pattern)

@@ -109,20 +109,12 @@ pub fn resolve(source: &dyn Source, location: &Location, recursive: bool) -> Res
         }
     }
     if files.is_empty() {
-        let mut msg = format!("{location}: no CSV or JSON-lines files");
-        msg.push_str(if recursive {
-            " anywhere below this folder"
-        } else {
-            " directly under this folder"
+        return Err(Error::NoDataFiles {
+            location: location.clone(),
+            recursive,
+            subfolders: subfolders_ignored,
+            skipped: skipped.len(),
         });
-        if subfolders_ignored > 0 {
-            msg.push_str(&format!(
-                " ({subfolders_ignored} subfolders: add --recursive to read the files inside them)"
-            ));
-        } else if !skipped.is_empty() {
-            msg.push_str(&format!(" ({} other files skipped)", skipped.len()));
-        }
-        return Err(Error::msg(msg));
     }
     Ok(Dataset {
         root: location.clone(),
@@ -171,6 +163,11 @@ mod tests {
         let err = resolve(&LocalSource, &Location::Local(dir.path().into()), false)
             .unwrap_err()
             .to_string();
-        assert!(err.ends_with("no CSV or JSON-lines files directly under this folder (1 subfolders: add --recursive to read the files inside them)"), "{err}");
+        assert!(
+            err.ends_with(
+                "no CSV or JSON-lines files directly under this folder (1 subfolders are not read)"
+            ),
+            "{err}"
+        );
     }
 }

@@ -14,27 +14,13 @@ use crate::{Error, Result};
 pub struct LocalSource;
 
 fn local_path(location: &Location) -> Result<&Path> {
-    location.as_path().ok_or_else(|| {
-        Error::msg(format!(
-            "{location}: not a local path (the local source reads files on this machine)"
-        ))
+    location.as_path().ok_or_else(|| Error::WrongSource {
+        location: location.clone(),
     })
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> Error {
-    let hint = match source.kind() {
-        std::io::ErrorKind::NotFound => "no such file or folder: check the path",
-        std::io::ErrorKind::PermissionDenied => "permission denied: check the file's permissions",
-        _ => "",
-    };
-    if hint.is_empty() {
-        Error::Io {
-            path: path.to_path_buf(),
-            source,
-        }
-    } else {
-        Error::msg(format!("{}: {hint}", path.display()))
-    }
+    Error::io(Location::Local(path.to_path_buf()), source)
 }
 
 fn entry_for(path: PathBuf, name: String, meta: &fs::Metadata) -> Entry {
@@ -114,10 +100,9 @@ impl Source for LocalSource {
         let path = local_path(location)?;
         let mut file = File::open(path).map_err(|e| io_error(path, e))?;
         if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-            return Err(Error::msg(format!(
-                "{}: is a folder, not a file: open a file inside it",
-                path.display()
-            )));
+            return Err(Error::IsFolder {
+                location: location.clone(),
+            });
         }
         file.seek(SeekFrom::Start(start))
             .map_err(|e| io_error(path, e))?;
@@ -188,9 +173,6 @@ mod tests {
             .stat(&Location::Local("no/such/file.csv".into()))
             .unwrap_err()
             .to_string();
-        assert_eq!(
-            err,
-            "no/such/file.csv: no such file or folder: check the path"
-        );
+        assert_eq!(err, "no/such/file.csv: no such file or folder");
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod dataset;
 pub mod local;
+#[cfg(feature = "s3")]
 pub mod s3;
 pub mod template;
 
@@ -36,9 +37,9 @@ impl Location {
         if let Some(rest) = text.strip_prefix("s3://") {
             let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
             if bucket.is_empty() && !key.is_empty() {
-                return Err(Error::msg(format!(
-                    "{text}: an S3 location needs a bucket name after s3://, e.g. s3://my-bucket/data/"
-                )));
+                return Err(Error::InvalidLocation {
+                    text: text.to_string(),
+                });
             }
             return Ok(Location::S3 {
                 bucket: bucket.to_string(),

@@ -18,6 +18,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use chrono::{DateTime, Utc};
 
 use super::{Entry, EntryKind, Location, Page, Source};
+use crate::error::S3Error;
 use crate::{Error, Result};
 
 /// How to reach S3, the AWS way: every field falls back to the SDK's default chain.
@@ -82,7 +83,15 @@ impl S3Source {
             .enable_all()
             .thread_name("l4m-s3")
             .build()
-            .map_err(|e| Error::msg(format!("could not start the S3 client: {e}")))?;
+            .map_err(|e| Error::S3 {
+                location: Location::S3 {
+                    bucket: String::new(),
+                    key: String::new(),
+                },
+                kind: S3Error::Setup {
+                    detail: e.to_string(),
+                },
+            })?;
         let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
@@ -131,12 +140,13 @@ impl S3Source {
         self.bytes_fetched.load(Ordering::Relaxed)
     }
 
-    /// A one-line message for an SDK error: what failed, on what, and what to do.
+    /// The engine's error for an SDK error: the kind told from the error's code, type and HTTP
+    /// status, never from its message text.
     fn describe<E>(
         &self,
         err: SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
         location: &Location,
-        action: &str,
+        action: &'static str,
     ) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -145,76 +155,10 @@ impl S3Source {
             Location::S3 { bucket, .. } => bucket.clone(),
             Location::Local(_) => String::new(),
         };
-        let full = DisplayErrorContext(&err).to_string();
-        let msg = match &err {
-            SdkError::ServiceError(se) => {
-                let status = se.raw().status().as_u16();
-                let code = se.err().code().unwrap_or("");
-                let region = se
-                    .raw()
-                    .headers()
-                    .get("x-amz-bucket-region")
-                    .map(str::to_string);
-                match (code, status) {
-                    ("NoSuchBucket", _) => format!(
-                        "{location}: no such bucket {bucket:?}: check the name (and --region / --endpoint-url)"
-                    ),
-                    ("NoSuchKey", _) | ("NotFound", 404) | ("", 404)
-                        if action == "s3:GetObject" =>
-                    {
-                        format!("{location}: no such key: check the path")
-                    }
-                    ("NotFound", 404) | ("", 404) => {
-                        format!("{location}: not found: check the bucket and the path")
-                    }
-                    ("AccessDenied", _) | (_, 403) if full.contains("ExpiredToken") => format!(
-                        "{location}: the AWS credentials have expired: refresh them (e.g. aws sso login) and retry"
-                    ),
-                    ("ExpiredToken", _) => format!(
-                        "{location}: the AWS credentials have expired: refresh them (e.g. aws sso login) and retry"
-                    ),
-                    ("AccessDenied", _) | ("AllAccessDisabled", _) | (_, 403) => format!(
-                        "{location}: access denied to bucket {bucket:?} ({action} is not allowed): check the policy of your profile or role"
-                    ),
-                    ("PermanentRedirect", _) | ("AuthorizationHeaderMalformed", _) | (_, 301) => {
-                        match region {
-                            Some(r) => format!(
-                                "{location}: bucket {bucket:?} is in region {r}: add --region {r}"
-                            ),
-                            None => format!(
-                                "{location}: bucket {bucket:?} is in another region: give it with --region"
-                            ),
-                        }
-                    }
-                    ("SlowDown", _) | (_, 503) | ("Throttling", _) => format!(
-                        "{location}: S3 kept throttling the requests (SlowDown) after retries: use a lower --concurrency and retry"
-                    ),
-                    _ => format!(
-                        "{location}: {action} failed ({} {code}): {}",
-                        status,
-                        se.err().message().unwrap_or("no message")
-                    ),
-                }
-            }
-            _ if full.contains("loading credentials")
-                || full.contains("no credentials")
-                || full.contains("credentials provider") =>
-            {
-                format!(
-                    "{location}: no AWS credentials found: set a profile (--profile or AWS_PROFILE), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use --no-sign-request for a public bucket"
-                )
-            }
-            SdkError::TimeoutError(_) => format!(
-                "{location}: {} did not answer in time: check --endpoint-url and the network",
-                self.endpoint
-            ),
-            SdkError::DispatchFailure(_) => format!(
-                "{location}: cannot reach {}: check --endpoint-url, the network, or that the server runs",
-                self.endpoint
-            ),
-            _ => format!("{location}: {action} failed: {full}"),
-        };
-        Error::msg(msg)
+        Error::S3 {
+            location: location.clone(),
+            kind: classify(&err, &bucket, action, &self.endpoint),
+        }
     }
 
     fn list_page(
@@ -224,7 +168,9 @@ impl S3Source {
         recursive: bool,
     ) -> Result<Page> {
         let Location::S3 { bucket, key } = location else {
-            return Err(Error::msg(format!("{location}: not an S3 location")));
+            return Err(Error::WrongSource {
+                location: location.clone(),
+            });
         };
         if bucket.is_empty() {
             return self.list_buckets(location, cursor);
@@ -323,7 +269,9 @@ impl Source for S3Source {
 
     fn stat(&self, location: &Location) -> Result<Entry> {
         let Location::S3 { bucket, key } = location else {
-            return Err(Error::msg(format!("{location}: not an S3 location")));
+            return Err(Error::WrongSource {
+                location: location.clone(),
+            });
         };
         let folder = |key: String| Entry {
             name: location.file_name(),
@@ -380,9 +328,10 @@ impl Source for S3Source {
                 );
                 match probe {
                     Ok(out) if out.key_count().unwrap_or(0) > 0 => Ok(folder(prefix)),
-                    Ok(_) => Err(Error::msg(format!(
-                        "{location}: no such key or prefix: check the path"
-                    ))),
+                    Ok(_) => Err(Error::S3 {
+                        location: location.clone(),
+                        kind: S3Error::NoSuchKey,
+                    }),
                     Err(e) => Err(self.describe(e, location, "s3:ListBucket")),
                 }
             }
@@ -409,7 +358,9 @@ impl Source for S3Source {
 
     fn read_range(&self, location: &Location, start: u64, len: u64) -> Result<Vec<u8>> {
         let Location::S3 { bucket, key } = location else {
-            return Err(Error::msg(format!("{location}: not an S3 location")));
+            return Err(Error::WrongSource {
+                location: location.clone(),
+            });
         };
         if len == 0 {
             return Ok(Vec::new());
@@ -441,13 +392,20 @@ impl Source for S3Source {
         (&mut reader)
             .take(len)
             .read_to_end(&mut buf)
-            .map_err(|e| Error::msg(format!("{location}: reading failed: {e}")))?;
+            .map_err(|e| Error::S3 {
+                location: location.clone(),
+                kind: S3Error::CutOff {
+                    detail: e.to_string(),
+                },
+            })?;
         Ok(buf)
     }
 
     fn open(&self, location: &Location) -> Result<Box<dyn Read + Send>> {
         let Location::S3 { bucket, key } = location else {
-            return Err(Error::msg(format!("{location}: not an S3 location")));
+            return Err(Error::WrongSource {
+                location: location.clone(),
+            });
         };
         let out = self
             .runtime
@@ -459,6 +417,124 @@ impl Source for S3Source {
             Arc::clone(&self.bytes_fetched),
         )))
     }
+}
+
+/// Error codes S3 (and compatible servers) send for throttling.
+const THROTTLE_CODES: &[&str] = &[
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+];
+/// Error codes for expired temporary credentials.
+const EXPIRED_CODES: &[&str] = &[
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "TokenRefreshRequired",
+];
+/// Error codes for a bucket in another region.
+const REGION_CODES: &[&str] = &[
+    "PermanentRedirect",
+    "AuthorizationHeaderMalformed",
+    "IllegalLocationConstraintException",
+];
+/// Error codes for credentials S3 does not accept.
+const DENIED_CODES: &[&str] = &[
+    "AccessDenied",
+    "AllAccessDisabled",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+];
+
+/// The kind of an SDK error.
+fn classify<E>(
+    err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+    bucket: &str,
+    action: &'static str,
+    endpoint: &str,
+) -> S3Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    if let Some(kind) = credentials_problem(err, endpoint) {
+        return kind;
+    }
+    match err {
+        SdkError::ServiceError(se) => {
+            let status = se.raw().status().as_u16();
+            let code = se.err().code().unwrap_or("");
+            let is = |codes: &[&str]| codes.contains(&code);
+            if code == "NoSuchBucket" {
+                S3Error::NoSuchBucket {
+                    bucket: bucket.to_string(),
+                }
+            } else if code == "NoSuchKey"
+                || code == "NotFound"
+                || (code.is_empty() && status == 404)
+            {
+                S3Error::NoSuchKey
+            } else if is(EXPIRED_CODES) {
+                S3Error::ExpiredCredentials
+            } else if is(REGION_CODES) || status == 301 {
+                S3Error::WrongRegion {
+                    bucket: bucket.to_string(),
+                    region: se
+                        .raw()
+                        .headers()
+                        .get("x-amz-bucket-region")
+                        .map(str::to_string),
+                }
+            } else if is(DENIED_CODES) || status == 403 {
+                S3Error::AccessDenied { action }
+            } else if is(THROTTLE_CODES) || status == 503 {
+                S3Error::Throttled
+            } else {
+                S3Error::Other {
+                    action,
+                    status: Some(status),
+                    code: code.to_string(),
+                    message: se.err().message().unwrap_or("").to_string(),
+                }
+            }
+        }
+        SdkError::TimeoutError(_) => S3Error::Timeout {
+            endpoint: endpoint.to_string(),
+        },
+        SdkError::DispatchFailure(d) if d.is_timeout() => S3Error::Timeout {
+            endpoint: endpoint.to_string(),
+        },
+        SdkError::DispatchFailure(d) if d.is_io() => S3Error::Unreachable {
+            endpoint: endpoint.to_string(),
+        },
+        SdkError::ResponseError(_) => S3Error::CutOff {
+            detail: DisplayErrorContext(err).to_string(),
+        },
+        _ => S3Error::Other {
+            action,
+            status: None,
+            code: String::new(),
+            message: DisplayErrorContext(err).to_string(),
+        },
+    }
+}
+
+/// A failure to get credentials anywhere in the error's chain of sources (found by type).
+fn credentials_problem(err: &(dyn std::error::Error + 'static), endpoint: &str) -> Option<S3Error> {
+    use aws_credential_types::provider::error::CredentialsError;
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(c) = e.downcast_ref::<CredentialsError>() {
+            return Some(match c {
+                CredentialsError::ProviderTimedOut(_) => S3Error::Timeout {
+                    endpoint: format!("the credentials provider of {endpoint}"),
+                },
+                _ => S3Error::NoCredentials,
+            });
+        }
+        current = e.source();
+    }
+    None
 }
 
 /// An object body as a blocking reader: each read waits for the next chunk on the runtime.

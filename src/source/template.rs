@@ -152,16 +152,6 @@ impl PathTemplate {
             ParsedTime::Instant(t) => Some(t.naive_utc()),
         }
     }
-
-    /// The folder of a file, as the template names it (`20201001/0000`).
-    pub fn folder_of(name: &str) -> &str {
-        name.rsplit_once('/').map(|(f, _)| f).unwrap_or("")
-    }
-
-    /// The finest unit the folder names tell apart, in seconds.
-    pub fn resolution_seconds(&self) -> i64 {
-        self.format.resolution_seconds()
-    }
 }
 
 #[cfg(test)]

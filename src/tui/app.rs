@@ -13,6 +13,7 @@ use chrono_tz::Tz;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::keys::{self, Action, Binding, Key};
+use super::words;
 use super::worker::{Request, Response};
 use crate::config::export::{location_paths, name_from_location};
 use crate::config::{self, ExportOptions, Finding, Syntax, Target};
@@ -545,15 +546,14 @@ impl App {
                 let Some(text) = d.format_input.take() else {
                     return;
                 };
-                match TimeFormat::compile(text.trim()) {
-                    Ok(_) => {
-                        d.labels.timestamp_format = Some(text.trim().to_string());
+                match d.labels.set_timestamp_format(text.trim()) {
+                    Ok(()) => {
                         self.info(format!("timestamp format set to {}", text.trim()));
                         self.labels_changed();
                     }
                     Err(e) => {
                         d.format_input = Some(text);
-                        self.error(format!("not a format L4M reads: {e}"));
+                        self.error(words::error(&e));
                     }
                 }
             }
@@ -828,24 +828,24 @@ impl App {
             }
             Action::SetRole(role) => {
                 let Some(name) = column_name else { return };
-                if let Err(e) = d.labels.set(&name, role, None) {
-                    self.error(e.to_string());
+                let profiles = d
+                    .inspection
+                    .as_ref()
+                    .map(|i| i.profiles.as_slice())
+                    .unwrap_or_default();
+                let done = if role == Role::Timestamp {
+                    d.labels.choose_timestamp(&name, profiles)
+                } else {
+                    d.labels.set(&name, role, None)
+                };
+                if let Err(e) = done {
+                    self.error(words::error(&e));
                     return;
                 }
-                if role == Role::Timestamp {
-                    // Take the column's detected format, if it has one.
-                    let detected = d
-                        .inspection
-                        .as_ref()
-                        .and_then(|i| i.profiles.iter().find(|p| p.name == name))
-                        .and_then(|p| p.timestamp.as_ref())
-                        .map(|t| t.format.clone());
-                    d.labels.timestamp_format = detected.clone();
-                    if detected.is_none() {
-                        self.info(format!(
-                            "{name} is the timestamp; its values match no known format: press f to give one"
-                        ));
-                    }
+                if role == Role::Timestamp && d.labels.timestamp_format.is_none() {
+                    self.info(format!(
+                        "{name} is the timestamp; its values match no known format: press f to give one"
+                    ));
                 }
                 self.labels_changed();
             }
@@ -875,7 +875,13 @@ impl App {
                     self.info("label a timestamp column first (t)");
                     return;
                 }
-                d.format_input = Some(d.labels.timestamp_format.clone().unwrap_or_default());
+                d.format_input = Some(
+                    d.labels
+                        .timestamp_format
+                        .as_ref()
+                        .map(|f| f.pattern().to_string())
+                        .unwrap_or_default(),
+                );
             }
             Action::CycleFormat => {
                 let now = d.inspection.as_ref().map(|i| i.detection.format.value);
@@ -959,8 +965,7 @@ impl App {
                 let daily = d
                     .labels
                     .timestamp_format
-                    .as_deref()
-                    .and_then(|f| TimeFormat::compile(f).ok())
+                    .as_ref()
                     .is_some_and(|f| f.is_date_only());
                 let f = if daily {
                     Frequency::P1D
@@ -1008,12 +1013,8 @@ impl App {
         let Some(inspection) = d.inspection.clone() else {
             return;
         };
-        let (Some(column), Some(format)) =
-            (d.labels.timestamp(), d.labels.timestamp_format.as_deref())
+        let Ok(spec) = ScanSpec::from_labels(&inspection, &d.labels, Some(c.frequency), c.timezone)
         else {
-            return;
-        };
-        let Ok(format) = TimeFormat::compile(format) else {
             return;
         };
         if let Some(old) = c.control.take() {
@@ -1027,33 +1028,6 @@ impl App {
         c.bytes_total = inspection.dataset.total_bytes();
         c.error = None;
         c.scroll = 0;
-        let spec = ScanSpec {
-            template: inspection.template.clone(),
-            timestamp_column: column.to_string(),
-            format,
-            frequency: c.frequency,
-            timezone: c.timezone,
-            dimensions: d
-                .labels
-                .dimensions()
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            measures: d
-                .labels
-                .measures()
-                .iter()
-                .map(|(s, _)| s.to_string())
-                .collect(),
-            // S3 objects wait on the network, local files on the CPU.
-            concurrency: if inspection.dataset.root.is_s3() {
-                16
-            } else {
-                std::thread::available_parallelism()
-                    .map(|n| n.get())
-                    .unwrap_or(2)
-            },
-        };
         self.requests.push(Request::Scan {
             id: self.next_scan_id,
             inspection,
@@ -1133,7 +1107,9 @@ impl App {
                 .or_else(|| self.dataset.as_ref().and_then(|d| d.frequency())),
             offset: opt(FieldKey::Offset).and_then(|v| v.parse().ok()),
             timezone: opt(FieldKey::Timezone)
-                .or_else(|| self.dataset.as_ref().map(|d| d.timezone.name().to_string())),
+                .and_then(|v| v.parse().ok())
+                .or_else(|| self.dataset.as_ref().map(|d| d.timezone))
+                .unwrap_or(Tz::UTC),
             role_arn: opt(FieldKey::RoleArn),
             detector_arn: opt(FieldKey::DetectorArn),
             historical_path: opt(FieldKey::HistoricalPath),
@@ -1162,17 +1138,14 @@ impl App {
             .as_ref()
             .and_then(|c| c.result.as_deref())
             .filter(|c| Some(c.timestamp_column.as_str()) == d.labels.timestamp());
-        let mut findings = config::findings::check(&config::findings::Context {
+        let review = config::findings::review(&config::findings::Context {
             labels: &d.labels,
             profiles: &i.profiles,
             dialect: &dialect,
             coverage,
             options: &options,
         });
-        let value = config::build(&d.labels, &dialect, &options);
-        let model = config::findings::check_config(&value, options.target, &findings);
-        findings.extend(model);
-        self.findings = findings;
+        self.findings = review.findings;
         self.findings_selected = self
             .findings_selected
             .min(self.findings.len().saturating_sub(1));

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod keys;
 pub mod ui;
+pub mod words;
 pub mod worker;
 
 use std::sync::Arc;
@@ -50,7 +51,7 @@ pub fn run(source: Arc<dyn Source>, location: Location, notes: Vec<String>) -> R
 }
 
 fn event_loop(terminal: &mut DefaultTerminal, source: Arc<dyn Source>, mut app: App) -> Result<()> {
-    let io = |e: std::io::Error| Error::msg(format!("terminal: {e}"));
+    let io = Error::Terminal;
     let (tx, rx) = mpsc::channel();
     let worker = Worker::new(source, tx.clone());
     // Terminal events come from their own thread, so that a finished request wakes the loop at

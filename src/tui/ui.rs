@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Gauge, Paragraph, Row, Table, Wrap};
 
 use super::app::{App, FieldKey, Screen, is_interval_folder};
+use super::words;
 use crate::config::Severity;
 use crate::format::{FileFormat, delimiter_name};
 use crate::schema::{ColumnKind, Confidence, Role};
@@ -537,7 +538,8 @@ fn draw_dataset(frame: &mut Frame, app: &App, area: Rect) {
             Span::styled(
                 d.labels
                     .timestamp_format
-                    .clone()
+                    .as_ref()
+                    .map(|f| f.pattern().to_string())
                     .unwrap_or("? (press f)".into()),
                 Style::new().bold(),
             ),
@@ -565,43 +567,6 @@ fn draw_dataset(frame: &mut Frame, app: &App, area: Rect) {
         ),
         detail,
     );
-}
-
-/// A finding's message with the command line's flags put as this UI's keys and fields.
-pub fn in_ui_terms(message: &str) -> String {
-    const TERMS: &[(&str, &str)] = &[
-        (
-            "--role-arn arn:aws:iam::ACCOUNT:role/NAME",
-            "export form: role ARN",
-        ),
-        (
-            "--detector-arn arn:aws:lookoutmetrics:REGION:ACCOUNT:AnomalyDetector:NAME",
-            "export form: detector ARN",
-        ),
-        (
-            "or export --target cloudformation",
-            "or switch the target to CloudFormation",
-        ),
-        (
-            "give --historical-path s3://bucket/folder/ (backtest) and/or --template-path s3://bucket/live/{{yyyyMMdd}}/{{HHmm}} (continuous)",
-            "fill the export form's historical path (backtest) and/or path template (continuous)",
-        ),
-        ("give one with --name", "fill the export form's name"),
-        ("(--timestamp COL)", "(t on the column)"),
-        ("(--measure COL)", "(m on the column)"),
-        ("(--ignore COL)", "(i on the column)"),
-        ("give one with --timestamp-format", "press f to give one"),
-        ("--timestamp-format", "the timestamp format (f)"),
-        (
-            "choose one with --frequency (PT5M, PT10M, PT1H or P1D)",
-            "press c, then 1-4",
-        ),
-    ];
-    let mut m = message.to_string();
-    for (flag, ui) in TERMS {
-        m = m.replace(flag, ui);
-    }
-    m
 }
 
 /// One line: how many errors and warnings, and the first error.
@@ -636,7 +601,7 @@ fn findings_line(app: &App) -> Line<'static> {
         Style::new().fg(Color::Yellow),
     ));
     if let Some(e) = errors.first() {
-        spans.push(Span::raw(format!("  {}", in_ui_terms(&e.message))));
+        spans.push(Span::raw(format!("  {}", words::finding(e))));
     }
     spans.push(Span::styled(
         "  (v lists them)",
@@ -943,7 +908,7 @@ fn draw_findings(frame: &mut Frame, app: &App, area: Rect) {
             Span::raw(marker),
             Span::styled(tag, style),
             Span::styled(format!(" [{}] ", f.rule), Style::new().fg(Color::Gray)),
-            Span::raw(in_ui_terms(&f.message)),
+            Span::raw(words::finding(f)),
         ]));
     }
     // Keep the selected finding in view (lines wrap, so count roughly by one line each).
@@ -1017,7 +982,7 @@ fn draw_export(frame: &mut Frame, app: &App, area: Rect) {
 mod tests {
     use super::*;
     use crate::config::ExportOptions;
-    use crate::config::findings::{Context, check};
+    use crate::config::findings::{Context, review};
     use crate::format::{Compression, Dialect};
     use crate::schema::Labels;
 
@@ -1031,28 +996,36 @@ mod tests {
             has_header: true,
             columns: vec!["a".into()],
         };
-        let findings = check(&Context {
+        let review = review(&Context {
             labels: &Labels::default(),
             profiles: &[],
             dialect: &dialect,
             coverage: None,
             options: &ExportOptions::default(),
         });
-        let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        let rules: Vec<&str> = review.findings.iter().map(|f| f.rule.as_str()).collect();
         assert_eq!(
             rules,
             [
-                "name",
                 "timestamp-column",
-                "measure-count",
                 "frequency",
                 "s3-path",
                 "role-arn",
-                "detector-arn"
+                "measure-count",
+                "detector-arn",
+                "name",
             ]
         );
-        for f in &findings {
-            let text = in_ui_terms(&f.message);
+        let texts: Vec<String> = review.findings.iter().map(words::finding).collect();
+        assert_eq!(
+            texts[..3],
+            [
+                "no timestamp column: press t on a column (the timestamp)",
+                "no interval: choose the interval with 1-4 on the coverage screen",
+                "no S3 path (a historical-data folder for a backtest, a path template for continuous mode): fill the export form's historical path (like s3://bucket/folder/), or fill the export form's path template (like s3://bucket/live/{{yyyyMMdd}}/{{HHmm}})",
+            ]
+        );
+        for text in &texts {
             assert!(!text.contains("--"), "{text}");
         }
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
+use super::words;
 use crate::coverage::{self, Coverage, ScanControl, ScanSpec};
 use crate::format::Overrides;
 use crate::inspect::{self, Inspection};
@@ -96,7 +97,7 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
             result: source
                 .list(&location, cursor.as_deref())
                 .map(|page| (page.entries, page.next))
-                .map_err(|e| e.to_string()),
+                .map_err(|e| words::error(&e)),
             location,
         },
         Request::Inspect {
@@ -106,7 +107,7 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
         } => Response::Inspected {
             result: inspect::inspect(source, &location, recursive, &overrides)
                 .map(Box::new)
-                .map_err(|e| e.to_string()),
+                .map_err(|e| words::error(&e)),
             location,
         },
         Request::Scan {
@@ -124,7 +125,7 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
                 &control,
             )
             .map(Box::new)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| words::error(&e)),
         },
         Request::Write {
             path,
@@ -132,7 +133,7 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
             overwrite,
         } => Response::Written {
             result: crate::config::write_atomic(&path, contents.as_bytes(), overwrite)
-                .map_err(|e| e.to_string()),
+                .map_err(|e| words::error(&e)),
             path,
         },
     }

@@ -87,3 +87,4 @@ pub fn assert_one_line_error(stderr: &str, what: &str) {
     assert!(lines[0].contains(what), "{what:?} not in {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+pub mod synth;

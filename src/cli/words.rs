@@ -1,0 +1,150 @@
+//! How the command line words what the engine says: a [`Fix`] becomes the flag that makes it, an
+//! error or a finding one line that ends with what to do.
+
+use l4m::Error;
+use l4m::config::Finding;
+use l4m::fix::{Fix, Setting};
+use l4m::schema::Role;
+
+/// The flag (with its value) that makes a setting, e.g. `--role-arn arn:aws:iam::ACCOUNT:role/NAME`.
+fn flag(setting: Setting, column: Option<&str>, value: Option<&str>) -> String {
+    let v = |default: &str| value.unwrap_or(default).to_string();
+    let quoted = |default: &str| {
+        let v = value.unwrap_or(default);
+        if v.contains([' ', '{', '}']) {
+            format!("'{v}'")
+        } else {
+            v.to_string()
+        }
+    };
+    let col = column.unwrap_or("COL");
+    match setting {
+        Setting::Recursive => "--recursive".into(),
+        Setting::Format => format!("--format {}", v("csv|jsonl")),
+        Setting::Delimiter => format!("--delimiter {}", v("C")),
+        Setting::Quote => format!("--quote {}", v("'\"'|\\'|none")),
+        Setting::Header => "--header or --no-header".into(),
+        Setting::Role(Role::Timestamp) => format!("--timestamp {col}"),
+        Setting::Role(Role::Measure) => format!("--measure {col}"),
+        Setting::Role(Role::Dimension) => format!("--dimension {col}"),
+        Setting::Role(Role::Ignored) => format!("--ignore {col}"),
+        Setting::TimestampFormat => {
+            format!("--timestamp-format {}", quoted("yyyy-MM-dd HH:mm:ss"))
+        }
+        Setting::Frequency => format!("--frequency {}", v("PT5M|PT10M|PT1H|P1D")),
+        Setting::Timezone => format!("--timezone {}", v("TZ")),
+        Setting::Concurrency => "a lower --concurrency".into(),
+        Setting::Name => format!("--name {}", v("NAME")),
+        Setting::Description => "--description TEXT".into(),
+        Setting::Offset => format!("--offset {}", v("SECONDS")),
+        Setting::RoleArn => format!("--role-arn {}", v("ARN")),
+        Setting::DetectorArn => format!("--detector-arn {}", v("ARN")),
+        Setting::HistoricalPath => format!("--historical-path {}", v("s3://bucket/folder/")),
+        Setting::TemplatePath => format!("--template-path {}", quoted("s3://...")),
+        Setting::Target => format!("--target {}", v("TARGET")),
+        Setting::Overwrite => "--force to replace it".into(),
+        Setting::Draft => "--draft".into(),
+        Setting::Region => format!("--region {}", v("REGION")),
+        Setting::Profile => format!("--profile {}", v("NAME")),
+        Setting::EndpointUrl => format!("--endpoint-url {}", v("URL")),
+        Setting::NoSignRequest => "--no-sign-request for a public bucket".into(),
+        Setting::Output => "another path with -o".into(),
+    }
+}
+
+/// One fix in the command line's words.
+pub fn fix(f: &Fix) -> String {
+    match f {
+        Fix::Set {
+            setting,
+            column,
+            value,
+            example,
+        } => {
+            let flag = flag(*setting, column.as_deref(), value.as_deref());
+            let switch = matches!(
+                setting,
+                Setting::Recursive
+                    | Setting::Overwrite
+                    | Setting::Draft
+                    | Setting::NoSignRequest
+                    | Setting::Header
+            );
+            if switch {
+                format!("add {flag}")
+            } else if *example {
+                format!("give {flag}")
+            } else {
+                format!("use {flag}")
+            }
+        }
+        Fix::Rescan => "run the command again".into(),
+        Fix::Outside { what } => what.clone(),
+    }
+}
+
+/// Fixes as one phrase: "a, or b".
+pub fn fixes(fixes: &[Fix]) -> String {
+    fixes.iter().map(fix).collect::<Vec<_>>().join(", or ")
+}
+
+/// A fact followed by what to do, when there is something to do.
+fn with_fixes(fact: String, list: &[Fix]) -> String {
+    if list.is_empty() {
+        fact
+    } else {
+        format!("{fact}: {}", fixes(list))
+    }
+}
+
+/// An engine error as one line.
+pub fn error(e: &Error) -> String {
+    with_fixes(e.to_string(), &e.fixes())
+}
+
+/// A finding as one line, without its severity and rule.
+pub fn finding(f: &Finding) -> String {
+    with_fixes(f.message.clone(), &f.fixes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use l4m::source::Location;
+
+    #[test]
+    fn fixes_become_flags() {
+        assert_eq!(
+            fix(&Fix::set_like(
+                Setting::RoleArn,
+                "arn:aws:iam::ACCOUNT:role/NAME"
+            )),
+            "give --role-arn arn:aws:iam::ACCOUNT:role/NAME"
+        );
+        assert_eq!(
+            fix(&Fix::label("views", Role::Measure)),
+            "use --measure views"
+        );
+        assert_eq!(
+            fix(&Fix::set_like(
+                Setting::TemplatePath,
+                "s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}"
+            )),
+            "give --template-path 's3://bucket/live/{{yyyyMMdd}}/{{HHmm}}'"
+        );
+    }
+
+    #[test]
+    fn an_error_names_the_thing_and_the_flag_that_helps() {
+        let e = Error::NoDataFiles {
+            location: Location::parse("data").unwrap(),
+            recursive: false,
+            subfolders: 2,
+            skipped: 0,
+        };
+        assert_eq!(
+            error(&e),
+            "data: no CSV or JSON-lines files directly under this folder (2 subfolders are not read): add --recursive"
+        );
+    }
+}

@@ -1,0 +1,141 @@
+//! What the user can do about a finding or an error, as data.
+//!
+//! The engine never names a command-line flag or a key: it says which [`Setting`] to change (for
+//! which column, to which value) or, when no setting can help, what to change in the data. The
+//! command line words a fix as a flag (`--recursive`), the terminal UI as a key or a form field
+//! (`O opens the folder with its subfolders`); both read the same [`Fix`].
+
+use serde::Serialize;
+
+use crate::schema::Role;
+
+/// Something the user can set, in the command line's options or the terminal UI's screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Setting {
+    /// Read the files in every subfolder too (the continuous layout).
+    Recursive,
+    /// The file format (CSV or JSON lines) instead of the detected one.
+    Format,
+    /// The CSV delimiter instead of the detected one.
+    Delimiter,
+    /// The CSV quote symbol instead of the detected one.
+    Quote,
+    /// Whether the first CSV line is a header.
+    Header,
+    /// A column's role: the timestamp, a measure, a dimension, or ignored.
+    Role(Role),
+    /// The timestamp format (an L4M pattern).
+    TimestampFormat,
+    /// The interval length.
+    Frequency,
+    /// The dataset's timezone.
+    Timezone,
+    /// How many files are read at once.
+    Concurrency,
+    /// The metric set (or detector) name.
+    Name,
+    /// The metric set (or detector) description.
+    Description,
+    /// The offset after an interval's end at which the detector reads it.
+    Offset,
+    /// The IAM role L4M assumes to read the data.
+    RoleArn,
+    /// The anomaly detector a metric set belongs to.
+    DetectorArn,
+    /// The S3 folder of historical data (backtest).
+    HistoricalPath,
+    /// The S3 path template of the continuous layout.
+    TemplatePath,
+    /// What to export (metric set request, CloudFormation...).
+    Target,
+    /// Replace an existing output file.
+    Overwrite,
+    /// Write the config even though findings hold errors.
+    Draft,
+    /// The AWS region.
+    Region,
+    /// The AWS profile (credentials).
+    Profile,
+    /// An S3-compatible endpoint.
+    EndpointUrl,
+    /// Send unsigned requests (public buckets).
+    NoSignRequest,
+    /// The output file.
+    Output,
+}
+
+/// One thing to do about a finding or an error. A list of fixes means "any one of these".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Fix {
+    /// Change a setting: for `column` when it is about one, to `value` when the value is known
+    /// (or is an `example` of what to give).
+    Set {
+        setting: Setting,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        column: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value: Option<String>,
+        /// True when `value` only shows the shape of what to give (`arn:aws:iam::ACCOUNT:role/NAME`).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        example: bool,
+    },
+    /// Scan the data again: the figures on screen come from other settings.
+    Rescan,
+    /// Something to change outside l4m (the data, the credentials, the bucket policy), in words
+    /// that name no flag and no key.
+    Outside { what: String },
+}
+
+impl Fix {
+    /// Change a setting, no value given.
+    pub fn set(setting: Setting) -> Fix {
+        Fix::Set {
+            setting,
+            column: None,
+            value: None,
+            example: false,
+        }
+    }
+
+    /// Change a setting to this value.
+    pub fn set_to(setting: Setting, value: impl Into<String>) -> Fix {
+        Fix::Set {
+            setting,
+            column: None,
+            value: Some(value.into()),
+            example: false,
+        }
+    }
+
+    /// Give a setting a value shaped like `example`.
+    pub fn set_like(setting: Setting, example: impl Into<String>) -> Fix {
+        Fix::Set {
+            setting,
+            column: None,
+            value: Some(example.into()),
+            example: true,
+        }
+    }
+
+    /// Give a column a role.
+    pub fn label(column: impl Into<String>, role: Role) -> Fix {
+        Fix::Set {
+            setting: Setting::Role(role),
+            column: Some(column.into()),
+            value: None,
+            example: false,
+        }
+    }
+
+    /// Label some column with a role (which one is the user's choice).
+    pub fn label_any(role: Role) -> Fix {
+        Fix::set(Setting::Role(role))
+    }
+
+    /// Something to do outside l4m.
+    pub fn outside(what: impl Into<String>) -> Fix {
+        Fix::Outside { what: what.into() }
+    }
+}

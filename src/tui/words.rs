@@ -1,0 +1,156 @@
+//! How the terminal UI words what the engine says: a [`Fix`] becomes the key that makes it (read
+//! from the key tables, so the words cannot drift from the keys) or the export form's field.
+
+use super::app::FieldKey;
+use super::keys::{self, Action, Binding};
+use crate::Error;
+use crate::config::Finding;
+use crate::fix::{Fix, Setting};
+use crate::schema::{Frequency, Role};
+
+/// The label of the key that does `action` on a screen's table.
+fn key(table: &[Binding], action: Action) -> &'static str {
+    table
+        .iter()
+        .find(|b| b.action == action)
+        .map(|b| b.label)
+        .unwrap_or("?")
+}
+
+/// The export form's field for a setting, if the form has one.
+fn field(setting: Setting) -> Option<FieldKey> {
+    Some(match setting {
+        Setting::Name => FieldKey::Name,
+        Setting::Description => FieldKey::Description,
+        Setting::Offset => FieldKey::Offset,
+        Setting::RoleArn => FieldKey::RoleArn,
+        Setting::DetectorArn => FieldKey::DetectorArn,
+        Setting::HistoricalPath => FieldKey::HistoricalPath,
+        Setting::TemplatePath => FieldKey::TemplatePath,
+        Setting::Target => FieldKey::Target,
+        Setting::Output => FieldKey::Output,
+        _ => return None,
+    })
+}
+
+/// The key that gives a column a role.
+fn role_key(role: Role) -> &'static str {
+    key(keys::DATASET, Action::SetRole(role))
+}
+
+fn role_words(role: Role) -> &'static str {
+    match role {
+        Role::Timestamp => "the timestamp",
+        Role::Measure => "a measure",
+        Role::Dimension => "a dimension",
+        Role::Ignored => "ignored",
+    }
+}
+
+/// One fix in this UI's words.
+pub fn fix(f: &Fix) -> String {
+    let (setting, column, value, example) = match f {
+        Fix::Set {
+            setting,
+            column,
+            value,
+            example,
+        } => (*setting, column.as_deref(), value.as_deref(), *example),
+        Fix::Rescan => {
+            return format!(
+                "press {} on the coverage screen",
+                key(keys::COVERAGE, Action::Rescan)
+            );
+        }
+        Fix::Outside { what } => return what.clone(),
+    };
+    if let Some(field) = field(setting) {
+        return match (value, example) {
+            (Some(v), true) => format!("fill the export form's {} (like {v})", field.label()),
+            (Some(v), false) => format!("set the export form's {} to {v}", field.label()),
+            (None, _) => format!("fill the export form's {}", field.label()),
+        };
+    }
+    match setting {
+        Setting::Role(role) => match column {
+            Some(c) => format!(
+                "press {} on column {c} ({})",
+                role_key(role),
+                role_words(role)
+            ),
+            None => format!(
+                "press {} on a column ({})",
+                role_key(role),
+                role_words(role)
+            ),
+        },
+        Setting::TimestampFormat => match (value, example) {
+            (Some(v), false) => format!(
+                "press {} and give {v}",
+                key(keys::DATASET, Action::EditTimestampFormat)
+            ),
+            _ => format!(
+                "press {} to give the timestamp format",
+                key(keys::DATASET, Action::EditTimestampFormat)
+            ),
+        },
+        Setting::Frequency => {
+            let wanted = value.and_then(|v| v.parse::<Frequency>().ok());
+            match wanted {
+                Some(f) => format!(
+                    "press {} on the coverage screen ({})",
+                    key(keys::COVERAGE, Action::SetFrequency(f)),
+                    f.human()
+                ),
+                None => "choose the interval with 1-4 on the coverage screen".into(),
+            }
+        }
+        Setting::Timezone => format!(
+            "press {} on the coverage screen to set the timezone",
+            key(keys::COVERAGE, Action::EditTimezone)
+        ),
+        Setting::Recursive => format!(
+            "press {} in the browser (the folder with its subfolders)",
+            key(keys::BROWSER, Action::OpenDatasetRecursive)
+        ),
+        Setting::Format => format!("press {}", key(keys::DATASET, Action::CycleFormat)),
+        Setting::Delimiter => format!("press {}", key(keys::DATASET, Action::CycleDelimiter)),
+        Setting::Quote => format!("press {}", key(keys::DATASET, Action::CycleQuote)),
+        Setting::Header => format!("press {}", key(keys::DATASET, Action::ToggleHeader)),
+        Setting::Overwrite => "answer y to replace it".into(),
+        Setting::Draft => "fix the errors first".into(),
+        Setting::Concurrency => "scan again later".into(),
+        Setting::Region | Setting::Profile | Setting::EndpointUrl | Setting::NoSignRequest => {
+            "restart l4m with the right AWS settings (l4m --help)".into()
+        }
+        _ => String::new(),
+    }
+}
+
+/// Fixes as one phrase: "a, or b".
+pub fn fixes(list: &[Fix]) -> String {
+    list.iter()
+        .map(fix)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", or ")
+}
+
+fn with_fixes(fact: String, list: &[Fix]) -> String {
+    let what = fixes(list);
+    if what.is_empty() {
+        fact
+    } else {
+        format!("{fact}: {what}")
+    }
+}
+
+/// An engine error as one line.
+pub fn error(e: &Error) -> String {
+    with_fixes(e.to_string(), &e.fixes())
+}
+
+/// A finding as one line, without its severity and rule.
+pub fn finding(f: &Finding) -> String {
+    with_fixes(f.message.clone(), &f.fixes)
+}
