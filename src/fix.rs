@@ -65,6 +65,13 @@ pub enum Setting {
     Output,
 }
 
+/// Something the user should know that is not an error (a default taken), with how to change it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub message: String,
+    pub fixes: Vec<Fix>,
+}
+
 /// One thing to do about a finding or an error. A list of fixes means "any one of these".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]

@@ -12,6 +12,7 @@ use serde_json::json;
 
 use l4m::config::{self, ExportOptions, Syntax, Target};
 use l4m::coverage::{self, Coverage, ScanControl, ScanSpec};
+use l4m::fix::Notice;
 use l4m::format::{FileFormat, Overrides, parse_delimiter};
 use l4m::inspect::{self, Inspection};
 use l4m::schema::{Aggregation, Frequency, Labels, Role};
@@ -317,7 +318,7 @@ fn cmd_tui(_location: &str, _s3: &S3Args) -> CliResult<u8> {
 }
 
 /// The source for a location, and what the user should know about its configuration.
-fn make_source(location: &Location, s3: &S3Args) -> Result<(Box<dyn Source>, Vec<String>)> {
+fn make_source(location: &Location, s3: &S3Args) -> Result<(Box<dyn Source>, Vec<Notice>)> {
     match location {
         Location::Local(_) => Ok((Box::new(LocalSource), Vec::new())),
         Location::S3 { .. } => s3_source(location, s3),
@@ -325,7 +326,7 @@ fn make_source(location: &Location, s3: &S3Args) -> Result<(Box<dyn Source>, Vec
 }
 
 #[cfg(feature = "s3")]
-fn s3_source(_location: &Location, s3: &S3Args) -> Result<(Box<dyn Source>, Vec<String>)> {
+fn s3_source(_location: &Location, s3: &S3Args) -> Result<(Box<dyn Source>, Vec<Notice>)> {
     use l4m::source::s3::{S3Options, S3Source};
     let source = S3Source::new(&S3Options {
         profile: s3.profile.clone(),
@@ -338,7 +339,7 @@ fn s3_source(_location: &Location, s3: &S3Args) -> Result<(Box<dyn Source>, Vec<
 }
 
 #[cfg(not(feature = "s3"))]
-fn s3_source(location: &Location, _s3: &S3Args) -> Result<(Box<dyn Source>, Vec<String>)> {
+fn s3_source(location: &Location, _s3: &S3Args) -> Result<(Box<dyn Source>, Vec<Notice>)> {
     Err(Error::S3Unsupported {
         location: location.clone(),
     })
@@ -348,7 +349,7 @@ fn s3_source(location: &Location, _s3: &S3Args) -> Result<(Box<dyn Source>, Vec<
 fn open_source(location: &Location, s3: &S3Args) -> Result<Box<dyn Source>> {
     let (source, notes) = make_source(location, s3)?;
     for note in notes {
-        eprintln!("l4m: note: {note}");
+        eprintln!("l4m: note: {}", words::notice(&note));
     }
     Ok(source)
 }

@@ -3,7 +3,7 @@
 
 use l4m::Error;
 use l4m::config::Finding;
-use l4m::fix::{Fix, Setting};
+use l4m::fix::{Fix, Notice, Setting};
 use l4m::schema::Role;
 
 /// The flag (with its value) that makes a setting, e.g. `--role-arn arn:aws:iam::ACCOUNT:role/NAME`.
@@ -95,6 +95,11 @@ fn with_fixes(fact: String, list: &[Fix]) -> String {
     } else {
         format!("{fact}: {}", fixes(list))
     }
+}
+
+/// A notice as one line.
+pub fn notice(n: &Notice) -> String {
+    with_fixes(n.message.clone(), &n.fixes)
 }
 
 /// An engine error as one line.

@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Entry, EntryKind, Location, Page, Source};
 use crate::error::S3Error;
+use crate::fix::{Fix, Notice, Setting};
 use crate::{Error, Result};
 
 /// How to reach S3, the AWS way: every field falls back to the SDK's default chain.
@@ -42,7 +43,7 @@ pub struct S3Source {
     /// Bytes of object data received, counted by the tool (previews must stay under 1 MiB).
     bytes_fetched: Arc<AtomicU64>,
     /// Things the user should know about the configuration (e.g. the region fallback).
-    pub notes: Vec<String>,
+    pub notes: Vec<Notice>,
 }
 
 impl std::fmt::Debug for S3Source {
@@ -115,10 +116,13 @@ impl S3Source {
         let mut builder = aws_sdk_s3::config::Builder::from(&config);
         if config.region().is_none() {
             builder = builder.region(Region::new("us-east-1"));
-            notes.push(
-                "no region configured (--region, AWS_REGION or the profile): using us-east-1"
-                    .into(),
-            );
+            notes.push(Notice {
+                message: "no region configured: using us-east-1".into(),
+                fixes: vec![
+                    Fix::set(Setting::Region),
+                    Fix::outside("set AWS_REGION or the profile's region"),
+                ],
+            });
         }
         let endpoint = config.endpoint_url().map(str::to_string);
         if endpoint.is_some() {

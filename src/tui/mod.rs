@@ -21,6 +21,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
+use crate::fix::Notice;
 use crate::source::{EntryKind, Location, Source};
 use crate::{Error, Result};
 use app::App;
@@ -28,7 +29,7 @@ use worker::{Msg, Worker};
 
 /// Open the UI on a location (a folder opens in the browser, a file as a dataset) and run until
 /// the user quits. The terminal is restored before this returns, whatever happened.
-pub fn run(source: Arc<dyn Source>, location: Location, notes: Vec<String>) -> Result<()> {
+pub fn run(source: Arc<dyn Source>, location: Location, notes: Vec<Notice>) -> Result<()> {
     // Resolve the location before taking over the screen, so a bad path is a plain error.
     let entry = source.stat(&location)?;
     let is_file = entry.kind == EntryKind::File;
@@ -41,8 +42,8 @@ pub fn run(source: Arc<dyn Source>, location: Location, notes: Vec<String>) -> R
         previous(info);
     }));
     let mut app = App::new(location, is_file);
-    if let Some(note) = notes.into_iter().next() {
-        app.note(note);
+    if let Some(note) = notes.first() {
+        app.note(words::notice(note));
     }
     let result = event_loop(&mut terminal, source, app);
     let _ = execute!(std::io::stdout(), DisableMouseCapture);

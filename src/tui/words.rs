@@ -5,7 +5,7 @@ use super::app::FieldKey;
 use super::keys::{self, Action, Binding};
 use crate::Error;
 use crate::config::Finding;
-use crate::fix::{Fix, Setting};
+use crate::fix::{Fix, Notice, Setting};
 use crate::schema::{Frequency, Role};
 
 /// The label of the key that does `action` on a screen's table.
@@ -143,6 +143,11 @@ fn with_fixes(fact: String, list: &[Fix]) -> String {
     } else {
         format!("{fact}: {what}")
     }
+}
+
+/// A notice as one line.
+pub fn notice(n: &Notice) -> String {
+    with_fixes(n.message.clone(), &n.fixes)
 }
 
 /// An engine error as one line.
