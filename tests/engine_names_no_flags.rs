@@ -44,7 +44,10 @@ fn no_engine_message_names_a_flag() {
     let faces = [root.join("cli"), root.join("tui"), root.join("main.rs")];
     let mut found = Vec::new();
     let mut checked = 0;
-    for file in files.iter().filter(|f| !faces.iter().any(|face| f.starts_with(face))) {
+    for file in files
+        .iter()
+        .filter(|f| !faces.iter().any(|face| f.starts_with(face)))
+    {
         checked += 1;
         let text = fs::read_to_string(file).expect("source is readable");
         for (n, line) in text.lines().enumerate() {
@@ -56,7 +59,11 @@ fn no_engine_message_names_a_flag() {
         }
     }
     assert!(checked > 20, "the engine's files were found ({checked})");
-    assert!(found.is_empty(), "engine text names flags:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "engine text names flags:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]

@@ -52,6 +52,7 @@ pub enum Rule {
     Delimiter,
     Quote,
     ScanIncomplete,
+    ScanStale,
     NoRecords,
     RecordsSkipped,
     IntervalCount,
@@ -96,6 +97,7 @@ impl Rule {
             Rule::Delimiter => "delimiter",
             Rule::Quote => "quote",
             Rule::ScanIncomplete => "scan-incomplete",
+            Rule::ScanStale => "scan-stale",
             Rule::NoRecords => "no-records",
             Rule::RecordsSkipped => "records-skipped",
             Rule::IntervalCount => "interval-count",
@@ -205,7 +207,16 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     settings_findings(ctx.options, &mut out);
     dialect_findings(ctx.dialect, &mut out);
     if let Some(c) = ctx.coverage {
-        coverage_findings(c, ctx.labels, &mut out);
+        match scan_mismatch(c, ctx.labels, ctx.options) {
+            None => coverage_findings(c, ctx.labels, &mut out),
+            Some(what) => out.push(Finding::error(
+                Rule::ScanStale,
+                format!(
+                    "the coverage figures come from a scan with other settings ({what}): nothing that needs a scan is judged"
+                ),
+                vec![Fix::Rescan],
+            )),
+        }
     }
     out.sort_by_key(|f| f.severity);
     out
@@ -437,6 +448,48 @@ fn dialect_findings(dialect: &Dialect, out: &mut Vec<Finding>) {
             vec![Fix::outside("rewrite the files with a comma, tab, space or pipe")],
         ));
     }
+}
+
+/// How the settings a scan was made with differ from the current ones, if they do: findings
+/// never judge a config by a scan of other settings.
+fn scan_mismatch(c: &Coverage, labels: &Labels, opts: &ExportOptions) -> Option<String> {
+    let mut what = Vec::new();
+    if opts.frequency != Some(c.frequency) {
+        what.push(format!(
+            "interval {} then, {} now",
+            c.frequency,
+            opts.frequency.map(|f| f.as_str()).unwrap_or("none")
+        ));
+    }
+    if opts.timezone != c.timezone {
+        what.push(format!(
+            "timezone {} then, {} now",
+            c.timezone.name(),
+            opts.timezone.name()
+        ));
+    }
+    if labels.timestamp() != Some(c.timestamp_column.as_str()) {
+        what.push(format!(
+            "timestamp column {:?} then, {} now",
+            c.timestamp_column,
+            labels
+                .timestamp()
+                .map(|t| format!("{t:?}"))
+                .unwrap_or("none".into())
+        ));
+    }
+    if labels.timestamp_format.as_ref().map(TimeFormat::pattern)
+        != Some(c.timestamp_format.as_str())
+    {
+        what.push("another timestamp format".into());
+    }
+    let dims = labels.dimensions();
+    let measures: Vec<&str> = labels.measures().iter().map(|(m, _)| *m).collect();
+    let scanned: Vec<&str> = c.measures.iter().map(|m| m.name.as_str()).collect();
+    if dims != c.dimensions || measures != scanned {
+        what.push("other measures or dimensions".into());
+    }
+    (!what.is_empty()).then(|| what.join("; "))
 }
 
 /// What a scan found, against the limits.

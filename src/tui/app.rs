@@ -1133,11 +1133,7 @@ impl App {
         let Some(i) = &d.inspection else { return };
         let options = self.export_options();
         let dialect = i.dialect();
-        let coverage = self
-            .coverage
-            .as_ref()
-            .and_then(|c| c.result.as_deref())
-            .filter(|c| Some(c.timestamp_column.as_str()) == d.labels.timestamp());
+        let coverage = self.coverage.as_ref().and_then(|c| c.result.as_deref());
         let review = config::findings::review(&config::findings::Context {
             labels: &d.labels,
             profiles: &i.profiles,
