@@ -5,10 +5,11 @@
 //! distinct dimension combinations, capped), never with the number of rows. Files are scanned by a
 //! bounded pool of worker threads; progress and cancellation go through a shared [`ScanControl`].
 
+mod read;
 mod report;
 mod tally;
 
-use std::io::Read;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -16,15 +17,18 @@ use chrono_tz::Tz;
 
 pub use report::{Coverage, Gap, IntervalCount, SkipExample};
 
-use crate::format::records::RecordReader;
-use crate::format::{Dialect, FileFormat};
+use crate::format::Dialect;
 use crate::inspect::Inspection;
 use crate::schema::timefmt::TimeFormat;
 use crate::schema::{Frequency, Labels};
 use crate::source::dataset::Dataset;
 use crate::source::{Entry, Source};
 use crate::{Error, Result};
-use tally::{Layout, Tally};
+use read::{Columns, Task};
+use tally::Tally;
+
+pub use read::MAX_RECORD_BYTES;
+pub use tally::SkipReason;
 
 /// What to scan for.
 #[derive(Debug, Clone)]
@@ -144,24 +148,6 @@ impl std::hash::Hasher for FastHasher {
 
 pub(crate) type FastHash = std::hash::BuildHasherDefault<FastHasher>;
 
-/// Counts the stored bytes a file stream hands out, for progress and for the report.
-struct Counting {
-    inner: Box<dyn Read + Send>,
-    control: Arc<ScanControl>,
-    file_bytes: Arc<AtomicU64>,
-}
-
-impl Read for Counting {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.file_bytes.fetch_add(n as u64, Ordering::Relaxed);
-        self.control
-            .bytes_read
-            .fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
 /// Scan every file of `dataset` and count records per interval.
 pub fn scan(
     source: &dyn Source,
@@ -178,127 +164,117 @@ pub fn scan(
     for m in &spec.measures {
         projection.push(column(m)?);
     }
+    let columns = Columns {
+        projection,
+        width: dialect.columns.len(),
+    };
     let files = &dataset.files;
+    let workers = spec.concurrency.max(1);
+    let (tasks, notes) = read::plan(source, files, dialect, &columns, workers);
+    let merger = Mutex::new(Merger::new(report::Totals::new(spec), files.len()));
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Tally)>> = Mutex::new(Vec::with_capacity(files.len()));
-    let workers = spec.concurrency.clamp(1, files.len().max(1));
+    let work = |task: Task| {
+        let file = &files[task.file];
+        let name = file.location.relative_to(&dataset.root);
+        read::read_task(source, file, &name, task, dialect, &columns, spec, control)
+    };
     std::thread::scope(|s| {
-        for _ in 0..workers {
+        for _ in 0..workers.min(tasks.len()) {
             s.spawn(|| {
-                loop {
-                    if control.is_cancelled() {
+                while !control.is_cancelled() {
+                    let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) else {
                         return;
-                    }
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(file) = files.get(i) else { return };
-                    let name = file.location.relative_to(&dataset.root);
-                    let tally = scan_file(source, file, &name, dialect, spec, &projection, control);
-                    control.files_done.fetch_add(1, Ordering::Relaxed);
-                    if let Ok(mut r) = results.lock() {
-                        r.push((i, tally));
+                    };
+                    let piece = work(task.clone());
+                    let done = merger
+                        .lock()
+                        .map(|mut m| m.add(piece, files, control))
+                        .ok()
+                        .flatten();
+                    // A split file whose pieces disagree on a record boundary is read again whole.
+                    if let Some(file) = done {
+                        let whole = work(Task::whole(file));
+                        let _ = merger.lock().map(|mut m| m.add(whole, files, control));
                     }
                 }
             });
         }
     });
-    let mut results = results.into_inner().map_err(|_| Error::WorkerFailed)?;
-    results.sort_by_key(|(i, _)| *i);
-    Ok(report::build(
-        dataset,
-        spec,
-        results.into_iter().map(|(_, f)| f),
-        control,
-    ))
+    let merger = merger.into_inner().map_err(|_| Error::WorkerFailed)?;
+    Ok(report::build(dataset, spec, merger.totals, notes, control))
 }
 
-/// Read one file to its end (or to cancellation) into a [`Tally`]. A file that cannot be opened
-/// or stops early keeps what it counted and says why in [`Tally::error`].
-fn scan_file(
-    source: &dyn Source,
-    file: &Entry,
-    name: &str,
-    dialect: &Dialect,
-    spec: &ScanSpec,
-    projection: &[usize],
-    control: &Arc<ScanControl>,
-) -> Tally {
-    let mut tally = Tally::new(name, spec);
-    let file_bytes = Arc::new(AtomicU64::new(0));
-    let outcome = open_records(source, file, dialect, projection, control, &file_bytes).and_then(
-        |(mut reader, width)| {
-            let layout = Layout {
-                dimensions: spec.dimensions.len(),
-                measures: spec.measures.len(),
-                width: (dialect.format == FileFormat::Csv).then_some(width),
-            };
-            read_records(&mut reader, &mut tally, &layout, spec, control)
-        },
-    );
-    tally.finish();
-    if let Err(e) = outcome {
-        tally.error = Some(e);
-    }
-    tally.bytes = file_bytes.load(Ordering::Relaxed);
-    tally
+/// Puts the pieces of files together, in order, whatever order the workers finish in: the totals
+/// (and the examples they keep) are the same for any number of threads.
+struct Merger {
+    totals: report::Totals,
+    /// Pieces of files not complete yet, by file.
+    pieces: HashMap<usize, Vec<read::Piece>>,
+    /// Complete files waiting for the files before them.
+    ready: BTreeMap<usize, Tally>,
+    next_file: usize,
+    files: usize,
 }
 
-/// Open a file's records with the projection, matched to the file's own header when its columns
-/// are in another order. Returns the reader and the number of fields a record must have.
-fn open_records(
-    source: &dyn Source,
-    file: &Entry,
-    dialect: &Dialect,
-    projection: &[usize],
-    control: &Arc<ScanControl>,
-    file_bytes: &Arc<AtomicU64>,
-) -> std::result::Result<(RecordReader, usize), String> {
-    let stream = source.open(&file.location).map_err(|e| e.to_string())?;
-    let counting = Counting {
-        inner: stream,
-        control: Arc::clone(control),
-        file_bytes: Arc::clone(file_bytes),
-    };
-    let mut reader =
-        RecordReader::open(Box::new(counting), dialect, projection).map_err(|e| e.to_string())?;
-    let Some(header) = reader.header().map(<[String]>::to_vec) else {
-        return Ok((reader, dialect.columns.len()));
-    };
-    if header == dialect.columns {
-        return Ok((reader, header.len()));
-    }
-    let mut remapped = Vec::with_capacity(projection.len());
-    for &p in projection {
-        let column = &dialect.columns[p];
-        let Some(i) = header.iter().position(|h| h == column) else {
-            return Err(format!(
-                "its header has no column {column:?} (it has {})",
-                header.join(", ")
-            ));
-        };
-        remapped.push(i);
-    }
-    reader.set_projection(remapped);
-    Ok((reader, header.len()))
-}
-
-/// Feed every record to the tally, checking for cancellation now and then.
-fn read_records(
-    reader: &mut RecordReader,
-    tally: &mut Tally,
-    layout: &Layout,
-    spec: &ScanSpec,
-    control: &ScanControl,
-) -> std::result::Result<(), String> {
-    let mut since_check = 0u32;
-    reader.for_each(|row| {
-        since_check += 1;
-        if since_check == 8192 {
-            since_check = 0;
-            if control.is_cancelled() {
-                return false;
-            }
+impl Merger {
+    fn new(totals: report::Totals, files: usize) -> Merger {
+        Merger {
+            totals,
+            pieces: HashMap::new(),
+            ready: BTreeMap::new(),
+            next_file: 0,
+            files,
         }
-        tally.record(row, layout, spec);
-        true
-    })
+    }
+
+    /// Take a piece. Returns a file to read again whole when its pieces do not join up.
+    fn add(
+        &mut self,
+        piece: read::Piece,
+        entries: &[Entry],
+        control: &ScanControl,
+    ) -> Option<usize> {
+        let file = piece.task.file;
+        let chunks = piece.task.chunks;
+        let list = self.pieces.entry(file).or_default();
+        list.push(piece);
+        if list.len() < chunks {
+            return None;
+        }
+        let mut list = self.pieces.remove(&file).unwrap_or_default();
+        list.sort_by_key(|p| p.task.chunk);
+        let joined = list
+            .windows(2)
+            .all(|w| w[0].stopped == w[1].synced || w[0].tally.error.is_some());
+        if !joined {
+            return Some(file);
+        }
+        let mut pieces = list.into_iter();
+        let first = pieces.next()?;
+        let mut lines = first.newlines;
+        let mut stopped = first.stopped;
+        let mut tally = first.tally;
+        for p in pieces {
+            tally.append(p.tally, lines);
+            lines += p.newlines;
+            stopped = p.stopped;
+        }
+        let read = if chunks > 1 { stopped } else { tally.bytes };
+        if let Some(listed) = entries[file].size
+            && tally.error.is_none()
+            && read != listed
+        {
+            tally.error = Some(format!(
+                "changed while it was read: listed with {listed} bytes, {read} read"
+            ));
+        }
+        self.ready.insert(file, tally);
+        control.files_done.fetch_add(1, Ordering::Relaxed);
+        while let Some(t) = self.ready.remove(&self.next_file) {
+            self.totals.add(t);
+            self.next_file += 1;
+        }
+        debug_assert!(self.next_file <= self.files);
+        None
+    }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::tally::Tally;
+use super::tally::{SkipReason, Tally};
 use super::{FastHash, MAX_COMBINATIONS, MAX_EXAMPLES, ScanControl, ScanSpec};
 use crate::schema::Frequency;
 use crate::schema::limits::Limit;
@@ -86,6 +86,10 @@ pub struct Coverage {
     pub bytes_scanned: u64,
     pub records: u64,
     pub records_skipped: u64,
+    /// Records not counted, by reason (only reasons that occurred).
+    pub records_skipped_by_reason: BTreeMap<SkipReason, u64>,
+    /// How the scan went, when it is worth saying (a large file read by one thread, and why).
+    pub notes: Vec<String>,
     pub skipped_examples: Vec<SkipExample>,
     pub first_interval: Option<DateTime<Utc>>,
     pub last_interval: Option<DateTime<Utc>>,
@@ -189,7 +193,7 @@ pub(super) fn instant(key: i64, tz: &Tz) -> DateTime<Utc> {
 
 /// The tallies of every file, added up.
 #[derive(Default)]
-struct Totals {
+pub(super) struct Totals {
     /// Interval key to (records, files).
     per_interval: BTreeMap<i64, (u64, u64)>,
     /// Stored bytes per interval, estimated: each file's bytes shared out by its records.
@@ -197,7 +201,7 @@ struct Totals {
     files: u64,
     bytes: u64,
     records: u64,
-    skipped: u64,
+    skipped: [u64; 7],
     examples: Vec<SkipExample>,
     combos: HashSet<u64, FastHash>,
     long_values: u64,
@@ -211,7 +215,7 @@ struct Totals {
 }
 
 impl Totals {
-    fn new(spec: &ScanSpec) -> Totals {
+    pub fn new(spec: &ScanSpec) -> Totals {
         Totals {
             measures: spec
                 .measures
@@ -230,11 +234,13 @@ impl Totals {
     }
 
     /// Add one file's tally; files come in dataset order, so the first examples are kept.
-    fn add(&mut self, f: Tally) {
+    pub fn add(&mut self, f: Tally) {
         self.files += 1;
         self.bytes += f.bytes;
         self.records += f.records;
-        self.skipped += f.skipped;
+        for (a, b) in self.skipped.iter_mut().zip(f.skipped) {
+            *a += b;
+        }
         for (&k, &n) in &f.intervals {
             let share = (f.bytes as u128 * n as u128 / f.records.max(1) as u128) as u64;
             *self.bytes_per_interval.entry(k).or_insert(0) += share;
@@ -319,13 +325,10 @@ fn missing_folders(keys: &BTreeSet<i64>, len: i64, tz: &Tz) -> (u64, Vec<DateTim
 pub(super) fn build(
     dataset: &Dataset,
     spec: &ScanSpec,
-    files: impl Iterator<Item = Tally>,
+    t: Totals,
+    notes: Vec<String>,
     control: &ScanControl,
 ) -> Coverage {
-    let mut t = Totals::new(spec);
-    for f in files {
-        t.add(f);
-    }
     let f = spec.frequency;
     let len = f.seconds();
     let tz = &spec.timezone;
@@ -360,7 +363,14 @@ pub(super) fn build(
         files_scanned: t.files,
         bytes_scanned: t.bytes,
         records: t.records,
-        records_skipped: t.skipped,
+        records_skipped: t.skipped.iter().sum(),
+        records_skipped_by_reason: SkipReason::ALL
+            .iter()
+            .zip(t.skipped)
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| (*r, n))
+            .collect(),
+        notes,
         first_interval: first.map(|k| instant(k, tz)),
         last_interval: last.map(|k| instant(k, tz)),
         first_interval_local: first.map(wall_clock),

@@ -1,17 +1,20 @@
-//! The counts of one file, record by record: which interval each record falls in, which records are
-//! skipped and why, and the dimension and measure checks. A [`Tally`] is filled by one worker and
-//! merged into the dataset's totals by [`super::report`].
+//! The counts of one file (or piece of a file), record by record: which interval each record falls
+//! in, which records are skipped and why, and the dimension and measure checks. A [`Tally`] is
+//! filled by one worker and merged into the dataset's totals by [`super::report`].
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
+use memchr::memchr;
+use serde::Serialize;
+
+use super::read::{Fields, MAX_RECORD_BYTES};
 use super::report::SkipExample;
 use super::{FastHash, MAX_COMBINATIONS, MAX_EXAMPLES, ScanSpec};
-use crate::format::records::Row;
 use crate::schema::limits::Limit;
-use crate::schema::timefmt::ParsedTime;
+use crate::schema::timefmt::{FixedLayout, ParsedTime};
 
 /// The start of the interval holding a wall-clock time, as wall-clock seconds since 1970-01-01.
 /// Wall-clock keys make a day interval start at local midnight and follow DST as a clock does.
@@ -41,6 +44,38 @@ fn hash_values<'a>(values: impl Iterator<Item = Option<&'a [u8]>>) -> u64 {
     h
 }
 
+/// Why a record was not counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// A CSV record with more or fewer fields than the header.
+    Ragged,
+    /// A JSON-lines line that is not a JSON object.
+    NotAnObject,
+    /// No timestamp value.
+    NoTimestamp,
+    /// A timestamp that does not parse with the format.
+    BadTimestamp,
+    /// Bytes that are not UTF-8 text in a value the scan reads.
+    NotUtf8,
+    /// A NUL byte in the record: binary data.
+    Binary,
+    /// A record longer than the scan reads.
+    TooLong,
+}
+
+impl SkipReason {
+    pub const ALL: [SkipReason; 7] = [
+        SkipReason::Ragged,
+        SkipReason::NotAnObject,
+        SkipReason::NoTimestamp,
+        SkipReason::BadTimestamp,
+        SkipReason::NotUtf8,
+        SkipReason::Binary,
+        SkipReason::TooLong,
+    ];
+}
+
 /// The checks of one measure's values.
 #[derive(Debug, Default, Clone)]
 pub(super) struct MeasureTally {
@@ -61,7 +96,42 @@ pub(super) struct Layout {
     pub width: Option<usize>,
 }
 
-/// Counts from one file.
+/// The interval of the last timestamp parsed, to skip parsing the next one when it repeats (or,
+/// for a fixed layout, when only its seconds differ).
+#[derive(Default)]
+struct IntervalCache {
+    layout: Option<FixedLayout>,
+    /// The last value parsed (or its deciding prefix, with a fixed layout) and its interval.
+    last: Vec<u8>,
+    key: i64,
+}
+
+impl IntervalCache {
+    /// The cached interval of `raw`, if it is known without parsing.
+    fn get(&self, raw: &[u8]) -> Option<i64> {
+        if self.last.is_empty() {
+            return None;
+        }
+        match &self.layout {
+            Some(l) => {
+                (raw.get(..l.prefix()) == Some(&self.last[..]) && l.fits(raw)).then_some(self.key)
+            }
+            None => (raw == self.last.as_slice()).then_some(self.key),
+        }
+    }
+
+    fn put(&mut self, raw: &[u8], key: i64) {
+        self.last.clear();
+        match &self.layout {
+            Some(l) if l.fits(raw) => self.last.extend_from_slice(&raw[..l.prefix()]),
+            Some(_) => {}
+            None => self.last.extend_from_slice(raw),
+        }
+        self.key = key;
+    }
+}
+
+/// Counts from one file or piece.
 #[derive(Default)]
 pub(super) struct Tally {
     /// The file's name relative to the dataset root.
@@ -69,7 +139,8 @@ pub(super) struct Tally {
     /// Interval key (wall-clock seconds, see [`interval_key`]) to records.
     pub intervals: HashMap<i64, u64, FastHash>,
     pub records: u64,
-    pub skipped: u64,
+    /// Records not counted, by reason (in [`SkipReason::ALL`] order).
+    pub skipped: [u64; 7],
     pub examples: Vec<SkipExample>,
     pub combos: HashSet<u64, FastHash>,
     pub long_dimension_values: u64,
@@ -88,9 +159,7 @@ pub(super) struct Tally {
     /// Records mostly come in time order: a run of one interval is counted, then added at once.
     run_key: i64,
     run_count: u64,
-    /// Timestamps repeat (one per dimension combination in an interval): the last value parsed.
-    last_raw: String,
-    last_key: i64,
+    cache: IntervalCache,
 }
 
 impl Tally {
@@ -99,6 +168,10 @@ impl Tally {
             name: name.to_string(),
             measures: vec![MeasureTally::default(); spec.measures.len()],
             run_key: i64::MIN,
+            cache: IntervalCache {
+                layout: spec.format.fixed_layout(spec.frequency.seconds()),
+                ..IntervalCache::default()
+            },
             ..Tally::default()
         };
         if let Some(template) = &spec.template {
@@ -110,80 +183,115 @@ impl Tally {
         t
     }
 
-    fn example(&self, line: u64, value: Option<&str>, reason: String) -> SkipExample {
+    fn example(&self, line: u64, value: Option<&[u8]>, reason: String) -> SkipExample {
         SkipExample {
             file: self.name.clone(),
             line,
-            value: value.map(|v| v.chars().take(80).collect()),
+            value: value.map(|v| String::from_utf8_lossy(v).chars().take(80).collect()),
             reason,
         }
     }
 
-    fn skip(&mut self, line: u64, value: Option<&str>, reason: String) {
-        self.skipped += 1;
+    fn skip(&mut self, why: SkipReason, line: u64, value: Option<&[u8]>, reason: String) {
+        self.skipped[SkipReason::ALL.iter().position(|r| *r == why).unwrap_or(0)] += 1;
         if self.examples.len() < MAX_EXAMPLES {
             let ex = self.example(line, value, reason);
             self.examples.push(ex);
         }
     }
 
-    /// Count one record: its interval, then its folder, dimensions and measures.
-    pub fn record(&mut self, row: &Row<'_>, layout: &Layout, spec: &ScanSpec) {
-        if !self.well_formed(row, layout) {
+    /// A JSON-lines line that is not a JSON object.
+    pub fn not_an_object(&mut self, line: u64) {
+        self.skip(
+            SkipReason::NotAnObject,
+            line,
+            None,
+            "not a JSON object".into(),
+        );
+    }
+
+    /// A record longer than the scan reads, skipped without being read.
+    pub fn too_long(&mut self, line: u64, bytes: u64) {
+        self.skip(
+            SkipReason::TooLong,
+            line,
+            None,
+            format!(
+                "a record of {} is longer than the {} a scan reads",
+                crate::units::bytes(bytes),
+                crate::units::bytes(MAX_RECORD_BYTES as u64)
+            ),
+        );
+    }
+
+    /// Count one record (`raw` is all of its bytes): its interval, then its folder, dimensions
+    /// and measures.
+    pub fn record(
+        &mut self,
+        line: u64,
+        raw: &[u8],
+        row: &impl Fields,
+        layout: &Layout,
+        spec: &ScanSpec,
+    ) {
+        if !self.well_formed(line, raw, row, layout) {
             return;
         }
-        let Some(key) = self.interval_of(row, spec) else {
+        let Some(key) = self.interval_of(line, row, spec) else {
             return;
         };
         self.count(key);
-        self.check_folder(row, key);
+        self.check_folder(line, row, key);
         if layout.dimensions > 0 {
-            self.check_dimensions(row, layout, spec);
+            self.check_dimensions(line, row, layout, spec);
         }
-        self.check_measures(row, layout, spec);
+        self.check_measures(line, row, layout, spec);
     }
 
-    /// A record with the fields it should have; others are skipped.
-    fn well_formed(&mut self, row: &Row<'_>, layout: &Layout) -> bool {
-        let width = row.width();
-        match layout.width {
-            None if width == 0 => {
-                self.skip(row.line, None, "not a JSON object".into());
-                false
-            }
-            Some(expected) if width != expected => {
-                self.skip(
-                    row.line,
-                    None,
-                    format!("has {width} fields, expected {expected}"),
-                );
-                false
-            }
-            _ => true,
+    /// A record with the fields it should have, text only; others are skipped.
+    fn well_formed(&mut self, line: u64, raw: &[u8], row: &impl Fields, layout: &Layout) -> bool {
+        if let (Some(expected), Some(width)) = (layout.width, row.width())
+            && width != expected
+        {
+            let reason = format!("has {width} fields, expected {expected}");
+            self.skip(SkipReason::Ragged, line, None, reason);
+            return false;
         }
+        if let Some(at) = memchr(0, raw) {
+            let reason = format!("holds a NUL byte (binary data) at byte {at} of the record");
+            self.skip(SkipReason::Binary, line, None, reason);
+            return false;
+        }
+        let fields = 1 + layout.dimensions + layout.measures;
+        if let Some(bad) =
+            (0..fields).find_map(|k| row.get(k).filter(|v| std::str::from_utf8(v).is_err()))
+        {
+            let reason = "is not UTF-8 text".to_string();
+            self.skip(SkipReason::NotUtf8, line, Some(bad), reason);
+            return false;
+        }
+        true
     }
 
     /// The interval key of the record's timestamp; a missing or unparsable one is skipped.
-    fn interval_of(&mut self, row: &Row<'_>, spec: &ScanSpec) -> Option<i64> {
-        let Some(raw) = row.get(0).map(str::trim).filter(|v| !v.is_empty()) else {
-            self.skip(row.line, None, "no timestamp".into());
+    fn interval_of(&mut self, line: u64, row: &impl Fields, spec: &ScanSpec) -> Option<i64> {
+        let Some(raw) = row.get(0).map(<[u8]>::trim_ascii).filter(|v| !v.is_empty()) else {
+            self.skip(SkipReason::NoTimestamp, line, None, "no timestamp".into());
             return None;
         };
-        if raw == self.last_raw {
-            return Some(self.last_key);
+        if let Some(key) = self.cache.get(raw) {
+            return Some(key);
         }
-        let Some(parsed) = spec.format.parse(raw) else {
-            self.skip(
-                row.line,
-                Some(raw),
-                format!("does not parse as {}", spec.format.pattern()),
-            );
+        let parsed = std::str::from_utf8(raw)
+            .ok()
+            .and_then(|s| spec.format.parse(s));
+        let Some(parsed) = parsed else {
+            let reason = format!("does not parse as {}", spec.format.pattern());
+            self.skip(SkipReason::BadTimestamp, line, Some(raw), reason);
             return None;
         };
         let key = interval_key(wall_clock(parsed, &spec.timezone), spec.frequency.seconds());
-        self.last_raw.clear();
-        self.last_raw.push_str(raw);
-        self.last_key = key;
+        self.cache.put(raw, key);
         Some(key)
     }
 
@@ -206,14 +314,14 @@ impl Tally {
     }
 
     /// In the continuous layout, a record must fall in the interval its folder names.
-    fn check_folder(&mut self, row: &Row<'_>, key: i64) {
+    fn check_folder(&mut self, line: u64, row: &impl Fields, key: i64) {
         if let Some(fk) = self.folder_key
             && key != fk
         {
             self.outside_folder += 1;
             if self.outside_example.is_none() {
                 let ex = self.example(
-                    row.line,
+                    line,
                     row.get(0),
                     "outside the interval its folder names".into(),
                 );
@@ -223,69 +331,53 @@ impl Tally {
     }
 
     /// Dimension values longer than the limit, and the distinct combinations.
-    fn check_dimensions(&mut self, row: &Row<'_>, layout: &Layout, spec: &ScanSpec) {
+    fn check_dimensions(&mut self, line: u64, row: &impl Fields, layout: &Layout, spec: &ScanSpec) {
         let max = Limit::DimensionValueChars.value() as usize;
         for k in 1..=layout.dimensions {
             // Bytes bound characters from above: count characters only for long values.
-            if let Some(v) = row.get_bytes(k)
+            if let Some(v) = row.get(k)
                 && v.len() > max
-                && let Some(v) = row.get(k)
-                && v.chars().count() > max
+                && String::from_utf8_lossy(v).chars().count() > max
             {
                 self.long_dimension_values += 1;
                 if self.long_dimension_example.is_none() {
-                    let ex = self.example(
-                        row.line,
-                        Some(v),
-                        format!(
-                            "{} value longer than {max} characters",
-                            spec.dimensions[k - 1]
-                        ),
+                    let reason = format!(
+                        "{} value longer than {max} characters",
+                        spec.dimensions[k - 1]
                     );
+                    let ex = self.example(line, Some(v), reason);
                     self.long_dimension_example = Some(ex);
                 }
             }
         }
         if self.combos.len() < MAX_COMBINATIONS {
-            self.combos.insert(hash_values(
-                (1..=layout.dimensions).map(|k| row.get_bytes(k)),
-            ));
+            self.combos
+                .insert(hash_values((1..=layout.dimensions).map(|k| row.get(k))));
         }
     }
 
     /// Empty, non-numeric, too large and too precise measure values.
-    fn check_measures(&mut self, row: &Row<'_>, layout: &Layout, spec: &ScanSpec) {
-        let magnitude = 10f64.powi(Limit::MeasureMagnitudeDigits.value() as i32);
-        let decimals = Limit::MeasureDecimals.value() as usize;
+    fn check_measures(&mut self, line: u64, row: &impl Fields, layout: &Layout, spec: &ScanSpec) {
         for m in 0..layout.measures {
             let v = row
                 .get(1 + layout.dimensions + m)
-                .map(str::trim)
-                .unwrap_or("");
+                .map(<[u8]>::trim_ascii)
+                .unwrap_or_default();
             let tally = &mut self.measures[m];
-            if v.is_empty() {
-                tally.empty += 1;
-                continue;
-            }
-            match v.parse::<f64>() {
-                Ok(x) if x.is_finite() => {
-                    if x.abs() >= magnitude {
-                        tally.too_large += 1;
-                    }
-                    if let Some((_, frac)) = v.split_once('.')
-                        && frac.trim_end_matches('0').len() > decimals
-                    {
-                        tally.too_precise += 1;
-                    }
+            match measure_value(v) {
+                Measure::Empty => tally.empty += 1,
+                Measure::Number {
+                    too_large,
+                    too_precise,
+                } => {
+                    tally.too_large += too_large as u64;
+                    tally.too_precise += too_precise as u64;
                 }
-                _ => {
+                Measure::NotNumeric => {
                     tally.not_numeric += 1;
                     if tally.not_numeric_example.is_none() {
-                        let ex = self.example(
-                            row.line,
-                            Some(v),
-                            format!("{} is not a number", spec.measures[m]),
-                        );
+                        let reason = format!("{} is not a number", spec.measures[m]);
+                        let ex = self.example(line, Some(v), reason);
                         self.measures[m].not_numeric_example = Some(ex);
                     }
                 }
@@ -293,8 +385,132 @@ impl Tally {
         }
     }
 
-    /// The file is done: add the last run.
+    /// The file or piece is done: add the last run.
     pub fn finish(&mut self) {
         self.flush_run();
+    }
+
+    /// Add the tally of the next piece of the same file; its lines are counted from the piece's
+    /// start, `lines_before` is how many line breaks came before it.
+    pub fn append(&mut self, mut next: Tally, lines_before: u64) {
+        let shift = |e: &mut SkipExample| e.line += lines_before;
+        next.examples.iter_mut().for_each(shift);
+        for (&k, &n) in &next.intervals {
+            *self.intervals.entry(k).or_insert(0) += n;
+        }
+        self.records += next.records;
+        for (a, b) in self.skipped.iter_mut().zip(next.skipped) {
+            *a += b;
+        }
+        let room = MAX_EXAMPLES.saturating_sub(self.examples.len());
+        self.examples.extend(next.examples.into_iter().take(room));
+        for h in next.combos {
+            if self.combos.len() >= MAX_COMBINATIONS {
+                break;
+            }
+            self.combos.insert(h);
+        }
+        self.long_dimension_values += next.long_dimension_values;
+        if self.long_dimension_example.is_none() {
+            self.long_dimension_example = next.long_dimension_example.map(|mut e| {
+                shift(&mut e);
+                e
+            });
+        }
+        self.outside_folder += next.outside_folder;
+        if self.outside_example.is_none() {
+            self.outside_example = next.outside_example.map(|mut e| {
+                shift(&mut e);
+                e
+            });
+        }
+        for (a, b) in self.measures.iter_mut().zip(next.measures) {
+            a.empty += b.empty;
+            a.not_numeric += b.not_numeric;
+            a.too_precise += b.too_precise;
+            a.too_large += b.too_large;
+            if a.not_numeric_example.is_none() {
+                a.not_numeric_example = b.not_numeric_example.map(|mut e| {
+                    shift(&mut e);
+                    e
+                });
+            }
+        }
+        self.bytes += next.bytes;
+        if self.error.is_none() {
+            self.error = next.error;
+        }
+    }
+}
+
+/// What a measure value is, by the guide's rules.
+#[derive(Debug, PartialEq, Eq)]
+enum Measure {
+    Empty,
+    NotNumeric,
+    Number { too_large: bool, too_precise: bool },
+}
+
+/// Judge a measure value from its bytes: plain decimals (the common case) are read without
+/// parsing a float; anything else (exponents, `inf`) goes through the float parser.
+fn measure_value(v: &[u8]) -> Measure {
+    if v.is_empty() {
+        return Measure::Empty;
+    }
+    let digits = v
+        .strip_prefix(b"-")
+        .or_else(|| v.strip_prefix(b"+"))
+        .unwrap_or(v);
+    let (int, frac) = match memchr(b'.', digits) {
+        Some(dot) => (&digits[..dot], &digits[dot + 1..]),
+        None => (digits, &b""[..]),
+    };
+    let plain = (!int.is_empty() || !frac.is_empty())
+        && int.iter().all(u8::is_ascii_digit)
+        && frac.iter().all(u8::is_ascii_digit);
+    let max_digits = Limit::MeasureMagnitudeDigits.value() as usize;
+    let max_decimals = Limit::MeasureDecimals.value() as usize;
+    if plain {
+        let significant = int.iter().skip_while(|&&d| d == b'0').count();
+        let decimals = frac.iter().rposition(|&d| d != b'0').map_or(0, |p| p + 1);
+        return Measure::Number {
+            too_large: significant > max_digits,
+            too_precise: decimals > max_decimals,
+        };
+    }
+    match std::str::from_utf8(v)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+    {
+        Some(x) if x.is_finite() => Measure::Number {
+            too_large: x.abs() >= 10f64.powi(max_digits as i32),
+            too_precise: false,
+        },
+        _ => Measure::NotNumeric,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_are_judged_from_their_bytes() {
+        let n = |large, precise| Measure::Number {
+            too_large: large,
+            too_precise: precise,
+        };
+        assert_eq!(measure_value(b""), Measure::Empty);
+        assert_eq!(measure_value(b"12.5"), n(false, false));
+        assert_eq!(measure_value(b"-0.12340"), n(false, false));
+        assert_eq!(measure_value(b"0.12345"), n(false, true));
+        assert_eq!(measure_value(b"999999999999999"), n(false, false));
+        assert_eq!(measure_value(b"1000000000000000"), n(true, false));
+        assert_eq!(measure_value(b"0001000.0"), n(false, false));
+        assert_eq!(measure_value(b"1e15"), n(true, false));
+        assert_eq!(measure_value(b"."), Measure::NotNumeric);
+        assert_eq!(measure_value(b"12a"), Measure::NotNumeric);
+        assert_eq!(measure_value(b"NaN"), Measure::NotNumeric);
+        assert_eq!(measure_value(b"inf"), Measure::NotNumeric);
     }
 }

@@ -27,7 +27,7 @@ impl Compression {
 }
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-const UTF8_BOM: [u8; 3] = [0xef, 0xbb, 0xbf];
+pub const UTF8_BOM: [u8; 3] = [0xef, 0xbb, 0xbf];
 
 /// True when the bytes start like a gzip member.
 pub fn is_gzip(head: &[u8]) -> bool {

@@ -1,12 +1,13 @@
 //! From text bytes to records: which format a file is in, and reading its records as a stream.
 //!
 //! [`sniff`] looks at the head of one file (at most [`crate::source::HEAD_BYTES`]) and decides the
-//! format, delimiter, quote symbol and header, each with a confidence and a reason. [`records`]
-//! then streams every record of a file with that [`Dialect`], projecting only the columns asked for.
+//! format, delimiter, quote symbol and header, each with a confidence and a reason. [`split`]
+//! then finds the records of a buffer and the fields a scan reads, with that [`Dialect`], without
+//! copying them.
 
 pub mod decode;
-pub mod records;
 pub mod sniff;
+pub mod split;
 
 use serde::{Serialize, Serializer};
 
@@ -118,7 +119,7 @@ pub fn find_column<'a>(
         })
 }
 
-/// The CSV reader settings shared by detection and streaming: records are taken raw (no header
+/// The CSV reader settings of detection: records are taken raw (no header
 /// handling, ragged rows allowed, so that we report them), and `\n` alone ends a record, which
 /// keeps line numbers right in CRLF files (csv-core counts the `\n` of a CRLF into the next
 /// record); the `\r` this leaves on a line's last field is trimmed with [`strip_cr`].

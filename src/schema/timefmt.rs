@@ -278,6 +278,128 @@ impl TimeFormat {
     }
 }
 
+/// The shape of the values of a fixed-width pattern (numbers of fixed width and literal text only),
+/// and how many leading bytes decide which interval a value falls in. Sorted data repeats those
+/// bytes for every record of an interval, so a scan parses a value only when they change: see
+/// [`TimeFormat::fixed_layout`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixedLayout {
+    /// What each byte of a value must be, in order.
+    parts: Vec<FixedPart>,
+    /// The bytes that decide the interval.
+    prefix: usize,
+    len: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FixedPart {
+    Literal(u8),
+    /// `n` digits whose value is at most `max`.
+    Digits {
+        n: u8,
+        max: u32,
+    },
+}
+
+impl FixedLayout {
+    /// How many leading bytes decide the interval.
+    pub fn prefix(&self) -> usize {
+        self.prefix
+    }
+
+    /// True when `value` has exactly the layout's shape and the fields after the prefix hold values
+    /// the full parser accepts (so that a value whose prefix was parsed before needs no parse).
+    pub fn fits(&self, value: &[u8]) -> bool {
+        if value.len() != self.len {
+            return false;
+        }
+        let mut i = 0;
+        for part in &self.parts {
+            match *part {
+                FixedPart::Literal(b) => {
+                    if value[i] != b {
+                        return false;
+                    }
+                    i += 1;
+                }
+                FixedPart::Digits { n, max } => {
+                    let digits = &value[i..i + n as usize];
+                    if !digits.iter().all(u8::is_ascii_digit) {
+                        return false;
+                    }
+                    if i >= self.prefix {
+                        let v = digits
+                            .iter()
+                            .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'));
+                        if v > max {
+                            return false;
+                        }
+                    }
+                    i += n as usize;
+                }
+            }
+        }
+        true
+    }
+}
+
+impl TimeFormat {
+    /// The fixed layout of this pattern's values, when it has one: only fixed-width numbers, a
+    /// fixed number of fraction digits and literal text, no offset (the interval of a value with an
+    /// offset depends on more than its prefix). `interval_seconds` decides how much of a value
+    /// tells its interval: the date for a day, the hour for an hour, the minute for 5 or 10 minutes.
+    pub fn fixed_layout(&self, interval_seconds: i64) -> Option<FixedLayout> {
+        let Kind::Pattern(tokens) = &self.kind else {
+            return None;
+        };
+        let deciding = |field: Field| match field {
+            Field::Year4 | Field::Year2 | Field::Month | Field::Day => true,
+            Field::Hour0To23 | Field::Hour1To24 => interval_seconds < 86_400,
+            Field::Minute => interval_seconds < 3_600,
+            _ => false,
+        };
+        let mut parts = Vec::new();
+        let mut prefix = 0;
+        let mut len = 0;
+        for token in tokens {
+            match token {
+                Token::Literal(text) => {
+                    parts.extend(text.bytes().map(FixedPart::Literal));
+                    len += text.len();
+                }
+                Token::Number(field, Width::Fixed(n)) => {
+                    let max = match field {
+                        Field::Minute | Field::Second => 59,
+                        Field::Hour0To23 => 23,
+                        Field::Hour1To24 => 24,
+                        // Months and days are checked by the full parse of the prefix.
+                        Field::Year4 | Field::Year2 | Field::Month | Field::Day => u32::MAX,
+                        Field::Hour1To12 | Field::Hour0To11 => return None,
+                    };
+                    parts.push(FixedPart::Digits { n: *n, max });
+                    len += usize::from(*n);
+                    if deciding(*field) {
+                        prefix = len;
+                    }
+                }
+                Token::Fraction { digits } if *digits > 0 => {
+                    parts.push(FixedPart::Digits {
+                        n: *digits,
+                        max: u32::MAX,
+                    });
+                    len += usize::from(*digits);
+                }
+                _ => return None,
+            }
+        }
+        // A value's hour `24` (k) is midnight of the next day: only a full parse tells.
+        let k = tokens
+            .iter()
+            .any(|t| matches!(t, Token::Number(Field::Hour1To24, _)));
+        (prefix > 0 && !k).then_some(FixedLayout { parts, prefix, len })
+    }
+}
+
 impl serde::Serialize for TimeFormat {
     /// A format is written as its pattern, as configs and reports show it.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -1045,6 +1167,42 @@ pub fn detect(samples: &[&str]) -> Option<Detected> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_fixed_layout_decides_the_interval_by_its_prefix() {
+        let f = TimeFormat::compile("yyyy-MM-dd HH:mm:ss").unwrap();
+        let minutes = f.fixed_layout(300).unwrap();
+        assert_eq!(minutes.prefix(), "2023-01-01 00:05".len());
+        assert_eq!(
+            f.fixed_layout(3_600).unwrap().prefix(),
+            "2023-01-01 00".len()
+        );
+        assert_eq!(f.fixed_layout(86_400).unwrap().prefix(), "2023-01-01".len());
+        assert!(minutes.fits(b"2023-01-01 00:05:59"));
+        assert!(!minutes.fits(b"2023-01-01 00:05:60"), "seconds above 59");
+        assert!(!minutes.fits(b"2023-01-01 00:05:5x"));
+        assert!(!minutes.fits(b"2023-01-01T00:05:59"));
+        assert!(!minutes.fits(b"2023-01-01 00:05:59 "));
+        let ms = TimeFormat::compile("yyyy-MM-dd'T'HH:mm:ss.SSS").unwrap();
+        assert!(
+            ms.fixed_layout(300)
+                .unwrap()
+                .fits(b"2023-01-01T00:05:59.123")
+        );
+        for no in [
+            "yyyy-MM-dd'T'HH:mm:ssXXX",
+            "UNIX",
+            "d/M/yyyy H:mm",
+            "yyyy-MM-dd hh:mm a",
+        ] {
+            assert_eq!(
+                TimeFormat::compile(no).unwrap().fixed_layout(300),
+                None,
+                "{no}"
+            );
+        }
+    }
+
     use super::*;
 
     fn dt(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {

@@ -113,6 +113,18 @@ impl Source for LocalSource {
         Ok(buf)
     }
 
+    fn open_at(&self, location: &Location, start: u64) -> Result<Box<dyn Read + Send>> {
+        let path = local_path(location)?;
+        let mut file = File::open(path).map_err(|e| io_error(path, e))?;
+        file.seek(SeekFrom::Start(start))
+            .map_err(|e| io_error(path, e))?;
+        Ok(Box::new(file))
+    }
+
+    fn seeks(&self) -> bool {
+        true
+    }
+
     fn open(&self, location: &Location) -> Result<Box<dyn Read + Send>> {
         let path = local_path(location)?;
         let file = File::open(path).map_err(|e| io_error(path, e))?;

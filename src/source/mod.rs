@@ -226,6 +226,21 @@ pub trait Source: Send + Sync {
     /// The whole file as a stream, read as it is consumed.
     fn open(&self, location: &Location) -> Result<Box<dyn Read + Send>>;
 
+    /// The file as a stream from byte `start` on. Sources that can seek say so with
+    /// [`Source::seeks`]; the default reads and drops the first `start` bytes.
+    fn open_at(&self, location: &Location, start: u64) -> Result<Box<dyn Read + Send>> {
+        let mut stream = self.open(location)?;
+        std::io::copy(&mut (&mut stream).take(start), &mut std::io::sink())
+            .map_err(|e| Error::io(location.clone(), e))?;
+        Ok(stream)
+    }
+
+    /// True when [`Source::open_at`] starts reading at the offset without reading what is before
+    /// it: then a scan splits a large file between threads.
+    fn seeks(&self) -> bool {
+        false
+    }
+
     /// Bytes of file data this source has handed out so far, when it counts them (S3 does, so
     /// that a preview can be shown to read at most [`HEAD_BYTES`]).
     fn bytes_read(&self) -> Option<u64> {

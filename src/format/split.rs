@@ -1,0 +1,445 @@
+//! The records of a byte buffer, split without copying: the hot path of every scan.
+//!
+//! [`CsvSplitter`] finds the fields of one CSV record at a time. A record without the quote symbol
+//! (nearly all of them) is one line: its delimiters are found with `memchr` and its fields are
+//! slices of the buffer. A record that holds the quote symbol takes the slow path: a byte-by-byte
+//! reader that unquotes fields into a scratch buffer and may run over several lines (a quoted line
+//! break). [`JsonKeys`] finds the wanted keys of one JSON object per line without building a value
+//! for the line. Both report how many fields a record has (CSV) so that ragged rows can be skipped.
+
+use memchr::{memchr, memchr_iter};
+
+/// The outcome of looking for one record at the front of a buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// A record of `len` bytes (its line break included); its fields are in the splitter.
+    Record { len: usize },
+    /// The buffer ends inside the record: give more bytes (or, at the end of the data, call again
+    /// with `at_end`).
+    NeedMore,
+}
+
+/// The fields of the last record a [`CsvSplitter`] split, as byte ranges.
+#[derive(Debug, Default)]
+pub struct CsvSplitter {
+    delimiter: u8,
+    quote: Option<u8>,
+    /// Where each field starts and ends: in the caller's buffer (fast path) or in `scratch`.
+    bounds: Vec<(u32, u32)>,
+    /// Unquoted field bytes of a record that took the slow path.
+    scratch: Vec<u8>,
+    in_scratch: bool,
+    /// Line breaks inside the last record (more than one only with quoted line breaks).
+    newlines: u64,
+}
+
+impl CsvSplitter {
+    pub fn new(delimiter: u8, quote: Option<u8>) -> CsvSplitter {
+        CsvSplitter {
+            delimiter,
+            quote,
+            ..CsvSplitter::default()
+        }
+    }
+
+    /// Split the record at the front of `buf`. With `at_end`, the buffer holds the rest of the data
+    /// and a record without a final line break ends with it.
+    pub fn split(&mut self, buf: &[u8], at_end: bool) -> Split {
+        let (line_end, len) = match memchr(b'\n', buf) {
+            Some(nl) => (nl, nl + 1),
+            None if at_end => (buf.len(), buf.len()),
+            None => return Split::NeedMore,
+        };
+        let line = &buf[..line_end];
+        if let Some(q) = self.quote
+            && memchr(q, line).is_some()
+        {
+            return self.split_quoted(buf, q, at_end);
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        self.in_scratch = false;
+        self.newlines = (len > line_end) as u64;
+        self.bounds.clear();
+        let mut start = 0u32;
+        for d in memchr_iter(self.delimiter, line) {
+            self.bounds.push((start, d as u32));
+            start = d as u32 + 1;
+        }
+        self.bounds.push((start, line.len() as u32));
+        Split::Record { len }
+    }
+
+    /// The slow path: a record with quoted fields, unquoted into `scratch`.
+    fn split_quoted(&mut self, buf: &[u8], q: u8, at_end: bool) -> Split {
+        self.in_scratch = true;
+        self.scratch.clear();
+        self.bounds.clear();
+        self.newlines = 0;
+        let mut field_start = 0u32;
+        let mut quoted = false;
+        // At the first byte of a field: only there does a quote open a quoted field.
+        let mut at_field_start = true;
+        let mut i = 0;
+        while i < buf.len() {
+            let b = buf[i];
+            if quoted {
+                if b == q {
+                    if buf.get(i + 1) == Some(&q) {
+                        self.scratch.push(q);
+                        i += 2;
+                        continue;
+                    }
+                    if i + 1 == buf.len() && !at_end {
+                        return Split::NeedMore;
+                    }
+                    quoted = false;
+                } else {
+                    if b == b'\n' {
+                        self.newlines += 1;
+                    }
+                    self.scratch.push(b);
+                }
+                i += 1;
+                continue;
+            }
+            if b == self.delimiter {
+                self.bounds.push((field_start, self.scratch.len() as u32));
+                field_start = self.scratch.len() as u32;
+                at_field_start = true;
+            } else if b == b'\n' {
+                self.newlines += 1;
+                self.end_field(field_start);
+                return Split::Record { len: i + 1 };
+            } else if b == q && at_field_start {
+                quoted = true;
+                at_field_start = false;
+            } else {
+                self.scratch.push(b);
+                at_field_start = false;
+            }
+            i += 1;
+        }
+        if !at_end {
+            return Split::NeedMore;
+        }
+        // The data ends inside the record (an unclosed quote takes the rest of the data).
+        self.end_field(field_start);
+        Split::Record { len: buf.len() }
+    }
+
+    fn end_field(&mut self, field_start: u32) {
+        if self.scratch.last() == Some(&b'\r') && self.scratch.len() as u32 > field_start {
+            self.scratch.pop();
+        }
+        self.bounds.push((field_start, self.scratch.len() as u32));
+    }
+
+    /// How many fields the last record has.
+    pub fn width(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// Line breaks inside the last record, its own final one included.
+    pub fn newlines(&self) -> u64 {
+        self.newlines
+    }
+
+    /// Field `i` of the last record; `buf` is the buffer given to [`CsvSplitter::split`].
+    pub fn field<'a>(&'a self, buf: &'a [u8], i: usize) -> Option<&'a [u8]> {
+        let &(s, e) = self.bounds.get(i)?;
+        let src = if self.in_scratch { &self.scratch } else { buf };
+        src.get(s as usize..e as usize)
+    }
+}
+
+/// Finds the values of some keys in a line holding one JSON object, without building the object.
+#[derive(Debug, Default)]
+pub struct JsonKeys {
+    names: Vec<Vec<u8>>,
+    /// Where each wanted value lies in the line, or in `scratch` when it had to be unescaped.
+    found: Vec<Option<(bool, u32, u32)>>,
+    scratch: Vec<u8>,
+}
+
+/// A JSON value's text as a CSV field would hold it: strings unquoted, `null` as nothing.
+#[derive(Debug, PartialEq, Eq)]
+enum ValueKind {
+    Scalar,
+    Null,
+    Nested,
+}
+
+impl JsonKeys {
+    pub fn new(names: &[String]) -> JsonKeys {
+        JsonKeys {
+            names: names.iter().map(|n| n.as_bytes().to_vec()).collect(),
+            found: vec![None; names.len()],
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Read one line. False when it is not a JSON object (the record is skipped).
+    pub fn read(&mut self, line: &[u8]) -> bool {
+        self.found.iter_mut().for_each(|f| *f = None);
+        self.scratch.clear();
+        let mut p = Parser { s: line, i: 0 };
+        self.object(&mut p).is_some() && {
+            p.ws();
+            p.i == line.len()
+        }
+    }
+
+    fn object(&mut self, p: &mut Parser<'_>) -> Option<()> {
+        p.ws();
+        p.eat(b'{')?;
+        p.ws();
+        if p.peek() == Some(b'}') {
+            p.i += 1;
+            return Some(());
+        }
+        loop {
+            p.ws();
+            let (key_start, key_end, escaped) = p.string()?;
+            p.ws();
+            p.eat(b':')?;
+            p.ws();
+            let key = &p.s[key_start..key_end];
+            let wanted = if escaped {
+                None
+            } else {
+                self.names.iter().position(|n| n.as_slice() == key)
+            };
+            let value_start = p.i;
+            let kind = p.value()?;
+            if let Some(k) = wanted {
+                self.found[k] = self.keep(p.s, value_start, p.i, kind);
+            }
+            p.ws();
+            match p.next()? {
+                b',' => continue,
+                b'}' => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    /// Where a wanted value's text is: strings without their quotes (unescaped into `scratch` if
+    /// they hold escapes), numbers and booleans as written, `null` as missing, nested values as
+    /// `{...}` / `[...]`.
+    fn keep(
+        &mut self,
+        s: &[u8],
+        start: usize,
+        end: usize,
+        kind: ValueKind,
+    ) -> Option<(bool, u32, u32)> {
+        match kind {
+            ValueKind::Null => None,
+            ValueKind::Nested => {
+                let from = self.scratch.len() as u32;
+                self.scratch
+                    .extend_from_slice(if s[start] == b'{' { b"{...}" } else { b"[...]" });
+                Some((true, from, self.scratch.len() as u32))
+            }
+            ValueKind::Scalar if s[start] == b'"' => {
+                let inner = &s[start + 1..end - 1];
+                if memchr(b'\\', inner).is_none() {
+                    return Some((false, start as u32 + 1, end as u32 - 1));
+                }
+                let from = self.scratch.len() as u32;
+                let text: String = serde_json::from_slice(&s[start..end]).ok()?;
+                self.scratch.extend_from_slice(text.as_bytes());
+                Some((true, from, self.scratch.len() as u32))
+            }
+            ValueKind::Scalar => Some((false, start as u32, end as u32)),
+        }
+    }
+
+    /// The value of wanted key `k` in the last line read; `line` is that line.
+    pub fn value<'a>(&'a self, line: &'a [u8], k: usize) -> Option<&'a [u8]> {
+        let (in_scratch, s, e) = self.found.get(k).copied().flatten()?;
+        let src = if in_scratch { &self.scratch } else { line };
+        src.get(s as usize..e as usize)
+    }
+}
+
+/// A cursor over the bytes of one JSON text, checking its syntax as it skips values.
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.i += 1;
+        Some(b)
+    }
+
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.next()? == b).then_some(())
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            self.i += 1;
+        }
+    }
+
+    /// A string: its content's range and whether it holds escapes.
+    fn string(&mut self) -> Option<(usize, usize, bool)> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let mut escaped = false;
+        loop {
+            let rest = &self.s[self.i..];
+            let at = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            self.i += at;
+            match self.s[self.i] {
+                b'"' => {
+                    let end = self.i;
+                    self.i += 1;
+                    return Some((start, end, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.i += 2;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        self.s[self.i..]
+            .starts_with(word)
+            .then(|| self.i += word.len())
+    }
+
+    fn number(&mut self) -> Option<()> {
+        let start = self.i;
+        while matches!(
+            self.peek(),
+            Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+        ) {
+            self.i += 1;
+        }
+        (self.i > start).then_some(())
+    }
+
+    /// Skip one value, checking its syntax.
+    fn value(&mut self) -> Option<ValueKind> {
+        match self.peek()? {
+            b'"' => self.string().map(|_| ValueKind::Scalar),
+            b't' => self.literal(b"true").map(|_| ValueKind::Scalar),
+            b'f' => self.literal(b"false").map(|_| ValueKind::Scalar),
+            b'n' => self.literal(b"null").map(|_| ValueKind::Null),
+            b'{' | b'[' => self.nested().map(|_| ValueKind::Nested),
+            _ => self.number().map(|_| ValueKind::Scalar),
+        }
+    }
+
+    /// An object or array, skipped as a whole.
+    fn nested(&mut self) -> Option<()> {
+        let open = self.next()?;
+        let close = if open == b'{' { b'}' } else { b']' };
+        self.ws();
+        if self.peek() == Some(close) {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            self.ws();
+            if open == b'{' {
+                self.string()?;
+                self.ws();
+                self.eat(b':')?;
+                self.ws();
+            }
+            self.value()?;
+            self.ws();
+            match self.next()? {
+                b',' => continue,
+                b if b == close => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(s: &mut CsvSplitter, buf: &[u8], at_end: bool) -> Option<(usize, Vec<String>)> {
+        match s.split(buf, at_end) {
+            Split::NeedMore => None,
+            Split::Record { len } => Some((
+                len,
+                (0..s.width())
+                    .map(|i| String::from_utf8_lossy(s.field(buf, i).unwrap()).into_owned())
+                    .collect(),
+            )),
+        }
+    }
+
+    #[test]
+    fn plain_lines_split_at_delimiters_and_lose_their_cr() {
+        let mut s = CsvSplitter::new(b',', Some(b'"'));
+        assert_eq!(
+            fields(&mut s, b"a,b,,c\r\nnext", false),
+            Some((8, vec!["a".into(), "b".into(), "".into(), "c".into()]))
+        );
+        assert_eq!(fields(&mut s, b"no end yet", false), None);
+        assert_eq!(
+            fields(&mut s, b"last,line", true),
+            Some((9, vec!["last".into(), "line".into()]))
+        );
+    }
+
+    #[test]
+    fn quoted_fields_hold_delimiters_quotes_and_line_breaks() {
+        let mut s = CsvSplitter::new(b',', Some(b'"'));
+        let buf = b"\"a,1\",\"say \"\"hi\"\"\",\"two\nlines\"\r\nx";
+        let (len, f) = fields(&mut s, buf, false).unwrap();
+        assert_eq!(f, ["a,1", "say \"hi\"", "two\nlines"]);
+        assert_eq!(&buf[len..], b"x");
+        assert_eq!(s.newlines(), 2);
+        // A quoted line break at the end of the buffer needs more bytes.
+        assert_eq!(fields(&mut s, b"\"open\nstill", false), None);
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_text() {
+        let mut s = CsvSplitter::new(b',', Some(b'"'));
+        let (_, f) = fields(&mut s, b"5\" pipe,x\n", false).unwrap();
+        assert_eq!(f, ["5\" pipe", "x"]);
+    }
+
+    #[test]
+    fn json_keys_are_found_without_building_the_object() {
+        let mut k = JsonKeys::new(&["ts".into(), "n".into(), "tags".into(), "s".into()]);
+        let line =
+            br#"{"n": 2.5, "ts": "t1", "other": [1, {"x": "}"}], "tags": {"a": 1}, "s": "a\"b"}"#;
+        assert!(k.read(line));
+        let v = |k: &JsonKeys, i| {
+            k.value(line, i)
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+        };
+        assert_eq!(v(&k, 0).as_deref(), Some("t1"));
+        assert_eq!(v(&k, 1).as_deref(), Some("2.5"));
+        assert_eq!(v(&k, 2).as_deref(), Some("{...}"));
+        assert_eq!(v(&k, 3).as_deref(), Some("a\"b"));
+        assert!(k.read(br#"{"ts": null}"#));
+        assert_eq!(k.value(br#"{"ts": null}"#, 0), None);
+        assert!(!k.read(b"not json"));
+        assert!(!k.read(br#"{"ts": "x""#));
+        assert!(!k.read(b"[1, 2]"));
+    }
+}
