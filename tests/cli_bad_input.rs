@@ -37,18 +37,47 @@ fn a_header_only_file_is_refused() {
 }
 
 #[test]
-fn ragged_rows_name_the_line() {
+fn one_ragged_row_is_skipped_and_named_not_the_whole_scan() {
+    // The case: 400 rows, one of them with 5 fields where the header has 2.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("ts,n\n");
+    for i in 0..400 {
+        if i == 200 {
+            text.push_str("2020-10-01 00:00:00,1,2,3,4\n");
+        } else {
+            text.push_str(&format!(
+                "2020-10-{:02} {:02}:00:00,{i}\n",
+                1 + i / 24,
+                i % 24
+            ));
+        }
+    }
+    let p = file(dir.path(), "r.csv", text.as_bytes());
+    let (code, v) = run_json(l4m().arg("coverage").arg(&p).arg("--json"));
+    assert_eq!(code, 0);
+    assert_eq!(v["records"], 399);
+    assert_eq!(v["records_skipped"], 1);
+    assert_eq!(v["records_skipped_by_reason"]["ragged"], 1);
+    assert_eq!(v["skipped_examples"][0]["line"], 202);
+    assert_eq!(
+        v["skipped_examples"][0]["reason"],
+        "has 5 fields, expected 2"
+    );
+}
+
+#[test]
+fn a_header_with_another_number_of_fields_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let p = file(
         dir.path(),
         "r.csv",
-        b"a,ts,n\nx,2020-10-01 00:00:00,1\ny,2020-10-01 01:00:00\nz,2020-10-01 02:00:00,3\n",
+        b"a,ts\nx,2020-10-01 00:00:00,1\ny,2020-10-01 01:00:00,2\nz,2020-10-01 02:00:00,3\n",
     );
     let (code, err) = inspect_error(&p);
     assert_eq!(code, 1);
     assert_one_line_error(
         &err,
-        "r.csv: line 3 has 2 fields where the other lines have 3",
+        "r.csv: line 1 has 2 fields where the other lines have 3 (delimiter ,): fix that row, or use --delimiter C",
     );
 }
 

@@ -40,8 +40,10 @@ pub struct ScanSpec {
     pub timezone: Tz,
     pub dimensions: Vec<String>,
     pub measures: Vec<String>,
-    /// How many files are read at once.
+    /// How many files (or pieces of a large file) are read at once.
     pub concurrency: usize,
+    /// A file is split between threads only when each piece gets at least this many bytes.
+    pub piece_bytes: u64,
     /// The continuous layout's path template: each file's folder names its interval.
     pub template: Option<crate::source::template::PathTemplate>,
 }
@@ -82,10 +84,14 @@ impl ScanSpec {
                 .map(|(s, _)| s.to_string())
                 .collect(),
             concurrency: default_concurrency(&inspection.dataset),
+            piece_bytes: DEFAULT_PIECE_BYTES,
             template: inspection.template.clone(),
         })
     }
 }
+
+/// The least bytes of a piece of a split file (see [`ScanSpec::piece_bytes`]).
+pub const DEFAULT_PIECE_BYTES: u64 = 32 << 20;
 
 /// How many files to read at once: local files are CPU-bound (one reader per core), S3 objects
 /// wait on the network.
@@ -104,6 +110,8 @@ pub fn default_concurrency(dataset: &Dataset) -> usize {
 pub struct ScanControl {
     cancel: AtomicBool,
     pub files_done: AtomicUsize,
+    /// Pieces read (a file split between threads is several pieces).
+    pub pieces_done: AtomicUsize,
     pub bytes_read: AtomicU64,
 }
 
@@ -170,7 +178,7 @@ pub fn scan(
     };
     let files = &dataset.files;
     let workers = spec.concurrency.max(1);
-    let (tasks, notes) = read::plan(source, files, dialect, &columns, workers);
+    let (tasks, notes) = read::plan(source, files, dialect, &columns, workers, spec.piece_bytes);
     let merger = Mutex::new(Merger::new(report::Totals::new(spec), files.len()));
     let next = AtomicUsize::new(0);
     let work = |task: Task| {
@@ -186,6 +194,7 @@ pub fn scan(
                         return;
                     };
                     let piece = work(task.clone());
+                    control.pieces_done.fetch_add(1, Ordering::Relaxed);
                     let done = merger
                         .lock()
                         .map(|mut m| m.add(piece, files, control))

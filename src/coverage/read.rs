@@ -26,8 +26,6 @@ use crate::source::{Entry, Source};
 const BLOCK: usize = 1 << 20;
 /// The longest record a scan reads; a longer one is skipped (and named) without being buffered.
 pub const MAX_RECORD_BYTES: usize = 8 << 20;
-/// A file is split between workers only when each piece gets at least this much.
-const MIN_CHUNK: u64 = 32 << 20;
 
 /// One piece of work: a whole file, or a byte range of a large one.
 #[derive(Debug, Clone)]
@@ -68,13 +66,17 @@ pub(super) fn plan(
     dialect: &Dialect,
     columns: &Columns,
     workers: usize,
+    piece_bytes: u64,
 ) -> (Vec<Task>, Vec<String>) {
     let mut tasks = Vec::new();
     let mut notes = Vec::new();
     for (i, file) in files.iter().enumerate() {
         let size = file.size.unwrap_or(0);
-        let pieces = (size / MIN_CHUNK).min(workers as u64) as usize;
-        let split = if workers > 1 && pieces > 1 && source.seeks() {
+        // Whether a file could be split does not depend on the number of threads, so that the
+        // notes (and every figure) are the same for any number.
+        let splittable = size / piece_bytes.max(1) > 1 && source.seeks();
+        let pieces = (size / piece_bytes.max(1)).min(workers as u64) as usize;
+        let split = if splittable {
             match split_plan(source, file, dialect, columns) {
                 Ok(p) => p,
                 Err(why) => {
@@ -85,7 +87,7 @@ pub(super) fn plan(
         } else {
             None
         };
-        match split {
+        match split.filter(|_| pieces > 1) {
             Some(file_columns) => {
                 let step = size / pieces as u64;
                 for c in 0..pieces {
@@ -133,7 +135,10 @@ fn split_plan(
     if decode::is_gzip(&head) {
         return Ok(None);
     }
-    let text = head.strip_prefix(&decode::UTF8_BOM[..]).unwrap_or(&head);
+    let mut text = head.strip_prefix(&decode::UTF8_BOM[..]).unwrap_or(&head);
+    if dialect.sep_line {
+        text = memchr(b'\n', text).map_or(&[][..], |nl| &text[nl + 1..]);
+    }
     if dialect.format == FileFormat::Jsonl {
         return Ok(Some(columns.clone()));
     }
@@ -459,6 +464,9 @@ fn start_records(
         return Ok(known);
     }
     reader.skip_bom().map_err(|e| e.to_string())?;
+    if dialect.sep_line {
+        reader.skip_line().map_err(|e| e.to_string())?;
+    }
     if dialect.format == FileFormat::Jsonl || !dialect.has_header {
         return Ok(known);
     }

@@ -77,6 +77,8 @@ pub struct Dialect {
     pub quote: Option<u8>,
     /// True when the first CSV line names the columns.
     pub has_header: bool,
+    /// The file starts with Excel's `sep=X` line, which is skipped.
+    pub sep_line: bool,
     /// Column names: from the header, from JSON keys, or `column_1`... when there is no header.
     pub columns: Vec<String>,
 }

@@ -50,6 +50,8 @@ pub struct Detection {
     pub sample: Sample,
     /// Things worth telling the user that are not errors (e.g. nested JSON values).
     pub notes: Vec<String>,
+    /// The first line is Excel's `sep=X` line (not data, not the header).
+    pub sep_line: bool,
 }
 
 impl Detection {
@@ -61,6 +63,7 @@ impl Detection {
             delimiter: self.delimiter.value,
             quote: self.quote.value,
             has_header: self.header.value,
+            sep_line: self.sep_line,
             columns: self.sample.columns.clone(),
         }
     }
@@ -111,6 +114,15 @@ pub fn detect(
             }
         }
     }
+    // Excel writes `sep=;` on the first line to name the delimiter.
+    let sep = excel_sep_line(text);
+    let mut overrides = overrides.clone();
+    if let Some((d, len)) = sep {
+        text = &text[len..];
+        overrides.delimiter = overrides.delimiter.or(Some(d));
+        overrides.format = overrides.format.or(Some(FileFormat::Csv));
+    }
+    let overrides = &overrides;
     if text.trim().is_empty() {
         return Err(ReadProblem::Empty);
     }
@@ -132,7 +144,13 @@ pub fn detect(
     };
 
     let mut notes = Vec::new();
-    let (delimiter, quote, header, sample) = match format.value {
+    if let Some((d, _)) = sep {
+        notes.push(format!(
+            "the first line is Excel's sep={}: it names the delimiter and is not read as data",
+            d as char
+        ));
+    }
+    let (delimiter, quote, header, mut sample) = match format.value {
         FileFormat::Jsonl => {
             let sample = parse_jsonl(text, head.complete, &mut notes)?;
             let na = "not used by JSON lines";
@@ -143,9 +161,13 @@ pub fn detect(
                 sample,
             )
         }
-        FileFormat::Csv => detect_csv(text, head.complete, overrides)?,
+        FileFormat::Csv => detect_csv(text, head.complete, overrides, &mut notes)?,
     };
+    if sep.is_some() {
+        sample.lines.iter_mut().for_each(|l| *l += 1);
+    }
     Ok(Detection {
+        sep_line: sep.is_some(),
         format,
         compression,
         charset,
@@ -156,6 +178,14 @@ pub fn detect(
         sample,
         notes,
     })
+}
+
+/// Excel's first line `sep=X`: the delimiter and the line's length (with its line break).
+fn excel_sep_line(text: &str) -> Option<(u8, usize)> {
+    let line_len = text.find('\n').map(|n| n + 1)?;
+    let line = text[..line_len].trim_end_matches(['\r', '\n']);
+    let rest = line.strip_prefix("sep=")?;
+    (rest.len() == 1 && rest.is_ascii()).then(|| (rest.as_bytes()[0], line_len))
 }
 
 fn line_ending(text: &str) -> &'static str {
@@ -171,16 +201,83 @@ fn line_ending(text: &str) -> &'static str {
 
 type CsvParts = (Detected<u8>, Detected<Option<u8>>, Detected<bool>, Sample);
 
-fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvParts, ReadProblem> {
-    // For each delimiter, find its quote symbol and how consistently it splits the lines.
-    struct Candidate {
-        delimiter: u8,
-        quote: Option<u8>,
-        quote_seen: usize,
-        rows: Vec<(u64, Vec<String>)>,
-        fields: usize,
-        share: f64,
+/// One way to read the head: a delimiter, its quote symbol, and how consistently it splits lines.
+struct Candidate {
+    delimiter: u8,
+    quote: Option<u8>,
+    quote_seen: usize,
+    rows: Vec<(u64, Vec<String>)>,
+    /// The most common number of fields, and the share of records that have it.
+    fields: usize,
+    share: f64,
+}
+
+/// Below this share of records with the common number of fields, the file is not read as CSV
+/// with that delimiter at all; above it, the other records are ragged rows a scan skips.
+const MIN_CONSISTENT_SHARE: f64 = 0.5;
+
+fn detect_csv(
+    text: &str,
+    complete: bool,
+    overrides: &Overrides,
+    notes: &mut Vec<String>,
+) -> Result<CsvParts, ReadProblem> {
+    let best = best_candidate(text, overrides)?;
+    let delimiter = delimiter_detected(&best, overrides);
+    let quote = quote_detected(&best, overrides);
+    let fields = best.fields;
+    let rows = consistent_rows(best.rows, fields, best.delimiter, best.share, notes)?;
+    let mut header = match overrides.has_header {
+        Some(h) => Detected::given(h),
+        None => detect_header(&rows),
+    };
+    let only_text_line = rows.len() == 1
+        && rows[0]
+            .1
+            .iter()
+            .all(|v| matches!(class(v), Class::Text | Class::Empty));
+    if only_text_line && overrides.has_header.is_none() && !header.value {
+        if complete {
+            return Err(ReadProblem::HeaderOnly);
+        }
+        header = Detected::new(
+            true,
+            Confidence::Low,
+            "the head holds one line of text before a longer record: taken as the header",
+        );
     }
+    let (columns, data) = split_header(rows, header.value, fields, notes);
+    if data.is_empty() {
+        if !complete {
+            // A header and then a record longer than the head: a scan can still read the file.
+            notes.push(format!(
+                "the first record is longer than the {} preview: no sample rows, so nothing is suggested; label the columns yourself",
+                crate::units::bytes(crate::source::HEAD_BYTES)
+            ));
+        } else {
+            return Err(if header.value {
+                ReadProblem::HeaderOnly
+            } else {
+                ReadProblem::Empty
+            });
+        }
+    }
+    let (lines, rows): (Vec<u64>, Vec<Vec<String>>) = data.into_iter().unzip();
+    Ok((
+        delimiter,
+        quote,
+        header,
+        Sample {
+            columns,
+            rows,
+            lines,
+            complete,
+        },
+    ))
+}
+
+/// For each delimiter, its quote symbol and how consistently it splits the lines; the best one.
+fn best_candidate(text: &str, overrides: &Overrides) -> Result<Candidate, ReadProblem> {
     let delimiters: Vec<u8> = match overrides.delimiter {
         Some(d) => vec![d],
         None => DELIMITERS.to_vec(),
@@ -217,7 +314,7 @@ fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvPa
         });
     }
     let pref = |d: u8| DELIMITERS.iter().position(|&x| x == d).unwrap_or(0);
-    let best = candidates
+    candidates
         .into_iter()
         .max_by(|a, b| {
             let key = |c: &Candidate| {
@@ -231,9 +328,11 @@ fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvPa
             };
             key(a).cmp(&key(b))
         })
-        .ok_or(ReadProblem::Empty)?;
+        .ok_or(ReadProblem::Empty)
+}
 
-    let delimiter = if overrides.delimiter.is_some() {
+fn delimiter_detected(best: &Candidate, overrides: &Overrides) -> Detected<u8> {
+    if overrides.delimiter.is_some() {
         Detected::given(best.delimiter)
     } else if best.fields <= 1 {
         Detected::new(
@@ -262,8 +361,11 @@ fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvPa
                 best.fields
             ),
         )
-    };
-    let quote = match overrides.quote {
+    }
+}
+
+fn quote_detected(best: &Candidate, overrides: &Overrides) -> Detected<Option<u8>> {
+    match overrides.quote {
         Some(q) => Detected::given(q),
         None if best.quote_seen > 0 => Detected::new(
             best.quote,
@@ -279,63 +381,90 @@ fn detect_csv(text: &str, complete: bool, overrides: &Overrides) -> Result<CsvPa
             Confidence::Low,
             "no quoted values in the head; \" is the usual quote symbol",
         ),
-    };
-
-    let rows = best.rows;
-    // Every record must have as many fields as the most common count: anything else means a
-    // broken row or a wrong delimiter, and L4M would misread it.
-    if let Some((line, r)) = rows.iter().find(|(_, r)| r.len() != best.fields) {
-        return Err(ReadProblem::Ragged {
-            line: *line,
-            fields: r.len(),
-            expected: best.fields,
-            delimiter: best.delimiter,
-        });
     }
+}
 
-    let header = match overrides.has_header {
-        Some(h) => Detected::given(h),
-        None => detect_header(&rows),
+/// The records with the common number of fields. A few ragged ones are left out of the sample and
+/// noted (a scan skips them and counts them); a ragged first line (the header) or a file where
+/// most lines disagree cannot be read with this delimiter.
+fn consistent_rows(
+    rows: Vec<(u64, Vec<String>)>,
+    fields: usize,
+    delimiter: u8,
+    share: f64,
+    notes: &mut Vec<String>,
+) -> Result<Vec<(u64, Vec<String>)>, ReadProblem> {
+    let ragged = |(line, r): &(u64, Vec<String>)| ReadProblem::Ragged {
+        line: *line,
+        fields: r.len(),
+        expected: fields,
+        delimiter,
     };
-    if rows.len() == 1 && overrides.has_header.is_none() && !header.value {
-        let only_text = rows[0]
-            .1
-            .iter()
-            .all(|v| matches!(class(v), Class::Text | Class::Empty));
-        if only_text {
-            return Err(ReadProblem::HeaderOnly);
+    if let Some(first) = rows.first()
+        && first.1.len() != fields
+    {
+        return Err(ragged(first));
+    }
+    let odd: Vec<&(u64, Vec<String>)> = rows.iter().filter(|(_, r)| r.len() != fields).collect();
+    if let Some(first) = odd.first() {
+        if share < MIN_CONSISTENT_SHARE {
+            return Err(ragged(first));
+        }
+        notes.push(format!(
+            "{} of {} lines in the head have another number of fields than {fields} (first: line {}); a scan skips such rows and counts them",
+            odd.len(),
+            rows.len(),
+            first.0
+        ));
+    }
+    Ok(rows
+        .into_iter()
+        .filter(|(_, r)| r.len() == fields)
+        .collect())
+}
+
+/// The column names (from the header, or `column_N`) and the data rows. Empty names become
+/// `column_N` and repeated names are noted: L4M needs every used column named once.
+#[allow(clippy::type_complexity)]
+fn split_header(
+    rows: Vec<(u64, Vec<String>)>,
+    has_header: bool,
+    fields: usize,
+    notes: &mut Vec<String>,
+) -> (Vec<String>, Vec<(u64, Vec<String>)>) {
+    if !has_header {
+        return ((1..=fields).map(|i| format!("column_{i}")).collect(), rows);
+    }
+    let mut it = rows.into_iter();
+    let names: Vec<String> = it
+        .next()
+        .map(|(_, r)| r)
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let n = n.trim().to_string();
+            if n.is_empty() {
+                notes.push(format!(
+                    "column {} has no name in the header: called column_{}",
+                    i + 1,
+                    i + 1
+                ));
+                format!("column_{}", i + 1)
+            } else {
+                n
+            }
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for n in &names {
+        if !seen.insert(n.as_str()) {
+            notes.push(format!(
+                "the header names {n:?} more than once: only the first is read by name"
+            ));
         }
     }
-    let (columns, data): (Vec<String>, Vec<(u64, Vec<String>)>) = if header.value {
-        let mut it = rows.into_iter();
-        let names = it.next().map(|(_, r)| r).unwrap_or_default();
-        let names = names.into_iter().map(|n| n.trim().to_string()).collect();
-        (names, it.collect())
-    } else {
-        (
-            (1..=best.fields).map(|i| format!("column_{i}")).collect(),
-            rows,
-        )
-    };
-    if data.is_empty() {
-        return Err(if header.value {
-            ReadProblem::HeaderOnly
-        } else {
-            ReadProblem::Empty
-        });
-    }
-    let (lines, rows): (Vec<u64>, Vec<Vec<String>>) = data.into_iter().unzip();
-    Ok((
-        delimiter,
-        quote,
-        header,
-        Sample {
-            columns,
-            rows,
-            lines,
-            complete,
-        },
-    ))
+    (names, it.collect())
 }
 
 /// Which quote symbol encloses fields: count `"` and `'` at the start of a field.
@@ -637,14 +766,63 @@ mod tests {
     }
 
     #[test]
+    fn a_few_ragged_rows_are_left_out_of_the_sample_and_noted() {
+        let d = sniff("a,b,c\n1,2,3\n4,5\n6,7,8\n");
+        assert_eq!(d.sample.rows, [["1", "2", "3"], ["6", "7", "8"]]);
+        assert_eq!(d.sample.lines, [2, 4]);
+        assert_eq!(
+            d.notes,
+            [
+                "1 of 4 lines in the head have another number of fields than 3 (first: line 3); a scan skips such rows and counts them"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_excel_sep_line_names_the_delimiter_and_is_not_data() {
+        let d = sniff("sep=;\r\nname;value\r\nx;1\r\ny;2\r\n");
+        assert!(d.sep_line);
+        assert_eq!(d.delimiter.value, b';');
+        assert_eq!(d.sample.columns, ["name", "value"]);
+        assert_eq!(d.sample.lines, [3, 4]);
+    }
+
+    #[test]
+    fn empty_and_repeated_header_names_are_named_and_noted() {
+        let d = sniff("ts,,v,v\n2020-01-01,a,1,2\n2020-01-02,b,3,4\n");
+        assert_eq!(d.sample.columns, ["ts", "column_2", "v", "v"]);
+        assert_eq!(
+            d.notes,
+            [
+                "column 2 has no name in the header: called column_2",
+                "the header names \"v\" more than once: only the first is read by name"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_first_record_longer_than_the_head_leaves_the_header_and_no_sample() {
+        let mut text = String::from("ts,value\n2020-01-01 00:00:00,");
+        text.push_str(&"9".repeat(2 << 20));
+        let d = detect(&text.as_bytes()[..1 << 20], false, &Overrides::default()).unwrap();
+        assert_eq!(d.sample.columns, ["ts", "value"]);
+        assert!(d.sample.rows.is_empty());
+        assert!(
+            d.notes[0].starts_with("the first record is longer than the 1.0 MB preview"),
+            "{:?}",
+            d.notes
+        );
+    }
+
+    #[test]
     fn bad_files_say_what_is_wrong() {
         let e = |t: &str| detect(t.as_bytes(), true, &Overrides::default()).unwrap_err();
         assert_eq!(e(""), ReadProblem::Empty);
         assert_eq!(e("a,b,c\n"), ReadProblem::HeaderOnly);
         assert_eq!(
-            e("a,b,c\n1,2,3\n4,5\n6,7,8\n"),
+            e("a,b\n1,2,3\n4,5,6\n"),
             ReadProblem::Ragged {
-                line: 3,
+                line: 1,
                 fields: 2,
                 expected: 3,
                 delimiter: b','

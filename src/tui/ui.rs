@@ -994,6 +994,7 @@ mod tests {
             delimiter: b',',
             quote: Some(b'"'),
             has_header: true,
+            sep_line: false,
             columns: vec!["a".into()],
         };
         let review = review(&Context {
