@@ -5,7 +5,8 @@ mod output;
 mod words;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
@@ -257,6 +258,8 @@ fn parse_target(s: &str) -> std::result::Result<Target, String> {
 pub enum Failure {
     Engine(Error),
     Usage(String),
+    /// Ctrl-C (or SIGTERM, SIGHUP) stopped a scan: nothing was written.
+    Interrupted,
 }
 
 impl From<Error> for Failure {
@@ -278,6 +281,10 @@ impl Failure {
                 eprintln!("l4m: error: {m}");
                 2
             }
+            Failure::Interrupted => {
+                eprintln!("l4m: interrupted: the scan stopped and nothing was written");
+                EXIT_INTERRUPTED
+            }
         }
     }
 }
@@ -287,6 +294,9 @@ type CliResult<T> = std::result::Result<T, Failure>;
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> CliResult<u8> {
     let s3 = cli.s3;
+    if cli.command.is_some() {
+        handle_interrupts();
+    }
     match cli.command {
         Some(Command::Inspect(a)) => cmd_inspect(a, &s3),
         Some(Command::Coverage(a)) => cmd_coverage(a, &s3),
@@ -434,15 +444,40 @@ fn scan_spec(p: &Prepared, time: &TimeArgs) -> Result<ScanSpec> {
     Ok(spec)
 }
 
-fn run_scan(p: &Prepared, spec: &ScanSpec) -> Result<Coverage> {
-    let control = Arc::new(ScanControl::default());
-    coverage::scan(
+/// The scan of a command-line run, which Ctrl-C (or SIGTERM, SIGHUP) cancels.
+static SCAN: OnceLock<Arc<ScanControl>> = OnceLock::new();
+/// True while a scan runs: an interrupt then lets it stop cleanly instead of exiting at once.
+static SCANNING: AtomicBool = AtomicBool::new(false);
+/// Exit code after an interrupt (128 + SIGINT), as shells expect.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// Make Ctrl-C stop a running scan cleanly (nothing is written), or exit at once otherwise.
+fn handle_interrupts() {
+    let control = Arc::clone(SCAN.get_or_init(Arc::default));
+    let _ = ctrlc::set_handler(move || {
+        control.cancel();
+        if !SCANNING.load(Ordering::SeqCst) {
+            eprintln!("l4m: interrupted");
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+    });
+}
+
+fn run_scan(p: &Prepared, spec: &ScanSpec) -> CliResult<Coverage> {
+    let control = Arc::clone(SCAN.get_or_init(Arc::default));
+    SCANNING.store(true, Ordering::SeqCst);
+    let coverage = coverage::scan(
         p.source.as_ref(),
         &p.inspection.dataset,
         &p.inspection.dialect(),
         spec,
         &control,
-    )
+    );
+    SCANNING.store(false, Ordering::SeqCst);
+    if control.is_cancelled() {
+        return Err(Failure::Interrupted);
+    }
+    Ok(coverage?)
 }
 
 /// Write to standard output. A reader that went away (`l4m ... | head`) is not an error.

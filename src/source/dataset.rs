@@ -92,9 +92,19 @@ pub fn resolve(source: &dyn Source, location: &Location, recursive: bool) -> Res
     let mut skipped = Vec::new();
     let mut subfolders_ignored = 0;
     for entry in entries {
-        if entry.kind == EntryKind::Folder {
-            subfolders_ignored += 1;
-            continue;
+        match entry.kind {
+            EntryKind::Folder => {
+                subfolders_ignored += 1;
+                continue;
+            }
+            EntryKind::Other(why) => {
+                skipped.push(Skipped {
+                    name: entry.name,
+                    reason: format!("not read: {why}"),
+                });
+                continue;
+            }
+            EntryKind::File => {}
         }
         match non_data_reason(&entry.name) {
             Some(reason) => skipped.push(Skipped {

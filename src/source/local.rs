@@ -1,5 +1,6 @@
 //! The local filesystem as a [`Source`].
 
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -23,12 +24,45 @@ fn io_error(path: &Path, source: std::io::Error) -> Error {
     Error::io(Location::Local(path.to_path_buf()), source)
 }
 
+/// What a file system object is, for the entries: named pipes, sockets and devices are not files.
+fn kind_of(meta: &fs::Metadata) -> EntryKind {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return EntryKind::Folder;
+    }
+    if t.is_file() {
+        return EntryKind::File;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return EntryKind::Other("named pipe");
+        }
+        if t.is_socket() {
+            return EntryKind::Other("socket");
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return EntryKind::Other("device");
+        }
+    }
+    EntryKind::Other("special file")
+}
+
+/// The identity of a file system object (device and inode), to notice one reached twice.
+#[cfg(unix)]
+fn identity(meta: &fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
 fn entry_for(path: PathBuf, name: String, meta: &fs::Metadata) -> Entry {
-    let kind = if meta.is_dir() {
-        EntryKind::Folder
-    } else {
-        EntryKind::File
-    };
+    let kind = kind_of(meta);
     Entry {
         name,
         kind,
@@ -59,7 +93,14 @@ impl Source for LocalSource {
     fn stat(&self, location: &Location) -> Result<Entry> {
         let path = local_path(location)?;
         let meta = fs::metadata(path).map_err(|e| io_error(path, e))?;
-        Ok(entry_for(path.to_path_buf(), location.file_name(), &meta))
+        let entry = entry_for(path.to_path_buf(), location.file_name(), &meta);
+        match entry.kind {
+            EntryKind::Other(kind) => Err(Error::NotRegularFile {
+                location: location.clone(),
+                kind,
+            }),
+            _ => Ok(entry),
+        }
     }
 
     fn list(&self, location: &Location, _cursor: Option<&str>) -> Result<Page> {
@@ -73,9 +114,30 @@ impl Source for LocalSource {
     fn walk(&self, location: &Location, _cursor: Option<&str>) -> Result<Page> {
         let root = local_path(location)?;
         let mut files = Vec::new();
+        // Folders and files already reached (through a link, or a link loop): never twice.
+        let mut seen = HashSet::new();
+        if let Some(id) = fs::metadata(root).ok().as_ref().and_then(identity) {
+            seen.insert(id);
+        }
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
-            let entries = read_folder(&dir)?;
+            let mut entries = read_folder(&dir)?;
+            for e in &mut entries {
+                let Location::Local(p) = &e.location else {
+                    continue;
+                };
+                let id = fs::metadata(p).ok().as_ref().and_then(identity);
+                if matches!(e.kind, EntryKind::Folder | EntryKind::File)
+                    && let Some(id) = id
+                    && !seen.insert(id)
+                {
+                    e.kind = EntryKind::Other(if e.kind == EntryKind::Folder {
+                        "a link to a folder already read"
+                    } else {
+                        "a link to a file already read"
+                    });
+                }
+            }
             // Push folders in reverse so they are visited in name order.
             for e in entries.iter().rev() {
                 if e.kind == EntryKind::Folder
@@ -84,7 +146,7 @@ impl Source for LocalSource {
                     stack.push(p.clone());
                 }
             }
-            files.extend(entries.into_iter().filter(|e| e.kind == EntryKind::File));
+            files.extend(entries.into_iter().filter(|e| e.kind != EntryKind::Folder));
         }
         for f in &mut files {
             f.name = f.location.relative_to(location);

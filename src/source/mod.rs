@@ -177,12 +177,16 @@ impl Serialize for Location {
     }
 }
 
-/// Whether an entry is a folder (a directory or an S3 prefix) or a file (an object).
+/// Whether an entry is a folder (a directory or an S3 prefix), a file (an object), or something
+/// that is neither and is never read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntryKind {
     Folder,
     File,
+    /// Not read, and why: a named pipe, a socket or a device (reading could block forever), or a
+    /// link to a file or folder already listed (a link loop would count it again and again).
+    Other(&'static str),
 }
 
 /// One thing found under a location.

@@ -722,6 +722,7 @@ impl App {
                             self.open_dataset(entry.location, false);
                         }
                     }
+                    EntryKind::Other(why) => self.error(format!("{}: not read: {why}", entry.name)),
                 }
             }
             Action::OpenDataset | Action::OpenDatasetRecursive => {

@@ -240,6 +240,7 @@ fn draw_browser(frame: &mut Frame, app: &App, area: Rect) {
                     ("•", Style::new().fg(Color::Green), "data")
                 }
                 EntryKind::File => (" ", Style::new().fg(Color::DarkGray), "not data"),
+                EntryKind::Other(why) => ("!", Style::new().fg(Color::DarkGray), why),
             };
             let row = Row::new(vec![
                 Cell::from(mark),

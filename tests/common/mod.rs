@@ -88,3 +88,50 @@ pub fn assert_one_line_error(stderr: &str, what: &str) {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 pub mod synth;
+
+/// Run the real binary with `args`, watching its resident memory: (exit code, stdout, stderr,
+/// peak resident memory in bytes, as sampled from /proc every few milliseconds).
+pub fn run_watched(args: &[&std::ffi::OsStr]) -> (i32, String, String, u64) {
+    use std::io::Read;
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("l4m"))
+        .args(args)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("l4m starts");
+    let mut out = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            let rss = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+                .unwrap_or(0);
+            peak = peak.max(rss * 1024);
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    (
+        status.code().unwrap_or(-1),
+        reader.join().unwrap_or_default(),
+        err,
+        peak,
+    )
+}
