@@ -81,6 +81,9 @@ enum Command {
     /// Count records per interval over every file, against the 285-interval minimum
     #[command(after_help = EXIT_CODES)]
     Coverage(CoverageArgs),
+    /// Per-metric coverage, the data-quality report and the backtest split, before a backtest
+    #[command(after_help = EXIT_CODES)]
+    Quality(CoverageArgs),
     /// Check the labels and write a CreateMetricSet request or CloudFormation template
     #[command(after_help = EXIT_CODES)]
     Export(Box<ExportArgs>),
@@ -300,6 +303,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
     match cli.command {
         Some(Command::Inspect(a)) => cmd_inspect(a, &s3),
         Some(Command::Coverage(a)) => cmd_coverage(a, &s3),
+        Some(Command::Quality(a)) => cmd_quality(a, &s3),
         Some(Command::Export(a)) => cmd_export(*a, &s3),
         None => cmd_tui(cli.location.as_deref().unwrap_or("."), &s3),
     }
@@ -528,6 +532,23 @@ fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     })
 }
 
+fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
+    let p = prepare(&a.read, &a.labels, s3)?;
+    let mut spec = scan_spec(&p, &a.time)?;
+    spec.series = true;
+    let cov = run_scan(&p, &spec)?;
+    if a.json {
+        print_json(&output::quality_json(&cov))?;
+    } else {
+        emit(&output::quality_text(&p.inspection, &cov))?;
+    }
+    Ok(if a.require_threshold && !cov.meets_threshold {
+        EXIT_CHECK_FAILED
+    } else {
+        0
+    })
+}
+
 /// The export options from the command line, with what the location tells filled in.
 fn export_options(a: &ExportArgs, p: &Prepared) -> ExportOptions {
     let root = &p.inspection.dataset.root;
@@ -565,7 +586,9 @@ fn cmd_export(a: ExportArgs, s3: &S3Args) -> CliResult<u8> {
     let coverage = if a.no_scan {
         None
     } else {
-        let spec = scan_spec(&p, &a.time)?;
+        let mut spec = scan_spec(&p, &a.time)?;
+        // Per-metric history is judged too (the sparse-metrics finding).
+        spec.series = true;
         Some(run_scan(&p, &spec)?)
     };
     let review = config::findings::review(&config::findings::Context {

@@ -488,6 +488,114 @@ fn histogram_text(c: &Coverage, o: &mut String) {
     }
 }
 
+/// `quality --json`: the data-quality report, with the scan's interval settings.
+pub fn quality_json(c: &Coverage) -> Value {
+    let mut v = json!(c.quality);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("frequency".into(), json!(c.frequency));
+        o.insert("timezone".into(), json!(c.timezone.name()));
+        o.insert("intervals_with_data".into(), json!(c.intervals_with_data));
+        o.insert("intervals_spanned".into(), json!(c.intervals_spanned));
+        o.insert("complete".into(), json!(c.complete));
+    }
+    v
+}
+
+/// `quality`: rows, metrics, completeness, the backtest split and the sparsest metrics.
+pub fn quality_text(i: &Inspection, c: &Coverage) -> String {
+    let mut o = String::new();
+    let Some(q) = &c.quality else {
+        return o;
+    };
+    let _ = writeln!(
+        o,
+        "{}: {} files, interval {} ({}), timezone {}\n",
+        i.dataset.root,
+        c.files_scanned,
+        c.frequency,
+        c.frequency.human(),
+        c.timezone.name()
+    );
+    let _ = writeln!(
+        o,
+        "  rows               {} processed, {} invalid (not counted), {} partial",
+        thousands(q.rows_processed),
+        thousands(q.rows_invalid),
+        thousands(q.rows_partial)
+    );
+    let _ = writeln!(
+        o,
+        "  metrics            {} ({} measures x {} dimension combinations); {} of {} followed have at least {} intervals with data",
+        thousands(q.time_series_count),
+        c.measures.len(),
+        thousands(c.dimension_combinations),
+        thousands(q.series_meeting_threshold),
+        thousands(q.series_followed),
+        c.threshold
+    );
+    for col in &q.columns {
+        let _ = writeln!(
+            o,
+            "  completeness       {:<20} {:>6.1}%",
+            col.name,
+            col.completeness * 100.0
+        );
+    }
+    for d in &q.dimensions {
+        let _ = writeln!(
+            o,
+            "  distinct values    {:<20} {:>7}{}",
+            d.name,
+            thousands(d.distinct),
+            if d.capped { " (at least)" } else { "" }
+        );
+    }
+    if let Some(b) = &q.backtest {
+        let _ = writeln!(
+            o,
+            "  backtest           {} intervals: training {} from {} to {}, testing {} from {} to {}",
+            thousands(b.intervals_used),
+            thousands(b.training_intervals),
+            rfc3339(b.training_start),
+            rfc3339(b.training_end),
+            thousands(b.inference_intervals),
+            rfc3339(b.inference_start),
+            rfc3339(b.inference_end)
+        );
+        let _ = writeln!(o, "                     {}", b.choice);
+    }
+    let _ = writeln!(
+        o,
+        "\nSparsest metrics (intervals with data, first and last):"
+    );
+    for s in q.series.iter().take(10) {
+        let dims: Vec<String> = s
+            .dimensions
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+            .collect();
+        let _ = writeln!(
+            o,
+            "  {:>6}  {:<12} {:<40} {} .. {}",
+            thousands(s.intervals_with_data),
+            s.measure,
+            dims.join(" "),
+            s.first_interval.map(rfc3339).unwrap_or_default(),
+            s.last_interval.map(rfc3339).unwrap_or_default()
+        );
+    }
+    if q.series_capped {
+        let _ = writeln!(
+            o,
+            "  (the {} sparsest of {} metrics are listed; at most {} are followed)",
+            q.series.len(),
+            thousands(q.time_series_count),
+            thousands(q.series_followed_limit as u64)
+        );
+    }
+    o
+}
+
 /// Findings for scripts: each with its fixes as data and as the command line words them.
 pub fn findings_json(findings: &[Finding]) -> Value {
     findings

@@ -66,6 +66,8 @@ pub enum Rule {
     MetricCount,
     MeasureMagnitude,
     MeasurePrecision,
+    SparseMetrics,
+    ColumnCompleteness,
     /// A break of the API model that no other rule speaks for (a bug of ours if it shows).
     ApiModel,
 }
@@ -111,6 +113,8 @@ impl Rule {
             Rule::MetricCount => "metric-count",
             Rule::MeasureMagnitude => "measure-magnitude",
             Rule::MeasurePrecision => "measure-precision",
+            Rule::SparseMetrics => "sparse-metrics",
+            Rule::ColumnCompleteness => "column-completeness",
             Rule::ApiModel => "api-model",
         }
     }
@@ -520,6 +524,70 @@ fn coverage_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
     layout_findings(c, out);
     quota_findings(c, labels, out);
     value_findings(c, out);
+    if let Some(q) = &c.quality {
+        quality_findings(q, out);
+    }
+}
+
+/// Below this share of records with a value, a labelled column is worth a warning.
+pub const MIN_COMPLETENESS: f64 = 0.95;
+
+/// Metrics with too little history for L4M to learn them, and columns with many empty values.
+fn quality_findings(q: &crate::coverage::Quality, out: &mut Vec<Finding>) {
+    let min = Limit::MinIntervals.value();
+    let sparse = q.series_followed - q.series_meeting_threshold;
+    if sparse > 0 {
+        let examples: Vec<String> = q
+            .series
+            .iter()
+            .take(3)
+            .map(|s| {
+                let dims: Vec<String> = s
+                    .dimensions
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                    .collect();
+                format!(
+                    "{}{}{} with {}",
+                    s.measure,
+                    if dims.is_empty() { "" } else { " for " },
+                    dims.join(" "),
+                    s.intervals_with_data
+                )
+            })
+            .collect();
+        out.push(Finding::warning(
+            Rule::SparseMetrics,
+            format!(
+                "{sparse} of {} metrics have fewer than {min} intervals with data{} (sparsest: {}): L4M learns each metric from its own history",
+                q.series_followed,
+                if q.series_capped { " (of those followed)" } else { "" },
+                examples.join("; ")
+            ),
+            vec![
+                Fix::outside("add history for those combinations"),
+                Fix::label_any(Role::Ignored),
+            ],
+        ));
+    }
+    for c in q
+        .columns
+        .iter()
+        .filter(|c| c.completeness < MIN_COMPLETENESS)
+    {
+        out.push(Finding::warning(
+            Rule::ColumnCompleteness,
+            format!(
+                "column {:?} has a value in {:.1}% of records",
+                c.name,
+                c.completeness * 100.0
+            ),
+            vec![
+                Fix::outside("fill the empty values"),
+                Fix::label(c.name.clone(), Role::Ignored),
+            ],
+        ));
+    }
 }
 
 fn skipped_findings(c: &Coverage, out: &mut Vec<Finding>) {

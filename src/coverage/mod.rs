@@ -5,8 +5,10 @@
 //! distinct dimension combinations, capped), never with the number of rows. Files are scanned by a
 //! bounded pool of worker threads; progress and cancellation go through a shared [`ScanControl`].
 
+mod quality;
 mod read;
 mod report;
+mod series;
 mod tally;
 
 use std::collections::{BTreeMap, HashMap};
@@ -15,6 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono_tz::Tz;
 
+pub use quality::{Backtest, DataQualityMetric, Quality, SeriesReport};
 pub use report::{Coverage, Gap, IntervalCount, SkipExample};
 
 use crate::format::Dialect;
@@ -44,6 +47,9 @@ pub struct ScanSpec {
     pub concurrency: usize,
     /// A file is split between threads only when each piece gets at least this many bytes.
     pub piece_bytes: u64,
+    /// Follow every series (measure x dimension combination) and the data-quality counts: what
+    /// `quality` reports and the findings judge. It costs a little more than counting intervals.
+    pub series: bool,
     /// The continuous layout's path template: each file's folder names its interval.
     pub template: Option<crate::source::template::PathTemplate>,
 }
@@ -85,6 +91,7 @@ impl ScanSpec {
                 .collect(),
             concurrency: default_concurrency(&inspection.dataset),
             piece_bytes: DEFAULT_PIECE_BYTES,
+            series: false,
             template: inspection.template.clone(),
         })
     }

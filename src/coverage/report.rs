@@ -6,6 +6,8 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use super::quality::{self, Quality};
+use super::series::SeriesTally;
 use super::tally::{SkipReason, Tally};
 use super::{FastHash, MAX_COMBINATIONS, MAX_EXAMPLES, ScanControl, ScanSpec};
 use crate::schema::Frequency;
@@ -149,6 +151,9 @@ pub struct Coverage {
     pub outside_folder_example: Option<SkipExample>,
     /// Every interval with data, in time order.
     pub intervals: Vec<IntervalCount>,
+    /// Per-series figures and the data-quality report (scans made with `ScanSpec::series`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quality: Option<Quality>,
 }
 
 fn tz_name<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
@@ -212,6 +217,7 @@ pub(super) struct Totals {
     files_outside_template: u64,
     outside: u64,
     outside_example: Option<SkipExample>,
+    series: Option<SeriesTally>,
 }
 
 impl Totals {
@@ -229,6 +235,12 @@ impl Totals {
                     too_large: 0,
                 })
                 .collect(),
+            series: spec.series.then(|| {
+                SeriesTally::new(
+                    1 + spec.dimensions.len() + spec.measures.len(),
+                    spec.dimensions.len(),
+                )
+            }),
             ..Totals::default()
         }
     }
@@ -270,6 +282,9 @@ impl Totals {
             c.over_4_decimals += m.too_precise;
             c.too_large += m.too_large;
             c.not_numeric_example = c.not_numeric_example.take().or(m.not_numeric_example);
+        }
+        if let (Some(a), Some(b)) = (&mut self.series, f.series) {
+            a.merge(b);
         }
         if let Some(error) = f.error {
             self.incomplete.push(IncompleteFile {
@@ -355,6 +370,16 @@ pub(super) fn build(
     };
     let cancelled = control.is_cancelled();
     let (folders_missing, missing_folders) = missing_folders(&t.folder_keys, len, tz);
+    let combinations = if spec.dimensions.is_empty() {
+        1
+    } else {
+        t.combos.len() as u64
+    };
+    let skipped: u64 = t.skipped.iter().sum();
+    let quality = t.series.as_ref().map(|s| {
+        let span = quality::Span { first, spanned };
+        quality::build(s, spec, &span, t.records, skipped, combinations)
+    });
     Coverage {
         frequency: f,
         timezone: *tz,
@@ -363,7 +388,7 @@ pub(super) fn build(
         files_scanned: t.files,
         bytes_scanned: t.bytes,
         records: t.records,
-        records_skipped: t.skipped.iter().sum(),
+        records_skipped: skipped,
         records_skipped_by_reason: SkipReason::ALL
             .iter()
             .zip(t.skipped)
@@ -403,11 +428,7 @@ pub(super) fn build(
             0
         },
         dimensions: spec.dimensions.clone(),
-        dimension_combinations: if spec.dimensions.is_empty() {
-            1
-        } else {
-            t.combos.len() as u64
-        },
+        dimension_combinations: combinations,
         combinations_capped: t.combos.len() >= MAX_COMBINATIONS,
         long_dimension_values: t.long_values,
         long_dimension_example: t.long_example,
@@ -423,6 +444,7 @@ pub(super) fn build(
         records_outside_folder: t.outside,
         outside_folder_example: t.outside_example,
         skipped_examples: t.examples,
+        quality,
         intervals: t
             .per_interval
             .iter()

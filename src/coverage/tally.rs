@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::read::{Fields, MAX_RECORD_BYTES};
 use super::report::SkipExample;
+use super::series::SeriesTally;
 use super::{FastHash, MAX_COMBINATIONS, MAX_EXAMPLES, ScanSpec};
 use crate::schema::limits::Limit;
 use crate::schema::timefmt::{FixedLayout, ParsedTime};
@@ -160,6 +161,10 @@ pub(super) struct Tally {
     run_key: i64,
     run_count: u64,
     cache: IntervalCache,
+    /// Per-series figures and data-quality counts, when the scan asks for them.
+    pub series: Option<SeriesTally>,
+    /// Which measures of the current record have a value.
+    has_value: Vec<bool>,
 }
 
 impl Tally {
@@ -172,6 +177,13 @@ impl Tally {
                 layout: spec.format.fixed_layout(spec.frequency.seconds()),
                 ..IntervalCache::default()
             },
+            series: spec.series.then(|| {
+                SeriesTally::new(
+                    1 + spec.dimensions.len() + spec.measures.len(),
+                    spec.dimensions.len(),
+                )
+            }),
+            has_value: vec![false; spec.measures.len()],
             ..Tally::default()
         };
         if let Some(template) = &spec.template {
@@ -237,15 +249,52 @@ impl Tally {
         if !self.well_formed(line, raw, row, layout) {
             return;
         }
+        if let Some(s) = &mut self.series {
+            let fields = 1 + layout.dimensions + layout.measures;
+            s.values((0..fields).map(|k| row.get(k).is_some_and(|v| !v.trim_ascii().is_empty())));
+        }
         let Some(key) = self.interval_of(line, row, spec) else {
             return;
         };
         self.count(key);
         self.check_folder(line, row, key);
-        if layout.dimensions > 0 {
-            self.check_dimensions(line, row, layout, spec);
-        }
+        let combo = (layout.dimensions > 0).then(|| self.check_dimensions(line, row, layout, spec));
         self.check_measures(line, row, layout, spec);
+        if self.series.is_some() {
+            self.add_point(row, layout, combo.unwrap_or(0), key, spec);
+        }
+    }
+
+    /// Give the record's series their data point, and count it as partial when a dimension is
+    /// empty or a measure has no number.
+    fn add_point(
+        &mut self,
+        row: &impl Fields,
+        layout: &Layout,
+        combo: u64,
+        key: i64,
+        spec: &ScanSpec,
+    ) {
+        let Some(s) = &mut self.series else { return };
+        let mut partial = self.has_value.iter().any(|h| !h);
+        for d in 0..layout.dimensions {
+            let v = row.get(1 + d).unwrap_or_default();
+            partial |= v.trim_ascii().is_empty();
+            s.dimension_value(d, hash_values(std::iter::once(Some(v))));
+        }
+        s.partial += partial as u64;
+        let values = || {
+            (1..=layout.dimensions)
+                .map(|k| String::from_utf8_lossy(row.get(k).unwrap_or_default()).into_owned())
+                .collect()
+        };
+        s.point(
+            combo,
+            values,
+            &self.has_value,
+            key,
+            spec.frequency.seconds(),
+        );
     }
 
     /// A record with the fields it should have, text only; others are skipped.
@@ -330,8 +379,15 @@ impl Tally {
         }
     }
 
-    /// Dimension values longer than the limit, and the distinct combinations.
-    fn check_dimensions(&mut self, line: u64, row: &impl Fields, layout: &Layout, spec: &ScanSpec) {
+    /// Dimension values longer than the limit, and the distinct combinations. Gives the record's
+    /// combination (a hash of its dimension values).
+    fn check_dimensions(
+        &mut self,
+        line: u64,
+        row: &impl Fields,
+        layout: &Layout,
+        spec: &ScanSpec,
+    ) -> u64 {
         let max = Limit::DimensionValueChars.value() as usize;
         for k in 1..=layout.dimensions {
             // Bytes bound characters from above: count characters only for long values.
@@ -350,10 +406,11 @@ impl Tally {
                 }
             }
         }
+        let combo = hash_values((1..=layout.dimensions).map(|k| row.get(k)));
         if self.combos.len() < MAX_COMBINATIONS {
-            self.combos
-                .insert(hash_values((1..=layout.dimensions).map(|k| row.get(k))));
+            self.combos.insert(combo);
         }
+        combo
     }
 
     /// Empty, non-numeric, too large and too precise measure values.
@@ -364,7 +421,9 @@ impl Tally {
                 .map(<[u8]>::trim_ascii)
                 .unwrap_or_default();
             let tally = &mut self.measures[m];
-            match measure_value(v) {
+            let judged = measure_value(v);
+            self.has_value[m] = matches!(judged, Measure::Number { .. });
+            match judged {
                 Measure::Empty => tally.empty += 1,
                 Measure::Number {
                     too_large,
@@ -439,6 +498,9 @@ impl Tally {
         self.bytes += next.bytes;
         if self.error.is_none() {
             self.error = next.error;
+        }
+        if let (Some(a), Some(b)) = (&mut self.series, next.series) {
+            a.merge(b);
         }
     }
 }
