@@ -590,27 +590,50 @@ fn quality_findings(q: &crate::coverage::Quality, out: &mut Vec<Finding>) {
     }
 }
 
+/// Above this share of records skipped, the data is too broken to judge: an error, not a warning.
+pub const MAX_SKIPPED_SHARE: f64 = 0.01;
+
+/// Skipped records: a warning, or an error when more than 1% of the records are skipped (the
+/// figures then say little about what L4M would read).
 fn skipped_findings(c: &Coverage, out: &mut Vec<Finding>) {
     if c.records_skipped == 0 {
         return;
     }
+    let total = c.records + c.records_skipped;
+    let share = c.records_skipped as f64 / total as f64;
+    let by_reason: Vec<String> = c
+        .records_skipped_by_reason
+        .iter()
+        .map(|(r, n)| {
+            format!(
+                "{n} {}",
+                serde_json::to_value(r)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
     let ex = c
         .skipped_examples
         .first()
-        .map(|e| format!(" (first: {e})"))
+        .map(|e| format!("; first: {e}"))
         .unwrap_or_default();
-    out.push(Finding::warning(
-        Rule::RecordsSkipped,
-        format!(
-            "{} of {} records skipped{ex}: L4M skips them too",
-            c.records_skipped,
-            c.records + c.records_skipped
-        ),
-        vec![
-            Fix::outside("fix those rows"),
-            Fix::set(Setting::TimestampFormat),
-        ],
-    ));
+    let message = format!(
+        "{} of {total} records skipped ({:.2}%: {}{ex}); L4M skips them too",
+        c.records_skipped,
+        share * 100.0,
+        by_reason.join(", ")
+    );
+    let fixes = vec![
+        Fix::outside("fix those rows"),
+        Fix::set(Setting::TimestampFormat),
+    ];
+    out.push(if share > MAX_SKIPPED_SHARE {
+        Finding::error(Rule::RecordsSkipped, message, fixes)
+    } else {
+        Finding::warning(Rule::RecordsSkipped, message, fixes)
+    });
 }
 
 fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
