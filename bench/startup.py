@@ -24,7 +24,7 @@ for _ in range(n):
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["TERM"] = "xterm-256color"
-        os.execv("target/release/l4m", ["l4m", loc])
+        os.execv(os.environ.get("L4M", "target/release/l4m"), ["l4m", loc])
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     seen = b""
     while text not in seen:

@@ -50,9 +50,9 @@ COMMAND = "target/release/l4m assets/ecommerce"
 # after the keys are sent, so text that is already on the previous screen
 # matches at once.
 STEPS = [
-    ("browser", ["Down"], "2020-10-24.csv", 10),
+    ("browser", ["Down", 0.5], "504 records in the head", 10),
     ("preview", ["Up", "o", 0.3, "l", "l", "l"], "504 rows from", 10),
-    ("coverage", ["c"], "intervals with data", 20),
+    ("coverage", ["c", 1.0, "+", "+", "n", "n"], "UTC   missing", 20),
     ("findings", ["v"], "findings for the current labels", 10),
     ("export", ["e", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Enter",
                 ("text", "arn:aws:iam::123456789012:role/L4MRole"), "Enter"],
@@ -778,6 +778,8 @@ class Tmux:
             self.env.pop("LC_ALL", None)
             self.env.pop("LC_CTYPE", None)
         self.env.pop("TMUX", None)  # allow running from inside tmux
+        # l4m saves sessions in the state folder: a fresh one, so shots never read or change the user's.
+        self.state = tempfile.mkdtemp(prefix="l4m-shots-state-")
 
     def tmux(self, *args: str, check: bool = True) -> str:
         r = subprocess.run(["tmux", "-u", "-S", self.socket, "-f", self.conf, *args],
@@ -789,7 +791,8 @@ class Tmux:
     def start(self, command: str, cwd: Path) -> None:
         self.tmux("new-session", "-d", "-s", self.target, "-x", str(self.width),
                   "-y", str(self.height), "-c", str(cwd),
-                  "-e", "TERM=xterm-256color", "-e", "COLORTERM=truecolor", command)
+                  "-e", "TERM=xterm-256color", "-e", "COLORTERM=truecolor",
+                  "-e", f"XDG_STATE_HOME={self.state}", command)
         size = self.tmux("display-message", "-p", "-t", self.target,
                          "#{pane_width}x#{pane_height}").strip()
         if size != f"{self.width}x{self.height}":

@@ -163,7 +163,8 @@ fn the_bucket_list_and_a_prefix_are_listed() {
     assert_eq!(names, [("sub", true), ("a.csv", false)]);
     assert_eq!(entries[1].size, Some(27));
     // The TUI opens on s3:// with the bucket list, and Enter opens a bucket.
-    let mut app = l4m::tui::app::App::new(Location::parse("s3://").unwrap(), false);
+    let mut app =
+        l4m::tui::app::App::new(Location::parse("s3://").unwrap(), false, Default::default());
     app.settle(&source);
     let names: Vec<&str> = app
         .browser
@@ -222,7 +223,7 @@ fn a_prefix_with_more_than_1000_keys_is_listed_page_by_page() {
     assert_eq!(code, 0);
     assert_eq!(v["files"], 1_500);
     // The browser shows the first page at once and fetches the next as the user scrolls near it.
-    let mut app = l4m::tui::app::App::new(root.clone(), false);
+    let mut app = l4m::tui::app::App::new(root.clone(), false, Default::default());
     app.settle(&source);
     assert_eq!(app.browser.entries.len(), 1_000);
     assert!(app.browser.next.is_some());

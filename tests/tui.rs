@@ -12,9 +12,10 @@ use l4m::coverage::ScanControl;
 use l4m::schema::{Aggregation, Frequency, Role};
 use l4m::source::local::LocalSource;
 use l4m::source::{Entry, EntryKind, Location};
-use l4m::tui::app::{App, FieldKey, Screen};
+use l4m::tui::app::{App, Options, Screen};
+use l4m::tui::export::FieldKey;
 use l4m::tui::keys::Key;
-use l4m::tui::worker::Response;
+use l4m::tui::worker::{Answer, Job, Response};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -38,7 +39,11 @@ fn typed(app: &mut App, text: &str) {
 
 /// The bundled sample, opened as a dataset (the folder's files).
 fn sample_dataset() -> App {
-    let mut app = App::new(Location::Local(PathBuf::from("assets/ecommerce")), false);
+    let mut app = App::new(
+        Location::Local(PathBuf::from("assets/ecommerce")),
+        false,
+        Options::default(),
+    );
     // Tests run from the crate root, where assets/ is.
     std::env::set_current_dir(common::root()).unwrap();
     pump(&mut app);
@@ -60,7 +65,11 @@ fn role(app: &App, column: &str) -> (Role, Aggregation) {
 #[test]
 fn browser_opens_folders_filters_and_goes_back_up() {
     std::env::set_current_dir(common::root()).unwrap();
-    let mut app = App::new(Location::Local(PathBuf::from("assets")), false);
+    let mut app = App::new(
+        Location::Local(PathBuf::from("assets")),
+        false,
+        Options::default(),
+    );
     pump(&mut app);
     let names: Vec<&str> = app
         .browser
@@ -101,11 +110,15 @@ fn browser_opens_folders_filters_and_goes_back_up() {
 #[test]
 fn a_non_data_file_is_not_opened_and_the_status_says_why() {
     std::env::set_current_dir(common::root()).unwrap();
-    let mut app = App::new(Location::Local(PathBuf::from("assets")), false);
+    let mut app = App::new(
+        Location::Local(PathBuf::from("assets")),
+        false,
+        Options::default(),
+    );
     pump(&mut app);
     keys(&mut app, &[Key::Char('j'), Key::Enter]);
     assert_eq!(app.screen, Screen::Browser);
-    let status = app.status.clone().unwrap();
+    let status = app.status().cloned().unwrap();
     assert!(status.error);
     assert!(
         status.text.starts_with("README.md: not CSV or JSON lines"),
@@ -146,6 +159,7 @@ fn labelling_keys_change_the_column_under_the_cursor_and_r_resets() {
     // A text measure is an error finding.
     assert!(
         app.findings
+            .list
             .iter()
             .any(|f| f.rule.as_str() == "measure-numeric")
     );
@@ -160,17 +174,17 @@ fn the_timestamp_format_is_checked_live_while_typed() {
     }
     typed(&mut app, "yyyy/MM/dd");
     let d = app.dataset.as_ref().unwrap();
-    let (ok, total, bad, err) = d.format_check(d.format_input.as_deref().unwrap());
-    assert_eq!((ok, total, err), (0, 504, None));
-    assert_eq!(bad.as_deref(), Some("2020-10-01 00:00:00"));
+    let check = d.format_check(d.format_input.as_ref().unwrap().value());
+    assert_eq!((check.parsed, check.total, check.problem), (0, 504, None));
+    assert_eq!(check.first_bad.as_deref(), Some("2020-10-01 00:00:00"));
     // A format that does not compile is refused on Enter and stays in the editor.
     typed(&mut app, " QQ");
     app.key(Key::Enter);
-    assert!(app.status.as_ref().unwrap().error);
+    assert!(app.status().unwrap().error);
     assert!(app.dataset.as_ref().unwrap().format_input.is_some());
     app.key(Key::Esc);
     let d = app.dataset.as_ref().unwrap();
-    assert_eq!(d.format_input, None);
+    assert!(d.format_input.is_none());
     assert_eq!(
         d.labels.timestamp_format.as_ref().map(|f| f.pattern()),
         Some("yyyy-MM-dd HH:mm:ss")
@@ -193,6 +207,7 @@ fn coverage_scans_the_whole_folder_and_switches_interval() {
     assert!(!r.meets_threshold);
     assert!(
         app.findings
+            .list
             .iter()
             .any(|f| f.rule.as_str() == "interval-count")
     );
@@ -215,13 +230,7 @@ fn esc_cancels_a_running_scan_and_the_result_says_partial() {
     let c = app.coverage.as_ref().unwrap();
     assert!(!c.running());
     assert!(c.result.as_ref().unwrap().cancelled);
-    assert!(
-        app.status
-            .as_ref()
-            .unwrap()
-            .text
-            .starts_with("scan cancelled")
-    );
+    assert!(app.status().unwrap().text.starts_with("scan cancelled"));
     keys(&mut app, &[Key::Esc]);
     assert_eq!(app.screen, Screen::Dataset);
 }
@@ -236,8 +245,7 @@ fn timezone_is_set_from_the_coverage_screen() {
     typed(&mut app, "Mars/Base");
     keys(&mut app, &[Key::Enter]);
     assert!(
-        app.status
-            .as_ref()
+        app.status()
             .unwrap()
             .text
             .starts_with("unknown timezone \"Mars/Base\"")
@@ -273,7 +281,12 @@ fn export_writes_a_valid_config_and_asks_before_replacing() {
             app.key(Key::Down);
         }
         app.key(Key::Enter);
-        while app.export.editing.as_ref().is_some_and(|e| !e.is_empty()) {
+        while app
+            .export
+            .editing
+            .as_ref()
+            .is_some_and(|e| !e.value().is_empty())
+        {
             app.key(Key::Backspace);
         }
         typed(app, value);
@@ -282,8 +295,7 @@ fn export_writes_a_valid_config_and_asks_before_replacing() {
     // With errors nothing is written.
     keys(&mut app, &[Key::Char('w')]);
     assert!(
-        app.status
-            .as_ref()
+        app.status()
             .unwrap()
             .text
             .starts_with("not written: 3 error(s)")
@@ -304,10 +316,10 @@ fn export_writes_a_valid_config_and_asks_before_replacing() {
         "s3://my-bucket/ecommerce/backtest/",
     );
     fill(&mut app, FieldKey::Output, out.to_str().unwrap());
-    assert_eq!(app.findings, []);
+    assert_eq!(app.findings.list, []);
     keys(&mut app, &[Key::Char('w')]);
     assert_eq!(
-        app.status.as_ref().unwrap().text,
+        app.status().unwrap().text,
         format!("wrote {}", out.display())
     );
     let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
@@ -352,8 +364,7 @@ fn switching_the_target_renames_the_default_output_and_yaml_is_for_cloudformatio
     keys(&mut app, &[Key::Down, Key::Char(' ')]);
     assert!(!app.export.yaml);
     assert!(
-        app.status
-            .as_ref()
+        app.status()
             .unwrap()
             .text
             .starts_with("YAML is for CloudFormation")
@@ -380,7 +391,11 @@ fn switching_the_target_renames_the_default_output_and_yaml_is_for_cloudformatio
 #[test]
 fn labels_persist_between_files_of_one_folder() {
     std::env::set_current_dir(common::root()).unwrap();
-    let mut app = App::new(Location::Local(PathBuf::from("assets/ecommerce")), false);
+    let mut app = App::new(
+        Location::Local(PathBuf::from("assets/ecommerce")),
+        false,
+        Options::default(),
+    );
     pump(&mut app);
     keys(&mut app, &[Key::Enter]);
     assert_eq!(app.screen, Screen::Dataset);
@@ -398,7 +413,7 @@ fn labels_persist_between_files_of_one_folder() {
     let d = app.dataset.as_ref().unwrap();
     assert!(d.location.to_string().ends_with("2020-10-02.csv"));
     assert_eq!(role(&app, "views").0, Role::Ignored);
-    assert!(app.status.as_ref().unwrap().text.starts_with("labels kept"));
+    assert!(app.status().unwrap().text.starts_with("labels kept"));
 }
 
 #[test]
@@ -437,14 +452,33 @@ fn fixed_entries() -> Vec<Entry> {
     ]
 }
 
+/// The id of the listing request the app queued last.
+fn list_id(app: &mut App) -> u64 {
+    app.take_requests()
+        .into_iter()
+        .rev()
+        .find(|r| matches!(r.job, Job::List { .. }))
+        .map(|r| r.id)
+        .expect("a listing was asked for")
+}
+
 fn browser_with(result: Result<Vec<Entry>, String>) -> App {
-    let mut app = App::new(Location::Local(PathBuf::from("data")), false);
-    app.take_requests();
-    app.on_response(Response::Listed {
-        location: Location::Local(PathBuf::from("data")),
-        more: false,
-        result: result.map(|entries| (entries, None)),
+    let mut app = App::new(
+        Location::Local(PathBuf::from("data")),
+        false,
+        Options::default(),
+    );
+    let id = list_id(&mut app);
+    app.on_response(Response {
+        id,
+        answer: Answer::Listed {
+            location: Location::Local(PathBuf::from("data")),
+            more: false,
+            result: result.map(|entries| (entries, None)),
+        },
     });
+    // The previews of these made-up entries are not read.
+    app.take_requests();
     app
 }
 

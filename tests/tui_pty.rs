@@ -18,7 +18,8 @@ struct Session {
 }
 
 impl Session {
-    fn start(args: &[&str], cwd: &std::path::Path) -> Session {
+    /// Start `l4m` with `args` in `cwd`; sessions are saved under `state` (never the real home).
+    fn start(args: &[&str], cwd: &std::path::Path, state: &std::path::Path) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -32,6 +33,7 @@ impl Session {
         cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
         cmd.env("AWS_EC2_METADATA_DISABLED", "true");
+        cmd.env("XDG_STATE_HOME", state);
         let child = pty.slave.spawn_command(cmd).expect("l4m starts");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -100,7 +102,7 @@ impl Session {
 fn a_user_goes_from_the_sample_folder_to_an_exported_config() {
     let work = tempfile::tempdir().unwrap();
     let sample = common::root().join("assets/ecommerce");
-    let mut s = Session::start(&[sample.to_str().unwrap()], work.path());
+    let mut s = Session::start(&[sample.to_str().unwrap()], work.path(), work.path());
     s.wait_for("Browse");
     s.wait_for("2020-10-24.csv");
 
@@ -174,7 +176,7 @@ fn a_user_goes_from_the_sample_folder_to_an_exported_config() {
 #[test]
 fn a_bad_location_is_a_one_line_error_before_the_screen_is_taken() {
     let work = tempfile::tempdir().unwrap();
-    let mut s = Session::start(&["no/such/folder"], work.path());
+    let mut s = Session::start(&["no/such/folder"], work.path(), work.path());
     let status = s.child.wait().unwrap();
     assert!(!status.success());
     s.wait_for("l4m: error: no/such/folder: no such file or folder: check the path");
@@ -182,4 +184,49 @@ fn a_bad_location_is_a_one_line_error_before_the_screen_is_taken() {
         !s.text().contains("\u{1b}[?1049h"),
         "the alternate screen was never entered"
     );
+}
+
+#[test]
+fn a_user_sees_the_preview_labels_quits_and_finds_the_labels_when_coming_back() {
+    let work = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let sample = common::root().join("assets/ecommerce");
+    let args = [sample.to_str().unwrap()];
+    let mut s = Session::start(&args, work.path(), state.path());
+    // The highlighted file's head shows beside the listing without opening it.
+    s.wait_for("2020-10-01.csv");
+    s.wait_for("CSV, comma, header");
+    s.wait_for("timestamp yyyy-MM-dd HH:mm:ss");
+    s.send("o");
+    s.wait_for("504 rows from 2020-10-01.csv");
+    s.send("lll");
+    s.wait_for("views number, 317 distinct");
+    s.send("i");
+    s.wait_for("→ ignored: set by you");
+    s.send("q");
+    assert!(s.child.wait().unwrap().success());
+    let sessions: Vec<_> = std::fs::read_dir(state.path().join("l4m/sessions"))
+        .expect("a session was saved in the state folder")
+        .collect();
+    assert_eq!(sessions.len(), 1);
+
+    let mut s = Session::start(&args, work.path(), state.path());
+    s.wait_for("2020-10-01.csv");
+    s.send("o");
+    s.wait_for("restored your labels and settings");
+    s.send("lll");
+    s.wait_for("→ ignored: set by you");
+    s.send("q");
+    assert!(s.child.wait().unwrap().success());
+
+    // --fresh starts from the suggestions.
+    let fresh = [sample.to_str().unwrap(), "--fresh"];
+    let mut s = Session::start(&fresh, work.path(), state.path());
+    s.wait_for("2020-10-01.csv");
+    s.send("o");
+    s.wait_for("504 rows from 2020-10-01.csv");
+    s.send("lll");
+    s.wait_for("→ measure: numeric");
+    s.send("q");
+    assert!(s.child.wait().unwrap().success());
 }

@@ -52,6 +52,12 @@ pub struct Cli {
     command: Option<Command>,
     /// Open the terminal UI on this folder or file, or s3://bucket/prefix/ (default: the current folder)
     location: Option<String>,
+    /// Terminal UI: start without the labels and settings saved for the location
+    #[arg(long)]
+    fresh: bool,
+    /// Terminal UI: files a scan reads at once (default: the number of cores; 16 for S3)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    concurrency: Option<u32>,
     #[command(flatten)]
     s3: S3Args,
 }
@@ -305,12 +311,17 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Some(Command::Coverage(a)) => cmd_coverage(a, &s3),
         Some(Command::Quality(a)) => cmd_quality(a, &s3),
         Some(Command::Export(a)) => cmd_export(*a, &s3),
-        None => cmd_tui(cli.location.as_deref().unwrap_or("."), &s3),
+        None => cmd_tui(
+            cli.location.as_deref().unwrap_or("."),
+            &s3,
+            cli.fresh,
+            cli.concurrency,
+        ),
     }
 }
 
 #[cfg(feature = "tui")]
-fn cmd_tui(location: &str, s3: &S3Args) -> CliResult<u8> {
+fn cmd_tui(location: &str, s3: &S3Args, fresh: bool, concurrency: Option<u32>) -> CliResult<u8> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Failure::Usage(
@@ -319,12 +330,21 @@ fn cmd_tui(location: &str, s3: &S3Args) -> CliResult<u8> {
     }
     let location = Location::parse(location)?;
     let (source, notes) = make_source(&location, s3)?;
-    l4m::tui::run(Arc::from(source), location, notes)?;
+    let start = l4m::tui::Start {
+        fresh,
+        concurrency: concurrency.map(|n| n as usize),
+    };
+    l4m::tui::run(Arc::from(source), location, notes, start)?;
     Ok(0)
 }
 
 #[cfg(not(feature = "tui"))]
-fn cmd_tui(_location: &str, _s3: &S3Args) -> CliResult<u8> {
+fn cmd_tui(
+    _location: &str,
+    _s3: &S3Args,
+    _fresh: bool,
+    _concurrency: Option<u32>,
+) -> CliResult<u8> {
     Err(Failure::Usage(
         "this l4m was built without the terminal UI: use l4m inspect, coverage or export (l4m --help)"
             .into(),

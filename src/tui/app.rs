@@ -1,29 +1,35 @@
-//! The state of the terminal UI and how keys and worker answers change it.
+//! The state of the terminal UI: one component per screen, and [`App`] routing between them.
 //!
-//! [`App`] is a plain state machine: [`App::on_key`] and [`App::on_response`] change it and queue
-//! [`Request`]s for slow work; drawing is a pure function of it (see `ui`). Tests drive it with
-//! keys and canned responses, without a terminal or threads.
+//! Each component (`browser`, `dataset`, `coverage`, `findings`, `export`) keeps its state, its
+//! keys and its drawing together. A component changes itself and reports what the others must
+//! know as an [`Event`] in the shared [`Ctx`]; [`App`] carries those out (open a dataset, scan,
+//! save the session...). Slow work is queued as requests with ids; drawing is a pure function of
+//! the state. Tests drive it with keys and canned responses, without a terminal or threads.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use chrono_tz::Tz;
 use ratatui::crossterm::event::KeyEvent;
 
+use super::browser::Browser;
+use super::coverage::CoverageView;
+use super::dataset::DatasetView;
+use super::export::{ExportForm, FieldKey};
+use super::findings::Findings;
 use super::keys::{self, Action, Binding, Key};
-use super::words;
-use super::worker::{Request, Response};
+use super::layout;
+use super::session::{self, Session};
+use super::worker::{Answer, Job, Request, Response};
 use crate::config::export::{location_paths, name_from_location};
-use crate::config::{self, ExportOptions, Finding, Syntax, Target};
-use crate::coverage::{Coverage, ScanControl, ScanSpec};
-use crate::format::{FileFormat, Overrides};
+use crate::config::{self, ExportOptions};
+use crate::coverage::{ScanControl, ScanSpec};
+use crate::format::Overrides;
 use crate::inspect::Inspection;
-use crate::schema::timefmt::TimeFormat;
-use crate::schema::{Frequency, Labels, Role};
-use crate::source::dataset::non_data_reason;
-use crate::source::{Entry, EntryKind, Location};
+use crate::schema::Frequency;
+use crate::source::Location;
 
 /// Which screen is in front.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,278 +48,118 @@ pub struct Status {
     pub error: bool,
 }
 
-/// The folder browser.
+/// What a component asks the app to do beyond itself.
 #[derive(Debug, Clone)]
-pub struct Browser {
-    pub location: Location,
-    pub entries: Vec<Entry>,
-    pub loading: bool,
-    pub error: Option<String>,
-    /// Index into [`Browser::visible`].
-    pub selected: usize,
-    pub filter: String,
-    /// True while the user types the filter.
-    pub filtering: bool,
-    /// The entry to select when the listing arrives (the folder we came up from).
-    pub reselect: Option<String>,
-    /// The cursor of the next page of a long listing (S3 prefixes come 1,000 keys a page).
-    pub next: Option<String>,
-    /// True while the next page is being fetched.
-    pub loading_more: bool,
+pub enum Event {
+    OpenDataset {
+        location: Location,
+        recursive: bool,
+        is_file: bool,
+    },
+    ToBrowser,
+    Back,
+    OpenCoverage,
+    OpenFindings,
+    OpenExport,
+    LabelsChanged,
+    /// The read settings changed: inspect again.
+    Reinspect,
+    /// Labels, read settings, interval and timezone back to the suggestions.
+    ResetSettings,
+    Frequency {
+        frequency: Frequency,
+        scan: bool,
+    },
+    Timezone {
+        timezone: Tz,
+        scan: bool,
+    },
+    Rescan,
+    ExportChanged,
+    Write,
+    WriteTo {
+        path: PathBuf,
+        overwrite: bool,
+    },
 }
 
-impl Browser {
-    /// The entries that pass the filter (case-insensitive substring).
-    pub fn visible(&self) -> Vec<&Entry> {
-        let f = self.filter.to_lowercase();
-        self.entries
-            .iter()
-            .filter(|e| f.is_empty() || e.name.to_lowercase().contains(&f))
-            .collect()
+/// What every component may use: the terminal size (for the layout), the status line, the queue
+/// of requests and of events.
+#[derive(Debug)]
+pub struct Ctx {
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub status: Option<Status>,
+    requests: Vec<Request>,
+    next_id: u64,
+    events: Vec<Event>,
+}
+
+impl Ctx {
+    /// The screen's layout at the current size.
+    pub fn screen(&self) -> layout::Screen {
+        layout::Screen::new(self.size)
+    }
+
+    /// Queue a request; its answer will carry the id returned.
+    pub fn request(&mut self, job: Job) -> u64 {
+        self.next_id += 1;
+        self.requests.push(Request {
+            id: self.next_id,
+            job,
+        });
+        self.next_id
+    }
+
+    pub fn emit(&mut self, event: Event) {
+        self.events.push(event);
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
     }
 }
 
-/// True for folder names that look like an interval of the continuous layout: `20201001`, `0100`,
-/// `2020-10-01`, `intvl_date=2020-10-01`, `2020`, `10`.
-pub fn is_interval_folder(name: &str) -> bool {
-    let value = name.rsplit_once('=').map(|(_, v)| v).unwrap_or(name);
-    let digits = value.bytes().filter(u8::is_ascii_digit).count();
-    let all_time_chars = value
-        .bytes()
-        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'_');
-    all_time_chars && matches!(value.len(), 2 | 4 | 8 | 10 | 12) && digits >= 2
+/// How the UI was started.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Do not restore saved sessions.
+    pub fresh: bool,
+    /// Files a scan reads at once (else the engine's default for the source).
+    pub concurrency: Option<usize>,
+    /// Where sessions are saved; `None`: not saved.
+    pub state_dir: Option<PathBuf>,
 }
 
-/// A file or folder opened as a dataset: its detection, sample and labels.
-#[derive(Debug, Clone)]
-pub struct DatasetView {
-    pub location: Location,
-    pub recursive: bool,
-    pub overrides: Overrides,
-    pub loading: bool,
-    pub error: Option<String>,
-    pub inspection: Option<Arc<Inspection>>,
-    pub labels: Labels,
-    /// The interval the user chose (else the detected one).
-    pub frequency: Option<Frequency>,
-    pub timezone: Tz,
-    /// Selected column.
-    pub column: usize,
-    /// First sample row shown.
-    pub row: usize,
-    /// The timestamp format being edited.
-    pub format_input: Option<String>,
-}
-
-impl DatasetView {
-    /// The interval in force: chosen, else detected.
-    pub fn frequency(&self) -> Option<Frequency> {
-        self.frequency
-            .or_else(|| self.inspection.as_ref().and_then(|i| i.frequency.value))
-    }
-
-    fn columns(&self) -> usize {
-        self.inspection
-            .as_ref()
-            .map(|i| i.detection.sample.columns.len())
-            .unwrap_or(0)
-    }
-
-    fn rows(&self) -> usize {
-        self.inspection
-            .as_ref()
-            .map(|i| i.detection.sample.rows.len())
-            .unwrap_or(0)
-    }
-
-    /// How a timestamp format fares on the sample: (parsed, total, first value that does not
-    /// parse, compile error). At most 5,000 values are tried, so typing stays instant.
-    pub fn format_check(&self, format: &str) -> (usize, usize, Option<String>, Option<String>) {
-        let Some(i) = &self.inspection else {
-            return (0, 0, None, None);
-        };
-        let Some(col) = self.labels.timestamp() else {
-            return (
-                0,
-                0,
-                None,
-                Some("no timestamp column: press t on one".into()),
-            );
-        };
-        let Some(j) = i.detection.sample.columns.iter().position(|c| c == col) else {
-            return (0, 0, None, None);
-        };
-        let tf = match TimeFormat::compile(format) {
-            Ok(tf) => tf,
-            Err(e) => return (0, 0, None, Some(e.to_string())),
-        };
-        let mut parsed = 0;
-        let mut total = 0;
-        let mut first_bad = None;
-        for row in i.detection.sample.rows.iter().take(5_000) {
-            let v = row.get(j).map(|v| v.trim()).unwrap_or("");
-            if v.is_empty() {
-                continue;
-            }
-            total += 1;
-            if tf.parse(v).is_some() {
-                parsed += 1;
-            } else if first_bad.is_none() {
-                first_bad = Some(v.to_string());
-            }
-        }
-        (parsed, total, first_bad, None)
-    }
-}
-
-/// The coverage screen: a scan and its result.
-#[derive(Debug, Clone)]
-pub struct CoverageView {
-    pub frequency: Frequency,
-    pub timezone: Tz,
-    pub scan_id: u64,
-    /// Set while a scan runs.
-    pub control: Option<Arc<ScanControl>>,
-    pub files_total: usize,
-    pub bytes_total: u64,
-    pub result: Option<Arc<Coverage>>,
-    /// Records per interval from the first one (0: none), laid out once when the result arrives
-    /// so that drawing the histogram is a walk over a slice.
-    pub per_interval: Arc<Vec<u64>>,
-    pub error: Option<String>,
-    /// Intervals per histogram column; `None` fits the whole span.
-    pub zoom: Option<usize>,
-    /// First interval (index from the first interval with data) shown.
-    pub scroll: usize,
-    pub tz_input: Option<String>,
-}
-
-impl CoverageView {
-    pub fn running(&self) -> bool {
-        self.control.is_some()
-    }
-
-    /// Intervals per column for a histogram `width` columns wide.
-    pub fn effective_zoom(&self, width: usize) -> usize {
-        match (self.zoom, &self.result) {
-            (Some(z), _) => z.max(1),
-            (None, Some(r)) => (r.intervals_spanned as usize).div_ceil(width.max(1)).max(1),
-            (None, None) => 1,
-        }
-    }
-}
-
-/// The fields of the export form, in order.
+/// A mouse event the UI acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKey {
-    Target,
-    Yaml,
-    Name,
-    Description,
-    Frequency,
-    Offset,
-    Timezone,
-    RoleArn,
-    DetectorArn,
-    HistoricalPath,
-    TemplatePath,
-    Output,
+pub enum Pointer {
+    Click { x: u16, y: u16 },
+    Wheel { down: bool },
 }
 
-impl FieldKey {
-    pub const ALL: [FieldKey; 12] = [
-        FieldKey::Target,
-        FieldKey::Yaml,
-        FieldKey::Name,
-        FieldKey::Description,
-        FieldKey::Frequency,
-        FieldKey::Offset,
-        FieldKey::Timezone,
-        FieldKey::RoleArn,
-        FieldKey::DetectorArn,
-        FieldKey::HistoricalPath,
-        FieldKey::TemplatePath,
-        FieldKey::Output,
-    ];
+/// Two clicks on one cell within this time are a double click.
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 
-    pub fn label(self) -> &'static str {
-        match self {
-            FieldKey::Target => "target",
-            FieldKey::Yaml => "syntax",
-            FieldKey::Name => "name",
-            FieldKey::Description => "description",
-            FieldKey::Frequency => "interval",
-            FieldKey::Offset => "offset (s)",
-            FieldKey::Timezone => "timezone",
-            FieldKey::RoleArn => "role ARN",
-            FieldKey::DetectorArn => "detector ARN",
-            FieldKey::HistoricalPath => "historical path",
-            FieldKey::TemplatePath => "path template",
-            FieldKey::Output => "write to",
-        }
-    }
-}
-
-/// The export form.
-#[derive(Debug, Clone)]
-pub struct ExportForm {
-    pub target: Target,
-    pub yaml: bool,
-    pub values: HashMap<&'static str, String>,
-    pub selected: usize,
-    /// The text being typed into the selected field.
-    pub editing: Option<String>,
-    /// Waiting for y/n before replacing this file.
-    pub confirm_overwrite: Option<PathBuf>,
-    /// First line of the preview shown.
-    pub preview_scroll: usize,
-    /// Set once the user touched the output path (then a target change keeps it).
-    pub output_edited: bool,
-}
-
-impl ExportForm {
-    fn new() -> ExportForm {
-        ExportForm {
-            target: Target::MetricSet,
-            yaml: false,
-            values: HashMap::new(),
-            selected: 0,
-            editing: None,
-            confirm_overwrite: None,
-            preview_scroll: 0,
-            output_edited: false,
-        }
-    }
-
-    /// The text of a field.
-    pub fn value(&self, key: FieldKey) -> String {
-        match key {
-            FieldKey::Target => match self.target {
-                Target::MetricSet => "CreateMetricSet request".into(),
-                Target::CloudFormation => "CloudFormation template".into(),
-            },
-            FieldKey::Yaml => if self.yaml { "YAML" } else { "JSON" }.into(),
-            other => self.values.get(other.label()).cloned().unwrap_or_default(),
-        }
-    }
-
-    fn set(&mut self, key: FieldKey, value: String) {
-        self.values.insert(key.label(), value);
-    }
-
-    fn default_output(&self) -> String {
-        let name = self.value(FieldKey::Name);
-        let stem = if name.is_empty() {
-            "l4m".to_string()
-        } else {
-            name
-        };
-        match (self.target, self.yaml) {
-            (Target::MetricSet, _) => format!("{stem}-metric-set.json"),
-            (Target::CloudFormation, false) => format!("{stem}-cloudformation.json"),
-            (Target::CloudFormation, true) => format!("{stem}-cloudformation.yaml"),
-        }
-    }
+/// Where a session to apply came from, for the status line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Restore {
+    /// Saved by an earlier run.
+    Disk,
+    /// Set earlier in this run (another file of the same folder).
+    Run,
+    /// The same dataset read again with other settings.
+    Same,
 }
 
 /// Everything the terminal UI knows.
@@ -324,38 +170,21 @@ pub struct App {
     pub dataset: Option<DatasetView>,
     pub coverage: Option<CoverageView>,
     pub export: ExportForm,
-    pub findings: Vec<Finding>,
-    pub findings_selected: usize,
+    pub findings: Findings,
     pub help: bool,
-    pub status: Option<Status>,
     pub quit: bool,
-    /// Terminal size (columns, rows), kept for paging and fitting.
-    pub size: (u16, u16),
-    requests: Vec<Request>,
-    next_scan_id: u64,
-    /// Labels per dataset folder, so they persist while moving between its files.
-    memory: HashMap<Location, Labels>,
-    /// Screen to return to from findings / export.
+    pub ctx: Ctx,
+    options: Options,
+    /// Sessions of this run, by dataset location name.
+    sessions: HashMap<String, Session>,
+    /// The session to put on the dataset when its inspection arrives.
+    pending: Option<(Session, Restore)>,
+    /// Screens to return to.
     back_to: Vec<Screen>,
+    last_click: Option<(u16, u16, Instant)>,
 }
 
-/// Records per interval index (from the first interval with data), 0 where none.
-fn per_interval(c: &Coverage) -> Vec<u64> {
-    let len = c.frequency.seconds();
-    let Some(first) = c.first_interval.map(|t| t.timestamp()) else {
-        return Vec::new();
-    };
-    let mut out = vec![0; c.intervals_spanned as usize];
-    for iv in &c.intervals {
-        let k = ((iv.start.timestamp() - first) / len) as usize;
-        if let Some(slot) = out.get_mut(k) {
-            *slot = iv.records;
-        }
-    }
-    out
-}
-
-/// Where the labels of a dataset are remembered: the folder of a file, or the folder itself.
+/// The location a dataset's session belongs to: the folder of a file, or the folder itself.
 fn dataset_key(location: &Location, is_file: bool) -> Location {
     if is_file {
         location.parent().unwrap_or_else(|| location.clone())
@@ -364,54 +193,56 @@ fn dataset_key(location: &Location, is_file: bool) -> Location {
     }
 }
 
+/// The name of the session a dataset belongs to.
+fn session_name(d: &DatasetView) -> String {
+    session::location_name(&dataset_key(&d.location, d.is_file))
+}
+
 impl App {
     /// A new app on a location: a folder opens in the browser, a file opens as a dataset.
-    pub fn new(location: Location, is_file: bool) -> App {
-        let browser_at = if is_file {
-            location.parent().unwrap_or_else(|| location.clone())
-        } else {
-            location.clone()
-        };
+    pub fn new(location: Location, is_file: bool, options: Options) -> App {
+        let browser_at = dataset_key(&location, is_file);
         let mut app = App {
             screen: Screen::Browser,
-            browser: Browser {
-                location: browser_at.clone(),
-                entries: Vec::new(),
-                loading: true,
-                error: None,
-                selected: 0,
-                filter: String::new(),
-                filtering: false,
-                reselect: None,
-                next: None,
-                loading_more: false,
-            },
+            browser: Browser::new(browser_at.clone()),
             dataset: None,
             coverage: None,
-            export: ExportForm::new(),
-            findings: Vec::new(),
-            findings_selected: 0,
+            export: ExportForm::default(),
+            findings: Findings::default(),
             help: false,
-            status: None,
             quit: false,
-            size: (80, 24),
-            requests: vec![Request::List {
-                location: browser_at,
-                cursor: None,
-            }],
-            next_scan_id: 0,
-            memory: HashMap::new(),
+            ctx: Ctx {
+                size: (80, 24),
+                status: None,
+                requests: Vec::new(),
+                next_id: 0,
+                events: Vec::new(),
+            },
+            options,
+            sessions: HashMap::new(),
+            pending: None,
             back_to: Vec::new(),
+            last_click: None,
         };
+        app.browser.list(browser_at, &mut app.ctx);
         if is_file {
-            app.open_dataset(location, false);
+            app.open_dataset(location, false, true);
         }
         app
     }
 
+    pub fn status(&self) -> Option<&Status> {
+        self.ctx.status.as_ref()
+    }
+
+    /// Show a note in the status bar (e.g. how the S3 client was configured).
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.ctx.info(text);
+    }
+
     /// The requests queued since the last call.
     pub fn take_requests(&mut self) -> Vec<Request> {
-        std::mem::take(&mut self.requests)
+        std::mem::take(&mut self.ctx.requests)
     }
 
     /// Carry out every queued request in line against `source`, and the ones their answers
@@ -440,30 +271,6 @@ impl App {
         }
     }
 
-    /// Show a note in the status bar (e.g. how the S3 client was configured).
-    pub fn note(&mut self, text: impl Into<String>) {
-        self.info(text);
-    }
-
-    fn info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            error: false,
-        });
-    }
-
-    fn error(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            error: true,
-        });
-    }
-
-    /// Rows of a page in list screens.
-    fn page(&self) -> usize {
-        (self.size.1 as usize).saturating_sub(8).max(1)
-    }
-
     /// Handle a terminal key.
     pub fn on_key(&mut self, event: KeyEvent) {
         if let Some(key) = Key::from_event(&event) {
@@ -481,191 +288,147 @@ impl App {
             self.quit = true;
             return;
         }
-        if self.text_input(key) {
-            return;
-        }
-        if self.screen == Screen::Export && self.export.confirm_overwrite.is_some() {
-            self.confirm(key);
-            return;
-        }
-        match keys::lookup(self.bindings(), key) {
-            Some(action) => {
-                self.status = None;
-                self.act(action);
-            }
-            None => {
-                if let Key::Char(c) = key {
-                    self.info(format!("{c}: no such key here; ? shows the keys"));
+        if !self.text_key(key) && !self.confirm_key(key) {
+            match keys::lookup(self.bindings(), key) {
+                Some(action) => {
+                    self.ctx.status = None;
+                    self.act(action);
+                }
+                None => {
+                    if let Key::Char(c) = key {
+                        self.ctx
+                            .info(format!("{c}: no such key here; ? shows the keys"));
+                    }
                 }
             }
         }
+        self.route();
     }
 
-    /// Mouse wheel: three lines up or down on the screen in front.
-    pub fn scroll(&mut self, down: bool) {
-        for _ in 0..3 {
-            self.act(if down { Action::Down } else { Action::Up });
-        }
-    }
-
-    /// Typing into a text field; returns true when the key was taken.
-    fn text_input(&mut self, key: Key) -> bool {
-        // Which buffer is being edited, if any.
-        let buffer: Option<&mut String> = match self.screen {
-            Screen::Browser if self.browser.filtering => Some(&mut self.browser.filter),
-            Screen::Dataset => self.dataset.as_mut().and_then(|d| d.format_input.as_mut()),
-            Screen::Coverage => self.coverage.as_mut().and_then(|c| c.tz_input.as_mut()),
-            Screen::Export => self.export.editing.as_mut(),
-            _ => None,
-        };
-        let Some(buffer) = buffer else {
-            return false;
-        };
-        match key {
-            Key::Char(c) => buffer.push(c),
-            Key::Backspace => {
-                buffer.pop();
-            }
-            Key::Enter => self.commit_input(),
-            Key::Esc => self.cancel_input(),
-            _ => return true,
-        }
-        if self.screen == Screen::Browser {
-            self.browser.selected = 0;
-        }
-        true
-    }
-
-    fn commit_input(&mut self) {
+    /// A key for the text field being typed, if any.
+    fn text_key(&mut self, key: Key) -> bool {
+        let ctx = &mut self.ctx;
         match self.screen {
-            Screen::Browser => self.browser.filtering = false,
-            Screen::Dataset => {
-                let Some(d) = self.dataset.as_mut() else {
-                    return;
-                };
-                let Some(text) = d.format_input.take() else {
-                    return;
-                };
-                match d.labels.set_timestamp_format(text.trim()) {
-                    Ok(()) => {
-                        self.info(format!("timestamp format set to {}", text.trim()));
-                        self.labels_changed();
-                    }
-                    Err(e) => {
-                        d.format_input = Some(text);
-                        self.error(words::error(&e));
-                    }
-                }
-            }
-            Screen::Coverage => {
-                let Some(c) = self.coverage.as_mut() else {
-                    return;
-                };
-                let Some(text) = c.tz_input.take() else {
-                    return;
-                };
-                match text.trim().parse::<Tz>() {
-                    Ok(tz) => {
-                        c.timezone = tz;
-                        if let Some(d) = self.dataset.as_mut() {
-                            d.timezone = tz;
-                        }
-                        self.export.set(FieldKey::Timezone, tz.name().to_string());
-                        self.start_scan();
-                    }
-                    Err(_) => {
-                        c.tz_input = Some(text.clone());
-                        self.error(format!(
-                            "unknown timezone {:?}: use an IANA name such as UTC or Europe/Paris",
-                            text.trim()
-                        ));
-                    }
-                }
-            }
-            Screen::Export => {
-                let Some(text) = self.export.editing.take() else {
-                    return;
-                };
-                let key = FieldKey::ALL[self.export.selected];
-                if key == FieldKey::Output {
-                    self.export.output_edited = true;
-                }
-                if key == FieldKey::Frequency && !text.trim().is_empty() {
-                    match text.trim().parse::<Frequency>() {
-                        Ok(f) => {
-                            self.export.set(key, f.as_str().into());
-                            if let Some(d) = self.dataset.as_mut() {
-                                d.frequency = Some(f);
-                            }
-                        }
-                        Err(e) => {
-                            self.export.editing = Some(text);
-                            self.error(e);
-                            return;
-                        }
-                    }
-                } else {
-                    self.export.set(key, text.trim().to_string());
-                }
-                if key == FieldKey::Name && !self.export.output_edited {
-                    let out = self.export.default_output();
-                    self.export.set(FieldKey::Output, out);
-                }
-                self.refresh_findings();
-            }
-            Screen::Findings => {}
+            Screen::Browser => self.browser.text_key(key, ctx),
+            Screen::Dataset => self.dataset.as_mut().is_some_and(|d| d.text_key(key, ctx)),
+            Screen::Coverage => self.coverage.as_mut().is_some_and(|c| c.text_key(key, ctx)),
+            Screen::Export => self.export.text_key(key, ctx),
+            Screen::Findings => false,
         }
     }
 
-    fn cancel_input(&mut self) {
-        match self.screen {
-            Screen::Browser => {
-                self.browser.filtering = false;
-                self.browser.filter.clear();
-            }
-            Screen::Dataset => {
-                if let Some(d) = self.dataset.as_mut() {
-                    d.format_input = None;
-                }
-            }
-            Screen::Coverage => {
-                if let Some(c) = self.coverage.as_mut() {
-                    c.tz_input = None;
-                }
-            }
-            Screen::Export => self.export.editing = None,
-            Screen::Findings => {}
-        }
-    }
-
-    fn confirm(&mut self, key: Key) {
-        let Some(path) = self.export.confirm_overwrite.take() else {
-            return;
-        };
-        if matches!(key, Key::Char('y') | Key::Char('Y')) {
-            self.queue_write(path, true);
-        } else {
-            self.info("not written: the existing file is kept");
-        }
+    fn confirm_key(&mut self, key: Key) -> bool {
+        self.screen == Screen::Export && self.export.confirm(key, &mut self.ctx)
     }
 
     /// Carry out an action on the screen in front.
     pub fn act(&mut self, action: Action) {
+        let ctx = &mut self.ctx;
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.help = true,
             _ => match self.screen {
-                Screen::Browser => self.browser_action(action),
-                Screen::Dataset => self.dataset_action(action),
-                Screen::Coverage => self.coverage_action(action),
-                Screen::Findings => self.findings_action(action),
-                Screen::Export => self.export_action(action),
+                Screen::Browser => self.browser.act(action, ctx),
+                Screen::Dataset => match self.dataset.as_mut() {
+                    Some(d) => d.act(action, ctx),
+                    None => self.screen = Screen::Browser,
+                },
+                Screen::Coverage => match self.coverage.as_mut() {
+                    Some(c) => c.act(action, ctx),
+                    None => self.screen = Screen::Dataset,
+                },
+                Screen::Findings => self.findings.act(action, ctx),
+                Screen::Export => self.export.act(action, ctx),
             },
+        }
+        self.route();
+    }
+
+    /// A mouse event at time `now`: a click selects what is under it (a double click opens or
+    /// edits it), the wheel scrolls.
+    pub fn pointer(&mut self, pointer: Pointer, now: Instant) {
+        if self.help {
+            self.help = false;
+            return;
+        }
+        match pointer {
+            Pointer::Wheel { down } => self.wheel(down),
+            Pointer::Click { x, y } => {
+                let double = self
+                    .last_click
+                    .is_some_and(|(lx, ly, t)| (lx, ly) == (x, y) && now - t <= DOUBLE_CLICK);
+                self.last_click = (!double).then_some((x, y, now));
+                self.click(x, y, double);
+            }
+        }
+        self.route();
+    }
+
+    fn wheel(&mut self, down: bool) {
+        let (action, times) = match (self.screen, down) {
+            (Screen::Coverage, true) => (Action::Right, 1),
+            (Screen::Coverage, false) => (Action::Left, 1),
+            (_, true) => (Action::Down, 3),
+            (_, false) => (Action::Up, 3),
+        };
+        for _ in 0..times {
+            self.act(action);
         }
     }
 
-    fn go_back(&mut self) {
-        self.screen = self.back_to.pop().unwrap_or(Screen::Dataset);
+    fn click(&mut self, x: u16, y: u16, double: bool) {
+        let ctx = &mut self.ctx;
+        match self.screen {
+            Screen::Browser => self.browser.click(x, y, double, ctx),
+            Screen::Dataset => {
+                if let Some(d) = self.dataset.as_mut() {
+                    d.click(x, y, ctx)
+                }
+            }
+            Screen::Coverage => {
+                if let Some(c) = self.coverage.as_mut() {
+                    c.click(x, y, ctx)
+                }
+            }
+            Screen::Findings => self.findings.click(y, ctx),
+            Screen::Export => self.export.click(x, y, double, ctx),
+        }
+    }
+
+    /// Carry out the events the components raised, and the ones those raise.
+    fn route(&mut self) {
+        while !self.ctx.events.is_empty() {
+            let events = std::mem::take(&mut self.ctx.events);
+            for e in events {
+                self.handle(e);
+            }
+        }
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::OpenDataset {
+                location,
+                recursive,
+                is_file,
+            } => self.open_dataset(location, recursive, is_file),
+            Event::ToBrowser => self.screen = Screen::Browser,
+            Event::Back => self.screen = self.back_to.pop().unwrap_or(Screen::Dataset),
+            Event::OpenCoverage => self.open_coverage(),
+            Event::OpenFindings => {
+                self.refresh_findings();
+                self.push_screen(Screen::Findings);
+            }
+            Event::OpenExport => self.open_export(),
+            Event::LabelsChanged | Event::ExportChanged => self.changed(),
+            Event::Reinspect => self.reinspect(),
+            Event::ResetSettings => self.reset_settings(),
+            Event::Frequency { frequency, scan } => self.set_frequency(frequency, scan),
+            Event::Timezone { timezone, scan } => self.set_timezone(timezone, scan),
+            Event::Rescan => self.start_scan(),
+            Event::Write => self.write(),
+            Event::WriteTo { path, overwrite } => self.write_to(path, overwrite),
+        }
     }
 
     fn push_screen(&mut self, screen: Screen) {
@@ -675,447 +438,297 @@ impl App {
         }
     }
 
-    // ---- browser -------------------------------------------------------------------------
-
-    fn browser_action(&mut self, action: Action) {
-        self.browser_move(action);
-        if self.screen == Screen::Browser {
-            self.more_if_needed();
-        }
-    }
-
-    fn browser_move(&mut self, action: Action) {
-        let count = self.browser.visible().len();
-        let page = self.page();
-        let b = &mut self.browser;
-        match action {
-            Action::Down => b.selected = (b.selected + 1).min(count.saturating_sub(1)),
-            Action::Up => b.selected = b.selected.saturating_sub(1),
-            Action::Top => b.selected = 0,
-            Action::Bottom => b.selected = count.saturating_sub(1),
-            Action::PageDown => b.selected = (b.selected + page).min(count.saturating_sub(1)),
-            Action::PageUp => b.selected = b.selected.saturating_sub(page),
-            Action::Filter => {
-                b.filtering = true;
-                b.filter.clear();
-            }
-            Action::Back => {
-                if !b.filter.is_empty() {
-                    b.filter.clear();
-                    b.selected = 0;
-                } else if let Some(up) = b.location.parent() {
-                    let from = b.location.file_name();
-                    self.list(up);
-                    self.browser.reselect = Some(from);
-                }
-            }
-            Action::Open => {
-                let Some(entry) = b.visible().get(b.selected).map(|e| (*e).clone()) else {
-                    return;
-                };
-                match entry.kind {
-                    EntryKind::Folder => self.list(entry.location),
-                    EntryKind::File => {
-                        if let Some(reason) = non_data_reason(&entry.name) {
-                            self.error(format!("{}: {reason}", entry.name));
-                        } else {
-                            self.open_dataset(entry.location, false);
-                        }
-                    }
-                    EntryKind::Other(why) => self.error(format!("{}: not read: {why}", entry.name)),
-                }
-            }
-            Action::OpenDataset | Action::OpenDatasetRecursive => {
-                let location = b.location.clone();
-                self.open_dataset(location, action == Action::OpenDatasetRecursive);
-            }
-            _ => {}
-        }
-    }
-
-    fn list(&mut self, location: Location) {
-        self.browser.location = location.clone();
-        self.browser.loading = true;
-        self.browser.error = None;
-        self.browser.selected = 0;
-        self.browser.next = None;
-        self.browser.loading_more = false;
-        self.requests.push(Request::List {
-            location,
-            cursor: None,
-        });
-    }
-
-    /// Fetch the next page of a long listing once the selection nears the end of what is shown.
-    fn more_if_needed(&mut self) {
-        let b = &mut self.browser;
-        let near_end = b.selected + 100 >= b.entries.len();
-        if near_end
-            && !b.loading_more
-            && let Some(cursor) = b.next.clone()
-        {
-            b.loading_more = true;
-            self.requests.push(Request::List {
-                location: b.location.clone(),
-                cursor: Some(cursor),
-            });
-        }
+    /// Something the findings and the session depend on changed.
+    fn changed(&mut self) {
+        self.refresh_findings();
+        self.save_session();
     }
 
     // ---- dataset -------------------------------------------------------------------------
 
-    fn open_dataset(&mut self, location: Location, recursive: bool) {
-        let overrides = Overrides::default();
-        self.dataset = Some(DatasetView {
-            location: location.clone(),
-            recursive,
-            overrides: overrides.clone(),
-            loading: true,
-            error: None,
-            inspection: None,
-            labels: Labels::default(),
-            frequency: None,
-            timezone: chrono_tz::UTC,
-            column: 0,
-            row: 0,
-            format_input: None,
-        });
-        self.coverage = None;
-        self.back_to.clear();
-        self.screen = Screen::Dataset;
-        self.requests.push(Request::Inspect {
+    fn open_dataset(&mut self, location: Location, recursive: bool, is_file: bool) {
+        let mut d = DatasetView::new(location.clone(), recursive, is_file);
+        let name = session_name(&d);
+        self.pending = self.find_session(&name, recursive);
+        if let Some((s, _)) = &self.pending {
+            d.overrides = s.overrides();
+        }
+        d.inspect_id = self.ctx.request(Job::Inspect {
             location,
             recursive,
-            overrides,
+            overrides: d.overrides.clone(),
         });
+        self.dataset = Some(d);
+        self.coverage = None;
+        self.export = ExportForm::default();
+        self.back_to.clear();
+        self.screen = Screen::Dataset;
+    }
+
+    /// The session of a dataset: from this run, else saved (unless the UI started fresh).
+    fn find_session(&mut self, name: &str, recursive: bool) -> Option<(Session, Restore)> {
+        if let Some(s) = self.sessions.get(name).filter(|s| s.recursive == recursive) {
+            return Some((s.clone(), Restore::Run));
+        }
+        let dir = self
+            .options
+            .state_dir
+            .as_ref()
+            .filter(|_| !self.options.fresh)?;
+        match session::load(dir, name, recursive) {
+            Ok(s) => s.map(|s| (s, Restore::Disk)),
+            Err(note) => {
+                self.ctx.error(note);
+                None
+            }
+        }
     }
 
     fn reinspect(&mut self) {
         let Some(d) = self.dataset.as_mut() else {
             return;
         };
+        let name = session_name(d);
+        self.pending = Some((Session::capture(name, d, &self.export), Restore::Same));
         d.loading = true;
         d.error = None;
-        self.requests.push(Request::Inspect {
+        d.inspect_id = self.ctx.request(Job::Inspect {
             location: d.location.clone(),
             recursive: d.recursive,
             overrides: d.overrides.clone(),
         });
+        // Figures read with other settings say nothing about these.
+        self.coverage = None;
+        self.save_session();
     }
 
-    fn dataset_action(&mut self, action: Action) {
-        let page = self.page();
+    fn on_inspected(&mut self, id: u64, result: Result<Box<Inspection>, String>) {
         let Some(d) = self.dataset.as_mut() else {
-            self.screen = Screen::Browser;
             return;
         };
-        let columns = d.columns();
-        let rows = d.rows();
-        let column_name = d
-            .inspection
-            .as_ref()
-            .and_then(|i| i.detection.sample.columns.get(d.column).cloned());
-        match action {
-            Action::Left => d.column = d.column.saturating_sub(1),
-            Action::Right => d.column = (d.column + 1).min(columns.saturating_sub(1)),
-            Action::Down => d.row = (d.row + 1).min(rows.saturating_sub(1)),
-            Action::Up => d.row = d.row.saturating_sub(1),
-            Action::Top => d.row = 0,
-            Action::Bottom => d.row = rows.saturating_sub(1),
-            Action::PageDown => d.row = (d.row + page).min(rows.saturating_sub(1)),
-            Action::PageUp => d.row = d.row.saturating_sub(page),
-            Action::Back => {
-                self.screen = Screen::Browser;
-            }
-            Action::SetRole(role) => {
-                let Some(name) = column_name else { return };
-                let profiles = d
-                    .inspection
-                    .as_ref()
-                    .map(|i| i.profiles.as_slice())
-                    .unwrap_or_default();
-                let done = if role == Role::Timestamp {
-                    d.labels.choose_timestamp(&name, profiles)
-                } else {
-                    d.labels.set(&name, role, None)
-                };
-                if let Err(e) = done {
-                    self.error(words::error(&e));
-                    return;
-                }
-                if role == Role::Timestamp && d.labels.timestamp_format.is_none() {
-                    self.info(format!(
-                        "{name} is the timestamp; its values match no known format: press f to give one"
-                    ));
-                }
-                self.labels_changed();
-            }
-            Action::ToggleAggregation => {
-                let Some(name) = column_name else { return };
-                let Some(label) = d.labels.get(&name).cloned() else {
-                    return;
-                };
-                if label.role != Role::Measure {
-                    self.info(format!("{name} is not a measure: press m first"));
-                    return;
-                }
-                let _ = d
-                    .labels
-                    .set(&name, Role::Measure, Some(label.aggregation.toggled()));
-                self.labels_changed();
-            }
-            Action::ResetLabels => {
-                if let Some(i) = &d.inspection {
-                    d.labels = i.suggested.clone();
-                    self.info("labels reset to the suggestions");
-                    self.labels_changed();
-                }
-            }
-            Action::EditTimestampFormat => {
-                if d.labels.timestamp().is_none() {
-                    self.info("label a timestamp column first (t)");
-                    return;
-                }
-                d.format_input = Some(
-                    d.labels
-                        .timestamp_format
-                        .as_ref()
-                        .map(|f| f.pattern().to_string())
-                        .unwrap_or_default(),
-                );
-            }
-            Action::CycleFormat => {
-                let now = d.inspection.as_ref().map(|i| i.detection.format.value);
-                d.overrides.format = Some(match now {
-                    Some(FileFormat::Csv) => FileFormat::Jsonl,
-                    _ => FileFormat::Csv,
-                });
-                self.reinspect();
-            }
-            Action::CycleDelimiter => {
-                const ORDER: [u8; 5] = [b',', b'\t', b'|', b';', b' '];
-                let now = d
-                    .inspection
-                    .as_ref()
-                    .map(|i| i.detection.delimiter.value)
-                    .unwrap_or(b',');
-                let at = ORDER.iter().position(|&x| x == now).unwrap_or(0);
-                d.overrides.delimiter = Some(ORDER[(at + 1) % ORDER.len()]);
-                d.overrides.has_header = None;
-                self.reinspect();
-            }
-            Action::CycleQuote => {
-                let now = d.inspection.as_ref().and_then(|i| i.detection.quote.value);
-                d.overrides.quote = Some(match now {
-                    Some(b'"') => Some(b'\''),
-                    Some(_) => None,
-                    None => Some(b'"'),
-                });
-                self.reinspect();
-            }
-            Action::ToggleHeader => {
-                let now = d
-                    .inspection
-                    .as_ref()
-                    .map(|i| i.detection.header.value)
-                    .unwrap_or(true);
-                d.overrides.has_header = Some(!now);
-                self.reinspect();
-            }
-            Action::Coverage => self.open_coverage(),
-            Action::Findings => {
+        if d.inspect_id != id {
+            return;
+        }
+        d.loading = false;
+        match result {
+            Ok(inspection) => {
+                d.labels = inspection.suggested.clone();
+                let columns = inspection.detection.sample.columns.len();
+                d.column = d.column.min(columns.saturating_sub(1));
+                d.row = 0;
+                d.error = None;
+                d.inspection = Some(Arc::new(*inspection));
+                self.restore_session();
+                self.prefill_export();
                 self.refresh_findings();
-                self.push_screen(Screen::Findings);
             }
-            Action::Export => self.open_export(),
-            _ => {}
+            Err(e) => {
+                // The labels stay (and the pending session waits) for a reading that works.
+                d.error = Some(e.clone());
+                d.inspection = None;
+                self.ctx.error(e);
+            }
         }
     }
 
-    /// Labels changed: remember them for the dataset, and update findings.
-    fn labels_changed(&mut self) {
-        if let Some(d) = &self.dataset
-            && let Some(i) = &d.inspection
-        {
-            let key = dataset_key(&d.location, !i.dataset.is_folder);
-            self.memory.insert(key, d.labels.clone());
+    /// Put the pending session on the dataset just inspected, and say so.
+    fn restore_session(&mut self) {
+        let (Some((s, from)), Some(d)) = (self.pending.take(), self.dataset.as_mut()) else {
+            return;
+        };
+        let Some(i) = d.inspection.clone() else {
+            return;
+        };
+        let labels = s.apply_labels(&mut d.labels, &i.profiles);
+        s.apply_settings(d, &mut self.export);
+        let reset = words_reset();
+        match (labels, from) {
+            (Err(why), _) => self.ctx.error(format!(
+                "saved labels not restored: {why}; the other settings are"
+            )),
+            (Ok(()), Restore::Disk) => self.ctx.info(format!(
+                "restored your labels and settings for this location from the last session ({reset})"
+            )),
+            (Ok(()), Restore::Run) if !s.labels.is_empty() => self
+                .ctx
+                .info(format!("labels kept from this folder's other files ({reset})")),
+            _ => {}
         }
-        self.refresh_findings();
+        self.sessions.insert(s.location.clone(), s);
+    }
+
+    /// Back to the suggestions: labels, read settings, interval and timezone.
+    fn reset_settings(&mut self) {
+        let Some(d) = self.dataset.as_mut() else {
+            return;
+        };
+        let Some(i) = d.inspection.clone() else {
+            return;
+        };
+        d.labels = i.suggested.clone();
+        d.frequency = None;
+        d.timezone = chrono_tz::UTC;
+        for key in [FieldKey::Frequency, FieldKey::Timezone] {
+            self.export.edited.remove(&key);
+            self.export.set(key, String::new());
+        }
+        self.ctx
+            .info("labels, read settings, interval and timezone reset to the suggestions");
+        if d.overrides != Overrides::default() {
+            d.overrides = Overrides::default();
+            self.reinspect();
+            self.pending = None;
+        }
+        self.prefill_export();
+        self.changed();
+    }
+
+    fn set_frequency(&mut self, frequency: Frequency, scan: bool) {
+        if let Some(d) = self.dataset.as_mut() {
+            d.frequency = Some(frequency);
+        }
+        self.export
+            .set(FieldKey::Frequency, frequency.as_str().to_string());
+        if scan {
+            self.start_scan();
+        }
+        self.changed();
+    }
+
+    fn set_timezone(&mut self, timezone: Tz, scan: bool) {
+        if let Some(d) = self.dataset.as_mut() {
+            d.timezone = timezone;
+        }
+        self.export
+            .set(FieldKey::Timezone, timezone.name().to_string());
+        if scan {
+            self.start_scan();
+        }
+        self.changed();
+    }
+
+    /// Save what the user set on the dataset: kept for this run, and written to the state folder.
+    fn save_session(&mut self) {
+        let Some(d) = self.dataset.as_ref().filter(|d| d.inspection.is_some()) else {
+            return;
+        };
+        let name = session_name(d);
+        let s = Session::capture(name.clone(), d, &self.export);
+        if let Some(dir) = &self.options.state_dir
+            && let Ok(contents) = serde_json::to_string_pretty(&s)
+        {
+            let path = session::file(dir, &name, s.recursive);
+            self.ctx.request(Job::SaveSession { path, contents });
+        }
+        self.sessions.insert(name, s);
     }
 
     // ---- coverage ------------------------------------------------------------------------
 
+    /// The interval to scan at: the dataset's, else a guess from the format (with a note).
+    fn scan_frequency(&mut self) -> Option<Frequency> {
+        let d = self.dataset.as_ref()?;
+        if let Some(f) = d.frequency() {
+            return Some(f);
+        }
+        let daily = d
+            .labels
+            .timestamp_format
+            .as_ref()
+            .is_some_and(|f| f.is_date_only());
+        let f = if daily {
+            Frequency::P1D
+        } else {
+            Frequency::PT1H
+        };
+        self.ctx.info(format!(
+            "the interval could not be detected: showing {}; press 1-4 to choose",
+            f.human()
+        ));
+        Some(f)
+    }
+
     fn open_coverage(&mut self) {
         let Some(d) = &self.dataset else { return };
-        if d.inspection.is_none() {
-            self.info("the dataset is still being read");
-            return;
-        }
-        if d.labels.timestamp().is_none() {
-            self.error("no timestamp column: move to it and press t");
-            return;
-        }
-        if d.labels.timestamp_format.is_none() {
-            self.error("no timestamp format: press f to give one");
-            return;
-        }
-        let mut note = None;
-        let frequency = match d.frequency() {
-            Some(f) => f,
-            None => {
-                let daily = d
-                    .labels
-                    .timestamp_format
-                    .as_ref()
-                    .is_some_and(|f| f.is_date_only());
-                let f = if daily {
-                    Frequency::P1D
-                } else {
-                    Frequency::PT1H
-                };
-                note = Some(format!(
-                    "the interval could not be detected: showing {}; press 1-4 to choose",
-                    f.human()
-                ));
-                f
-            }
+        let ts = words_key(
+            keys::DATASET,
+            Action::SetRole(crate::schema::Role::Timestamp),
+        );
+        let problem = if d.inspection.is_none() {
+            Some("the dataset is still being read".to_string())
+        } else if d.labels.timestamp().is_none() {
+            Some(format!("no timestamp column: move to it and press {ts}"))
+        } else if d.labels.timestamp_format.is_none() {
+            Some(format!(
+                "no timestamp format: press {} to give one",
+                words_key(keys::DATASET, Action::EditTimestampFormat)
+            ))
+        } else {
+            None
         };
-        let timezone = d.timezone;
-        if let Some(n) = note {
-            self.info(n);
+        if let Some(p) = problem {
+            self.ctx.error(p);
+            return;
         }
-        let keep = self.coverage.as_ref().is_some_and(|c| {
-            c.frequency == frequency && c.timezone == timezone && c.result.is_some()
-        });
+        if self.screen == Screen::Findings {
+            self.screen = Screen::Dataset;
+            self.back_to.clear();
+        }
         self.push_screen(Screen::Coverage);
-        if !keep {
-            self.coverage = Some(CoverageView {
-                frequency,
-                timezone,
-                scan_id: 0,
-                control: None,
-                files_total: 0,
-                bytes_total: 0,
-                result: None,
-                per_interval: Arc::default(),
-                error: None,
-                zoom: None,
-                scroll: 0,
-                tz_input: None,
-            });
+        // Figures already there stay (the screen says when they are stale): a scan is asked for.
+        if self.coverage.is_none() {
             self.start_scan();
         }
     }
 
+    /// Scan the dataset with the current labels, interval and timezone.
     fn start_scan(&mut self) {
-        let (Some(d), Some(c)) = (self.dataset.as_ref(), self.coverage.as_mut()) else {
+        let Some(frequency) = self.scan_frequency() else {
+            return;
+        };
+        let Some(d) = self.dataset.as_ref() else {
             return;
         };
         let Some(inspection) = d.inspection.clone() else {
             return;
         };
-        let Ok(spec) = ScanSpec::from_labels(&inspection, &d.labels, Some(c.frequency), c.timezone)
+        let timezone = d.timezone;
+        let Ok(mut spec) = ScanSpec::from_labels(&inspection, &d.labels, Some(frequency), timezone)
         else {
             return;
         };
-        if let Some(old) = c.control.take() {
-            old.cancel();
+        if let Some(n) = self.options.concurrency {
+            spec.concurrency = n;
         }
-        self.next_scan_id += 1;
         let control = Arc::new(ScanControl::default());
-        c.scan_id = self.next_scan_id;
-        c.control = Some(Arc::clone(&control));
-        c.files_total = inspection.dataset.files.len();
-        c.bytes_total = inspection.dataset.total_bytes();
-        c.error = None;
-        c.scroll = 0;
-        self.requests.push(Request::Scan {
-            id: self.next_scan_id,
-            inspection,
+        let id = self.ctx.request(Job::Scan {
+            inspection: Arc::clone(&inspection),
             spec,
-            control,
+            control: Arc::clone(&control),
         });
+        let c = self
+            .coverage
+            .get_or_insert_with(|| CoverageView::new(frequency, timezone));
+        c.frequency = frequency;
+        c.timezone = timezone;
+        let files = inspection.dataset.files.len();
+        c.begin(id, control, files, inspection.dataset.total_bytes());
     }
 
-    fn coverage_action(&mut self, action: Action) {
-        let width = (self.size.0 as usize).saturating_sub(4);
-        let Some(c) = self.coverage.as_mut() else {
-            self.screen = Screen::Dataset;
-            return;
-        };
-        let spanned = c
-            .result
-            .as_ref()
-            .map(|r| r.intervals_spanned as usize)
-            .unwrap_or(0);
-        let zoom = c.effective_zoom(width);
-        let step = (width / 2).max(1) * zoom;
-        match action {
-            Action::Back => {
-                if let Some(control) = &c.control {
-                    control.cancel();
-                    self.info("cancelling the scan: the figures will be partial");
-                } else {
-                    self.go_back();
-                }
-            }
-            Action::SetFrequency(f) => {
-                c.frequency = f;
-                c.zoom = None;
-                if let Some(d) = self.dataset.as_mut() {
-                    d.frequency = Some(f);
-                }
-                self.export.set(FieldKey::Frequency, f.as_str().into());
-                self.start_scan();
-            }
-            Action::EditTimezone => c.tz_input = Some(c.timezone.name().to_string()),
-            Action::ZoomIn => {
-                c.zoom = Some((zoom / 2).max(1));
-            }
-            Action::ZoomOut => {
-                c.zoom = Some((zoom * 2).min(spanned.max(1)));
-            }
-            Action::Left => c.scroll = c.scroll.saturating_sub(step),
-            Action::Right => c.scroll = (c.scroll + step).min(spanned.saturating_sub(1)),
-            Action::Top => c.scroll = 0,
-            Action::Bottom => c.scroll = spanned.saturating_sub(width * zoom),
-            Action::Rescan => self.start_scan(),
-            Action::Findings => {
-                self.refresh_findings();
-                self.push_screen(Screen::Findings);
-            }
-            Action::Export => self.open_export(),
-            _ => {}
-        }
+    /// Progress of the running scan as (files done, files, bytes read, bytes).
+    pub fn scan_progress(&self) -> Option<(usize, usize, u64, u64)> {
+        self.coverage.as_ref()?.progress()
     }
 
-    // ---- findings ------------------------------------------------------------------------
+    // ---- findings and export -------------------------------------------------------------
 
     /// The export options as the form holds them.
     pub fn export_options(&self) -> ExportOptions {
-        let f = &self.export;
-        let opt = |k: FieldKey| {
-            let v = f.value(k);
-            (!v.trim().is_empty()).then(|| v.trim().to_string())
-        };
-        ExportOptions {
-            target: f.target,
-            syntax: if f.yaml { Syntax::Yaml } else { Syntax::Json },
-            name: opt(FieldKey::Name),
-            description: opt(FieldKey::Description),
-            frequency: opt(FieldKey::Frequency)
-                .and_then(|v| v.parse().ok())
-                .or_else(|| self.dataset.as_ref().and_then(|d| d.frequency())),
-            offset: opt(FieldKey::Offset).and_then(|v| v.parse().ok()),
-            timezone: opt(FieldKey::Timezone)
-                .and_then(|v| v.parse().ok())
-                .or_else(|| self.dataset.as_ref().map(|d| d.timezone))
-                .unwrap_or(Tz::UTC),
-            role_arn: opt(FieldKey::RoleArn),
-            detector_arn: opt(FieldKey::DetectorArn),
-            historical_path: opt(FieldKey::HistoricalPath),
-            template_path: opt(FieldKey::TemplatePath),
-        }
+        let d = self.dataset.as_ref();
+        self.export.options(
+            d.and_then(|d| d.frequency()),
+            d.map_or(chrono_tz::UTC, |d| d.timezone),
+        )
     }
 
     /// The config the export form would write, and its text.
@@ -1142,32 +755,8 @@ impl App {
             coverage,
             options: &options,
         });
-        self.findings = review.findings;
-        self.findings_selected = self
-            .findings_selected
-            .min(self.findings.len().saturating_sub(1));
+        self.findings.set(review.findings);
     }
-
-    fn findings_action(&mut self, action: Action) {
-        let n = self.findings.len();
-        match action {
-            Action::Down => {
-                self.findings_selected = (self.findings_selected + 1).min(n.saturating_sub(1))
-            }
-            Action::Up => self.findings_selected = self.findings_selected.saturating_sub(1),
-            Action::Top => self.findings_selected = 0,
-            Action::Bottom => self.findings_selected = n.saturating_sub(1),
-            Action::Coverage => {
-                self.screen = Screen::Dataset;
-                self.open_coverage();
-            }
-            Action::Export => self.open_export(),
-            Action::Back => self.go_back(),
-            _ => {}
-        }
-    }
-
-    // ---- export --------------------------------------------------------------------------
 
     fn open_export(&mut self) {
         if self
@@ -1176,7 +765,7 @@ impl App {
             .and_then(|d| d.inspection.as_ref())
             .is_none()
         {
-            self.info("the dataset is still being read");
+            self.ctx.info("the dataset is still being read");
             return;
         }
         self.prefill_export();
@@ -1188,110 +777,55 @@ impl App {
     fn prefill_export(&mut self) {
         let Some(d) = &self.dataset else { return };
         let Some(i) = &d.inspection else { return };
-        let root = i.dataset.root.clone();
-        let is_folder = i.dataset.is_folder;
-        let frequency = d.frequency();
-        let tz = d.timezone.name().to_string();
-        let template = i.template.clone();
         let f = &mut self.export;
-        // Prefill what the location and the labels tell; keep what the user typed.
-        let mut prefill = |key: FieldKey, value: Option<String>| {
-            if f.value(key).is_empty()
-                && let Some(v) = value
-            {
-                f.set(key, v);
-            }
-        };
-        prefill(FieldKey::Name, name_from_location(&root));
-        prefill(
+        let root = &i.dataset.root;
+        f.prefill(FieldKey::Name, name_from_location(root));
+        f.prefill(
             FieldKey::Frequency,
-            frequency.map(|f| f.as_str().to_string()),
+            d.frequency().map(|f| f.as_str().to_string()),
         );
-        prefill(FieldKey::Timezone, Some(tz));
-        let (historical, templated) = location_paths(&root, is_folder, template.as_ref());
-        prefill(FieldKey::HistoricalPath, historical);
-        prefill(FieldKey::TemplatePath, templated);
-        if !f.output_edited {
-            let out = f.default_output();
-            f.set(FieldKey::Output, out);
-        }
+        f.prefill(FieldKey::Timezone, Some(d.timezone.name().to_string()));
+        let (historical, templated) =
+            location_paths(root, i.dataset.is_folder, i.template.as_ref());
+        f.prefill(FieldKey::HistoricalPath, historical);
+        f.prefill(FieldKey::TemplatePath, templated);
+        f.refresh_output();
     }
 
-    fn export_action(&mut self, action: Action) {
-        let n = FieldKey::ALL.len();
-        let f = &mut self.export;
-        match action {
-            Action::Down => f.selected = (f.selected + 1).min(n - 1),
-            Action::Up => f.selected = f.selected.saturating_sub(1),
-            Action::PageDown => f.preview_scroll += 10,
-            Action::PageUp => f.preview_scroll = f.preview_scroll.saturating_sub(10),
-            Action::EditField => match FieldKey::ALL[f.selected] {
-                FieldKey::Target | FieldKey::Yaml => self.act_toggle(),
-                key => f.editing = Some(f.value(key)),
-            },
-            Action::ToggleTarget => self.act_toggle(),
-            Action::Write => self.write(),
-            Action::Back => self.go_back(),
-            _ => {}
-        }
-    }
-
-    fn act_toggle(&mut self) {
-        let f = &mut self.export;
-        if FieldKey::ALL[f.selected] == FieldKey::Yaml {
-            if f.target == Target::CloudFormation {
-                f.yaml = !f.yaml;
-            } else {
-                self.info("YAML is for CloudFormation templates: the API request is JSON");
-                return;
-            }
-        } else {
-            f.target = match f.target {
-                Target::MetricSet => Target::CloudFormation,
-                Target::CloudFormation => {
-                    f.yaml = false;
-                    Target::MetricSet
-                }
-            };
-        }
-        if !f.output_edited {
-            let out = f.default_output();
-            f.set(FieldKey::Output, out);
-        }
-        self.refresh_findings();
-    }
-
+    /// `w`: write the file, unless a field or a finding is wrong; ask before replacing a file.
     fn write(&mut self) {
         self.refresh_findings();
-        let errors = self
-            .findings
-            .iter()
-            .filter(|f| f.severity == config::Severity::Error)
-            .count();
+        if let Some((key, problem)) = self.export.problems().into_iter().next() {
+            self.ctx
+                .error(format!("not written: {}: {problem}", key.label()));
+            return;
+        }
+        let errors = self.findings.errors();
         if errors > 0 {
-            self.error(format!(
-                "not written: {errors} error(s) in the findings (v lists them); fix them first"
+            self.ctx.error(format!(
+                "not written: {errors} error(s) in the findings ({} lists them); fix them first",
+                words_key(keys::DATASET, Action::Findings)
             ));
             return;
         }
         let path = PathBuf::from(self.export.value(FieldKey::Output).trim());
         if path.as_os_str().is_empty() {
-            self.error("no output path: fill in \"write to\"");
+            self.ctx.error("no output path: fill in \"write to\"");
             return;
         }
         if path.exists() {
             self.export.confirm_overwrite = Some(path);
             return;
         }
-        self.queue_write(path, false);
+        self.write_to(path, false);
     }
 
-    fn queue_write(&mut self, path: PathBuf, overwrite: bool) {
+    fn write_to(&mut self, path: PathBuf, overwrite: bool) {
         let Some((_, text)) = self.export_preview() else {
             return;
         };
-        self.info(format!("writing {}", path.display()));
-        self.requests.push(Request::Write {
+        self.ctx.info(format!("writing {}", path.display()));
+        self.ctx.request(Job::Write {
             path,
             contents: text,
             overwrite,
@@ -1300,127 +834,41 @@ impl App {
 
     // ---- answers from the worker -----------------------------------------------------------
 
-    /// Apply a worker's answer.
+    /// Apply a worker's answer (answers to requests that were replaced are dropped).
     pub fn on_response(&mut self, response: Response) {
-        match response {
-            Response::Listed {
-                location,
-                more,
-                result,
-            } => {
-                if location != self.browser.location || (more && !self.browser.loading_more) {
-                    return;
-                }
-                self.browser.loading = false;
-                self.browser.loading_more = false;
-                match result {
-                    Ok((entries, next)) => {
-                        if more {
-                            self.browser.entries.extend(entries);
-                        } else {
-                            self.browser.entries = entries;
-                        }
-                        self.browser.next = next;
-                        self.browser.error = None;
-                        self.more_if_needed();
-                        if let Some(name) = self.browser.reselect.take() {
-                            self.browser.selected = self
-                                .browser
-                                .visible()
-                                .iter()
-                                .position(|e| e.name.trim_end_matches('/') == name)
-                                .unwrap_or(0);
-                        }
-                    }
-                    Err(e) => {
-                        self.browser.entries.clear();
-                        self.browser.error = Some(e.clone());
-                        self.error(e);
-                    }
+        let Response { id, answer } = response;
+        match answer {
+            a @ Answer::Listed { .. } => self.browser.on_listed(id, a, &mut self.ctx),
+            a @ Answer::Previewed { .. } => self.browser.on_previewed(id, a),
+            Answer::Inspected { result, .. } => self.on_inspected(id, result),
+            Answer::Scanned { result } => {
+                if let Some(c) = self.coverage.as_mut() {
+                    c.on_scanned(id, result, &mut self.ctx);
+                    self.refresh_findings();
                 }
             }
-            Response::Inspected { location, result } => {
-                let Some(d) = self.dataset.as_mut() else {
-                    return;
-                };
-                if d.location != location {
-                    return;
-                }
-                d.loading = false;
-                match result {
-                    Ok(inspection) => {
-                        let key = dataset_key(&location, !inspection.dataset.is_folder);
-                        let columns = &inspection.detection.sample.columns;
-                        let remembered = self.memory.get(&key).filter(|l| {
-                            l.columns.len() == columns.len()
-                                && l.columns.iter().zip(columns).all(|(a, b)| a.name == *b)
-                        });
-                        d.labels = remembered
-                            .cloned()
-                            .unwrap_or_else(|| inspection.suggested.clone());
-                        d.column = d.column.min(columns.len().saturating_sub(1));
-                        d.row = 0;
-                        d.error = None;
-                        let kept = remembered.is_some();
-                        d.inspection = Some(Arc::new(*inspection));
-                        if kept {
-                            self.info("labels kept from the other file of this dataset (r resets)");
-                        }
-                        self.prefill_export();
-                        self.refresh_findings();
-                    }
-                    Err(e) => {
-                        d.error = Some(e.clone());
-                        self.error(e);
-                    }
-                }
-            }
-            Response::Scanned { id, result } => {
-                let Some(c) = self.coverage.as_mut() else {
-                    return;
-                };
-                if c.scan_id != id {
-                    return;
-                }
-                c.control = None;
-                match result {
-                    Ok(coverage) => {
-                        let msg = if coverage.cancelled {
-                            Some("scan cancelled: the figures are partial (s scans again)")
-                        } else if !coverage.complete {
-                            Some("some files could not be read to the end: the figures are partial")
-                        } else {
-                            None
-                        };
-                        c.per_interval = Arc::new(per_interval(&coverage));
-                        c.result = Some(Arc::new(*coverage));
-                        if let Some(m) = msg {
-                            self.error(m);
-                        }
-                        self.refresh_findings();
-                    }
-                    Err(e) => {
-                        c.error = Some(e.clone());
-                        self.error(e);
-                    }
-                }
-            }
-            Response::Written { path, result } => match result {
-                Ok(()) => self.info(format!("wrote {}", path.display())),
-                Err(e) => self.error(e),
+            Answer::Written { path, result } => match result {
+                Ok(()) => self.ctx.info(format!("wrote {}", path.display())),
+                Err(e) => self.ctx.error(e),
             },
+            Answer::SessionSaved { result } => {
+                if let Err(e) = result {
+                    self.ctx.error(format!("session not saved: {e}"));
+                }
+            }
         }
+        self.route();
     }
+}
 
-    /// Progress of the running scan as (files done, files, bytes read, bytes).
-    pub fn scan_progress(&self) -> Option<(usize, usize, u64, u64)> {
-        let c = self.coverage.as_ref()?;
-        let control = c.control.as_ref()?;
-        Some((
-            control.files_done.load(Ordering::Relaxed),
-            c.files_total,
-            control.bytes_read.load(Ordering::Relaxed),
-            c.bytes_total,
-        ))
-    }
+fn words_key(table: &[Binding], action: Action) -> &'static str {
+    super::words::key(table, action)
+}
+
+/// How to undo a restored session, in this UI's words.
+fn words_reset() -> String {
+    format!(
+        "{} resets to the suggestions",
+        words_key(keys::DATASET, Action::ResetLabels)
+    )
 }

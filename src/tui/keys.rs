@@ -18,6 +18,11 @@ pub enum Action {
     PageDown,
     Left,
     Right,
+    /// A screen's width to the left or right (the histogram's cursor).
+    ScreenLeft,
+    ScreenRight,
+    NextGap,
+    PrevGap,
     Open,
     Back,
     Filter,
@@ -60,12 +65,24 @@ pub enum Key {
     Home,
     End,
     Tab,
+    Delete,
+    /// Left or right with Shift (or Ctrl): a bigger step.
+    ShiftLeft,
+    ShiftRight,
     CtrlC,
 }
 
 impl Key {
     /// The table key for a terminal key event, if it is one the tables can name.
     pub fn from_event(e: &KeyEvent) -> Option<Key> {
+        let shifted = e
+            .modifiers
+            .intersects(KeyModifiers::SHIFT | KeyModifiers::CONTROL);
+        match e.code {
+            KeyCode::Left if shifted => return Some(Key::ShiftLeft),
+            KeyCode::Right if shifted => return Some(Key::ShiftRight),
+            _ => {}
+        }
         if e.modifiers.contains(KeyModifiers::CONTROL) {
             return matches!(e.code, KeyCode::Char('c')).then_some(Key::CtrlC);
         }
@@ -83,6 +100,7 @@ impl Key {
             KeyCode::Home => Key::Home,
             KeyCode::End => Key::End,
             KeyCode::Tab => Key::Tab,
+            KeyCode::Delete => Key::Delete,
             _ => return None,
         })
     }
@@ -245,7 +263,7 @@ pub const DATASET: &[Binding] = &[
     b(
         &[Char('r')],
         "r",
-        "reset every label to the suggestion",
+        "reset labels and read settings to the suggestions",
         Action::ResetLabels,
         None,
     ),
@@ -367,17 +385,39 @@ pub const COVERAGE: &[Binding] = &[
     b(
         &[Char('h'), Left],
         "h/←",
-        "scroll to earlier intervals",
+        "cursor one column earlier",
         Action::Left,
         None,
     ),
     b(
         &[Char('l'), Right],
         "l/→",
-        "scroll to later intervals",
+        "cursor one column later",
         Action::Right,
         None,
     ),
+    b(
+        &[Char('H'), ShiftLeft, PageUp],
+        "H/⇧←",
+        "cursor one screen earlier",
+        Action::ScreenLeft,
+        None,
+    ),
+    b(
+        &[Char('L'), ShiftRight, PageDown],
+        "L/⇧→",
+        "cursor one screen later",
+        Action::ScreenRight,
+        None,
+    ),
+    b(
+        &[Char('n')],
+        "n",
+        "next gap (missing intervals)",
+        Action::NextGap,
+        Some("next gap"),
+    ),
+    b(&[Char('N')], "N", "previous gap", Action::PrevGap, None),
     b(&[Char('g'), Home], "g", "first interval", Action::Top, None),
     b(
         &[Char('G'), End],

@@ -5,7 +5,18 @@
 //! from the state alone. The terminal is restored on every way out, panics included.
 
 pub mod app;
+pub mod browser;
+pub mod coverage;
+pub mod dataset;
+pub mod export;
+pub mod findings;
+pub mod histogram;
+pub mod input;
 pub mod keys;
+pub mod layout;
+pub mod preview;
+pub mod session;
+pub mod style;
 pub mod ui;
 pub mod words;
 pub mod worker;
@@ -13,23 +24,38 @@ pub mod worker;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseEventKind,
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEvent,
+    MouseEventKind,
 };
 use ratatui::crossterm::execute;
 
 use crate::fix::Notice;
 use crate::source::{EntryKind, Location, Source};
 use crate::{Error, Result};
-use app::App;
+use app::{App, Options, Pointer};
 use worker::{Msg, Worker};
+
+/// How the command line starts the UI.
+#[derive(Debug, Clone, Default)]
+pub struct Start {
+    /// Start without the saved sessions.
+    pub fresh: bool,
+    /// Files a scan reads at once.
+    pub concurrency: Option<usize>,
+}
 
 /// Open the UI on a location (a folder opens in the browser, a file as a dataset) and run until
 /// the user quits. The terminal is restored before this returns, whatever happened.
-pub fn run(source: Arc<dyn Source>, location: Location, notes: Vec<Notice>) -> Result<()> {
+pub fn run(
+    source: Arc<dyn Source>,
+    location: Location,
+    notes: Vec<Notice>,
+    start: Start,
+) -> Result<()> {
     // Resolve the location before taking over the screen, so a bad path is a plain error.
     let entry = source.stat(&location)?;
     let is_file = entry.kind == EntryKind::File;
@@ -41,7 +67,12 @@ pub fn run(source: Arc<dyn Source>, location: Location, notes: Vec<Notice>) -> R
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
         previous(info);
     }));
-    let mut app = App::new(location, is_file);
+    let options = Options {
+        fresh: start.fresh,
+        concurrency: start.concurrency,
+        state_dir: session::state_dir(),
+    };
+    let mut app = App::new(location, is_file, options);
     if let Some(note) = notes.first() {
         app.note(words::notice(note));
     }
@@ -52,39 +83,61 @@ pub fn run(source: Arc<dyn Source>, location: Location, notes: Vec<Notice>) -> R
 }
 
 fn event_loop(terminal: &mut DefaultTerminal, source: Arc<dyn Source>, mut app: App) -> Result<()> {
-    let io = Error::Terminal;
     let (tx, rx) = mpsc::channel();
     let worker = Worker::new(source, tx.clone());
-    // Terminal events come from their own thread, so that a finished request wakes the loop at
-    // once instead of waiting for the next key.
     let stop = Arc::new(AtomicBool::new(false));
-    let input = {
-        let stop = Arc::clone(&stop);
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                match event::poll(Duration::from_millis(50)) {
-                    Ok(true) => match event::read() {
-                        Ok(e) => {
-                            if tx.send(Msg::Term(e)).is_err() {
-                                return;
-                            }
-                        }
-                        Err(_) => return,
-                    },
-                    Ok(false) => {}
-                    Err(_) => return,
-                }
-            }
-        })
-    };
+    let input = spawn_input(tx, Arc::clone(&stop));
     if let Ok(size) = terminal.size() {
-        app.size = (size.width, size.height);
+        app.ctx.size = (size.width, size.height);
     }
-    let result = (|| loop {
+    let result = run_frames(terminal, &worker, &rx, &mut app);
+    stop.store(true, Ordering::Relaxed);
+    let _ = input.join();
+    // Queued session saves still go out (the user's last change), then the writer is waited for.
+    for request in app.take_requests() {
+        if matches!(request.job, worker::Job::SaveSession { .. }) {
+            worker.spawn(request);
+        }
+    }
+    worker.finish();
+    result
+}
+
+/// Terminal events come from their own thread, so that a finished request wakes the loop at
+/// once instead of waiting for the next key.
+fn spawn_input(tx: mpsc::Sender<Msg>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            match event::poll(Duration::from_millis(50)) {
+                Ok(true) => match event::read() {
+                    Ok(e) => {
+                        if tx.send(Msg::Term(e)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(_) => return,
+                },
+                Ok(false) => {}
+                Err(_) => return,
+            }
+        }
+    })
+}
+
+/// Draw, wait for something to happen, apply it; until the user quits.
+fn run_frames(
+    terminal: &mut DefaultTerminal,
+    worker: &Worker,
+    rx: &mpsc::Receiver<Msg>,
+    app: &mut App,
+) -> Result<()> {
+    loop {
         for request in app.take_requests() {
             worker.spawn(request);
         }
-        terminal.draw(|f| ui::draw(f, &app)).map_err(io)?;
+        terminal
+            .draw(|f| ui::draw(f, app))
+            .map_err(Error::Terminal)?;
         if app.quit {
             return Ok(());
         }
@@ -106,20 +159,34 @@ fn event_loop(terminal: &mut DefaultTerminal, source: Arc<dyn Source>, mut app: 
             .into_iter()
             .chain(std::iter::from_fn(|| rx.try_recv().ok()))
         {
-            match m {
-                Msg::Term(Event::Key(k)) if k.kind != KeyEventKind::Release => app.on_key(k),
-                Msg::Term(Event::Mouse(m)) => match m.kind {
-                    MouseEventKind::ScrollDown => app.scroll(true),
-                    MouseEventKind::ScrollUp => app.scroll(false),
-                    _ => {}
-                },
-                Msg::Term(Event::Resize(w, h)) => app.size = (w, h),
-                Msg::Term(_) => {}
-                Msg::Done(response) => app.on_response(response),
+            apply(app, m);
+        }
+    }
+}
+
+fn apply(app: &mut App, m: Msg) {
+    match m {
+        Msg::Term(Event::Key(k)) if k.kind != KeyEventKind::Release => app.on_key(k),
+        Msg::Term(Event::Mouse(m)) => {
+            if let Some(p) = pointer(m) {
+                app.pointer(p, Instant::now());
             }
         }
-    })();
-    stop.store(true, Ordering::Relaxed);
-    let _ = input.join();
-    result
+        Msg::Term(Event::Resize(w, h)) => app.ctx.size = (w, h),
+        Msg::Term(_) => {}
+        Msg::Done(response) => app.on_response(response),
+    }
+}
+
+/// The mouse events the UI acts on: a left click, the wheel.
+fn pointer(m: MouseEvent) -> Option<Pointer> {
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Pointer::Click {
+            x: m.column,
+            y: m.row,
+        }),
+        MouseEventKind::ScrollDown => Some(Pointer::Wheel { down: true }),
+        MouseEventKind::ScrollUp => Some(Pointer::Wheel { down: false }),
+        _ => None,
+    }
 }

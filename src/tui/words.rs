@@ -1,7 +1,7 @@
 //! How the terminal UI words what the engine says: a [`Fix`] becomes the key that makes it (read
 //! from the key tables, so the words cannot drift from the keys) or the export form's field.
 
-use super::app::FieldKey;
+use super::export::FieldKey;
 use super::keys::{self, Action, Binding};
 use crate::Error;
 use crate::config::Finding;
@@ -9,7 +9,7 @@ use crate::fix::{Fix, Notice, Setting};
 use crate::schema::{Frequency, Role};
 
 /// The label of the key that does `action` on a screen's table.
-fn key(table: &[Binding], action: Action) -> &'static str {
+pub fn key(table: &[Binding], action: Action) -> &'static str {
     table
         .iter()
         .find(|b| b.action == action)
@@ -71,6 +71,16 @@ pub fn fix(f: &Fix) -> String {
             (None, _) => format!("fill the export form's {}", field.label()),
         };
     }
+    setting_words(setting, column, value, example)
+}
+
+/// A setting the export form has no field for, as the key that sets it.
+fn setting_words(
+    setting: Setting,
+    column: Option<&str>,
+    value: Option<&str>,
+    example: bool,
+) -> String {
     match setting {
         Setting::Role(role) => match column {
             Some(c) => format!(
@@ -94,17 +104,7 @@ pub fn fix(f: &Fix) -> String {
                 key(keys::DATASET, Action::EditTimestampFormat)
             ),
         },
-        Setting::Frequency => {
-            let wanted = value.and_then(|v| v.parse::<Frequency>().ok());
-            match wanted {
-                Some(f) => format!(
-                    "press {} on the coverage screen ({})",
-                    key(keys::COVERAGE, Action::SetFrequency(f)),
-                    f.human()
-                ),
-                None => "choose the interval with 1-4 on the coverage screen".into(),
-            }
-        }
+        Setting::Frequency => frequency_words(value),
         Setting::Timezone => format!(
             "press {} on the coverage screen to set the timezone",
             key(keys::COVERAGE, Action::EditTimezone)
@@ -158,4 +158,16 @@ pub fn error(e: &Error) -> String {
 /// A finding as one line, without its severity and rule.
 pub fn finding(f: &Finding) -> String {
     with_fixes(f.message.clone(), &f.fixes)
+}
+
+/// How to choose an interval: the key of the one asked for, else the keys of all.
+fn frequency_words(value: Option<&str>) -> String {
+    match value.and_then(|v| v.parse::<Frequency>().ok()) {
+        Some(f) => format!(
+            "press {} on the coverage screen ({})",
+            key(keys::COVERAGE, Action::SetFrequency(f)),
+            f.human()
+        ),
+        None => "choose the interval with 1-4 on the coverage screen".into(),
+    }
 }

@@ -1,23 +1,44 @@
-//! Slow work off the event loop: listing, inspecting, scanning and writing run on threads and
-//! answer with a [`Response`] that the loop hands to the app.
+//! Slow work off the event loop: listing, previewing, inspecting, scanning and writing run on
+//! threads and answer with a [`Response`] that the loop hands to the app.
+//!
+//! Every [`Request`] carries an id and its answer the same id: the app keeps the id it waits for
+//! and drops any other answer, so an older answer never replaces a newer one. Session files are
+//! written by one thread in the order they were asked for, so the last state is the one on disk.
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
+use super::preview::{self, Preview};
 use super::words;
 use crate::coverage::{self, Coverage, ScanControl, ScanSpec};
 use crate::format::Overrides;
 use crate::inspect::{self, Inspection};
 use crate::source::{Entry, Location, Source};
 
-/// Work the app asks for.
+/// Work the app asks for, with the id its answer will carry.
 #[derive(Debug, Clone)]
-pub enum Request {
+pub struct Request {
+    pub id: u64,
+    pub job: Job,
+}
+
+/// What to do.
+#[derive(Debug, Clone)]
+pub enum Job {
     /// One page of a folder's entries (the first when `cursor` is `None`).
     List {
         location: Location,
         cursor: Option<String>,
+    },
+    /// The head of a file or a summary of a folder, for the browser's preview pane.
+    Preview {
+        entry: Entry,
+        /// Set when the cursor moved on: the work stops at its next step.
+        cancel: Arc<AtomicBool>,
     },
     Inspect {
         location: Location,
@@ -25,7 +46,6 @@ pub enum Request {
         overrides: Overrides,
     },
     Scan {
-        id: u64,
         inspection: Arc<Inspection>,
         spec: ScanSpec,
         control: Arc<ScanControl>,
@@ -35,11 +55,19 @@ pub enum Request {
         contents: String,
         overwrite: bool,
     },
+    /// Save a session file (atomically; written in order by one thread).
+    SaveSession { path: PathBuf, contents: String },
 }
 
-/// The answer to a [`Request`]; errors are already one-line messages.
+/// The answer to a [`Request`], with its id; errors are already one-line messages.
 #[derive(Debug, Clone)]
-pub enum Response {
+pub struct Response {
+    pub id: u64,
+    pub answer: Answer,
+}
+
+#[derive(Debug, Clone)]
+pub enum Answer {
     Listed {
         location: Location,
         /// True for a page after the first: its entries go after the ones shown.
@@ -47,16 +75,22 @@ pub enum Response {
         /// The entries, and the cursor of the next page if there is one.
         result: Result<(Vec<Entry>, Option<String>), String>,
     },
+    /// `None` when the preview was cancelled before it finished.
+    Previewed {
+        result: Option<Result<Box<Preview>, String>>,
+    },
     Inspected {
         location: Location,
         result: Result<Box<Inspection>, String>,
     },
     Scanned {
-        id: u64,
         result: Result<Box<Coverage>, String>,
     },
     Written {
         path: PathBuf,
+        result: Result<(), String>,
+    },
+    SessionSaved {
         result: Result<(), String>,
     },
 }
@@ -68,31 +102,68 @@ pub enum Msg {
     Done(Response),
 }
 
+/// How long a preview waits before reading, so that a cursor moving through a long listing
+/// does not start a read for every entry it passes.
+const PREVIEW_SETTLE: Duration = Duration::from_millis(60);
+
 /// Runs requests on threads against one source.
 pub struct Worker {
     source: Arc<dyn Source>,
     tx: Sender<Msg>,
+    sessions: Option<(Sender<Request>, JoinHandle<()>)>,
 }
 
 impl Worker {
     pub fn new(source: Arc<dyn Source>, tx: Sender<Msg>) -> Worker {
-        Worker { source, tx }
+        let (session_tx, session_rx) = mpsc::channel::<Request>();
+        let done = tx.clone();
+        let writer_source = Arc::clone(&source);
+        let writer = std::thread::spawn(move || {
+            for request in session_rx {
+                let response = run(writer_source.as_ref(), request);
+                let _ = done.send(Msg::Done(response));
+            }
+        });
+        Worker {
+            source,
+            tx,
+            sessions: Some((session_tx, writer)),
+        }
     }
 
     /// Start a request; its response arrives on the channel.
     pub fn spawn(&self, request: Request) {
+        if let (Job::SaveSession { .. }, Some((sessions, _))) = (&request.job, &self.sessions) {
+            let _ = sessions.send(request);
+            return;
+        }
         let source = Arc::clone(&self.source);
         let tx = self.tx.clone();
         std::thread::spawn(move || {
+            if let Job::Preview { cancel, .. } = &request.job {
+                std::thread::sleep(PREVIEW_SETTLE);
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+            }
             let _ = tx.send(Msg::Done(run(source.as_ref(), request)));
         });
+    }
+
+    /// Wait until every session file asked for is written (before the process ends).
+    pub fn finish(mut self) {
+        if let Some((sessions, writer)) = self.sessions.take() {
+            drop(sessions);
+            let _ = writer.join();
+        }
     }
 }
 
 /// Carry out one request (blocking): used by the worker threads and by tests.
 pub fn run(source: &dyn Source, request: Request) -> Response {
-    match request {
-        Request::List { location, cursor } => Response::Listed {
+    let Request { id, job } = request;
+    let answer = match job {
+        Job::List { location, cursor } => Answer::Listed {
             more: cursor.is_some(),
             result: source
                 .list(&location, cursor.as_deref())
@@ -100,23 +171,25 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
                 .map_err(|e| words::error(&e)),
             location,
         },
-        Request::Inspect {
+        Job::Preview { entry, cancel } => Answer::Previewed {
+            result: preview::load(source, &entry, &cancel)
+                .map(|r| r.map(Box::new).map_err(|e| words::error(&e))),
+        },
+        Job::Inspect {
             location,
             recursive,
             overrides,
-        } => Response::Inspected {
+        } => Answer::Inspected {
             result: inspect::inspect(source, &location, recursive, &overrides)
                 .map(Box::new)
                 .map_err(|e| words::error(&e)),
             location,
         },
-        Request::Scan {
-            id,
+        Job::Scan {
             inspection,
             spec,
             control,
-        } => Response::Scanned {
-            id,
+        } => Answer::Scanned {
             result: coverage::scan(
                 source,
                 &inspection.dataset,
@@ -127,14 +200,18 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
             .map(Box::new)
             .map_err(|e| words::error(&e)),
         },
-        Request::Write {
+        Job::Write {
             path,
             contents,
             overwrite,
-        } => Response::Written {
+        } => Answer::Written {
             result: crate::config::write_atomic(&path, contents.as_bytes(), overwrite)
                 .map_err(|e| words::error(&e)),
             path,
         },
-    }
+        Job::SaveSession { path, contents } => Answer::SessionSaved {
+            result: super::session::write(&path, &contents).map_err(|e| words::error(&e)),
+        },
+    };
+    Response { id, answer }
 }

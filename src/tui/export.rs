@@ -1,0 +1,413 @@
+//! The export screen: a form of the config's settings, each checked as it is typed, beside the
+//! exact file it will write.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use serde_json::json;
+
+use super::app::{Ctx, Event};
+use super::input::{self, Field, Outcome};
+use super::keys::{Action, Key};
+use super::layout;
+use super::style::{findings_line, selected_row};
+use crate::config::model::ServiceModel;
+use crate::config::{ExportOptions, Finding, Syntax, Target};
+use crate::schema::Frequency;
+
+/// The fields of the export form, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldKey {
+    Target,
+    Yaml,
+    Name,
+    Description,
+    Frequency,
+    Offset,
+    Timezone,
+    RoleArn,
+    DetectorArn,
+    HistoricalPath,
+    TemplatePath,
+    Output,
+}
+
+impl FieldKey {
+    pub const ALL: [FieldKey; 12] = [
+        FieldKey::Target,
+        FieldKey::Yaml,
+        FieldKey::Name,
+        FieldKey::Description,
+        FieldKey::Frequency,
+        FieldKey::Offset,
+        FieldKey::Timezone,
+        FieldKey::RoleArn,
+        FieldKey::DetectorArn,
+        FieldKey::HistoricalPath,
+        FieldKey::TemplatePath,
+        FieldKey::Output,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldKey::Target => "target",
+            FieldKey::Yaml => "syntax",
+            FieldKey::Name => "name",
+            FieldKey::Description => "description",
+            FieldKey::Frequency => "interval",
+            FieldKey::Offset => "offset (s)",
+            FieldKey::Timezone => "timezone",
+            FieldKey::RoleArn => "role ARN",
+            FieldKey::DetectorArn => "detector ARN",
+            FieldKey::HistoricalPath => "historical path",
+            FieldKey::TemplatePath => "path template",
+            FieldKey::Output => "write to",
+        }
+    }
+
+    /// The field of a label (session files name fields by label).
+    pub fn from_label(label: &str) -> Option<FieldKey> {
+        FieldKey::ALL.into_iter().find(|k| k.label() == label)
+    }
+}
+
+/// What is wrong with a field's text, if anything (an empty field is "not given", not wrong).
+/// The offset's range is the API model's, not restated here.
+pub fn problem(key: FieldKey, text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    match key {
+        FieldKey::Offset => match text.parse::<i64>() {
+            Err(_) => Some(format!("offset {text:?} is not a whole number of seconds")),
+            Ok(n) => ServiceModel::bundled()
+                .validate("Offset", &json!(n))
+                .first()
+                .map(|v| format!("offset {}", v.message)),
+        },
+        FieldKey::Timezone => text.parse::<Tz>().err().map(|_| {
+            format!("unknown timezone {text:?}: use an IANA name such as UTC or Europe/Paris")
+        }),
+        FieldKey::Frequency => text.parse::<Frequency>().err(),
+        _ => None,
+    }
+}
+
+/// The export form.
+#[derive(Debug, Clone, Default)]
+pub struct ExportForm {
+    pub target: Target,
+    pub yaml: bool,
+    values: HashMap<FieldKey, String>,
+    /// Fields the user typed (a prefill never replaces them; sessions keep them).
+    pub edited: HashSet<FieldKey>,
+    pub selected: usize,
+    /// The field being typed.
+    pub editing: Option<Field>,
+    history: HashMap<FieldKey, Vec<String>>,
+    /// Waiting for y/n before replacing this file.
+    pub confirm_overwrite: Option<PathBuf>,
+    /// First line of the preview shown.
+    pub preview_scroll: usize,
+}
+
+impl ExportForm {
+    /// The text of a field.
+    pub fn value(&self, key: FieldKey) -> String {
+        match key {
+            FieldKey::Target => match self.target {
+                Target::MetricSet => "CreateMetricSet request".into(),
+                Target::CloudFormation => "CloudFormation template".into(),
+            },
+            FieldKey::Yaml => if self.yaml { "YAML" } else { "JSON" }.into(),
+            other => self.values.get(&other).cloned().unwrap_or_default(),
+        }
+    }
+
+    pub fn set(&mut self, key: FieldKey, value: String) {
+        self.values.insert(key, value);
+    }
+
+    /// Set a field as if the user had typed it (restoring a session).
+    pub fn set_typed(&mut self, key: FieldKey, value: String) {
+        self.edited.insert(key);
+        self.set(key, value);
+    }
+
+    /// Fill a field the user has not typed (what the location and labels tell).
+    pub fn prefill(&mut self, key: FieldKey, value: Option<String>) {
+        if !self.edited.contains(&key)
+            && let Some(v) = value
+        {
+            self.set(key, v);
+        }
+    }
+
+    fn default_output(&self) -> String {
+        let name = self.value(FieldKey::Name);
+        let stem = if name.is_empty() {
+            "l4m".to_string()
+        } else {
+            name
+        };
+        match (self.target, self.yaml) {
+            (Target::MetricSet, _) => format!("{stem}-metric-set.json"),
+            (Target::CloudFormation, false) => format!("{stem}-cloudformation.json"),
+            (Target::CloudFormation, true) => format!("{stem}-cloudformation.yaml"),
+        }
+    }
+
+    /// The output path follows the name and target until the user types one.
+    pub fn refresh_output(&mut self) {
+        let out = self.default_output();
+        self.prefill(FieldKey::Output, Some(out));
+    }
+
+    /// Every field whose text is wrong, with its problem.
+    pub fn problems(&self) -> Vec<(FieldKey, String)> {
+        FieldKey::ALL
+            .into_iter()
+            .filter_map(|k| problem(k, &self.value(k)).map(|p| (k, p)))
+            .collect()
+    }
+
+    /// The export options as the form holds them; the interval and timezone fall back to the
+    /// dataset's when the field is empty.
+    pub fn options(&self, frequency: Option<Frequency>, timezone: Tz) -> ExportOptions {
+        let opt = |k: FieldKey| {
+            let v = self.value(k);
+            (!v.trim().is_empty()).then(|| v.trim().to_string())
+        };
+        ExportOptions {
+            target: self.target,
+            syntax: if self.yaml {
+                Syntax::Yaml
+            } else {
+                Syntax::Json
+            },
+            name: opt(FieldKey::Name),
+            description: opt(FieldKey::Description),
+            frequency: opt(FieldKey::Frequency)
+                .and_then(|v| v.parse().ok())
+                .or(frequency),
+            offset: opt(FieldKey::Offset).and_then(|v| v.parse().ok()),
+            timezone: opt(FieldKey::Timezone)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(timezone),
+            role_arn: opt(FieldKey::RoleArn),
+            detector_arn: opt(FieldKey::DetectorArn),
+            historical_path: opt(FieldKey::HistoricalPath),
+            template_path: opt(FieldKey::TemplatePath),
+        }
+    }
+
+    pub fn act(&mut self, action: Action, ctx: &mut Ctx) {
+        let last = FieldKey::ALL.len() - 1;
+        match action {
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => self.preview_scroll += 10,
+            Action::PageUp => self.preview_scroll = self.preview_scroll.saturating_sub(10),
+            Action::EditField => self.edit(ctx),
+            Action::ToggleTarget => self.toggle(ctx),
+            Action::Write => ctx.emit(Event::Write),
+            Action::Back => ctx.emit(Event::Back),
+            _ => {}
+        }
+    }
+
+    fn edit(&mut self, ctx: &mut Ctx) {
+        let key = FieldKey::ALL[self.selected];
+        match key {
+            FieldKey::Target | FieldKey::Yaml => self.toggle(ctx),
+            _ => {
+                let history = self.history.get(&key).cloned().unwrap_or_default();
+                self.editing = Some(Field::new(self.value(key), &history));
+            }
+        }
+    }
+
+    fn toggle(&mut self, ctx: &mut Ctx) {
+        if FieldKey::ALL[self.selected] == FieldKey::Yaml {
+            if self.target != Target::CloudFormation {
+                ctx.info("YAML is for CloudFormation templates: the API request is JSON");
+                return;
+            }
+            self.yaml = !self.yaml;
+        } else {
+            self.target = match self.target {
+                Target::MetricSet => Target::CloudFormation,
+                Target::CloudFormation => {
+                    self.yaml = false;
+                    Target::MetricSet
+                }
+            };
+        }
+        self.refresh_output();
+        ctx.emit(Event::ExportChanged);
+    }
+
+    /// A key while a field is typed; false when none is.
+    pub fn text_key(&mut self, key: Key, ctx: &mut Ctx) -> bool {
+        let Some(field) = self.editing.as_mut() else {
+            return false;
+        };
+        match field.key(key) {
+            Outcome::Edited => {}
+            Outcome::Cancel => self.editing = None,
+            Outcome::Commit => {
+                let text = field.value().trim().to_string();
+                self.editing = None;
+                self.commit(FieldKey::ALL[self.selected], text, ctx);
+            }
+        }
+        true
+    }
+
+    /// Keep a typed value; a valid interval or timezone becomes the dataset's setting.
+    fn commit(&mut self, key: FieldKey, text: String, ctx: &mut Ctx) {
+        input::remember(self.history.entry(key).or_default(), &text);
+        self.set_typed(key, text.clone());
+        if let Some(p) = problem(key, &text) {
+            ctx.error(p);
+        } else if key == FieldKey::Frequency
+            && let Ok(frequency) = text.parse::<Frequency>()
+        {
+            ctx.emit(Event::Frequency {
+                frequency,
+                scan: false,
+            });
+        } else if key == FieldKey::Timezone
+            && let Ok(timezone) = text.parse::<Tz>()
+        {
+            ctx.emit(Event::Timezone {
+                timezone,
+                scan: false,
+            });
+        }
+        if key == FieldKey::Name {
+            self.refresh_output();
+        }
+        ctx.emit(Event::ExportChanged);
+    }
+
+    /// y replaces the file the form asked about; any other key keeps it.
+    pub fn confirm(&mut self, key: Key, ctx: &mut Ctx) -> bool {
+        let Some(path) = self.confirm_overwrite.take() else {
+            return false;
+        };
+        if matches!(key, Key::Char('y') | Key::Char('Y')) {
+            ctx.emit(Event::WriteTo {
+                path,
+                overwrite: true,
+            });
+        } else {
+            ctx.info("not written: the existing file is kept");
+        }
+        true
+    }
+
+    /// A click selects the field on that row; a double click edits it.
+    pub fn click(&mut self, x: u16, y: u16, double: bool, ctx: &mut Ctx) {
+        let inner = layout::inner(layout::Export::new(ctx.screen().body).form);
+        if !layout::hit(inner, x, y) || self.editing.is_some() {
+            return;
+        }
+        let row = (y - inner.y) as usize;
+        if row < FieldKey::ALL.len() {
+            self.selected = row;
+            if double {
+                self.edit(ctx);
+            }
+        }
+    }
+
+    pub fn draw(&self, frame: &mut Frame, body: Rect, findings: &[Finding], file: &str) {
+        let l = layout::Export::new(body);
+        let width = layout::inner(l.form).width.saturating_sub(17) as usize;
+        let rows = FieldKey::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, key)| self.row(k, *key, width));
+        let form = Table::new(rows, [Constraint::Length(16), Constraint::Min(10)]).block(
+            Block::bordered()
+                .title(" export ")
+                .border_style(Style::new().fg(Color::DarkGray)),
+        );
+        frame.render_widget(form, l.form);
+        frame.render_widget(
+            Paragraph::new(self.bottom_lines(findings)).wrap(Wrap { trim: true }),
+            l.bottom,
+        );
+        let preview = Paragraph::new(file.to_string())
+            .scroll((self.preview_scroll as u16, 0))
+            .block(
+                Block::bordered()
+                    .title(" the exact file (PgUp/PgDn scroll) ")
+                    .border_style(Style::new().fg(Color::DarkGray)),
+            );
+        frame.render_widget(preview, l.preview);
+    }
+
+    /// One field: its label and value (the text being typed with its cursor), red when wrong.
+    fn row(&self, k: usize, key: FieldKey, width: usize) -> Row<'static> {
+        let selected = k == self.selected;
+        let value = match (&self.editing, selected) {
+            (Some(field), true) => {
+                let style = match problem(key, field.value()) {
+                    Some(_) => Style::new().fg(Color::Red),
+                    None => Style::new(),
+                };
+                Line::from(field.spans(width, style))
+            }
+            _ => {
+                let v = self.value(key);
+                match problem(key, &v) {
+                    Some(_) => Line::from(Span::styled(format!("{v} ✗"), Color::Red)),
+                    None if v.is_empty() => Line::from("—"),
+                    None => Line::from(v),
+                }
+            }
+        };
+        let row = Row::new(vec![
+            Cell::from(key.label()).style(Style::new().fg(Color::Gray)),
+            Cell::from(value),
+        ]);
+        if selected {
+            row.style(selected_row())
+        } else {
+            row
+        }
+    }
+
+    /// Under the form: the replace question, the problem of the field in view, the findings.
+    fn bottom_lines(&self, findings: &[Finding]) -> Vec<Line<'static>> {
+        let mut lines = Vec::new();
+        if let Some(p) = &self.confirm_overwrite {
+            lines.push(Line::from(Span::styled(
+                format!(" {} exists: replace it? y/n", p.display()),
+                Style::new().fg(Color::Black).bg(Color::Yellow).bold(),
+            )));
+        }
+        let key = FieldKey::ALL[self.selected];
+        let typed = self.editing.as_ref().map(|f| f.value().to_string());
+        let problem = problem(key, &typed.unwrap_or_else(|| self.value(key))).or_else(|| {
+            self.problems()
+                .into_iter()
+                .next()
+                .map(|(k, p)| format!("{}: {p}", k.label()))
+        });
+        if let Some(p) = problem {
+            lines.push(Line::from(Span::styled(format!(" ✗ {p}"), Color::Red)));
+        }
+        lines.push(findings_line(findings));
+        lines
+    }
+}

@@ -1,0 +1,318 @@
+//! The histogram of records per interval: its geometry (which intervals each column holds, which
+//! columns are in view, where the cursor is), shared by the keys that move the cursor and by the
+//! drawing, and the drawing itself.
+//!
+//! Intervals are counted in slots (the engine's wall-clock interval index from the first one), so
+//! a day is one slot in every timezone, across daylight-saving changes; every time shown is the
+//! engine's wall-clock start of a slot.
+
+use std::ops::Range;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::widgets::{Block, Widget};
+
+use super::layout;
+use super::style::ACCENT;
+use crate::coverage::Coverage;
+use crate::units::thousands;
+
+/// Records and files of one slot (0 and 0 for a missing interval).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Slot {
+    pub records: u64,
+    pub files: u64,
+}
+
+/// Every slot of a scan, from the first interval with data to the last, laid out once when the
+/// result arrives: memory grows with intervals, never rows.
+pub fn slots(c: &Coverage) -> Vec<Slot> {
+    let mut out = vec![Slot::default(); c.intervals_spanned as usize];
+    for iv in &c.intervals {
+        if let Some(s) = out.get_mut(iv.slot as usize) {
+            s.records += iv.records;
+            s.files += iv.files;
+        }
+    }
+    out
+}
+
+/// Where the histogram's parts are and which intervals each column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Geometry {
+    /// The y axis's labels.
+    pub axis: Rect,
+    /// The bars (one terminal row per eighth-block row).
+    pub bars: Rect,
+    /// The row that marks columns with missing intervals.
+    pub strip_y: u16,
+    /// The row of the time labels.
+    pub time_y: u16,
+    /// Intervals per column.
+    pub zoom: usize,
+    /// Terminal cells per column (wider bars for a short span).
+    pub cell: usize,
+    /// Columns in view.
+    pub columns: usize,
+    /// Columns over the whole span.
+    pub total: usize,
+    pub spanned: usize,
+}
+
+impl Geometry {
+    /// The geometry of a histogram drawn in `chart` (its box), for `spanned` intervals whose
+    /// highest count is `max`; `zoom` `None` fits the whole span. `None` when it does not fit.
+    pub fn new(chart: Rect, zoom: Option<usize>, spanned: usize, max: u64) -> Option<Geometry> {
+        let inner = layout::inner(chart);
+        let axis_width = thousands(max).len() as u16 + 1;
+        if inner.height < 4 || inner.width < axis_width + 10 || spanned == 0 {
+            return None;
+        }
+        let width = (inner.width - axis_width) as usize;
+        let zoom = zoom
+            .unwrap_or_else(|| spanned.div_ceil(width))
+            .clamp(1, spanned);
+        // A short span gets wider bars (several cells an interval) instead of a sliver on the left.
+        let cell = if zoom == 1 {
+            (width / spanned).clamp(1, 6)
+        } else {
+            1
+        };
+        let bar_rows = inner.height - 2;
+        Some(Geometry {
+            axis: Rect::new(inner.x, inner.y, axis_width, bar_rows),
+            bars: Rect::new(inner.x + axis_width, inner.y, width as u16, bar_rows),
+            strip_y: inner.y + bar_rows,
+            time_y: inner.y + bar_rows + 1,
+            zoom,
+            cell,
+            columns: width / cell,
+            total: spanned.div_ceil(zoom),
+            spanned,
+        })
+    }
+
+    /// The column that holds a slot.
+    pub fn column_of(&self, slot: usize) -> usize {
+        slot / self.zoom
+    }
+
+    /// The slots a column holds.
+    pub fn slots(&self, column: usize) -> Range<usize> {
+        (column * self.zoom).min(self.spanned)..((column + 1) * self.zoom).min(self.spanned)
+    }
+
+    /// The first column shown can be at most this.
+    pub fn max_scroll(&self) -> usize {
+        self.total.saturating_sub(self.columns)
+    }
+
+    /// The first column to show so that `column` is in view, moving as little as possible.
+    pub fn keep_in_view(&self, column: usize, scroll: usize) -> usize {
+        layout::keep_in_view(column, scroll, self.columns).min(self.max_scroll())
+    }
+
+    /// The first column to show so that `column` is in the middle of the view.
+    pub fn centre_on(&self, column: usize) -> usize {
+        column
+            .saturating_sub(self.columns / 2)
+            .min(self.max_scroll())
+    }
+
+    /// The column under a screen x, if any.
+    pub fn column_at(&self, x: u16, scroll: usize) -> Option<usize> {
+        if x < self.bars.x || x >= self.bars.x + self.bars.width {
+            return None;
+        }
+        let column = scroll + (x - self.bars.x) as usize / self.cell;
+        (column < self.total).then_some(column)
+    }
+}
+
+/// What the histogram shows: a scan, its slots, the view and the cursor.
+pub struct View<'a> {
+    pub coverage: &'a Coverage,
+    pub slots: &'a [Slot],
+    pub scroll: usize,
+    pub cursor: usize,
+}
+
+const EIGHTHS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+const CURSOR_BG: Color = Color::Rgb(70, 70, 120);
+
+/// Draw the histogram in `area` (its box): bars, the y axis, a strip red where a column has
+/// missing intervals (full block: all missing), a yellow line where the 285th interval with data
+/// is reached, the cursor's column highlighted, and the times of the first and last column.
+pub fn draw(buf: &mut Buffer, area: Rect, g: Option<&Geometry>, v: &View) {
+    Block::bordered()
+        .title(" records per interval ")
+        .border_style(Style::new().fg(Color::DarkGray))
+        .render(area, buf);
+    let Some(g) = g else { return };
+    draw_axis(buf, g, v.coverage.max_records_per_interval);
+    for k in 0..g.columns {
+        let column = v.scroll + k;
+        if column >= g.total {
+            break;
+        }
+        draw_column(buf, g, v, column, k);
+    }
+    draw_threshold(buf, g, v);
+    draw_times(buf, g, v);
+}
+
+fn draw_axis(buf: &mut Buffer, g: &Geometry, max: u64) {
+    let style = Style::new().fg(Color::DarkGray);
+    let rows = g.axis.height;
+    let w = g.axis.width as usize - 1;
+    let mut label = |row: u16, value: u64| {
+        let text = format!("{:>w$}┤", thousands(value));
+        buf.set_string(g.axis.x, g.axis.y + row, text, style);
+    };
+    label(0, max);
+    if rows >= 5 {
+        label(rows / 2, max / 2);
+    }
+    label(rows - 1, 0);
+}
+
+/// One column: its bar (the densest interval it holds), the missing strip, the cursor.
+fn draw_column(buf: &mut Buffer, g: &Geometry, v: &View, column: usize, k: usize) {
+    let range = g.slots(column);
+    let slice = v.slots.get(range.clone()).unwrap_or(&[]);
+    let value = slice.iter().map(|s| s.records).filter(|n| *n > 0).max();
+    let missing = slice.iter().filter(|s| s.records == 0).count();
+    let under_cursor = range.contains(&v.cursor);
+    let bar_rows = g.bars.height as usize;
+    let max = v.coverage.max_records_per_interval.max(1) as f64;
+    let eighths = value.map_or(0, |n| {
+        ((n as f64 / max) * (bar_rows * 8) as f64).round().max(1.0) as usize
+    });
+    let (mark, strip) = match missing {
+        0 => ('─', Style::new().fg(Color::DarkGray)),
+        n if n == range.len() => ('█', Style::new().fg(Color::Red)),
+        _ => ('▄', Style::new().fg(Color::Red)),
+    };
+    for c in 0..g.cell {
+        // Wide bars keep a blank cell between them.
+        if g.cell > 2 && c == g.cell - 1 {
+            continue;
+        }
+        let x = g.bars.x + (k * g.cell + c) as u16;
+        for row in 0..bar_rows {
+            let filled = eighths.saturating_sub(row * 8).min(8);
+            let y = g.bars.y + (bar_rows - 1 - row) as u16;
+            let cell = &mut buf[(x, y)];
+            if filled > 0 {
+                cell.set_char(EIGHTHS[filled - 1]).set_fg(ACCENT);
+            }
+            if under_cursor {
+                cell.set_bg(CURSOR_BG);
+            }
+        }
+        let cell = &mut buf[(x, g.strip_y)];
+        cell.set_char(mark).set_style(strip);
+        if under_cursor {
+            cell.set_bg(CURSOR_BG);
+        }
+    }
+}
+
+/// Where the 285th interval with data is reached: the minimum a backtest needs.
+fn draw_threshold(buf: &mut Buffer, g: &Geometry, v: &View) {
+    let r = v.coverage;
+    let Some(slot) = r
+        .intervals
+        .get(r.threshold as usize - 1)
+        .map(|iv| iv.slot as usize)
+    else {
+        return;
+    };
+    let column = g.column_of(slot);
+    if column < v.scroll || column >= v.scroll + g.columns {
+        return;
+    }
+    let x = g.bars.x + ((column - v.scroll) * g.cell) as u16;
+    for row in 0..g.bars.height {
+        buf[(x, g.bars.y + row)]
+            .set_char('┃')
+            .set_style(Style::new().fg(Color::Yellow).bold());
+    }
+    let label = format!(" {} intervals with data ", r.threshold);
+    let right = g.bars.x + g.bars.width;
+    let lx = if x + 1 + label.len() as u16 <= right {
+        x + 1
+    } else {
+        x.saturating_sub(label.len() as u16)
+    };
+    buf.set_string(
+        lx,
+        g.bars.y,
+        label,
+        Style::new().fg(Color::Black).bg(Color::Yellow),
+    );
+}
+
+/// The wall-clock start of a slot, as the axis and the readout show it.
+pub fn slot_time(c: &Coverage, slot: usize) -> String {
+    c.slot_start(slot as u64)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// The time axis: the first and last interval in view, and the intervals per column.
+fn draw_times(buf: &mut Buffer, g: &Geometry, v: &View) {
+    let gray = Style::new().fg(Color::Gray);
+    let first = g.slots(v.scroll).start;
+    let last_column = (v.scroll + g.columns).min(g.total) - 1;
+    let last = g.slots(last_column).end - 1;
+    let left = slot_time(v.coverage, first);
+    let right = slot_time(v.coverage, last);
+    let mid = format!(
+        "{} interval{}/column",
+        g.zoom,
+        if g.zoom == 1 { "" } else { "s" }
+    );
+    // The right label ends under the last column drawn.
+    let drawn = ((last_column + 1 - v.scroll) * g.cell) as u16;
+    let end = g.bars.x
+        + drawn
+            .max(left.len() as u16 + right.len() as u16 + 1)
+            .min(g.bars.width);
+    buf.set_string(g.bars.x, g.time_y, &left, gray);
+    let rx = end.saturating_sub(right.len() as u16);
+    buf.set_string(rx, g.time_y, &right, gray);
+    let mx = g.bars.x + (g.bars.width.saturating_sub(mid.len() as u16)) / 2;
+    if mx > g.bars.x + left.len() as u16 + 1 && mx + (mid.len() as u16) < rx {
+        buf.set_string(mx, g.time_y, &mid, Style::new().fg(Color::DarkGray));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fitted_histogram_holds_the_whole_span_and_a_short_one_gets_wide_bars() {
+        let chart = Rect::new(0, 0, 100, 12);
+        let g = Geometry::new(chart, None, 576, 21).unwrap();
+        assert_eq!(g.axis.width, 3);
+        assert_eq!(g.zoom, 576_usize.div_ceil(95));
+        assert!(g.columns >= g.total, "{g:?}");
+        let short = Geometry::new(chart, None, 24, 21).unwrap();
+        assert_eq!((short.zoom, short.cell), (1, 3));
+        assert_eq!(short.column_at(short.bars.x + 7, 0), Some(2));
+        assert_eq!(short.slots(2), 2..3);
+    }
+
+    #[test]
+    fn keeping_a_column_in_view_moves_the_view_as_little_as_possible() {
+        let g = Geometry::new(Rect::new(0, 0, 40, 10), Some(1), 500, 9).unwrap();
+        assert_eq!(g.columns, 36);
+        assert_eq!(g.keep_in_view(40, 0), 5);
+        assert_eq!(g.keep_in_view(3, 5), 3);
+        assert_eq!(g.keep_in_view(499, 0), g.max_scroll());
+        assert_eq!(g.centre_on(100), 82);
+    }
+}

@@ -1,0 +1,86 @@
+//! Colours and small pieces of drawing that several screens share.
+
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::keys::{self, Action};
+use super::words;
+use crate::config::{Finding, Severity};
+use crate::schema::{Confidence, Role};
+
+pub const ACCENT: Color = Color::Cyan;
+
+/// The highlighted row of a list or form.
+pub fn selected_row() -> Style {
+    Style::new()
+        .bg(Color::Rgb(50, 60, 80))
+        .add_modifier(Modifier::BOLD)
+}
+
+pub fn role_style(role: Role) -> Style {
+    match role {
+        Role::Timestamp => Style::new().fg(Color::Yellow).bold(),
+        Role::Measure => Style::new().fg(Color::Green).bold(),
+        Role::Dimension => Style::new().fg(Color::LightBlue).bold(),
+        Role::Ignored => Style::new().fg(Color::DarkGray),
+    }
+}
+
+pub fn confidence_style(c: Confidence) -> Style {
+    match c {
+        Confidence::High => Style::new().fg(Color::Green),
+        Confidence::Low => Style::new().fg(Color::Yellow),
+        Confidence::None => Style::new().fg(Color::Red),
+    }
+}
+
+/// A column kind as the preview words it (`timestamp yyyy-MM-dd`, `number`, `text`).
+pub fn kind_style(kind: &str) -> Style {
+    if kind.starts_with("timestamp") {
+        Style::new().fg(Color::Yellow)
+    } else if kind.starts_with("number") {
+        Style::new().fg(Color::Green)
+    } else {
+        Style::new().fg(Color::Gray)
+    }
+}
+
+pub fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// One line: how many errors and warnings, and the first error.
+pub fn findings_line(findings: &[Finding]) -> Line<'static> {
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    let warnings = findings.len() - errors.len();
+    let mut spans = vec![Span::raw(" ")];
+    if errors.is_empty() {
+        spans.push(Span::styled(
+            "✓ no errors",
+            Style::new().fg(Color::Green).bold(),
+        ));
+    } else {
+        spans.push(Span::styled(
+            format!("{} error{}", errors.len(), plural(errors.len() as u64)),
+            Style::new().fg(Color::Red).bold(),
+        ));
+    }
+    spans.push(Span::styled(
+        format!(", {warnings} warning{}", plural(warnings as u64)),
+        Style::new().fg(Color::Yellow),
+    ));
+    if let Some(e) = errors.first() {
+        spans.push(Span::raw(format!("  {}", words::finding(e))));
+    }
+    spans.push(Span::styled(
+        format!(
+            "  ({} lists them)",
+            words::key(keys::DATASET, Action::Findings)
+        ),
+        Style::new().fg(Color::Gray),
+    ));
+    Line::from(spans)
+}
