@@ -277,3 +277,59 @@ fn export_warns_that_most_metrics_have_too_little_history() {
         .expect("a completeness finding");
     assert_eq!(y["message"], "column \"y\" has a value in 88.8% of records");
 }
+
+/// A scan of `path` through the library, narrowed to some dimension values (and a measure).
+fn narrowed(path: &Path, dims: &[(&str, &str)], measure: Option<&str>) -> serde_json::Value {
+    use l4m::coverage::{self, Narrow, ScanControl, ScanSpec};
+    use l4m::schema::{Frequency, Role};
+    let i = l4m::inspect::inspect(
+        &l4m::source::local::LocalSource,
+        &l4m::source::Location::Local(path.to_path_buf()),
+        false,
+        &l4m::format::Overrides::default(),
+    )
+    .unwrap();
+    let mut labels = i.suggested.clone();
+    labels.set("region", Role::Dimension, None).unwrap();
+    labels.set("x", Role::Measure, None).unwrap();
+    labels.set("y", Role::Measure, None).unwrap();
+    let mut spec =
+        ScanSpec::from_labels(&i, &labels, Some(Frequency::PT1H), chrono_tz::UTC).unwrap();
+    spec.narrow = Some(Narrow {
+        dimensions: dims
+            .iter()
+            .map(|(d, v)| (d.to_string(), v.to_string()))
+            .collect(),
+        measure: measure.map(str::to_string),
+    });
+    let c = coverage::scan(
+        &l4m::source::local::LocalSource,
+        &i.dataset,
+        &i.dialect(),
+        &spec,
+        &std::sync::Arc::new(ScanControl::default()),
+    )
+    .unwrap();
+    serde_json::to_value(&c).unwrap()
+}
+
+#[test]
+fn a_scan_narrowed_to_a_dimension_value_or_a_series_counts_only_its_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = sparse(dir.path());
+    let b = narrowed(&p, &[("region", "b")], None);
+    assert_eq!(b["records"], 40);
+    assert_eq!(b["intervals_with_data"], 40);
+    assert_eq!(
+        b["intervals_spanned"], 391,
+        "every tenth hour from 0 to 390"
+    );
+    assert_eq!(b["narrowed"]["dimensions"][0][1], "b");
+    let by = narrowed(&p, &[("region", "b")], Some("y"));
+    assert_eq!(by["records"], 39, "one y is n/a");
+    let ay = narrowed(&p, &[("region", "a")], Some("y"));
+    assert_eq!(ay["intervals_with_data"], 350);
+    assert_eq!(ay["first_interval"], "2021-01-03T02:00:00Z");
+    let none = narrowed(&p, &[("region", "zzz")], None);
+    assert_eq!(none["records"], 0);
+}

@@ -458,6 +458,9 @@ fn dialect_findings(dialect: &Dialect, out: &mut Vec<Finding>) {
 /// never judge a config by a scan of other settings.
 fn scan_mismatch(c: &Coverage, labels: &Labels, opts: &ExportOptions) -> Option<String> {
     let mut what = Vec::new();
+    if c.narrowed.is_some() {
+        what.push("narrowed to some records".into());
+    }
     if opts.frequency != Some(c.frequency) {
         what.push(format!(
             "interval {} then, {} now",

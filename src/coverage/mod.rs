@@ -50,6 +50,9 @@ pub struct ScanSpec {
     /// Follow every series (measure x dimension combination) and the data-quality counts: what
     /// `quality` reports and the findings judge. It costs a little more than counting intervals.
     pub series: bool,
+    /// Count only the records of some dimension values (and with a value of one measure): the
+    /// coverage of one dimension value or one series.
+    pub narrow: Option<Narrow>,
     /// The continuous layout's path template: each file's folder names its interval.
     pub template: Option<crate::source::template::PathTemplate>,
 }
@@ -92,9 +95,19 @@ impl ScanSpec {
             concurrency: default_concurrency(&inspection.dataset),
             piece_bytes: DEFAULT_PIECE_BYTES,
             series: false,
+            narrow: None,
             template: inspection.template.clone(),
         })
     }
+}
+
+/// The records a narrowed scan counts: those whose dimensions hold these values (by dimension
+/// name), and, with a measure, whose measure holds a number. Other records are neither counted
+/// nor skipped.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Narrow {
+    pub dimensions: Vec<(String, String)>,
+    pub measure: Option<String>,
 }
 
 /// The least bytes of a piece of a split file (see [`ScanSpec::piece_bytes`]).

@@ -151,6 +151,9 @@ pub struct Coverage {
     pub outside_folder_example: Option<SkipExample>,
     /// Every interval with data, in time order.
     pub intervals: Vec<IntervalCount>,
+    /// What the scan was narrowed to, if it was (its figures are then of those records only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrowed: Option<super::Narrow>,
     /// Per-series figures and the data-quality report (scans made with `ScanSpec::series`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
@@ -444,6 +447,7 @@ pub(super) fn build(
         records_outside_folder: t.outside,
         outside_folder_example: t.outside_example,
         skipped_examples: t.examples,
+        narrowed: spec.narrow.clone(),
         quality,
         intervals: t
             .per_interval

@@ -165,6 +165,8 @@ pub(super) struct Tally {
     pub series: Option<SeriesTally>,
     /// Which measures of the current record have a value.
     has_value: Vec<bool>,
+    /// A narrowed scan's conditions: (projected field, value), and the measure's field.
+    narrow: Option<(Vec<(usize, Vec<u8>)>, Option<usize>)>,
 }
 
 impl Tally {
@@ -184,6 +186,22 @@ impl Tally {
                 )
             }),
             has_value: vec![false; spec.measures.len()],
+            narrow: spec.narrow.as_ref().map(|n| {
+                let field = |names: &[String], name: &str| names.iter().position(|d| d == name);
+                let dims = n
+                    .dimensions
+                    .iter()
+                    .map(|(d, v)| {
+                        // An unknown dimension matches nothing: its field is past the record.
+                        let at = field(&spec.dimensions, d).map_or(usize::MAX, |k| 1 + k);
+                        (at, v.as_bytes().to_vec())
+                    })
+                    .collect();
+                let measure = n.measure.as_ref().map(|m| {
+                    field(&spec.measures, m).map_or(usize::MAX, |k| 1 + spec.dimensions.len() + k)
+                });
+                (dims, measure)
+            }),
             ..Tally::default()
         };
         if let Some(template) = &spec.template {
@@ -246,7 +264,7 @@ impl Tally {
         layout: &Layout,
         spec: &ScanSpec,
     ) {
-        if !self.well_formed(line, raw, row, layout) {
+        if !self.well_formed(line, raw, row, layout) || !self.in_narrow(row) {
             return;
         }
         if let Some(s) = &mut self.series {
@@ -295,6 +313,21 @@ impl Tally {
             key,
             spec.frequency.seconds(),
         );
+    }
+
+    /// True unless the scan is narrowed and the record is not one it counts.
+    fn in_narrow(&self, row: &impl Fields) -> bool {
+        let Some((dims, measure)) = &self.narrow else {
+            return true;
+        };
+        dims.iter()
+            .all(|(k, v)| row.get(*k).map(<[u8]>::trim_ascii) == Some(v.as_slice()))
+            && measure.is_none_or(|m| {
+                matches!(
+                    measure_value(row.get(m).map(<[u8]>::trim_ascii).unwrap_or_default()),
+                    Measure::Number { .. }
+                )
+            })
     }
 
     /// A record with the fields it should have, text only; others are skipped.
