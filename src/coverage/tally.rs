@@ -165,9 +165,12 @@ pub(super) struct Tally {
     pub series: Option<SeriesTally>,
     /// Which measures of the current record have a value.
     has_value: Vec<bool>,
-    /// A narrowed scan's conditions: (projected field, value), and the measure's field.
-    narrow: Option<(Vec<(usize, Vec<u8>)>, Option<usize>)>,
+    /// A narrowed scan's conditions.
+    narrow: Option<NarrowFields>,
 }
+
+/// A narrowed scan's conditions by projected field: (field, value) pairs, and the measure's field.
+type NarrowFields = (Vec<(usize, Vec<u8>)>, Option<usize>);
 
 impl Tally {
     pub fn new(name: &str, spec: &ScanSpec) -> Tally {
