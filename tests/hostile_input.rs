@@ -388,3 +388,37 @@ fn a_hundred_thousand_files_in_one_folder_are_listed_and_scanned_in_bounded_memo
     assert!(peak < 256 << 20, "peak memory {} MiB", peak >> 20);
     assert!(took < Duration::from_secs(240), "{took:?}");
 }
+
+#[test]
+fn a_first_record_longer_than_the_preview_is_said_and_a_scan_runs_with_given_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("ts,note,views\n2020-10-01 00:00:00,");
+    text.push_str(&"n".repeat(2 << 20));
+    text.push_str(",1\n");
+    text.push_str(&hourly(30)[hourly(0).len()..].replace(",web,", ",short,"));
+    let p = write(dir.path(), "long-first.csv", text.as_bytes());
+    let (code, v) = run_json(l4m().arg("inspect").arg(&p).arg("--json"));
+    assert_eq!(code, 0);
+    assert_eq!(v["sample_rows"], 0);
+    assert!(
+        v["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("the first record is longer than the 1.0 MB preview"),
+        "{}",
+        v["notes"]
+    );
+    let (code, v) = coverage_json(
+        &[
+            "--timestamp",
+            "ts",
+            "--timestamp-format",
+            "yyyy-MM-dd HH:mm:ss",
+            "--measure",
+            "views",
+        ],
+        &p,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(v["records"], 31);
+}
