@@ -321,9 +321,7 @@ impl S3Source {
             next: out.continuation_token().map(str::to_string),
         })
     }
-}
 
-impl S3Source {
     /// No object by that name: maybe a prefix typed without its slash.
     fn stat_prefix(&self, location: &Location, bucket: &str, key: &str) -> Result<Entry> {
         let prefix = folder_prefix(key);
