@@ -80,6 +80,9 @@ pub enum Error {
     /// An S3 request failed.
     #[error("{location}: {kind}")]
     S3 { location: Location, kind: S3Error },
+    /// The S3 client could not be configured (before any location is read).
+    #[error("{kind}")]
+    S3Client { kind: S3Error },
     /// An `s3://` location in a build without S3 support.
     #[error("{location}: this l4m was built without S3 support")]
     S3Unsupported { location: Location },
@@ -222,12 +225,23 @@ pub enum S3Error {
     ExpiredCredentials,
     /// S3 kept throttling (SlowDown) after the SDK's retries.
     Throttled,
-    /// The endpoint did not answer in time.
-    Timeout { endpoint: String },
+    /// The endpoint did not answer within `seconds` (the wait of each of the SDK's attempts).
+    Timeout { endpoint: String, seconds: u64 },
+    /// The source of credentials (SSO, a credential process, an instance role...) did not answer.
+    CredentialsTimeout,
     /// The endpoint could not be reached at all.
     Unreachable { endpoint: String },
-    /// The body of an object stopped before its end.
-    CutOff { detail: String },
+    /// A connection was made, then reset or closed by the other end before the answer came.
+    ConnectionLost { endpoint: String },
+    /// The body of an object stopped before its end (cut, reset or stalled).
+    CutOff {
+        received: u64,
+        expected: Option<u64>,
+    },
+    /// The answer to a request (a listing) stopped before its end.
+    ResponseCut { action: &'static str },
+    /// The endpoint given is not an http:// or https:// URL.
+    BadEndpoint { url: String },
     /// The S3 client could not be set up.
     Setup { detail: String },
     /// Anything else, with the server's own words.
@@ -238,6 +252,8 @@ pub enum S3Error {
         message: String,
     },
 }
+
+impl std::error::Error for S3Error {}
 
 impl fmt::Display for S3Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -256,9 +272,29 @@ impl fmt::Display for S3Error {
             S3Error::Throttled => {
                 f.write_str("S3 kept throttling the requests (SlowDown) after retries")
             }
-            S3Error::Timeout { endpoint } => write!(f, "{endpoint} did not answer in time"),
+            S3Error::Timeout { endpoint, seconds } => {
+                write!(f, "{endpoint} did not answer within {seconds} s")
+            }
+            S3Error::CredentialsTimeout => {
+                f.write_str("the AWS credentials could not be fetched in time")
+            }
             S3Error::Unreachable { endpoint } => write!(f, "cannot reach {endpoint}"),
-            S3Error::CutOff { detail } => write!(f, "the object's body was cut off ({detail})"),
+            S3Error::ConnectionLost { endpoint } => {
+                write!(f, "{endpoint} dropped the connection before answering")
+            }
+            S3Error::CutOff { received, expected } => match expected {
+                Some(n) => write!(f, "the object's body stopped after {received} of {n} bytes"),
+                None => write!(f, "the object's body stopped after {received} bytes"),
+            },
+            S3Error::ResponseCut { action } => {
+                write!(f, "the answer to {action} stopped before its end")
+            }
+            S3Error::BadEndpoint { url } => {
+                write!(
+                    f,
+                    "the S3 endpoint {url:?} does not start with http:// or https://"
+                )
+            }
             S3Error::Setup { detail } => write!(f, "could not start the S3 client ({detail})"),
             S3Error::Other {
                 action,
@@ -338,7 +374,7 @@ impl Error {
             // The format's own error says what to write instead.
             Error::BadTimestampFormat { .. } => vec![],
             Error::NoFrequency { .. } => vec![Fix::set(Setting::Frequency)],
-            Error::S3 { kind, .. } => kind.fixes(),
+            Error::S3 { kind, .. } | Error::S3Client { kind } => kind.fixes(),
             Error::S3Unsupported { .. } => vec![Fix::outside(
                 "build l4m with its default features (S3 included)",
             )],
@@ -413,12 +449,24 @@ impl S3Error {
             S3Error::ExpiredCredentials => vec![Fix::outside(
                 "refresh the credentials (e.g. aws sso login) and retry",
             )],
+            S3Error::CredentialsTimeout => vec![
+                Fix::outside(
+                    "check the profile's source of credentials (SSO login, credential_process)",
+                ),
+                Fix::set(Setting::Profile),
+            ],
             S3Error::Throttled => vec![Fix::set(Setting::Concurrency)],
             S3Error::Timeout { .. } | S3Error::Unreachable { .. } => vec![
                 Fix::outside("check that the server runs and the network"),
                 Fix::set(Setting::EndpointUrl),
             ],
-            S3Error::CutOff { .. } => vec![Fix::outside("retry")],
+            S3Error::ConnectionLost { .. } => vec![Fix::outside(
+                "retry, and check the network and any proxy on the way",
+            )],
+            S3Error::CutOff { .. } | S3Error::ResponseCut { .. } => vec![Fix::outside("retry")],
+            S3Error::BadEndpoint { .. } => {
+                vec![Fix::set_like(Setting::EndpointUrl, "http://127.0.0.1:9000")]
+            }
             S3Error::Setup { .. } | S3Error::Other { .. } => vec![],
         }
     }

@@ -3,131 +3,14 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use aws_sdk_s3::Client;
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_s3::primitives::ByteStream;
+use common::moto::Moto;
 use common::synth::{self, Layout, Spec};
 use common::*;
-use l4m::source::s3::{S3Options, S3Source};
 use l4m::source::{Location, Source, list_all};
 use serde_json::Value;
-
-/// A moto server on 127.0.0.1 and a free port; killed when dropped.
-struct Moto {
-    child: Child,
-    endpoint: String,
-    runtime: tokio::runtime::Runtime,
-    client: Client,
-}
-
-impl Moto {
-    fn start() -> Moto {
-        let mut child = Command::new("python3")
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("python3 runs (scripts/test.sh installs moto[server])");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(at) = line.find("http://127.0.0.1:") {
-                    let _ = tx.send(line[at..].trim().to_string());
-                }
-            }
-        });
-        let endpoint = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("moto prints its address (is moto[server] installed? run scripts/test.sh)");
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let config = aws_sdk_s3::config::Builder::new()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
-            .endpoint_url(&endpoint)
-            .force_path_style(true)
-            .build();
-        Moto {
-            child,
-            endpoint,
-            runtime,
-            client: Client::from_conf(config),
-        }
-    }
-
-    fn bucket(&self, name: &str) {
-        self.runtime
-            .block_on(self.client.create_bucket().bucket(name).send())
-            .expect("bucket created");
-    }
-
-    fn put(&self, bucket: &str, key: &str, bytes: Vec<u8>) {
-        self.runtime
-            .block_on(
-                self.client
-                    .put_object()
-                    .bucket(bucket)
-                    .key(key)
-                    .body(ByteStream::from(bytes))
-                    .send(),
-            )
-            .expect("object stored");
-    }
-
-    /// Upload every file under a local folder, keeping relative paths as keys under `prefix`.
-    fn put_folder(&self, bucket: &str, prefix: &str, dir: &std::path::Path) {
-        let files = list_all(
-            &l4m::source::local::LocalSource,
-            &Location::Local(dir.into()),
-            true,
-        )
-        .unwrap();
-        for f in files {
-            let path = f.location.as_path().unwrap().to_path_buf();
-            self.put(
-                bucket,
-                &format!("{prefix}{}", f.name),
-                std::fs::read(path).unwrap(),
-            );
-        }
-    }
-
-    /// The real binary, pointed at this server with test credentials.
-    fn l4m(&self) -> assert_cmd::Command {
-        let mut cmd = l4m();
-        cmd.env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .args(["--endpoint-url", &self.endpoint]);
-        cmd
-    }
-
-    /// An in-process source; moto answers unsigned listing requests.
-    fn source(&self) -> S3Source {
-        S3Source::new(&S3Options {
-            endpoint_url: Some(self.endpoint.clone()),
-            region: Some("us-east-1".into()),
-            no_sign_request: true,
-            ..S3Options::default()
-        })
-        .unwrap()
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn csv_bytes(spec: &Spec) -> Vec<u8> {
     let mut out = Vec::new();
@@ -418,11 +301,12 @@ fn a_missing_bucket_a_missing_key_and_a_stopped_server_are_named() {
     let started = Instant::now();
     let (code, _, err) = run(cmd.args(["inspect", "s3://here-bucket/data/"]));
     assert_eq!(code, 1);
-    assert!(
-        err.contains(&format!(
-            "cannot reach {endpoint}: check that the server runs and the network, or use --endpoint-url URL"
-        )),
-        "{err}"
+    assert_one_line_error(&err, "");
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "l4m: error: s3://here-bucket/data/: cannot reach {endpoint}: check that the server runs and the network, or use --endpoint-url URL"
+        )
     );
     assert!(started.elapsed() < Duration::from_secs(30), "fails fast");
     assert!(!err.contains("panicked"));
@@ -446,5 +330,9 @@ fn no_credentials_is_a_clear_error() {
             &moto.endpoint,
         ]));
     assert_eq!(code, 1);
-    assert!(err.contains("no AWS credentials found"), "{err}");
+    assert_one_line_error(&err, "");
+    assert_eq!(
+        err.trim_end(),
+        "l4m: error: s3://creds-bucket/data/: no AWS credentials found: use --profile NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add --no-sign-request for a public bucket"
+    );
 }

@@ -77,6 +77,9 @@ struct S3Args {
     /// Do not sign requests (public buckets)
     #[arg(long, global = true)]
     no_sign_request: bool,
+    /// Seconds an S3 request may wait for an answer, or a download stall, before it is retried [default: 60]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    s3_timeout: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -367,6 +370,7 @@ fn s3_source(_location: &Location, s3: &S3Args) -> Result<(Box<dyn Source>, Vec<
         region: s3.region.clone(),
         endpoint_url: s3.endpoint_url.clone(),
         no_sign_request: s3.no_sign_request,
+        timeout: s3.s3_timeout.map(std::time::Duration::from_secs),
     })?;
     let notes = source.notes.clone();
     Ok((Box::new(source), notes))

@@ -10,10 +10,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
+use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::Region;
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::error::{ConnectorError, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use chrono::{DateTime, Utc};
 
@@ -33,6 +37,36 @@ pub struct S3Options {
     pub endpoint_url: Option<String>,
     /// Send requests unsigned, for public buckets.
     pub no_sign_request: bool,
+    /// How long one request may wait for the server to answer, and a download may stall, before
+    /// the attempt fails and the SDK retries it ([`DEFAULT_TIMEOUT`] when none is given).
+    pub timeout: Option<Duration>,
+}
+
+/// The default wait for an answer: long enough for a slow listing of a large prefix.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest wait for a connection: a server that is there accepts at once.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The SDK's credential chain, given the same wait as a request. The SDK's own bound on fetching
+/// credentials (SSO, a credential process, an instance role) is derived from its retries and can
+/// exceed half a minute; and its timeout error is of a private type, this one is typed.
+#[derive(Debug)]
+struct BoundedCredentials {
+    chain: SharedCredentialsProvider,
+    timeout: Duration,
+}
+
+impl ProvideCredentials for BoundedCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(async move {
+            tokio::time::timeout(self.timeout, self.chain.provide_credentials())
+                .await
+                .unwrap_or_else(|_| Err(CredentialsError::provider_timed_out(self.timeout)))
+        })
+    }
 }
 
 /// A bucket store reached through `aws-sdk-s3`.
@@ -40,6 +74,8 @@ pub struct S3Source {
     runtime: Arc<tokio::runtime::Runtime>,
     client: Client,
     endpoint: String,
+    /// How long a request waits for an answer (named in the timeout error).
+    timeout: Duration,
     /// Bytes of object data received, counted by the tool (previews must stay under 1 MiB).
     bytes_fetched: Arc<AtomicU64>,
     /// Things the user should know about the configuration (e.g. the region fallback).
@@ -84,21 +120,25 @@ impl S3Source {
             .enable_all()
             .thread_name("l4m-s3")
             .build()
-            .map_err(|e| Error::S3 {
-                location: Location::S3 {
-                    bucket: String::new(),
-                    key: String::new(),
-                },
+            .map_err(|e| Error::S3Client {
                 kind: S3Error::Setup {
                     detail: e.to_string(),
                 },
             })?;
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .read_timeout(Duration::from_secs(60))
-                .build(),
-        );
+        let timeout = options.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(timeout.min(CONNECT_TIMEOUT))
+                    .read_timeout(timeout)
+                    .build(),
+            )
+            // A body that stops arriving fails after the same wait (the SDK's default is 20 s).
+            .stalled_stream_protection(
+                StalledStreamProtectionConfig::enabled()
+                    .grace_period(timeout)
+                    .build(),
+            );
         if let Some(p) = &options.profile {
             loader = loader.profile_name(p);
         }
@@ -124,7 +164,17 @@ impl S3Source {
                 ],
             });
         }
+        if let Some(chain) = config.credentials_provider() {
+            builder =
+                builder.credentials_provider(SharedCredentialsProvider::new(BoundedCredentials {
+                    chain,
+                    timeout,
+                }));
+        }
         let endpoint = config.endpoint_url().map(str::to_string);
+        if let Some(url) = &endpoint {
+            check_endpoint(url)?;
+        }
         if endpoint.is_some() {
             // S3-compatible servers rarely serve virtual-hosted bucket names.
             builder = builder.force_path_style(true);
@@ -134,6 +184,7 @@ impl S3Source {
             runtime: Arc::new(runtime),
             client,
             endpoint: endpoint.unwrap_or_else(|| "AWS S3".into()),
+            timeout,
             bytes_fetched: Arc::new(AtomicU64::new(0)),
             notes,
         })
@@ -148,7 +199,7 @@ impl S3Source {
     /// status, never from its message text.
     fn describe<E>(
         &self,
-        err: SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+        err: SdkError<E, HttpResponse>,
         location: &Location,
         action: &'static str,
     ) -> Error
@@ -156,12 +207,18 @@ impl S3Source {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
         let bucket = match location {
-            Location::S3 { bucket, .. } => bucket.clone(),
-            Location::Local(_) => String::new(),
+            Location::S3 { bucket, .. } => bucket.as_str(),
+            Location::Local(_) => "",
+        };
+        let cx = Context {
+            bucket,
+            action,
+            endpoint: &self.endpoint,
+            timeout: self.timeout,
         };
         Error::S3 {
             location: location.clone(),
-            kind: classify(&err, &bucket, action, &self.endpoint),
+            kind: classify(&err, &cx),
         }
     }
 
@@ -264,6 +321,91 @@ impl S3Source {
             next: out.continuation_token().map(str::to_string),
         })
     }
+
+    /// No object by that name: maybe a prefix typed without its slash.
+    fn stat_prefix(&self, location: &Location, bucket: &str, key: &str) -> Result<Entry> {
+        let prefix = folder_prefix(key);
+        let probe = self.runtime.block_on(
+            self.client
+                .list_objects_v2()
+                .bucket(bucket)
+                .prefix(&prefix)
+                .max_keys(1)
+                .send(),
+        );
+        match probe {
+            Ok(out) if out.key_count().unwrap_or(0) > 0 => Ok(Entry {
+                name: location.file_name(),
+                kind: EntryKind::Folder,
+                size: None,
+                modified: None,
+                location: Location::S3 {
+                    bucket: bucket.to_string(),
+                    key: prefix,
+                },
+            }),
+            Ok(_) => Err(Error::S3 {
+                location: location.clone(),
+                kind: S3Error::NoSuchKey,
+            }),
+            Err(e) => Err(self.describe(e, location, "s3:ListBucket")),
+        }
+    }
+
+    /// A failed HEAD. Its answer has no body, so no error code: when the status alone does not
+    /// tell the kind (400 for expired credentials, 500...), a one-byte GET asks again, and its
+    /// error document says why.
+    fn explain_head<E>(
+        &self,
+        head: SdkError<E, HttpResponse>,
+        location: &Location,
+        bucket: &str,
+        key: &str,
+    ) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let unexplained = matches!(&head, SdkError::ServiceError(se)
+            if se.err().code().is_none() && !matches!(se.raw().status().as_u16(), 301 | 403 | 503));
+        if unexplained {
+            let get = self
+                .client
+                .get_object()
+                .bucket(bucket)
+                .key(key)
+                .range("bytes=0-0");
+            if let Err(e) = self.runtime.block_on(get.send())
+                && let SdkError::ServiceError(se) = &e
+                && se.err().code().is_some()
+            {
+                return self.describe(e, location, "s3:GetObject");
+            }
+        }
+        self.describe(head, location, "s3:GetObject")
+    }
+}
+
+/// An endpoint the SDK can use: it only says so at the first request, in a dispatch error.
+fn check_endpoint(url: &str) -> Result<()> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(()),
+        _ => Err(Error::S3Client {
+            kind: S3Error::BadEndpoint {
+                url: url.to_string(),
+            },
+        }),
+    }
+}
+
+/// The HTTP status of an error S3 answered with.
+fn status_of<E>(err: &SdkError<E, HttpResponse>) -> Option<u16> {
+    match err {
+        SdkError::ServiceError(se) => Some(se.raw().status().as_u16()),
+        _ => None,
+    }
 }
 
 impl Source for S3Source {
@@ -314,31 +456,8 @@ impl Source for S3Source {
                 modified: h.last_modified().and_then(to_utc),
                 location: location.clone(),
             }),
-            Err(e) => {
-                let not_found =
-                    matches!(&e, SdkError::ServiceError(se) if se.raw().status().as_u16() == 404);
-                if !not_found {
-                    return Err(self.describe(e, location, "s3:GetObject"));
-                }
-                // No object by that name: maybe a prefix typed without its slash.
-                let prefix = folder_prefix(key);
-                let probe = self.runtime.block_on(
-                    self.client
-                        .list_objects_v2()
-                        .bucket(bucket)
-                        .prefix(&prefix)
-                        .max_keys(1)
-                        .send(),
-                );
-                match probe {
-                    Ok(out) if out.key_count().unwrap_or(0) > 0 => Ok(folder(prefix)),
-                    Ok(_) => Err(Error::S3 {
-                        location: location.clone(),
-                        kind: S3Error::NoSuchKey,
-                    }),
-                    Err(e) => Err(self.describe(e, location, "s3:ListBucket")),
-                }
-            }
+            Err(e) if status_of(&e) == Some(404) => self.stat_prefix(location, bucket, key),
+            Err(e) => Err(self.explain_head(e, location, bucket, key)),
         }
     }
 
@@ -389,19 +508,19 @@ impl Source for S3Source {
         let mut reader = S3Reader::new(
             Arc::clone(&self.runtime),
             out.body,
+            out.content_length,
             Arc::clone(&self.bytes_fetched),
         );
         let mut buf = Vec::with_capacity(len.min(super::HEAD_BYTES) as usize);
         // A server that ignores Range sends everything: take only what was asked for.
-        (&mut reader)
-            .take(len)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::S3 {
-                location: location.clone(),
-                kind: S3Error::CutOff {
-                    detail: e.to_string(),
-                },
-            })?;
+        let read = (&mut reader).take(len).read_to_end(&mut buf);
+        read.map_err(|e| Error::S3 {
+            location: location.clone(),
+            kind: match e.into_inner().map(|inner| inner.downcast::<S3Error>()) {
+                Some(Ok(kind)) => *kind,
+                _ => reader.cut_off_kind(),
+            },
+        })?;
         Ok(buf)
     }
 
@@ -418,6 +537,7 @@ impl Source for S3Source {
         Ok(Box::new(S3Reader::new(
             Arc::clone(&self.runtime),
             out.body,
+            out.content_length,
             Arc::clone(&self.bytes_fetched),
         )))
     }
@@ -450,89 +570,157 @@ const DENIED_CODES: &[&str] = &[
     "InvalidAccessKeyId",
     "SignatureDoesNotMatch",
 ];
+/// I/O error kinds of a connection that was made and then broken by the other end.
+const LOST_KINDS: &[io::ErrorKind] = &[
+    io::ErrorKind::ConnectionReset,
+    io::ErrorKind::ConnectionAborted,
+    io::ErrorKind::BrokenPipe,
+    io::ErrorKind::UnexpectedEof,
+];
+
+/// What the classification needs to know besides the error itself.
+struct Context<'a> {
+    bucket: &'a str,
+    action: &'static str,
+    endpoint: &'a str,
+    timeout: Duration,
+}
 
 /// The kind of an SDK error.
-fn classify<E>(
-    err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-    bucket: &str,
-    action: &'static str,
-    endpoint: &str,
-) -> S3Error
+fn classify<E>(err: &SdkError<E, HttpResponse>, cx: &Context<'_>) -> S3Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    if let Some(kind) = credentials_problem(err, endpoint) {
+    if let Some(kind) = credentials_problem(err) {
         return kind;
     }
     match err {
         SdkError::ServiceError(se) => {
-            let status = se.raw().status().as_u16();
-            let code = se.err().code().unwrap_or("");
-            let is = |codes: &[&str]| codes.contains(&code);
-            if code == "NoSuchBucket" {
-                S3Error::NoSuchBucket {
-                    bucket: bucket.to_string(),
-                }
-            } else if code == "NoSuchKey"
-                || code == "NotFound"
-                || (code.is_empty() && status == 404)
-            {
-                S3Error::NoSuchKey
-            } else if is(EXPIRED_CODES) {
-                S3Error::ExpiredCredentials
-            } else if is(REGION_CODES) || status == 301 {
-                S3Error::WrongRegion {
-                    bucket: bucket.to_string(),
-                    region: se
-                        .raw()
-                        .headers()
-                        .get("x-amz-bucket-region")
-                        .map(str::to_string),
-                }
-            } else if is(DENIED_CODES) || status == 403 {
-                S3Error::AccessDenied { action }
-            } else if is(THROTTLE_CODES) || status == 503 {
-                S3Error::Throttled
-            } else {
-                S3Error::Other {
-                    action,
-                    status: Some(status),
-                    code: code.to_string(),
-                    message: se.err().message().unwrap_or("").to_string(),
-                }
-            }
+            service_error(se.err().code(), se.err().message(), se.raw(), cx)
         }
-        SdkError::TimeoutError(_) => S3Error::Timeout {
-            endpoint: endpoint.to_string(),
+        SdkError::TimeoutError(_) => timed_out(cx),
+        SdkError::DispatchFailure(d) => match d.as_connector_error() {
+            Some(c) => dispatch_failure(err, c, cx),
+            None => S3Error::Unreachable {
+                endpoint: cx.endpoint.to_string(),
+            },
         },
-        SdkError::DispatchFailure(d) if d.is_timeout() => S3Error::Timeout {
-            endpoint: endpoint.to_string(),
-        },
-        SdkError::DispatchFailure(d) if d.is_io() => S3Error::Unreachable {
-            endpoint: endpoint.to_string(),
-        },
-        SdkError::ResponseError(_) => S3Error::CutOff {
-            detail: DisplayErrorContext(err).to_string(),
-        },
+        // The answer's status and headers came, its body did not come whole.
+        SdkError::ResponseError(_) => S3Error::ResponseCut { action: cx.action },
         _ => S3Error::Other {
-            action,
+            action: cx.action,
             status: None,
             code: String::new(),
-            message: DisplayErrorContext(err).to_string(),
+            message: chain(err),
         },
     }
 }
 
+/// An error S3 answered with: told by its code, else its status (a HEAD answer has no code).
+fn service_error(
+    code: Option<&str>,
+    message: Option<&str>,
+    raw: &HttpResponse,
+    cx: &Context<'_>,
+) -> S3Error {
+    let status = raw.status().as_u16();
+    let code = code.unwrap_or("");
+    let is = |codes: &[&str]| codes.contains(&code);
+    let region = raw.headers().get("x-amz-bucket-region").map(str::to_string);
+    if code == "NoSuchBucket" {
+        S3Error::NoSuchBucket {
+            bucket: cx.bucket.to_string(),
+        }
+    } else if code == "NoSuchKey" || code == "NotFound" || (code.is_empty() && status == 404) {
+        S3Error::NoSuchKey
+    } else if is(EXPIRED_CODES) {
+        S3Error::ExpiredCredentials
+    } else if is(REGION_CODES) || status == 301 || (code.is_empty() && region.is_some()) {
+        S3Error::WrongRegion {
+            bucket: cx.bucket.to_string(),
+            region,
+        }
+    } else if is(DENIED_CODES) || status == 403 {
+        S3Error::AccessDenied { action: cx.action }
+    } else if is(THROTTLE_CODES) || status == 503 {
+        S3Error::Throttled
+    } else {
+        S3Error::Other {
+            action: cx.action,
+            status: Some(status),
+            code: code.to_string(),
+            message: message.unwrap_or("").to_string(),
+        }
+    }
+}
+
+/// A request that got no answer: no connection, a connection broken before the answer, or no
+/// answer in time. Told by the connector's error kind and the I/O error kind beneath it.
+fn dispatch_failure(
+    err: &(dyn std::error::Error + 'static),
+    d: &ConnectorError,
+    cx: &Context<'_>,
+) -> S3Error {
+    let endpoint = cx.endpoint.to_string();
+    let lost = io_kind(err).is_some_and(|k| LOST_KINDS.contains(&k));
+    if d.is_timeout() {
+        timed_out(cx)
+    } else if lost || d.as_other().is_some() {
+        // The connector classes a connection closed before the answer (hyper's incomplete
+        // message) as a transient "other" error.
+        S3Error::ConnectionLost { endpoint }
+    } else if d.is_io() {
+        S3Error::Unreachable { endpoint }
+    } else {
+        S3Error::Other {
+            action: cx.action,
+            status: None,
+            code: String::new(),
+            message: chain(err),
+        }
+    }
+}
+
+fn timed_out(cx: &Context<'_>) -> S3Error {
+    S3Error::Timeout {
+        endpoint: cx.endpoint.to_string(),
+        seconds: cx.timeout.as_secs(),
+    }
+}
+
+/// The kind of the first I/O error in an error's chain of sources.
+fn io_kind(err: &(dyn std::error::Error + 'static)) -> Option<io::ErrorKind> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<io::Error>() {
+            return Some(io.kind());
+        }
+        current = e.source();
+    }
+    None
+}
+
+/// An error and its sources in one line, for failures that fit no kind.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut current = err.source();
+    while let Some(e) = current {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    parts.join(": ")
+}
+
 /// A failure to get credentials anywhere in the error's chain of sources (found by type).
-fn credentials_problem(err: &(dyn std::error::Error + 'static), endpoint: &str) -> Option<S3Error> {
-    use aws_credential_types::provider::error::CredentialsError;
+fn credentials_problem(err: &(dyn std::error::Error + 'static)) -> Option<S3Error> {
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = current {
         if let Some(c) = e.downcast_ref::<CredentialsError>() {
             return Some(match c {
-                CredentialsError::ProviderTimedOut(_) => S3Error::Timeout {
-                    endpoint: format!("the credentials provider of {endpoint}"),
-                },
+                CredentialsError::ProviderTimedOut(_) => S3Error::CredentialsTimeout,
                 _ => S3Error::NoCredentials,
             });
         }
@@ -547,12 +735,16 @@ struct S3Reader {
     body: ByteStream,
     chunk: bytes::Bytes,
     fetched: Arc<AtomicU64>,
+    /// This body's bytes received so far, and the length the server announced.
+    received: u64,
+    expected: Option<u64>,
 }
 
 impl S3Reader {
     fn new(
         runtime: Arc<tokio::runtime::Runtime>,
         body: ByteStream,
+        expected: Option<i64>,
         fetched: Arc<AtomicU64>,
     ) -> S3Reader {
         S3Reader {
@@ -560,6 +752,21 @@ impl S3Reader {
             body,
             chunk: bytes::Bytes::new(),
             fetched,
+            received: 0,
+            expected: expected.map(|n| n.max(0) as u64),
+        }
+    }
+
+    /// A body that stopped early (cut, reset, or stalled past the timeout), as an I/O error that
+    /// carries the typed [`S3Error`], so that a preview can give it back as such.
+    fn cut_off(&self) -> io::Error {
+        io::Error::new(io::ErrorKind::UnexpectedEof, self.cut_off_kind())
+    }
+
+    fn cut_off_kind(&self) -> S3Error {
+        S3Error::CutOff {
+            received: self.received,
+            expected: self.expected,
         }
     }
 }
@@ -570,16 +777,12 @@ impl Read for S3Reader {
             match self.runtime.block_on(self.body.try_next()) {
                 Ok(Some(next)) => {
                     self.fetched.fetch_add(next.len() as u64, Ordering::Relaxed);
+                    self.received += next.len() as u64;
                     self.chunk = next;
                 }
                 Ok(None) => return Ok(0),
-                // A body cut off mid-stream: the caller reports the object as incomplete.
-                Err(e) => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        format!("the object's body was cut off: {e}"),
-                    ));
-                }
+                // The caller (a scan) reports the object as incomplete.
+                Err(_) => return Err(self.cut_off()),
             }
         }
         let n = buf.len().min(self.chunk.len());

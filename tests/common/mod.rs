@@ -87,6 +87,10 @@ pub fn assert_one_line_error(stderr: &str, what: &str) {
     assert!(lines[0].contains(what), "{what:?} not in {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+#[cfg(feature = "s3")]
+pub mod fault_proxy;
+#[cfg(feature = "s3")]
+pub mod moto;
 pub mod synth;
 
 /// Run the real binary with `args`, watching its resident memory: (exit code, stdout, stderr,
