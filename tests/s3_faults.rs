@@ -144,7 +144,7 @@ fn a_body_cut_off_during_a_scan_leaves_that_object_incomplete_and_the_rest_count
     assert_eq!(v["incomplete_files"].as_array().unwrap().len(), 1);
     assert_eq!(v["incomplete_files"][0]["file"], "2020-10-04.csv");
     let error = v["incomplete_files"][0]["error"].as_str().unwrap();
-    assert!(error.starts_with("read failed near line "), "{error}");
+    assert!(error.starts_with("read failed after line "), "{error}");
     assert!(
         error.ends_with(&format!(
             ": the object's body stopped after 10000 of {total} bytes"

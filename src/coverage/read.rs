@@ -419,6 +419,7 @@ pub(super) fn read_task(
             spec,
             control,
             end: task.end,
+            whole: task.chunks == 1,
         };
         let fed = run.feed(&mut reader);
         stopped = reader.offset();
@@ -494,6 +495,8 @@ struct Run<'a> {
     spec: &'a ScanSpec,
     control: &'a ScanControl,
     end: Option<u64>,
+    /// The task is a whole file (line numbers are the file's own).
+    whole: bool,
 }
 
 impl Run<'_> {
@@ -513,11 +516,20 @@ impl Run<'_> {
                 }
             }
             let line = reader.newlines + 1;
+            // Where a failed read happened: after a line of a whole file, at a byte of a piece.
+            let (whole, offset) = (self.whole, reader.offset());
+            let failed = move |e: io::Error| {
+                if whole {
+                    format!("read failed after line {}: {e}", line - 1)
+                } else {
+                    format!("read failed at byte {offset}: {e}")
+                }
+            };
             let more = match self.records {
                 Records::Csv {
                     splitter,
                     projection,
-                } => match reader.next_record(splitter).map_err(|e| e.to_string())? {
+                } => match reader.next_record(splitter).map_err(&failed)? {
                     Some(rec) => {
                         let fields = CsvFields {
                             splitter,
@@ -530,7 +542,7 @@ impl Run<'_> {
                     }
                     None => false,
                 },
-                Records::Json { keys } => match reader.next_line().map_err(|e| e.to_string())? {
+                Records::Json { keys } => match reader.next_line().map_err(&failed)? {
                     Some(rec) if rec.iter().all(u8::is_ascii_whitespace) => true,
                     Some(rec) => {
                         let ok = keys.read(rec);
