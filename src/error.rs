@@ -329,6 +329,35 @@ impl Error {
         }
     }
 
+    /// The location the error is about, if it is about one.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::WrongSource { location }
+            | Error::NotFound { location }
+            | Error::PermissionDenied { location }
+            | Error::IsFolder { location }
+            | Error::NotRegularFile { location, .. }
+            | Error::NoDataFiles { location, .. }
+            | Error::Unreadable { location, .. }
+            | Error::Io { location, .. }
+            | Error::S3 { location, .. }
+            | Error::S3Unsupported { location } => Some(location),
+            _ => None,
+        }
+    }
+
+    /// The message without the location it starts with (for lists that name the file already).
+    pub fn fact(&self) -> String {
+        let text = self.to_string();
+        match self.location() {
+            Some(l) => text
+                .strip_prefix(&format!("{l}: "))
+                .map(str::to_string)
+                .unwrap_or(text),
+            None => text,
+        }
+    }
+
     /// An unreadable file.
     pub fn unreadable(location: Location, problem: ReadProblem) -> Error {
         Error::Unreadable { location, problem }
@@ -456,7 +485,12 @@ impl S3Error {
                 Fix::set(Setting::Profile),
             ],
             S3Error::Throttled => vec![Fix::set(Setting::Concurrency)],
-            S3Error::Timeout { .. } | S3Error::Unreachable { .. } => vec![
+            S3Error::Timeout { .. } => vec![
+                Fix::outside("check that the server runs and the network"),
+                Fix::set(Setting::S3Timeout),
+                Fix::set(Setting::EndpointUrl),
+            ],
+            S3Error::Unreachable { .. } => vec![
                 Fix::outside("check that the server runs and the network"),
                 Fix::set(Setting::EndpointUrl),
             ],

@@ -59,6 +59,8 @@ pub enum Setting {
     Profile,
     /// An S3-compatible endpoint.
     EndpointUrl,
+    /// How long an S3 request may wait for an answer.
+    S3Timeout,
     /// Send unsigned requests (public buckets).
     NoSignRequest,
     /// The output file.

@@ -47,6 +47,7 @@ fn flag(setting: Setting, column: Option<&str>, value: Option<&str>) -> String {
         Setting::Region => format!("--region {}", v("REGION")),
         Setting::Profile => format!("--profile {}", v("NAME")),
         Setting::EndpointUrl => format!("--endpoint-url {}", v("URL")),
+        Setting::S3Timeout => format!("a longer --s3-timeout {}", v("SECONDS")),
         Setting::NoSignRequest => "--no-sign-request for a public bucket".into(),
         Setting::Output => "another path with -o".into(),
     }

@@ -356,7 +356,7 @@ fn open_stream<'s>(
         source.open_at(&file.location, from)
     };
     let mut raw: Box<dyn Read + Send> = Box::new(Counting {
-        inner: opened.map_err(|e| e.to_string())?,
+        inner: opened.map_err(|e| e.fact())?,
         control: Arc::clone(control),
         bytes: Arc::clone(stored),
     });

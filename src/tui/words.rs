@@ -120,9 +120,11 @@ fn setting_words(
         Setting::Overwrite => "answer y to replace it".into(),
         Setting::Draft => "fix the errors first".into(),
         Setting::Concurrency => "scan again later".into(),
-        Setting::Region | Setting::Profile | Setting::EndpointUrl | Setting::NoSignRequest => {
-            "restart l4m with the right AWS settings (l4m --help)".into()
-        }
+        Setting::Region
+        | Setting::Profile
+        | Setting::EndpointUrl
+        | Setting::NoSignRequest
+        | Setting::S3Timeout => "restart l4m with the right AWS settings (l4m --help)".into(),
         _ => String::new(),
     }
 }
