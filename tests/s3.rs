@@ -336,3 +336,36 @@ fn no_credentials_is_a_clear_error() {
         "l4m: error: s3://creds-bucket/data/: no AWS credentials found: use --profile NAME, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add --no-sign-request for a public bucket"
     );
 }
+
+#[test]
+fn a_large_object_is_read_in_ranged_pieces_with_the_same_figures() {
+    use l4m::coverage::{self, ScanControl, ScanSpec};
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+    let moto = Moto::start();
+    moto.bucket("big-bucket");
+    let mut spec = Spec::ecommerce_hourly(1_500, 5);
+    spec.gaps = vec![100..130];
+    moto.put_public("big-bucket", "data/big.csv", csv_bytes(&spec));
+    let source = moto.source();
+    let location = Location::parse("s3://big-bucket/data/big.csv").unwrap();
+    let i = l4m::inspect::inspect(&source, &location, false, &Default::default()).unwrap();
+    let scan = |threads: usize, piece: u64| {
+        let mut s = ScanSpec::from_labels(&i, &i.suggested, None, chrono_tz::UTC).unwrap();
+        s.concurrency = threads;
+        s.piece_bytes = piece;
+        let control = Arc::new(ScanControl::default());
+        let c = coverage::scan(&source, &i.dataset, &i.dialect(), &s, &control).unwrap();
+        (
+            serde_json::to_string(&c).unwrap(),
+            control.pieces_done.load(Ordering::Relaxed),
+        )
+    };
+    let (one, _) = scan(1, 300_000);
+    let (many, pieces) = scan(4, 300_000);
+    assert_eq!(pieces, 4, "the object was split into ranged GETs");
+    assert_eq!(many, one);
+    let v: Value = serde_json::from_str(&many).unwrap();
+    assert_eq!(v["records"], 1_470 * 21);
+    assert_eq!(v["complete"], true);
+}

@@ -409,6 +409,10 @@ fn status_of<E>(err: &SdkError<E, HttpResponse>) -> Option<u16> {
 }
 
 impl Source for S3Source {
+    fn seeks(&self) -> bool {
+        true
+    }
+
     fn bytes_read(&self) -> Option<u64> {
         Some(self.bytes_fetched())
     }
@@ -525,14 +529,24 @@ impl Source for S3Source {
     }
 
     fn open(&self, location: &Location) -> Result<Box<dyn Read + Send>> {
+        self.open_at(location, 0)
+    }
+
+    /// One GET from `start` to the end (a ranged GET past the first byte): a scan splits a large
+    /// object between its threads this way.
+    fn open_at(&self, location: &Location, start: u64) -> Result<Box<dyn Read + Send>> {
         let Location::S3 { bucket, key } = location else {
             return Err(Error::WrongSource {
                 location: location.clone(),
             });
         };
+        let mut request = self.client.get_object().bucket(bucket).key(key);
+        if start > 0 {
+            request = request.range(format!("bytes={start}-"));
+        }
         let out = self
             .runtime
-            .block_on(self.client.get_object().bucket(bucket).key(key).send())
+            .block_on(request.send())
             .map_err(|e| self.describe(e, location, "s3:GetObject"))?;
         Ok(Box::new(S3Reader::new(
             Arc::clone(&self.runtime),
