@@ -114,8 +114,22 @@ fn detected<T: serde::Serialize>(d: &Detected<T>) -> Value {
 
 pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
     let mut o = String::new();
+    dataset_text(i, &mut o);
+    detections_text(i, &mut o);
+    columns_text(i, labels, &mut o);
     let ds = &i.dataset;
-    let d = &i.detection;
+    let _ = writeln!(
+        o,
+        "\nNext: l4m coverage {}{}  (records per interval over every file)",
+        ds.root,
+        if ds.recursive { " --recursive" } else { "" }
+    );
+    o
+}
+
+/// The location: its files, what was skipped and what was not read.
+fn dataset_text(i: &Inspection, o: &mut String) {
+    let ds = &i.dataset;
     if ds.is_folder {
         let _ = writeln!(
             o,
@@ -141,6 +155,11 @@ pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
             ds.subfolders_ignored
         );
     }
+}
+
+/// Every detection with its confidence and reason, the template and the notes.
+fn detections_text(i: &Inspection, o: &mut String) {
+    let d = &i.detection;
     let _ = writeln!(
         o,
         "\nDetected from {} ({})",
@@ -151,55 +170,36 @@ pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
             "its first 1 MiB"
         }
     );
-    let mut row = |what: &str, value: String, conf: l4m::schema::Confidence, why: &str| {
-        let _ = writeln!(o, "  {what:<12} {value:<12} {:<5} {why}", conf.as_str());
+    let mut row = |what: &str, value: String, det: &Detected<()>| {
+        let conf = det.confidence.as_str();
+        let _ = writeln!(o, "  {what:<12} {value:<12} {conf:<5} {}", det.reason);
     };
     row(
         "format",
         format!("{:?}", d.format.value).to_lowercase(),
-        d.format.confidence,
-        &d.format.reason,
+        &d.format.map(|_| ()),
     );
     row(
         "compression",
         format!("{:?}", d.compression.value).to_lowercase(),
-        d.compression.confidence,
-        &d.compression.reason,
+        &d.compression.map(|_| ()),
     );
-    row(
-        "charset",
-        d.charset.value.clone(),
-        d.charset.confidence,
-        &d.charset.reason,
-    );
+    row("charset", d.charset.value.clone(), &d.charset.map(|_| ()));
     if d.format.value == FileFormat::Csv {
         row(
             "delimiter",
             delimiter_name(d.delimiter.value),
-            d.delimiter.confidence,
-            &d.delimiter.reason,
+            &d.delimiter.map(|_| ()),
         );
-        row(
-            "quote",
-            quote_text(d.quote.value),
-            d.quote.confidence,
-            &d.quote.reason,
-        );
-        row(
-            "header",
-            if d.header.value { "yes" } else { "no" }.into(),
-            d.header.confidence,
-            &d.header.reason,
-        );
+        row("quote", quote_text(d.quote.value), &d.quote.map(|_| ()));
+        let header = if d.header.value { "yes" } else { "no" };
+        row("header", header.into(), &d.header.map(|_| ()));
     }
+    let interval = i.frequency.value.map(|f| f.as_str().to_string());
     row(
         "interval",
-        i.frequency
-            .value
-            .map(|f| f.as_str().to_string())
-            .unwrap_or_else(|| "?".into()),
-        i.frequency.confidence,
-        &i.frequency.reason,
+        interval.unwrap_or_else(|| "?".into()),
+        &i.frequency.map(|_| ()),
     );
     if let Some(t) = &i.template {
         let _ = writeln!(
@@ -211,10 +211,14 @@ pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
     for n in &d.notes {
         let _ = writeln!(o, "  note: {n}");
     }
+}
+
+/// The columns: kind, distinct values, role and why.
+fn columns_text(i: &Inspection, labels: &Labels, o: &mut String) {
     let _ = writeln!(
         o,
         "\nColumns ({} sample rows)",
-        thousands(d.sample.rows.len() as u64)
+        thousands(i.detection.sample.rows.len() as u64)
     );
     let w = i
         .profiles
@@ -258,13 +262,6 @@ pub fn inspect_text(i: &Inspection, labels: &Labels) -> String {
             why
         );
     }
-    let _ = writeln!(
-        o,
-        "\nNext: l4m coverage {}{}  (records per interval over every file)",
-        ds.root,
-        if ds.recursive { " --recursive" } else { "" }
-    );
-    o
 }
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {

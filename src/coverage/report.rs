@@ -357,19 +357,13 @@ pub(super) fn build(
         _ => 0,
     };
     let with_data = t.per_interval.len() as u64;
-    let (max_records, max_at) = t
-        .per_interval
-        .iter()
-        .map(|(k, (n, _))| (*n, *k))
-        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
-        .map(|(n, k)| (n, Some(instant(k, tz))))
-        .unwrap_or((0, None));
+    let (max_records, max_at) = fullest(&t.per_interval, tz);
     let records_quota = Limit::RecordsPerInterval.at(f);
     let files_quota = Limit::FilesPerInterval.at(f);
     let bytes_quota = Limit::BytesPerInterval.at(f);
     let min_intervals = Limit::MinIntervals.value();
     let over = |quota: u64, value: fn(&(u64, u64)) -> u64| {
-        t.per_interval.values().filter(|c| value(c) > quota).count() as u64
+        over_quota(t.per_interval.values().map(value), quota)
     };
     let cancelled = control.is_cancelled();
     let (folders_missing, missing_folders) = missing_folders(&t.folder_keys, len, tz);
@@ -392,12 +386,7 @@ pub(super) fn build(
         bytes_scanned: t.bytes,
         records: t.records,
         records_skipped: skipped,
-        records_skipped_by_reason: SkipReason::ALL
-            .iter()
-            .zip(t.skipped)
-            .filter(|(_, n)| *n > 0)
-            .map(|(r, n)| (*r, n))
-            .collect(),
+        records_skipped_by_reason: by_reason(&t.skipped),
         notes,
         first_interval: first.map(|k| instant(k, tz)),
         last_interval: last.map(|k| instant(k, tz)),
@@ -419,11 +408,7 @@ pub(super) fn build(
         max_files_per_interval: t.per_interval.values().map(|c| c.1).max().unwrap_or(0),
         max_bytes_per_interval: t.bytes_per_interval.values().copied().max().unwrap_or(0),
         bytes_quota,
-        intervals_over_bytes_quota: t
-            .bytes_per_interval
-            .values()
-            .filter(|b| **b > bytes_quota)
-            .count() as u64,
+        intervals_over_bytes_quota: over_quota(t.bytes_per_interval.values().copied(), bytes_quota),
         files_quota,
         intervals_over_files_quota: if dataset.is_folder {
             over(files_quota, |c| c.1)
@@ -449,15 +434,48 @@ pub(super) fn build(
         skipped_examples: t.examples,
         narrowed: spec.narrow.clone(),
         quality,
-        intervals: t
-            .per_interval
-            .iter()
-            .map(|(k, (n, f))| IntervalCount {
-                start: instant(*k, tz),
-                slot: ((k - first.unwrap_or(*k)) / len) as u64,
-                records: *n,
-                files: *f,
-            })
-            .collect(),
+        intervals: interval_list(&t.per_interval, len, tz),
     }
+}
+
+/// How many intervals are over a quota.
+fn over_quota(values: impl Iterator<Item = u64>, quota: u64) -> u64 {
+    values.filter(|v| *v > quota).count() as u64
+}
+
+/// The most records in one interval, and where (the earliest of equals).
+fn fullest(per_interval: &BTreeMap<i64, (u64, u64)>, tz: &Tz) -> (u64, Option<DateTime<Utc>>) {
+    per_interval
+        .iter()
+        .map(|(k, (n, _))| (*n, *k))
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map_or((0, None), |(n, k)| (n, Some(instant(k, tz))))
+}
+
+/// Skipped records by reason, the reasons that occurred only.
+fn by_reason(skipped: &[u64; 7]) -> BTreeMap<SkipReason, u64> {
+    SkipReason::ALL
+        .iter()
+        .zip(skipped)
+        .filter(|(_, n)| **n > 0)
+        .map(|(r, n)| (*r, *n))
+        .collect()
+}
+
+/// Every interval with data, with its slot on the wall clock from the first.
+fn interval_list(
+    per_interval: &BTreeMap<i64, (u64, u64)>,
+    len: i64,
+    tz: &Tz,
+) -> Vec<IntervalCount> {
+    let first = per_interval.keys().next().copied().unwrap_or(0);
+    per_interval
+        .iter()
+        .map(|(k, (n, f))| IntervalCount {
+            start: instant(*k, tz),
+            slot: ((k - first) / len) as u64,
+            records: *n,
+            files: *f,
+        })
+        .collect()
 }

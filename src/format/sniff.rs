@@ -81,39 +81,8 @@ pub fn detect(
     overrides: &Overrides,
 ) -> Result<Detection, ReadProblem> {
     let head = decode_head(raw, raw_complete, crate::source::HEAD_BYTES as usize)?;
-    let compression = match head.compression {
-        Compression::Gzip => Detected::new(
-            Compression::Gzip,
-            Confidence::High,
-            "starts with the gzip magic bytes 1f 8b",
-        ),
-        Compression::None => Detected::new(Compression::None, Confidence::High, "not gzip"),
-    };
-    let charset = Detected::new(
-        "UTF-8".to_string(),
-        Confidence::High,
-        if head.had_bom {
-            "valid UTF-8 with a byte-order mark"
-        } else {
-            "valid UTF-8"
-        },
-    );
-    // std::str::from_utf8 passed in decode_head up to a possibly cut last character.
-    let mut text = match std::str::from_utf8(&head.bytes) {
-        Ok(t) => t,
-        Err(e) => std::str::from_utf8(&head.bytes[..e.valid_up_to()]).unwrap_or_default(),
-    };
-    if !head.complete {
-        // The last line may be cut: keep whole lines only.
-        match text.rfind('\n') {
-            Some(end) => text = &text[..=end],
-            None => {
-                return Err(ReadProblem::NoLineBreak {
-                    bytes: head.bytes.len() as u64,
-                });
-            }
-        }
-    }
+    let (compression, charset) = encoding_detected(&head);
+    let mut text = whole_lines(&head)?;
     // Excel writes `sep=;` on the first line to name the delimiter.
     let sep = excel_sep_line(text);
     let mut overrides = overrides.clone();
@@ -178,6 +147,48 @@ pub fn detect(
         sample,
         notes,
     })
+}
+
+/// How the head is stored: compressed or not, and its charset.
+fn encoding_detected(
+    head: &super::decode::DecodedHead,
+) -> (Detected<Compression>, Detected<String>) {
+    let compression = match head.compression {
+        Compression::Gzip => Detected::new(
+            Compression::Gzip,
+            Confidence::High,
+            "starts with the gzip magic bytes 1f 8b",
+        ),
+        Compression::None => Detected::new(Compression::None, Confidence::High, "not gzip"),
+    };
+    let charset = Detected::new(
+        "UTF-8".to_string(),
+        Confidence::High,
+        if head.had_bom {
+            "valid UTF-8 with a byte-order mark"
+        } else {
+            "valid UTF-8"
+        },
+    );
+    (compression, charset)
+}
+
+/// The head's text, whole lines only when the head is not the whole file.
+fn whole_lines(head: &super::decode::DecodedHead) -> Result<&str, ReadProblem> {
+    // std::str::from_utf8 passed in decode_head up to a possibly cut last character.
+    let text = match std::str::from_utf8(&head.bytes) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&head.bytes[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    if head.complete {
+        return Ok(text);
+    }
+    match text.rfind('\n') {
+        Some(end) => Ok(&text[..=end]),
+        None => Err(ReadProblem::NoLineBreak {
+            bytes: head.bytes.len() as u64,
+        }),
+    }
 }
 
 /// Excel's first line `sep=X`: the delimiter and the line's length (with its line break).

@@ -1,5 +1,5 @@
-//! The terminal UI's code stays in short, named steps: no function in `src/tui` is longer than
-//! 60 lines (from its `fn` line to its closing brace).
+//! The code stays in short, named steps: no function in `src/tui` is longer than 60 lines, none
+//! in the engine or the command line longer than 100 (from its `fn` line to its closing brace).
 
 mod common;
 
@@ -44,6 +44,38 @@ fn no_function_of_the_terminal_ui_is_longer_than_60_lines() {
             long.push(format!(
                 "{}: {f}",
                 path.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    long.sort();
+    assert_eq!(long, Vec::<String>::new());
+}
+
+/// Every `.rs` file below `dir`.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_function_of_the_engine_or_the_command_line_is_longer_than_100_lines() {
+    let src = common::root().join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut long = Vec::new();
+    for path in files.iter().filter(|p| !p.starts_with(src.join("tui"))) {
+        let text = std::fs::read_to_string(path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
+        for f in long_functions(code, 100) {
+            long.push(format!(
+                "{}: {f}",
+                path.strip_prefix(&src).unwrap().display()
             ));
         }
     }
