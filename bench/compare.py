@@ -156,6 +156,7 @@ def table(dataset, entry, tools):
         runs = " ".join(f"{w:.2f}" for w in t.walls)
         print(f"  {t.name:<30} {t.wall:7.2f} {data_bytes / 1e6 / t.wall:7.1f} {t.peak_mib:9.1f} "
               f"{t.wall / ref.wall:6.2f}x   {runs}")
+    print("  (l4m counted " + ", ".join(f"{k} {ref.report[k]:,}" for k in FIGURES) + ")")
     if dataset == "csv":
         dims = ref.report.get("dimensions", [])
         measures = [m["name"] for m in ref.report.get("measures", [])]
