@@ -16,7 +16,8 @@ How: the page cache cannot be dropped without root, so each file is read once un
 (spawn to exit, so interpreter start-up and imports count), MB/s of the uncompressed data, the
 highest peak RSS over the runs, and the wall time over l4m coverage's. l4m is given --frequency
 PT5M so that interval detection cannot differ; polars and DuckDB use every core, l4m reads one
-file on one thread.
+file on one thread. Under each table: the share of the machine's CPU time that other processes
+took during its runs, with a warning when it is above 5% (the times are then not clean).
 
 Each counting tool must report the same records, intervals with data / spanned / missing and most
 records per interval as l4m, and as many records as rows were generated; otherwise MISMATCH is
@@ -53,6 +54,7 @@ FIGURES = [
 ]
 DATASETS = ["csv", "gzip", "jsonl"]
 MEMORY_GOAL_MIB = 64
+BUSY = 0.05  # share of the CPU time taken by other processes above which the times are suspect
 
 
 @dataclass
@@ -128,11 +130,24 @@ def run_once(tool, scratch):
         tool.report = json.loads(out.read_bytes())
 
 
+def cpu_seconds():
+    """CPU time used so far by the whole machine (busy time in /proc/stat) and by this process with
+    its finished children."""
+    with open("/proc/stat") as f:
+        user, nice, system, _idle, _iowait, irq, softirq = map(int, f.readline().split()[1:8])
+    t = os.times()
+    return ((user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK"),
+            t.user + t.system + t.children_user + t.children_system)
+
+
 def bench(dataset, entry, runs, scratch):
-    """Runs a dataset's tools round-robin and returns them with their timings and reports."""
+    """Runs a dataset's tools round-robin; returns them with their timings and reports, and the
+    share of the machine's CPU time that other processes took meanwhile."""
     path = entry["path"]
     subprocess.run(f"cat '{path}' > /dev/null", shell=True, check=True)
     tools = tools_for(dataset, path)
+    machine0, ours0 = cpu_seconds()
+    start = time.perf_counter()
     for r in range(runs):
         for tool in tools:
             if sys.stderr.isatty():
@@ -140,10 +155,12 @@ def bench(dataset, entry, runs, scratch):
             run_once(tool, scratch)
     if sys.stderr.isatty():
         print("\r\033[K", end="", file=sys.stderr)
-    return tools
+    machine1, ours1 = cpu_seconds()
+    capacity = (time.perf_counter() - start) * len(os.sched_getaffinity(0))
+    return tools, ((machine1 - machine0) - (ours1 - ours0)) / capacity
 
 
-def table(dataset, entry, tools):
+def table(dataset, entry, tools, others):
     data_bytes = entry.get("csv_bytes", entry["bytes"])
     name = Path(entry["path"]).name
     what = f"{entry['bytes']:,} bytes"
@@ -162,6 +179,10 @@ def table(dataset, entry, tools):
         measures = [m["name"] for m in ref.report.get("measures", [])]
         print(f"  (l4m coverage checked dimensions {', '.join(dims) or 'none'}; "
               f"measures {', '.join(measures) or 'none'})")
+    print(f"  (other processes took {others:.0%} of the machine's CPU time during these runs)")
+    if others > BUSY:
+        print(f"  WARNING: more than {BUSY:.0%}: other work competed with the tools, the times are "
+              f"not clean; run again on a quiet machine")
 
 
 def mismatches(dataset, entry, tools):
@@ -259,8 +280,8 @@ def main():
     results, problems = {}, []
     with tempfile.TemporaryDirectory(dir=ROOT / "target") as scratch:
         for d in datasets:
-            results[d] = bench(d, manifest[d], a.runs, Path(scratch))
-            table(d, manifest[d], results[d])
+            results[d], others = bench(d, manifest[d], a.runs, Path(scratch))
+            table(d, manifest[d], results[d], others)
             problems += mismatches(d, manifest[d], results[d])
     goals(results)
     if problems:
