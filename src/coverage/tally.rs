@@ -114,9 +114,8 @@ impl IntervalCache {
             return None;
         }
         match &self.layout {
-            Some(l) => {
-                (raw.get(..l.prefix()) == Some(&self.last[..]) && l.fits(raw)).then_some(self.key)
-            }
+            Some(l) => (raw.get(..l.prefix()) == Some(&self.last[..]) && l.fits_after_prefix(raw))
+                .then_some(self.key),
             None => (raw == self.last.as_slice()).then_some(self.key),
         }
     }
@@ -342,6 +341,10 @@ impl Tally {
             self.skip(SkipReason::Ragged, line, None, reason);
             return false;
         }
+        // Nearly every record is plain ASCII without NUL: one pass over its words says so.
+        if plain_ascii(raw) {
+            return true;
+        }
         if let Some(at) = memchr(0, raw) {
             let reason = format!("holds a NUL byte (binary data) at byte {at} of the record");
             self.skip(SkipReason::Binary, line, None, reason);
@@ -541,6 +544,21 @@ impl Tally {
     }
 }
 
+/// True when every byte is ASCII and none is NUL, checked eight bytes at a time.
+fn plain_ascii(bytes: &[u8]) -> bool {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // A high bit set, or a zero byte (the classic "has zero byte" test).
+        if (w & HIGH) != 0 || (w.wrapping_sub(LOW) & !w & HIGH) != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| b != 0 && b < 0x80)
+}
+
 /// What a measure value is, by the guide's rules.
 #[derive(Debug, PartialEq, Eq)]
 enum Measure {
@@ -591,6 +609,21 @@ fn measure_value(v: &[u8]) -> Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_ascii_finds_a_nul_or_a_high_byte_anywhere() {
+        assert!(plain_ascii(
+            b"2023-01-01 00:00:01,central,tv,ok,742,920.52,74150\n"
+        ));
+        assert!(plain_ascii(b""));
+        for at in 0..20 {
+            let mut v = b"abcdefghijklmnopqrst".to_vec();
+            v[at] = 0;
+            assert!(!plain_ascii(&v), "NUL at {at}");
+            v[at] = 0xe9;
+            assert!(!plain_ascii(&v), "high byte at {at}");
+        }
+    }
 
     #[test]
     fn measures_are_judged_from_their_bytes() {

@@ -288,6 +288,8 @@ pub struct FixedLayout {
     parts: Vec<FixedPart>,
     /// The bytes that decide the interval.
     prefix: usize,
+    /// The first part after the prefix.
+    tail_part: usize,
     len: usize,
 }
 
@@ -310,11 +312,21 @@ impl FixedLayout {
     /// True when `value` has exactly the layout's shape and the fields after the prefix hold values
     /// the full parser accepts (so that a value whose prefix was parsed before needs no parse).
     pub fn fits(&self, value: &[u8]) -> bool {
+        self.fits_from(value, 0, 0)
+    }
+
+    /// The same, for a value whose prefix is known to fit (it equals one that did): only the
+    /// bytes after the prefix are checked.
+    pub fn fits_after_prefix(&self, value: &[u8]) -> bool {
+        self.fits_from(value, self.tail_part, self.prefix)
+    }
+
+    fn fits_from(&self, value: &[u8], first_part: usize, at: usize) -> bool {
         if value.len() != self.len {
             return false;
         }
-        let mut i = 0;
-        for part in &self.parts {
+        let mut i = at;
+        for part in &self.parts[first_part..] {
             match *part {
                 FixedPart::Literal(b) => {
                     if value[i] != b {
@@ -396,7 +408,25 @@ impl TimeFormat {
         let k = tokens
             .iter()
             .any(|t| matches!(t, Token::Number(Field::Hour1To24, _)));
-        (prefix > 0 && !k).then_some(FixedLayout { parts, prefix, len })
+        // The prefix always ends between parts: find the first part after it.
+        let mut at = 0;
+        let mut tail_part = parts.len();
+        for (n, p) in parts.iter().enumerate() {
+            if at == prefix {
+                tail_part = n;
+                break;
+            }
+            at += match p {
+                FixedPart::Literal(_) => 1,
+                FixedPart::Digits { n, .. } => usize::from(*n),
+            };
+        }
+        (prefix > 0 && !k).then_some(FixedLayout {
+            parts,
+            prefix,
+            tail_part,
+            len,
+        })
     }
 }
 
@@ -1092,8 +1122,17 @@ pub fn detect(samples: &[&str]) -> Option<Detected> {
         .filter(|s| !s.is_empty())
         .collect();
     let total = values.len();
+    // A candidate is first tried on a few hundred values spread over the column: one that fails
+    // on a fifth of them will not pass the column, and most columns are text or numbers that fail
+    // them all, so most candidates are not tried on every value.
+    let step = total.div_ceil(256).max(1);
+    let probe: Vec<&str> = values.iter().copied().step_by(step).collect();
     let mut best: Option<(&Candidate, usize)> = None;
     for candidate in CANDIDATES.iter() {
+        let probed = probe.iter().filter(|v| candidate.accepts(v)).count();
+        if probed * 5 < probe.len() * 4 {
+            continue;
+        }
         let parsed = values.iter().filter(|v| candidate.accepts(v)).count();
         if parsed > best.map_or(0, |(_, n)| n) {
             best = Some((candidate, parsed));
