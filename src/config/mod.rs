@@ -8,10 +8,12 @@
 pub mod export;
 pub mod findings;
 pub mod model;
+pub mod read;
 pub mod yaml;
 
 pub use export::{ExportOptions, Syntax, Target, build};
 pub use findings::{Finding, Severity};
+pub use read::{ConfigKind, ConfigSource, read_config};
 
 use std::io::Write;
 use std::path::Path;
