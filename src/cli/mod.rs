@@ -29,8 +29,8 @@ Exit codes:
   0  success
   1  error: unreadable location or file, bad value, failed write (one line on stderr says what)
   2  bad command line (unknown flag, missing argument)
-  3  check failed: coverage --require-threshold below 285 intervals with data, or export
-     findings hold errors (nothing written unless --draft)";
+  3  check failed: coverage --require-threshold below 285 intervals with data, or export or
+     check findings hold errors (export: nothing written unless --draft)";
 
 /// Explore, label and check time-series datasets for Amazon Lookout for Metrics.
 #[derive(Debug, Parser)]
@@ -83,6 +83,28 @@ enum Command {
     /// Check the labels and write a CreateMetricSet request or CloudFormation template
     #[command(after_help = EXIT_CODES)]
     Export(Box<ExportArgs>),
+    /// Check an existing config (request, describe-metric-set output or CloudFormation) against data
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The config: a CreateMetricSet request, `aws lookoutmetrics describe-metric-set` output, or a
+    /// CloudFormation template with an AWS::LookoutMetrics::AnomalyDetector (JSON or YAML)
+    config: PathBuf,
+    /// The data to check it against (default: the config's HistoricalDataPathList, else its
+    /// TemplatedPathList read with every subfolder)
+    location: Option<String>,
+    /// Take the files in every subfolder too (the default when the config has only a path template)
+    #[arg(short, long)]
+    recursive: bool,
+    /// Files read at once (default: the number of cores; 16 for S3)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    concurrency: Option<u32>,
+    /// Print the findings as JSON instead of text
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -291,6 +313,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Some(Command::Inspect(a)) => cmd_inspect(a, &s3),
         Some(Command::Coverage(a)) => cmd_coverage(a, &s3),
         Some(Command::Export(a)) => cmd_export(*a, &s3),
+        Some(Command::Check(a)) => cmd_check(a, &s3),
         None => cmd_tui(cli.location.as_deref().unwrap_or("."), &s3),
     }
 }
@@ -570,6 +593,81 @@ fn cmd_export(a: ExportArgs, s3: &S3Args) -> CliResult<u8> {
                 text.len()
             )
         );
+    }
+    Ok(if errors > 0 { EXIT_CHECK_FAILED } else { 0 })
+}
+
+/// Read a config file; errors name the file.
+fn read_config_file(path: &std::path::Path) -> Result<config::ConfigSource> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io(Location::Local(path.to_path_buf()), e))?;
+    config::read_config(&text).map_err(|problem| Error::Config {
+        file: path.display().to_string(),
+        problem,
+    })
+}
+
+/// Where `check` reads the data: the location given, else the config's S3 path.
+fn check_location(a: &CheckArgs, config: &config::ConfigSource) -> CliResult<(Location, bool)> {
+    let (text, recursive) = match (&a.location, config.default_location()) {
+        (Some(l), _) => (l.clone(), config.continuous_only()),
+        (None, Some(d)) => d,
+        (None, None) => {
+            return Err(Failure::Usage(format!(
+                "{} names no S3 path (HistoricalDataPathList or TemplatedPathList): give the data to check it against as LOCATION",
+                a.config.display()
+            )));
+        }
+    };
+    Ok((Location::parse(&text)?, recursive || a.recursive))
+}
+
+fn cmd_check(a: CheckArgs, s3: &S3Args) -> CliResult<u8> {
+    let cfg = read_config_file(&a.config)?;
+    let (location, recursive) = check_location(&a, &cfg)?;
+    let source = open_source(&location, s3)?;
+    let prepared = config::check::prepare(source.as_ref(), &location, recursive, &cfg)?;
+    let coverage = match ScanSpec::from_labels(
+        &prepared.inspection,
+        &prepared.labels,
+        prepared.options.frequency,
+        prepared.options.timezone,
+    ) {
+        // Without a timestamp, a format or an interval there is nothing to count: the findings
+        // already say which is missing.
+        Err(_) => None,
+        Ok(mut spec) => {
+            if let Some(c) = a.concurrency {
+                spec.concurrency = c as usize;
+            }
+            let control = Arc::new(ScanControl::default());
+            Some(coverage::scan(
+                source.as_ref(),
+                &prepared.inspection.dataset,
+                &prepared.inspection.dialect(),
+                &spec,
+                &control,
+            )?)
+        }
+    };
+    let findings = config::check::finish(&cfg, &prepared, coverage.as_ref());
+    let errors = config::check::errors(&findings);
+    if a.json {
+        print_json(&output::check_json(
+            &a.config,
+            &cfg,
+            &prepared,
+            coverage.as_ref(),
+            &findings,
+        ))?;
+    } else {
+        emit(&output::check_text(
+            &a.config,
+            &cfg,
+            &prepared,
+            coverage.as_ref(),
+            &findings,
+        ))?;
     }
     Ok(if errors > 0 { EXIT_CHECK_FAILED } else { 0 })
 }

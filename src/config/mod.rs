@@ -5,6 +5,7 @@
 //! that is missing becomes a finding, never a made-up value. Every config is checked against the
 //! service's own API model ([`model`]) before it is written.
 
+pub mod check;
 pub mod export;
 pub mod findings;
 pub mod model;

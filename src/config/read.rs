@@ -466,6 +466,12 @@ impl ConfigSource {
             Setting::Delimiter => format!("{csv}.Delimiter"),
             Setting::Quote => format!("{csv}.QuoteSymbol"),
             Setting::Header => format!("{csv}.ContainsHeader"),
+            Setting::Compression => match self.format.format {
+                Some(FileFormat::Jsonl) => {
+                    format!("{descriptor}.JsonFormatDescriptor.FileCompression")
+                }
+                _ => format!("{csv}.FileCompression"),
+            },
             _ => return None,
         };
         Some(self.path(&member))
