@@ -292,10 +292,10 @@ impl ConfigSource {
 
     fn lift_format(&mut self) {
         let source = self.set_value("MetricSource").and_then(Value::as_object);
-        if let Some(other) = source.and_then(|s| s.keys().find(|k| *k != "S3SourceConfig")) {
-            if !source.is_some_and(|s| s.contains_key("S3SourceConfig")) {
-                self.other_source = Some(other.clone());
-            }
+        if let Some(s) = source
+            && !s.contains_key("S3SourceConfig")
+        {
+            self.other_source = s.keys().next().cloned();
         }
         let descriptor = "MetricSource.S3SourceConfig.FileFormatDescriptor";
         let csv = format!("{descriptor}.CsvFormatDescriptor");
