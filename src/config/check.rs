@@ -9,7 +9,7 @@
 //! of [`super::findings::check`] on the data, each given the path of the member it is about.
 
 use super::export::ExportOptions;
-use super::findings::{Context, Finding, Rule, Severity, check};
+use super::findings::{Context, Finding, Rule, check};
 use super::read::ConfigSource;
 use crate::Result;
 use crate::coverage::Coverage;
@@ -558,8 +558,5 @@ fn member_path(config: &ConfigSource, f: &Finding) -> Option<String> {
 
 /// How many findings are errors.
 pub fn errors(findings: &[Finding]) -> usize {
-    findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count()
+    super::findings::count_errors(findings)
 }

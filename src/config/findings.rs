@@ -245,11 +245,16 @@ pub struct Review {
 impl Review {
     /// How many findings are errors.
     pub fn errors(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count()
+        count_errors(&self.findings)
     }
+}
+
+/// How many of the findings are errors.
+pub fn count_errors(findings: &[Finding]) -> usize {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count()
 }
 
 /// Build the config for the context and check it: the domain's rules, then the API model.
