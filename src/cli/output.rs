@@ -6,7 +6,9 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use l4m::config::check::Prepared;
-use l4m::config::{ConfigSource, ExportOptions, Finding, Severity, Syntax, Target};
+use l4m::config::{
+    Built, ConfigSource, ExportOptions, ExportTarget, Finding, Severity, Syntax, Target,
+};
 use l4m::coverage::Coverage;
 use l4m::format::{Detected, FileFormat, delimiter_name};
 use l4m::inspect::Inspection;
@@ -734,5 +736,77 @@ pub fn check_text(
             "the config and the data disagree"
         }
     );
+    o
+}
+
+/// How to use the files of a successor target, with their paths.
+fn successor_use(target: ExportTarget, files: &[(&Path, &str)]) -> Option<String> {
+    let main = files.first()?.0.display();
+    Some(match (target, files.get(1)) {
+        (ExportTarget::OpenSearch, Some((mapping, _))) => format!(
+            "use it: curl -XPUT \"$OPENSEARCH/INDEX\" -H 'Content-Type: application/json' --data-binary @{}\n        (index the data), then curl -XPOST \"$OPENSEARCH/_plugins/_anomaly_detection/detectors\" -H 'Content-Type: application/json' --data-binary @{main}",
+            mapping.display()
+        ),
+        (ExportTarget::CloudWatch, _) => {
+            format!("use it: aws cloudformation deploy --template-file {main} --stack-name NAME")
+        }
+        (ExportTarget::CloudWatchRequests, _) => format!(
+            "use it: while read -r r; do aws cloudwatch put-anomaly-detector --cli-input-json \"$r\"; done < {main}"
+        ),
+        _ => return None,
+    })
+}
+
+/// What `export` says for a target that is not an L4M config.
+pub fn successor_text(
+    built: &Built,
+    options: &ExportOptions,
+    name_from_location: bool,
+    written: bool,
+    files: &[(&Path, &str)],
+) -> String {
+    let mut o = String::new();
+    let errors = built.errors();
+    let warnings = built.findings.len() - errors;
+    for f in &built.findings {
+        let tag = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(o, "{tag} [{}] {}", f.rule, super::words::finding(f));
+    }
+    if name_from_location && let Some(n) = &options.name {
+        let _ = writeln!(
+            o,
+            "note: name {n:?} taken from the location (--name to change it)"
+        );
+    }
+    if !written {
+        let _ = writeln!(
+            o,
+            "not written: {errors} error(s), {warnings} warning(s); fix the errors, or add --draft to write it anyway"
+        );
+        return o;
+    }
+    for (i, (path, text)) in files.iter().enumerate() {
+        let what = if i == 0 {
+            built.target.label()
+        } else {
+            "index mapping"
+        };
+        let _ = writeln!(
+            o,
+            "wrote {} ({what}, {} bytes){}",
+            path.display(),
+            text.len(),
+            if errors > 0 { ": a DRAFT" } else { "" }
+        );
+    }
+    let _ = writeln!(o, "{errors} errors, {warnings} warnings");
+    if errors == 0
+        && let Some(hint) = successor_use(built.target, files)
+    {
+        let _ = writeln!(o, "{hint}");
+    }
     o
 }

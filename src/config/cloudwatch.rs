@@ -26,6 +26,7 @@ use crate::schema::timefmt::TimeFormat;
 use crate::schema::{Aggregation, Labels, Role};
 use crate::source::Source;
 use crate::source::dataset::Dataset;
+use crate::units::thousands;
 
 /// The CloudFormation resource type of one detector.
 pub const RESOURCE_TYPE: &str = "AWS::CloudWatch::AnomalyDetector";
@@ -413,7 +414,9 @@ fn count_findings(
         ""
     };
     let what = format!(
-        "{measures} measures x {at_least}{combinations} dimension combinations = {at_least}{n} anomaly detectors"
+        "{measures} measures x {at_least}{} dimension combinations = {at_least}{} anomaly detectors",
+        thousands(combinations),
+        thousands(n)
     );
     if template && n > MAX_RESOURCES {
         out.push(
@@ -434,7 +437,7 @@ fn count_findings(
             Rule::DetectorCount,
             format!(
                 "{what} ({} written): CloudWatch models and bills each one",
-                detectors.len()
+                thousands(detectors.len() as u64)
             ),
             vec![],
         ));
@@ -451,11 +454,11 @@ fn backfill_findings(c: &Coverage, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     let share = |part: u64, whole: u64| part as f64 * 100.0 / whole.max(1) as f64;
     let mut message = format!(
         "{} of {} intervals with data ({:.0}%, {} of {} records) are older than the {BACKFILL_DAYS} days that PutMetricData accepts (before {})",
-        old.len(),
-        c.intervals_with_data,
+        thousands(old.len() as u64),
+        thousands(c.intervals_with_data),
         share(old.len() as u64, c.intervals_with_data),
-        records,
-        c.records,
+        thousands(records),
+        thousands(c.records),
         cutoff.format("%Y-%m-%d %H:%M UTC")
     );
     if let (Some(first), Some(last)) = (c.first_interval, c.last_interval) {
