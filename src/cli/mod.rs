@@ -792,7 +792,7 @@ fn check_location(a: &CheckArgs, config: &config::ConfigSource) -> CliResult<(Lo
         (None, Some(d)) => d,
         (None, None) => {
             return Err(Failure::Usage(format!(
-                "{} names no S3 path (HistoricalDataPathList or TemplatedPathList): give the data to check it against as LOCATION",
+                "{} names no S3 path to read (HistoricalDataPathList or TemplatedPathList, not an intrinsic known at deploy time only): give the data to check it against as LOCATION",
                 a.config.display()
             )));
         }

@@ -342,10 +342,15 @@ impl ConfigSource {
                 .map(str::to_string)
         };
         let s3 = |m: &str| format!("MetricSource.S3SourceConfig.{m}");
-        let first = |v: Option<&Value>| {
-            v.and_then(|l| l.get(0))
-                .and_then(Value::as_str)
-                .map(str::to_string)
+        // A path given by an intrinsic (`!Sub "s3://${Bucket}/..."`) is given, at deploy time:
+        // it is kept as its text, which no location is read from.
+        let first = |v: Option<&Value>| match v.and_then(|l| l.get(0))? {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(m) => Some(match m.get("Fn::Sub") {
+                Some(Value::String(s)) => s.clone(),
+                _ => Value::Object(m.clone()).to_string(),
+            }),
+            _ => None,
         };
         let o = ExportOptions {
             name: self
@@ -376,10 +381,11 @@ impl ConfigSource {
     /// Where to read the data when none is given: the historical-data folder (a backtest reads the
     /// files directly in it), else the path template's fixed part (read with every subfolder).
     pub fn default_location(&self) -> Option<(String, bool)> {
-        if let Some(h) = &self.options.historical_path {
+        let literal = |p: &&String| !p.contains("${") && !p.starts_with('{');
+        if let Some(h) = self.options.historical_path.as_ref().filter(literal) {
             return Some((h.clone(), false));
         }
-        let t = self.options.template_path.as_ref()?;
+        let t = self.options.template_path.as_ref().filter(literal)?;
         let fixed = &t[..t.find("{{").unwrap_or(t.len())];
         let root = match fixed.rfind('/') {
             Some(i) => &fixed[..=i],
