@@ -676,7 +676,7 @@ pub fn check_text(
     );
     let _ = writeln!(
         o,
-        "applied: timestamp {} as {}, {} measures, {} dimensions, interval {}, timezone {}",
+        "applied: timestamp {} as {}, {}, {}, interval {}, timezone {}",
         p.labels
             .timestamp()
             .map(|t| format!("{t:?}"))
@@ -686,8 +686,8 @@ pub fn check_text(
             .as_ref()
             .map(|f| f.pattern().to_string())
             .unwrap_or_else(|| "none".into()),
-        p.labels.measures().len(),
-        p.labels.dimensions().len(),
+        plural(p.labels.measures().len() as u64, "measure"),
+        plural(p.labels.dimensions().len() as u64, "dimension"),
         p.options.frequency.map(|f| f.as_str()).unwrap_or("none"),
         p.options.timezone.name()
     );
