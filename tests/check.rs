@@ -425,3 +425,16 @@ fn export_from_a_config_takes_its_labels_and_settings() {
     );
     assert_eq!(metric_set_violations(&written), vec![]);
 }
+
+#[cfg(not(feature = "s3"))]
+#[test]
+fn without_s3_support_the_configs_s3_path_is_named() {
+    let (code, _, err) = run(l4m()
+        .arg("check")
+        .arg(config_fixture("ecommerce-handwritten.json")));
+    assert_eq!(code, 1);
+    assert_one_line_error(
+        &err,
+        "s3://my-bucket/ecommerce/backtest/: this l4m was built without S3 support",
+    );
+}
