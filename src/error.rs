@@ -108,6 +108,13 @@ pub enum Error {
     /// The terminal could not be driven.
     #[error("terminal: {0}")]
     Terminal(#[source] std::io::Error),
+    /// A config file (a metric set request, a describe-metric-set output, a CloudFormation
+    /// template) that cannot be read as one.
+    #[error("{file}: {problem}")]
+    Config {
+        file: String,
+        problem: ConfigProblem,
+    },
     /// A worker thread of a scan panicked (a bug of ours).
     #[error("a scan worker stopped unexpectedly")]
     WorkerFailed,
@@ -201,6 +208,50 @@ impl fmt::Display for ReadProblem {
                 f,
                 "line {line} is not a JSON object: JSON lines need one flat object per line"
             ),
+        }
+    }
+}
+
+/// Why a text is not a config l4m can check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// Neither JSON nor YAML; the parser's words (with the line).
+    NotParsed { detail: String },
+    /// JSON or YAML, but not an object of members.
+    NotAnObject,
+    /// An object, but not of a kind l4m reads; its top-level members.
+    UnknownKind { members: Vec<String> },
+    /// A CloudFormation template without a Lookout for Metrics detector.
+    NoDetector { resources: usize },
+    /// A detector whose `MetricSetList` holds no metric set object.
+    NoMetricSet { path: String },
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigProblem::NotParsed { detail } => {
+                write!(f, "is neither JSON nor YAML ({detail})")
+            }
+            ConfigProblem::NotAnObject => {
+                f.write_str("is not an object of members (a config is one JSON or YAML object)")
+            }
+            ConfigProblem::UnknownKind { members } => write!(
+                f,
+                "is not a CreateMetricSet request, a describe-metric-set output or a CloudFormation template (its members: {})",
+                if members.is_empty() {
+                    "none".to_string()
+                } else {
+                    members.join(", ")
+                }
+            ),
+            ConfigProblem::NoDetector { resources } => write!(
+                f,
+                "the template has no AWS::LookoutMetrics::AnomalyDetector resource ({resources} other resources)"
+            ),
+            ConfigProblem::NoMetricSet { path } => {
+                write!(f, "{path} holds no metric set")
+            }
         }
     }
 }
@@ -415,6 +466,17 @@ impl Error {
             }
             Error::OutputIsFolder { .. } => vec![Fix::set(Setting::Output)],
             Error::Write { .. } | Error::Stdout(_) | Error::Terminal(_) => vec![],
+            Error::Config { problem, .. } => match problem {
+                ConfigProblem::NotParsed { .. } => {
+                    vec![Fix::outside("fix the syntax at that line")]
+                }
+                ConfigProblem::NoMetricSet { .. } => {
+                    vec![Fix::outside("put the metric set in MetricSetList")]
+                }
+                _ => vec![Fix::outside(
+                    "give a CreateMetricSet request, the output of aws lookoutmetrics describe-metric-set, or a CloudFormation template",
+                )],
+            },
             Error::WorkerFailed => {
                 vec![Fix::outside("run the scan again, and report this as a bug")]
             }

@@ -23,6 +23,8 @@ pub enum Setting {
     Quote,
     /// Whether the first CSV line is a header.
     Header,
+    /// The compression a config states (the data's own is detected from its bytes).
+    Compression,
     /// A column's role: the timestamp, a measure, a dimension, or ignored.
     Role(Role),
     /// The timestamp format (an L4M pattern).
@@ -65,6 +67,10 @@ pub enum Setting {
     NoSignRequest,
     /// The output file.
     Output,
+    /// The OpenSearch index (or index pattern) a detector reads.
+    Index,
+    /// The CloudWatch namespace of the metrics.
+    Namespace,
 }
 
 /// Something the user should know that is not an error (a default taken), with how to change it.

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
-use l4m::config::{self, ExportOptions, Syntax, Target};
+use l4m::config::{self, ExportOptions, ExportTarget, Finding, Syntax, TargetOptions};
 use l4m::coverage::{self, Coverage, ScanControl, ScanSpec};
 use l4m::fix::Notice;
 use l4m::format::{FileFormat, Overrides, parse_delimiter};
@@ -30,8 +30,8 @@ Exit codes:
   0  success
   1  error: unreadable location or file, bad value, failed write (one line on stderr says what)
   2  bad command line (unknown flag, missing argument)
-  3  check failed: coverage --require-threshold below 285 intervals with data, or export
-     findings hold errors (nothing written unless --draft)";
+  3  check failed: coverage --require-threshold below 285 intervals with data, or export or
+     check findings hold errors (export: nothing written unless --draft)";
 
 /// Explore, label and check time-series datasets for Amazon Lookout for Metrics.
 #[derive(Debug, Parser)]
@@ -96,6 +96,28 @@ enum Command {
     /// Check the labels and write a CreateMetricSet request or CloudFormation template
     #[command(after_help = EXIT_CODES)]
     Export(Box<ExportArgs>),
+    /// Check an existing config (request, describe-metric-set output or CloudFormation) against data
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The config: a CreateMetricSet request, `aws lookoutmetrics describe-metric-set` output, or a
+    /// CloudFormation template with an AWS::LookoutMetrics::AnomalyDetector (JSON or YAML)
+    config: PathBuf,
+    /// The data to check it against (default: the config's HistoricalDataPathList, else its
+    /// TemplatedPathList read with every subfolder)
+    location: Option<String>,
+    /// Take the files in every subfolder too (the default when the config has only a path template)
+    #[arg(short, long)]
+    recursive: bool,
+    /// Files read at once (default: the number of cores; 16 for S3)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    concurrency: Option<u32>,
+    /// Print the findings as JSON instead of text
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -163,8 +185,9 @@ struct TimeArgs {
     #[arg(long, value_name = "INTERVAL", value_parser = parse_frequency)]
     frequency: Option<Frequency>,
     /// The dataset's timezone (IANA name): it decides which interval a timestamp without offset falls in
-    #[arg(long, value_name = "TZ", default_value = "UTC", value_parser = parse_timezone)]
-    timezone: chrono_tz::Tz,
+    /// [default: UTC, or the config's]
+    #[arg(long, value_name = "TZ", value_parser = parse_timezone)]
+    timezone: Option<chrono_tz::Tz>,
     /// Files read at once (default: the number of cores; 16 for S3)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     concurrency: Option<u32>,
@@ -220,12 +243,26 @@ struct ExportArgs {
     /// Where to write the config (- for standard output)
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
-    /// What to write [possible values: metric-set, cloudformation]
+    /// What to write [possible values: metric-set, cloudformation, opensearch, cloudwatch,
+    /// cloudwatch-requests]
     #[arg(long, default_value = "metric-set", value_parser = parse_target)]
-    target: Target,
-    /// Write the CloudFormation template as YAML instead of JSON
+    target: ExportTarget,
+    /// Write a CloudFormation template (cloudformation, cloudwatch) as YAML instead of JSON
     #[arg(long)]
     yaml: bool,
+    /// Take the labels and settings from an existing config (CreateMetricSet request,
+    /// describe-metric-set output or CloudFormation, JSON or YAML); the options given here win
+    #[arg(long, value_name = "CONFIG")]
+    config: Option<PathBuf>,
+    /// OpenSearch: the index or index pattern the detector reads, e.g. 'ecommerce*'
+    #[arg(long, value_name = "PATTERN")]
+    index: Option<String>,
+    /// OpenSearch: where to write the index mapping (default: beside FILE, as STEM.mapping.json)
+    #[arg(long, value_name = "MAPPING_FILE")]
+    mapping: Option<PathBuf>,
+    /// CloudWatch: the namespace of the metrics (default: the name)
+    #[arg(long, value_name = "NAMESPACE")]
+    namespace: Option<String>,
     /// Metric set (and detector) name; defaults to the location's name when that is a valid name
     #[arg(long)]
     name: Option<String>,
@@ -261,7 +298,7 @@ struct ExportArgs {
     json: bool,
 }
 
-fn parse_target(s: &str) -> std::result::Result<Target, String> {
+fn parse_target(s: &str) -> std::result::Result<ExportTarget, String> {
     s.parse()
 }
 
@@ -314,6 +351,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Some(Command::Coverage(a)) => cmd_coverage(a, &s3),
         Some(Command::Quality(a)) => cmd_quality(a, &s3),
         Some(Command::Export(a)) => cmd_export(*a, &s3),
+        Some(Command::Check(a)) => cmd_check(a, &s3),
         None => cmd_tui(
             cli.location.as_deref().unwrap_or("."),
             &s3,
@@ -397,6 +435,8 @@ struct Prepared {
     source: Box<dyn Source>,
     inspection: Inspection,
     labels: Labels,
+    /// From a config the labels came from: its settings, and where it disagrees with the data.
+    from_config: Option<(ExportOptions, Vec<Finding>)>,
 }
 
 fn overrides(read: &ReadArgs) -> Overrides {
@@ -430,11 +470,51 @@ fn prepare(read: &ReadArgs, label_args: &LabelArgs, s3: &S3Args) -> CliResult<Pr
         source,
         inspection,
         labels,
+        from_config: None,
+    })
+}
+
+/// A location read as a config says, with its labels (the label options change them).
+fn prepare_from_config(
+    file: &std::path::Path,
+    read: &ReadArgs,
+    label_args: &LabelArgs,
+    s3: &S3Args,
+) -> CliResult<Prepared> {
+    if overrides(read) != Overrides::default() {
+        return Err(Failure::Usage(
+            "with --config the reading (--format, --delimiter, --quote, --header) is the config's FileFormatDescriptor".into(),
+        ));
+    }
+    let cfg = read_config_file(file)?;
+    let location = Location::parse(&read.location)?;
+    let source = open_source(&location, s3)?;
+    let recursive = read.recursive || cfg.continuous_only();
+    let c = config::check::prepare(source.as_ref(), &location, recursive, &cfg)?;
+    let mut inspection = c.inspection;
+    let labels = apply_label_args(c.labels.clone(), &inspection.profiles, label_args)?;
+    if labels.timestamp() != c.labels.timestamp()
+        || labels.timestamp_format != c.labels.timestamp_format
+    {
+        inspection.frequency = inspect::detect_interval(source.as_ref(), &inspection, &labels)?;
+    }
+    Ok(Prepared {
+        source,
+        inspection,
+        labels,
+        from_config: Some((c.options, c.findings)),
     })
 }
 
 fn apply_labels(inspection: &Inspection, args: &LabelArgs) -> CliResult<Labels> {
-    let mut labels = inspection.suggested.clone();
+    apply_label_args(inspection.suggested.clone(), &inspection.profiles, args)
+}
+
+fn apply_label_args(
+    mut labels: Labels,
+    profiles: &[l4m::schema::ColumnProfile],
+    args: &LabelArgs,
+) -> CliResult<Labels> {
     for col in &args.ignore {
         labels.set(col, Role::Ignored, None)?;
     }
@@ -455,7 +535,7 @@ fn apply_labels(inspection: &Inspection, args: &LabelArgs) -> CliResult<Labels> 
         labels.set(col, Role::Measure, agg)?;
     }
     if let Some(col) = &args.timestamp {
-        labels.choose_timestamp(col, &inspection.profiles)?;
+        labels.choose_timestamp(col, profiles)?;
     }
     if let Some(fmt) = &args.timestamp_format {
         labels.set_timestamp_format(fmt)?;
@@ -464,9 +544,14 @@ fn apply_labels(inspection: &Inspection, args: &LabelArgs) -> CliResult<Labels> 
 }
 
 /// The scan settings, or a one-line error saying which label or option is missing.
-fn scan_spec(p: &Prepared, time: &TimeArgs) -> Result<ScanSpec> {
-    let mut spec = ScanSpec::from_labels(&p.inspection, &p.labels, time.frequency, time.timezone)?;
-    if let Some(c) = time.concurrency {
+fn scan_spec(
+    p: &Prepared,
+    frequency: Option<Frequency>,
+    timezone: chrono_tz::Tz,
+    concurrency: Option<u32>,
+) -> Result<ScanSpec> {
+    let mut spec = ScanSpec::from_labels(&p.inspection, &p.labels, frequency, timezone)?;
+    if let Some(c) = concurrency {
         spec.concurrency = c as usize;
     }
     Ok(spec)
@@ -542,7 +627,12 @@ fn cmd_inspect(a: InspectArgs, s3: &S3Args) -> CliResult<u8> {
 
 fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     let p = prepare(&a.read, &a.labels, s3)?;
-    let spec = scan_spec(&p, &a.time)?;
+    let spec = scan_spec(
+        &p,
+        a.time.frequency,
+        a.time.timezone.unwrap_or(chrono_tz::Tz::UTC),
+        a.time.concurrency,
+    )?;
     let cov = run_scan(&p, &spec)?;
     if a.json {
         print_json(&cov)?;
@@ -558,7 +648,12 @@ fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
 
 fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     let p = prepare(&a.read, &a.labels, s3)?;
-    let mut spec = scan_spec(&p, &a.time)?;
+    let mut spec = scan_spec(
+        &p,
+        a.time.frequency,
+        a.time.timezone.unwrap_or(chrono_tz::Tz::UTC),
+        a.time.concurrency,
+    )?;
     spec.series = true;
     let cov = run_scan(&p, &spec)?;
     if a.json {
@@ -573,7 +668,8 @@ fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     })
 }
 
-/// The export options from the command line, with what the location tells filled in.
+/// The export options: the command line's, else the config's (with `--config`), else what the
+/// location tells.
 fn export_options(a: &ExportArgs, p: &Prepared) -> ExportOptions {
     let root = &p.inspection.dataset.root;
     let (historical, template) = config::export::location_paths(
@@ -581,77 +677,258 @@ fn export_options(a: &ExportArgs, p: &Prepared) -> ExportOptions {
         p.inspection.dataset.is_folder,
         p.inspection.template.as_ref(),
     );
+    let base = p
+        .from_config
+        .as_ref()
+        .map(|(o, _)| o.clone())
+        .unwrap_or_default();
+    let or = |flag: &Option<String>, from: &Option<String>| flag.clone().or_else(|| from.clone());
     ExportOptions {
-        target: a.target,
+        target: a.target.l4m().unwrap_or_default(),
         syntax: if a.yaml { Syntax::Yaml } else { Syntax::Json },
-        name: a
-            .name
-            .clone()
-            .or_else(|| config::export::name_from_location(root)),
-        description: a.description.clone(),
-        frequency: a.time.frequency.or(p.inspection.frequency.value),
-        offset: a.offset,
-        timezone: a.time.timezone,
-        role_arn: a.role_arn.clone(),
-        detector_arn: a.detector_arn.clone(),
-        historical_path: a.historical_path.clone().or(historical),
-        template_path: a.template_path.clone().or(template),
+        name: or(&a.name, &base.name).or_else(|| config::export::name_from_location(root)),
+        description: or(&a.description, &base.description),
+        frequency: a
+            .time
+            .frequency
+            .or(base.frequency)
+            .or(p.inspection.frequency.value),
+        offset: a.offset.or(base.offset),
+        timezone: a.time.timezone.unwrap_or(base.timezone),
+        role_arn: or(&a.role_arn, &base.role_arn),
+        detector_arn: or(&a.detector_arn, &base.detector_arn),
+        historical_path: or(&a.historical_path, &base.historical_path).or(historical),
+        template_path: or(&a.template_path, &base.template_path).or(template),
     }
 }
 
-fn cmd_export(a: ExportArgs, s3: &S3Args) -> CliResult<u8> {
-    if a.yaml && a.target != Target::CloudFormation {
-        return Err(Failure::Usage(
-            "--yaml is for --target cloudformation: the CreateMetricSet request is JSON".into(),
+/// The command line that cannot make sense for the target, before any reading.
+fn export_usage(a: &ExportArgs) -> CliResult<()> {
+    let usage = |m: String| Err(Failure::Usage(m));
+    if a.yaml && !a.target.allows_yaml() {
+        return usage(format!(
+            "--yaml is for --target cloudformation or cloudwatch: the {} is JSON",
+            a.target.label()
         ));
     }
-    let p = prepare(&a.read, &a.labels, s3)?;
+    if a.no_scan && a.target.needs_scan() {
+        return usage(format!(
+            "--target {} needs the scan: its detectors are named by the dimension values in the data",
+            a.target.name()
+        ));
+    }
+    if a.mapping.is_some() && a.target != ExportTarget::OpenSearch {
+        return usage("--mapping is for --target opensearch".into());
+    }
+    Ok(())
+}
+
+/// Where the OpenSearch mapping goes: `--mapping`, else beside the output as `NAME.mapping.json`.
+fn mapping_path(a: &ExportArgs) -> Option<PathBuf> {
+    if a.target != ExportTarget::OpenSearch {
+        return None;
+    }
+    if let Some(m) = &a.mapping {
+        return Some(m.clone());
+    }
+    if a.output.as_os_str() == "-" {
+        return None;
+    }
+    let stem = a.output.file_stem()?.to_string_lossy().into_owned();
+    Some(a.output.with_file_name(format!("{stem}.mapping.json")))
+}
+
+fn cmd_export(a: ExportArgs, s3: &S3Args) -> CliResult<u8> {
+    export_usage(&a)?;
+    let p = match &a.config {
+        Some(file) => prepare_from_config(file, &a.read, &a.labels, s3)?,
+        None => prepare(&a.read, &a.labels, s3)?,
+    };
     let options = export_options(&a, &p);
-    let coverage = if a.no_scan {
+    // CloudWatch makes a detector per metric: its dimension values come from the scan.
+    let coverage = if a.no_scan && !a.target.needs_scan() {
         None
     } else {
-        let mut spec = scan_spec(&p, &a.time)?;
+        let mut spec = scan_spec(&p, options.frequency, options.timezone, a.time.concurrency)?;
         // Per-metric history is judged too (the sparse-metrics finding).
         spec.series = true;
         Some(run_scan(&p, &spec)?)
     };
-    let review = config::findings::review(&config::findings::Context {
-        labels: &p.labels,
-        profiles: &p.inspection.profiles,
-        dialect: &p.inspection.dialect(),
-        coverage: coverage.as_ref(),
-        options: &options,
-    });
-    let errors = review.errors();
-    let text = config::export::render(&review.config, options.syntax);
+    let dialect = p.inspection.dialect();
+    let combinations = if a.target.needs_scan() {
+        coverage.as_ref().map(config::cloudwatch::combinations)
+    } else {
+        None
+    };
+    let mut built = config::build_target(
+        a.target,
+        &config::TargetInput {
+            labels: &p.labels,
+            profiles: &p.inspection.profiles,
+            dialect: &dialect,
+            coverage: coverage.as_ref(),
+            options: &options,
+            target_options: &TargetOptions {
+                index: a.index.clone(),
+                namespace: a.namespace.clone(),
+                now: chrono::Utc::now(),
+            },
+            combinations: combinations.as_ref(),
+        },
+    );
+    if let Some((_, disagreements)) = &p.from_config {
+        built.findings.splice(0..0, disagreements.iter().cloned());
+        built.findings.sort_by_key(|f| f.severity);
+    }
+    write_export(&a, &options, &built)
+}
+
+/// Write the files of a built export (all or none), and say what was written.
+fn write_export(a: &ExportArgs, options: &ExportOptions, built: &config::Built) -> CliResult<u8> {
+    let errors = built.errors();
     let to_stdout = a.output.as_os_str() == "-";
     let write = errors == 0 || a.draft;
-    if write && !to_stdout {
-        config::write_atomic(&a.output, text.as_bytes(), a.force)?;
+    let mapping = mapping_path(a).zip(built.files.get(1));
+    let mut targets: Vec<(&std::path::Path, &str)> = Vec::new();
+    if !to_stdout {
+        targets.push((&a.output, built.preview()));
     }
+    if let Some((path, file)) = &mapping {
+        targets.push((path, &file.text));
+    }
+    if write {
+        // Refuse before writing anything, so that a pair is never half replaced.
+        if !a.force
+            && let Some((path, _)) = targets.iter().find(|(p, _)| p.exists())
+        {
+            return Err(Error::OutputExists {
+                path: path.to_path_buf(),
+            }
+            .into());
+        }
+        for (path, text) in &targets {
+            config::write_atomic(path, text.as_bytes(), a.force)?;
+        }
+    }
+    let written: Vec<String> = if write {
+        targets
+            .iter()
+            .map(|(p, _)| p.display().to_string())
+            .collect()
+    } else {
+        Vec::new()
+    };
     if a.json {
-        print_json(&json!({
-            "findings": output::findings_json(&review.findings),
+        let mut v = json!({
+            "target": built.target,
+            "findings": output::findings_json(&built.findings),
             "errors": errors,
             "written": (write && !to_stdout).then(|| a.output.display().to_string()),
-            "config": review.config,
-        }))?;
+            "files_written": written,
+            "config": built.files.first().map(|f| &f.value),
+        });
+        if let Some(m) = built.files.get(1) {
+            v["mapping"] = m.value.clone();
+        }
+        print_json(&v)?;
     } else {
         if write && to_stdout {
-            emit(&text)?;
+            emit(built.preview())?;
         }
-        eprint!(
-            "{}",
-            output::export_text(
-                &review.findings,
-                &options,
-                a.name.is_none(),
+        let text = match built.target.l4m() {
+            Some(_) => output::export_text(
+                &built.findings,
+                options,
+                a.name.is_none() && a.config.is_none(),
                 write,
                 to_stdout,
                 &a.output,
-                text.len()
-            )
-        );
+                built.preview().len(),
+            ),
+            None => output::successor_text(
+                built,
+                options,
+                a.name.is_none() && a.config.is_none(),
+                write,
+                &targets,
+            ),
+        };
+        eprint!("{text}");
+    }
+    Ok(if errors > 0 { EXIT_CHECK_FAILED } else { 0 })
+}
+
+/// Read a config file; errors name the file.
+fn read_config_file(path: &std::path::Path) -> Result<config::ConfigSource> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io(Location::Local(path.to_path_buf()), e))?;
+    config::read_config(&text).map_err(|problem| Error::Config {
+        file: path.display().to_string(),
+        problem,
+    })
+}
+
+/// Where `check` reads the data: the location given, else the config's S3 path.
+fn check_location(a: &CheckArgs, config: &config::ConfigSource) -> CliResult<(Location, bool)> {
+    let (text, recursive) = match (&a.location, config.default_location()) {
+        (Some(l), _) => (l.clone(), config.continuous_only()),
+        (None, Some(d)) => d,
+        (None, None) => {
+            return Err(Failure::Usage(format!(
+                "{} names no S3 path to read (HistoricalDataPathList or TemplatedPathList, not an intrinsic known at deploy time only): give the data to check it against as LOCATION",
+                a.config.display()
+            )));
+        }
+    };
+    Ok((Location::parse(&text)?, recursive || a.recursive))
+}
+
+fn cmd_check(a: CheckArgs, s3: &S3Args) -> CliResult<u8> {
+    let cfg = read_config_file(&a.config)?;
+    let (location, recursive) = check_location(&a, &cfg)?;
+    let source = open_source(&location, s3)?;
+    let prepared = config::check::prepare(source.as_ref(), &location, recursive, &cfg)?;
+    let coverage = match ScanSpec::from_labels(
+        &prepared.inspection,
+        &prepared.labels,
+        prepared.options.frequency,
+        prepared.options.timezone,
+    ) {
+        // Without a timestamp, a format or an interval there is nothing to count: the findings
+        // already say which is missing.
+        Err(_) => None,
+        Ok(mut spec) => {
+            if let Some(c) = a.concurrency {
+                spec.concurrency = c as usize;
+            }
+            let control = Arc::new(ScanControl::default());
+            Some(coverage::scan(
+                source.as_ref(),
+                &prepared.inspection.dataset,
+                &prepared.inspection.dialect(),
+                &spec,
+                &control,
+            )?)
+        }
+    };
+    let findings = config::check::finish(&cfg, &prepared, coverage.as_ref());
+    let errors = config::check::errors(&findings);
+    if a.json {
+        print_json(&output::check_json(
+            &a.config,
+            &cfg,
+            &prepared,
+            coverage.as_ref(),
+            &findings,
+        ))?;
+    } else {
+        emit(&output::check_text(
+            &a.config,
+            &cfg,
+            &prepared,
+            coverage.as_ref(),
+            &findings,
+        ))?;
     }
     Ok(if errors > 0 { EXIT_CHECK_FAILED } else { 0 })
 }

@@ -5,7 +5,10 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use l4m::config::{ExportOptions, Finding, Severity, Target};
+use l4m::config::check::Prepared;
+use l4m::config::{
+    Built, ConfigSource, ExportOptions, ExportTarget, Finding, Severity, Syntax, Target,
+};
 use l4m::coverage::Coverage;
 use l4m::format::{Detected, FileFormat, delimiter_name};
 use l4m::inspect::Inspection;
@@ -668,6 +671,257 @@ pub fn export_text(
                 _ => String::new(),
             }
         );
+    }
+    o
+}
+
+fn syntax_name(s: Syntax) -> &'static str {
+    match s {
+        Syntax::Json => "JSON",
+        Syntax::Yaml => "YAML",
+    }
+}
+
+/// What `check` applied to the data: labels and reading, as one JSON object.
+fn applied_json(p: &Prepared) -> Value {
+    let d = p.inspection.dialect();
+    json!({
+        "format": d.format,
+        "delimiter": (d.format == FileFormat::Csv).then(|| (d.delimiter as char).to_string()),
+        "has_header": d.has_header,
+        "timestamp_column": p.labels.timestamp(),
+        "timestamp_format": p.labels.timestamp_format,
+        "measures": p.labels.measures().iter().map(|(m, a)| json!({"name": m, "aggregation": a.as_str()})).collect::<Vec<_>>(),
+        "dimensions": p.labels.dimensions(),
+        "frequency": p.options.frequency,
+        "timezone": p.options.timezone.name(),
+    })
+}
+
+pub fn check_json(
+    file: &Path,
+    config: &ConfigSource,
+    p: &Prepared,
+    c: Option<&Coverage>,
+    findings: &[Finding],
+) -> Value {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let list: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            let mut v = json!(f);
+            v["hint"] = json!(
+                f.fixes
+                    .iter()
+                    .filter_map(|x| super::words::config_fix(x, config))
+                    .collect::<Vec<_>>()
+                    .join(", or ")
+            );
+            v
+        })
+        .collect();
+    json!({
+        "config": file.display().to_string(),
+        "kind": config.kind,
+        "syntax": syntax_name(config.syntax).to_lowercase(),
+        "location": p.inspection.dataset.root,
+        "recursive": p.inspection.dataset.recursive,
+        "files": p.inspection.dataset.files.len(),
+        "applied": applied_json(p),
+        "scanned": c.is_some(),
+        "records": c.map(|c| c.records),
+        "intervals_with_data": c.map(|c| c.intervals_with_data),
+        "errors": errors,
+        "warnings": findings.len() - errors,
+        "findings": list,
+    })
+}
+
+pub fn check_text(
+    file: &Path,
+    config: &ConfigSource,
+    p: &Prepared,
+    c: Option<&Coverage>,
+    findings: &[Finding],
+) -> String {
+    let mut o = String::new();
+    let ds = &p.inspection.dataset;
+    let d = p.inspection.dialect();
+    let _ = writeln!(
+        o,
+        "{}: {} ({}){}",
+        file.display(),
+        config.kind.label(),
+        syntax_name(config.syntax),
+        config
+            .options
+            .name
+            .as_ref()
+            .map(|n| format!(", name {n:?}"))
+            .unwrap_or_default()
+    );
+    let reading = match d.format {
+        FileFormat::Csv => format!(
+            "CSV, delimiter {:?}, {}",
+            delimiter_name(d.delimiter),
+            if d.has_header { "header" } else { "no header" }
+        ),
+        FileFormat::Jsonl => "JSON lines".into(),
+    };
+    let _ = writeln!(
+        o,
+        "data: {}{} ({}, {}), read as {reading}",
+        ds.root,
+        if ds.recursive { " with subfolders" } else { "" },
+        plural(ds.files.len() as u64, "file"),
+        bytes(ds.total_bytes())
+    );
+    let _ = writeln!(
+        o,
+        "applied: timestamp {} as {}, {}, {}, interval {}, timezone {}",
+        p.labels
+            .timestamp()
+            .map(|t| format!("{t:?}"))
+            .unwrap_or_else(|| "none".into()),
+        p.labels
+            .timestamp_format
+            .as_ref()
+            .map(|f| f.pattern().to_string())
+            .unwrap_or_else(|| "none".into()),
+        plural(p.labels.measures().len() as u64, "measure"),
+        plural(p.labels.dimensions().len() as u64, "dimension"),
+        p.options.frequency.map(|f| f.as_str()).unwrap_or("none"),
+        p.options.timezone.name()
+    );
+    check_scan_text(c, &mut o);
+    check_findings_text(config, findings, &mut o);
+    o
+}
+
+/// What the scan of a `check` found, in one line.
+fn check_scan_text(c: Option<&Coverage>, o: &mut String) {
+    match c {
+        Some(c) => {
+            let _ = writeln!(
+                o,
+                "scan: {} records ({} skipped), {} intervals with data of {} spanned",
+                thousands(c.records),
+                thousands(c.records_skipped),
+                thousands(c.intervals_with_data),
+                thousands(c.intervals_spanned)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "scan: not made (the config's timestamp or interval does not apply)"
+            );
+        }
+    }
+}
+
+/// The findings of a `check`, each at its path in the config, and the verdict.
+fn check_findings_text(config: &ConfigSource, findings: &[Finding], o: &mut String) {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let _ = writeln!(o);
+    for f in findings {
+        let tag = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(
+            o,
+            "{tag} [{}] {}",
+            f.rule,
+            super::words::config_finding(f, config)
+        );
+    }
+    let warnings = findings.len() - errors;
+    let _ = writeln!(
+        o,
+        "{errors} error(s), {warnings} warning(s): {}",
+        if errors == 0 {
+            "the config fits the data"
+        } else {
+            "the config and the data disagree"
+        }
+    );
+}
+
+/// How to use the files of a successor target, with their paths.
+fn successor_use(target: ExportTarget, files: &[(&Path, &str)]) -> Option<String> {
+    let main = files.first()?.0.display();
+    Some(match (target, files.get(1)) {
+        (ExportTarget::OpenSearch, Some((mapping, _))) => format!(
+            "use it: curl -XPUT \"$OPENSEARCH/INDEX\" -H 'Content-Type: application/json' --data-binary @{}\n        (index the data), then curl -XPOST \"$OPENSEARCH/_plugins/_anomaly_detection/detectors\" -H 'Content-Type: application/json' --data-binary @{main}",
+            mapping.display()
+        ),
+        (ExportTarget::CloudWatch, _) => {
+            format!("use it: aws cloudformation deploy --template-file {main} --stack-name NAME")
+        }
+        (ExportTarget::CloudWatchRequests, _) => format!(
+            "use it: while read -r r; do aws cloudwatch put-anomaly-detector --cli-input-json \"$r\"; done < {main}"
+        ),
+        _ => return None,
+    })
+}
+
+/// What `export` says for a target that is not an L4M config.
+pub fn successor_text(
+    built: &Built,
+    options: &ExportOptions,
+    name_from_location: bool,
+    written: bool,
+    files: &[(&Path, &str)],
+) -> String {
+    let mut o = String::new();
+    let errors = built.errors();
+    let warnings = built.findings.len() - errors;
+    for f in &built.findings {
+        let tag = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(o, "{tag} [{}] {}", f.rule, super::words::finding(f));
+    }
+    if name_from_location && let Some(n) = &options.name {
+        let _ = writeln!(
+            o,
+            "note: name {n:?} taken from the location (--name to change it)"
+        );
+    }
+    if !written {
+        let _ = writeln!(
+            o,
+            "not written: {errors} error(s), {warnings} warning(s); fix the errors, or add --draft to write it anyway"
+        );
+        return o;
+    }
+    for (i, (path, text)) in files.iter().enumerate() {
+        let what = if i == 0 {
+            built.target.label()
+        } else {
+            "index mapping"
+        };
+        let _ = writeln!(
+            o,
+            "wrote {} ({what}, {} bytes){}",
+            path.display(),
+            text.len(),
+            if errors > 0 { ": a DRAFT" } else { "" }
+        );
+    }
+    let _ = writeln!(o, "{errors} errors, {warnings} warnings");
+    if errors == 0
+        && let Some(hint) = successor_use(built.target, files)
+    {
+        let _ = writeln!(o, "{hint}");
     }
     o
 }

@@ -2,7 +2,7 @@
 //! error or a finding one line that ends with what to do.
 
 use l4m::Error;
-use l4m::config::Finding;
+use l4m::config::{ConfigSource, Finding};
 use l4m::fix::{Fix, Notice, Setting};
 use l4m::schema::Role;
 
@@ -50,6 +50,9 @@ fn flag(setting: Setting, column: Option<&str>, value: Option<&str>) -> String {
         Setting::S3Timeout => format!("a longer --s3-timeout {}", v("SECONDS")),
         Setting::NoSignRequest => "--no-sign-request for a public bucket".into(),
         Setting::Output => "another path with -o".into(),
+        Setting::Compression => "the files' real compression".into(),
+        Setting::Index => format!("--index {}", quoted("PATTERN")),
+        Setting::Namespace => format!("--namespace {}", v("NAMESPACE")),
     }
 }
 
@@ -87,6 +90,75 @@ pub fn fix(f: &Fix) -> String {
 /// Fixes as one phrase: "a, or b".
 pub fn fixes(fixes: &[Fix]) -> String {
     fixes.iter().map(fix).collect::<Vec<_>>().join(", or ")
+}
+
+/// Settings that `l4m check` itself takes as options; every other fix of a check is an edit of
+/// the config.
+fn check_option(setting: Setting) -> bool {
+    matches!(
+        setting,
+        Setting::Recursive
+            | Setting::Concurrency
+            | Setting::Region
+            | Setting::Profile
+            | Setting::EndpointUrl
+            | Setting::NoSignRequest
+    )
+}
+
+/// A value as it is written in a config: booleans and numbers bare, text quoted.
+fn config_value(v: &str) -> String {
+    if v == "true" || v == "false" || v.parse::<i64>().is_ok() {
+        v.to_string()
+    } else {
+        format!("{v:?}")
+    }
+}
+
+/// One fix of `l4m check` in the words of the config file: the member to edit, by its path. A fix
+/// that neither the config nor the command can make is left out.
+pub fn config_fix(f: &Fix, config: &ConfigSource) -> Option<String> {
+    let Fix::Set {
+        setting,
+        column,
+        value,
+        example,
+    } = f
+    else {
+        return Some(fix(f));
+    };
+    if check_option(*setting) {
+        return Some(fix(f));
+    }
+    if let (Setting::Role(Role::Ignored), Some(c)) = (setting, column) {
+        return Some(format!("remove {c:?} from the config"));
+    }
+    let path = config.path_of(*setting)?;
+    Some(match (setting, column, value) {
+        (Setting::Role(Role::Timestamp), Some(c), _) => format!("set {path} to {c:?}"),
+        (Setting::Role(_), Some(c), _) => format!("add {c:?} to {path}"),
+        (_, _, Some(v)) if *example => format!("set {path} (like {})", config_value(v)),
+        (_, _, Some(v)) => format!("set {path} to {}", config_value(v)),
+        _ => format!("change {path}"),
+    })
+}
+
+/// A finding of `l4m check` as one line: the member's path, the fact, and the edits that fix it.
+pub fn config_finding(f: &Finding, config: &ConfigSource) -> String {
+    let fixes: Vec<String> = f
+        .fixes
+        .iter()
+        .filter_map(|x| config_fix(x, config))
+        .collect();
+    let fact = match &f.path {
+        Some(p) => format!("{p}: {}", f.message),
+        None => f.message.clone(),
+    };
+    if fixes.is_empty() {
+        fact
+    } else {
+        format!("{fact}: {}", fixes.join(", or "))
+    }
 }
 
 /// A fact followed by what to do, when there is something to do.

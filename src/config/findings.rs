@@ -70,6 +70,46 @@ pub enum Rule {
     ColumnCompleteness,
     /// A break of the API model that no other rule speaks for (a bug of ours if it shows).
     ApiModel,
+    /// A column a config names that the data does not have.
+    ColumnMissing,
+    /// The file format (CSV or JSON lines) a config states, against the data.
+    FileFormat,
+    /// The compression a config states, against the data.
+    Compression,
+    /// The header flag or header list a config states, against the data.
+    Header,
+    /// A metric source that is not S3 (no files to check).
+    MetricSource,
+    /// The OpenSearch index pattern.
+    IndexPattern,
+    /// The OpenSearch detector's name.
+    DetectorName,
+    /// The OpenSearch detector's description.
+    DetectorDescription,
+    /// Dimensions as OpenSearch category fields, against the plugin's limit.
+    CategoryFields,
+    /// Measures as OpenSearch features, against the plugin's limit.
+    FeatureCount,
+    /// OpenSearch feature names.
+    FeatureName,
+    /// Epoch timestamps whose unit (seconds or milliseconds) an index mapping must state.
+    EpochUnit,
+    /// Timestamps without offset that another service reads as UTC.
+    IngestTimezone,
+    /// A CloudFormation template past its resource limit.
+    CloudformationResources,
+    /// How many CloudWatch anomaly detectors the export makes.
+    DetectorCount,
+    /// History older than what CloudWatch's PutMetricData accepts.
+    Backfill,
+    /// The CloudWatch namespace.
+    Namespace,
+    /// A dimension value CloudWatch cannot take.
+    CloudwatchDimensionValue,
+    /// A break of the CloudWatch API model (a bug of ours if it shows).
+    CloudwatchModel,
+    /// A target that needs the values a scan finds, without a scan.
+    NoScan,
 }
 
 impl Rule {
@@ -116,6 +156,26 @@ impl Rule {
             Rule::SparseMetrics => "sparse-metrics",
             Rule::ColumnCompleteness => "column-completeness",
             Rule::ApiModel => "api-model",
+            Rule::ColumnMissing => "column-missing",
+            Rule::FileFormat => "file-format",
+            Rule::Compression => "compression",
+            Rule::Header => "header",
+            Rule::MetricSource => "metric-source",
+            Rule::IndexPattern => "index-pattern",
+            Rule::DetectorName => "detector-name",
+            Rule::DetectorDescription => "detector-description",
+            Rule::CategoryFields => "category-fields",
+            Rule::FeatureCount => "feature-count",
+            Rule::FeatureName => "feature-name",
+            Rule::EpochUnit => "epoch-unit",
+            Rule::IngestTimezone => "ingest-timezone",
+            Rule::CloudformationResources => "cloudformation-resources",
+            Rule::DetectorCount => "detector-count",
+            Rule::Backfill => "backfill",
+            Rule::Namespace => "namespace",
+            Rule::CloudwatchDimensionValue => "cloudwatch-dimension-value",
+            Rule::CloudwatchModel => "cloudwatch-model",
+            Rule::NoScan => "no-scan",
         }
     }
 }
@@ -152,15 +212,18 @@ impl Finding {
         }
     }
 
-    fn error(rule: Rule, message: impl Into<String>, fixes: Vec<Fix>) -> Finding {
+    /// An error: the config will not work as it is.
+    pub fn error(rule: Rule, message: impl Into<String>, fixes: Vec<Fix>) -> Finding {
         Finding::new(Severity::Error, rule, message, fixes)
     }
 
-    fn warning(rule: Rule, message: impl Into<String>, fixes: Vec<Fix>) -> Finding {
+    /// A warning: worth knowing, the config works.
+    pub fn warning(rule: Rule, message: impl Into<String>, fixes: Vec<Fix>) -> Finding {
         Finding::new(Severity::Warning, rule, message, fixes)
     }
 
-    fn at(mut self, path: impl Into<String>) -> Finding {
+    /// The same finding, about the member at this API path.
+    pub fn at(mut self, path: impl Into<String>) -> Finding {
         self.path = Some(path.into());
         self
     }
@@ -186,11 +249,16 @@ pub struct Review {
 impl Review {
     /// How many findings are errors.
     pub fn errors(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count()
+        count_errors(&self.findings)
     }
+}
+
+/// How many of the findings are errors.
+pub fn count_errors(findings: &[Finding]) -> usize {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count()
 }
 
 /// Build the config for the context and check it: the domain's rules, then the API model.
@@ -848,6 +916,14 @@ pub fn model_findings(config: &serde_json::Value, target: Target) -> Vec<Finding
         Target::MetricSet => model.validate("CreateMetricSetRequest", config),
         Target::CloudFormation => super::model::validate_cloudformation(model, config),
     };
+    model_violation_findings(&violations, config)
+}
+
+/// Violations of the Lookout for Metrics model as findings, each at its path in `config`.
+pub fn model_violation_findings(
+    violations: &[Violation],
+    config: &serde_json::Value,
+) -> Vec<Finding> {
     violations
         .iter()
         .map(|v| violation_finding(v, config))
@@ -860,21 +936,7 @@ fn member_of(path: &str) -> &str {
     last.split('[').next().unwrap_or(last)
 }
 
-/// The value at an API path of a config (`a.b[1].c`), if there is one.
-fn value_at<'a>(config: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
-    let mut v = config;
-    for part in path.split('.') {
-        let mut pieces = part.split('[');
-        let name = pieces.next()?;
-        if !name.is_empty() {
-            v = v.get(name)?;
-        }
-        for index in pieces {
-            v = v.get(index.trim_end_matches(']').parse::<usize>().ok()?)?;
-        }
-    }
-    Some(v)
-}
+use super::read::value_at;
 
 fn violation_finding(v: &Violation, config: &serde_json::Value) -> Finding {
     let missing = v.kind == ViolationKind::Missing;

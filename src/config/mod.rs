@@ -1,17 +1,26 @@
 //! From labels to a detector-ready config: the CreateMetricSet request or a CloudFormation
-//! template, the findings that say what is wrong or missing, and an atomic write of the file.
+//! template, the findings that say what is wrong or missing, and an atomic write of the file;
+//! the way back (reading and checking the configs people hold, [`read`], [`check`]); and the way
+//! out, to the services that replaced L4M ([`targets`]: [`opensearch`], [`cloudwatch`]).
 //!
 //! Values come only from the labels, the detection and the options the user gave: a required value
 //! that is missing becomes a finding, never a made-up value. Every config is checked against the
 //! service's own API model ([`model`]) before it is written.
 
+pub mod check;
+pub mod cloudwatch;
 pub mod export;
 pub mod findings;
 pub mod model;
+pub mod opensearch;
+pub mod read;
+pub mod targets;
 pub mod yaml;
 
 pub use export::{ExportOptions, Syntax, Target, build};
 pub use findings::{Finding, Severity};
+pub use read::{ConfigKind, ConfigSource, read_config};
+pub use targets::{Built, ExportTarget, TargetInput, TargetOptions, build_target};
 
 use std::io::Write;
 use std::path::Path;

@@ -1,6 +1,8 @@
 //! The Lookout for Metrics API model as a test oracle: every config the tool writes is checked
 //! against the shapes of `lookoutmetrics-2017-07-25.service-2.json` (botocore format, bundled
-//! beside this file with its Apache-2.0 licence and NOTICE).
+//! beside this file with its Apache-2.0 licence and NOTICE). The CloudWatch model
+//! (`monitoring-2010-08-01.service-2.json`, same origin) checks the `PutAnomalyDetector` requests
+//! of the CloudWatch export the same way.
 //!
 //! [`ServiceModel::validate`] checks a JSON value against a named shape: required and unknown
 //! members, types, enums, `min`/`max` and `pattern`s (as full matches), unions. Patterns are Java
@@ -16,6 +18,8 @@ use serde_json::{Map, Value};
 
 /// The bundled model text.
 const BUNDLED_MODEL: &str = include_str!("lookoutmetrics-2017-07-25.service-2.json");
+/// The bundled CloudWatch model text (botocore 1.40.0).
+const CLOUDWATCH_MODEL: &str = include_str!("monitoring-2010-08-01.service-2.json");
 
 /// The CloudFormation resource type that [`validate_cloudformation`] checks.
 pub const ANOMALY_DETECTOR_TYPE: &str = "AWS::LookoutMetrics::AnomalyDetector";
@@ -175,6 +179,15 @@ impl ServiceModel {
         MODEL.get_or_init(|| {
             ServiceModel::from_json(BUNDLED_MODEL)
                 .unwrap_or_else(|e| panic!("the bundled Lookout for Metrics model is broken: {e}"))
+        })
+    }
+
+    /// The bundled copy of monitoring-2010-08-01.service-2.json, CloudWatch's API model.
+    pub fn cloudwatch() -> &'static ServiceModel {
+        static MODEL: OnceLock<ServiceModel> = OnceLock::new();
+        MODEL.get_or_init(|| {
+            ServiceModel::from_json(CLOUDWATCH_MODEL)
+                .unwrap_or_else(|e| panic!("the bundled CloudWatch model is broken: {e}"))
         })
     }
 
@@ -1187,6 +1200,23 @@ mod tests {
             "the bundled model (botocore 1.40.0) has 40 patterns"
         );
         assert_eq!(compiled, with_pattern);
+    }
+
+    #[test]
+    fn the_cloudwatch_model_parses_and_checks_a_put_anomaly_detector_request() {
+        let m = ServiceModel::cloudwatch();
+        let ok = json!({"SingleMetricAnomalyDetector": {"Namespace": "ecommerce",
+            "MetricName": "views", "Stat": "Sum",
+            "Dimensions": [{"Name": "platform", "Value": "pc_web"}]},
+            "Configuration": {"MetricTimezone": "UTC"}});
+        assert_eq!(m.validate("PutAnomalyDetectorInput", &ok), vec![]);
+        let mut bad = ok.clone();
+        bad["SingleMetricAnomalyDetector"]["Stat"] = json!("Total");
+        assert_one(
+            &m.validate("PutAnomalyDetectorInput", &bad),
+            "SingleMetricAnomalyDetector.Stat",
+            "\"Total\" does not fully match",
+        );
     }
 
     #[test]

@@ -46,6 +46,10 @@ pub struct Quality {
     pub backtest: Option<Backtest>,
     /// The same figures in the service's `DataQualityMetric` shape.
     pub data_quality_metric_list: Vec<DataQualityMetric>,
+    /// Every followed combination's dimension values (in dimension order), for exports that make
+    /// one detector per metric.
+    #[serde(skip)]
+    pub combinations: Vec<Vec<String>>,
 }
 
 /// One series: a measure for one combination of dimension values.
@@ -162,6 +166,7 @@ pub(super) fn build(
         dimensions,
         backtest,
         data_quality_metric_list: Vec::new(),
+        combinations: s.combinations.iter().map(|c| c.values.clone()).collect(),
     };
     q.data_quality_metric_list = metric_list(&q);
     q
