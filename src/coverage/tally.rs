@@ -573,22 +573,38 @@ fn measure_value(v: &[u8]) -> Measure {
     if v.is_empty() {
         return Measure::Empty;
     }
-    let digits = v
-        .strip_prefix(b"-")
-        .or_else(|| v.strip_prefix(b"+"))
-        .unwrap_or(v);
-    let (int, frac) = match memchr(b'.', digits) {
-        Some(dot) => (&digits[..dot], &digits[dot + 1..]),
-        None => (digits, &b""[..]),
+    let digits = match v[0] {
+        b'-' | b'+' => &v[1..],
+        _ => v,
     };
-    let plain = (!int.is_empty() || !frac.is_empty())
-        && int.iter().all(u8::is_ascii_digit)
-        && frac.iter().all(u8::is_ascii_digit);
     let max_digits = Limit::MeasureMagnitudeDigits.value() as usize;
     let max_decimals = Limit::MeasureDecimals.value() as usize;
-    if plain {
-        let significant = int.iter().skip_while(|&&d| d == b'0').count();
-        let decimals = frac.iter().rposition(|&d| d != b'0').map_or(0, |p| p + 1);
+    // One pass: significant integer digits, decimals up to the last non-zero one.
+    let (mut significant, mut decimals, mut frac, mut dot, mut any) = (0, 0, 0, false, false);
+    let mut plain = true;
+    for &b in digits {
+        match b {
+            b'0'..=b'9' if dot => {
+                any = true;
+                frac += 1;
+                if b != b'0' {
+                    decimals = frac;
+                }
+            }
+            b'0'..=b'9' => {
+                any = true;
+                if b != b'0' || significant > 0 {
+                    significant += 1;
+                }
+            }
+            b'.' if !dot => dot = true,
+            _ => {
+                plain = false;
+                break;
+            }
+        }
+    }
+    if plain && any {
         return Measure::Number {
             too_large: significant > max_digits,
             too_precise: decimals > max_decimals,

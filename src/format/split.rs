@@ -7,7 +7,7 @@
 //! break). [`JsonKeys`] finds the wanted keys of one JSON object per line without building a value
 //! for the line. Both report how many fields a record has (CSV) so that ragged rows can be skipped.
 
-use memchr::{memchr, memchr_iter};
+use memchr::memchr;
 
 /// The outcome of looking for one record at the front of a buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,28 +45,72 @@ impl CsvSplitter {
     /// Split the record at the front of `buf`. With `at_end`, the buffer holds the rest of the data
     /// and a record without a final line break ends with it.
     pub fn split(&mut self, buf: &[u8], at_end: bool) -> Split {
-        let (line_end, len) = match memchr(b'\n', buf) {
-            Some(nl) => (nl, nl + 1),
-            None if at_end => (buf.len(), buf.len()),
-            None => return Split::NeedMore,
+        // Eight bytes at a time: each word gives exact masks of its delimiters, line breaks and
+        // quotes, and every delimiter of the word is taken from the mask without reading again.
+        self.bounds.clear();
+        let quote = self.quote.unwrap_or(b'\n');
+        let (delims, quotes) = (LOW * u64::from(self.delimiter), LOW * u64::from(quote));
+        let mut start = 0u32;
+        let mut i = 0;
+        let line_end = loop {
+            let Some(chunk) = buf.get(i..i + 8) else {
+                match self.split_tail(buf, i, &mut start, quote) {
+                    Tail::Line(end) => break end,
+                    Tail::Quote => return self.split_quoted(buf, quote, at_end),
+                    Tail::Open if at_end => break buf.len(),
+                    Tail::Open => return Split::NeedMore,
+                }
+            };
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            let newline = zero_bytes(w ^ NEWLINE);
+            // Only what lies before the line break belongs to this record.
+            let before = if newline == 0 {
+                u64::MAX
+            } else {
+                (newline & newline.wrapping_neg()) - 1
+            };
+            if zero_bytes(w ^ quotes) & before != 0 {
+                return self.split_quoted(buf, quote, at_end);
+            }
+            let mut d = zero_bytes(w ^ delims) & before;
+            while d != 0 {
+                let at = i as u32 + d.trailing_zeros() / 8;
+                self.bounds.push((start, at));
+                start = at + 1;
+                d &= d - 1;
+            }
+            if newline != 0 {
+                break i + (newline.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
         };
-        let line = &buf[..line_end];
-        if let Some(q) = self.quote
-            && memchr(q, line).is_some()
-        {
-            return self.split_quoted(buf, q, at_end);
-        }
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let len = (line_end + 1).min(buf.len());
+        let end = if line_end > 0 && buf[line_end - 1] == b'\r' && line_end as u32 > start {
+            line_end - 1
+        } else {
+            line_end
+        };
         self.in_scratch = false;
         self.newlines = (len > line_end) as u64;
-        self.bounds.clear();
-        let mut start = 0u32;
-        for d in memchr_iter(self.delimiter, line) {
-            self.bounds.push((start, d as u32));
-            start = d as u32 + 1;
-        }
-        self.bounds.push((start, line.len() as u32));
+        self.bounds.push((start, end as u32));
         Split::Record { len }
+    }
+
+    /// The last bytes of a buffer (fewer than eight), one at a time.
+    fn split_tail(&mut self, buf: &[u8], from: usize, start: &mut u32, quote: u8) -> Tail {
+        for (at, &b) in buf.iter().enumerate().skip(from) {
+            if b == b'\n' {
+                return Tail::Line(at);
+            }
+            if b == quote {
+                return Tail::Quote;
+            }
+            if b == self.delimiter {
+                self.bounds.push((*start, at as u32));
+                *start = at as u32 + 1;
+            }
+        }
+        Tail::Open
     }
 
     /// The slow path: a record with quoted fields, unquoted into `scratch`.
@@ -150,6 +194,23 @@ impl CsvSplitter {
         let src = if self.in_scratch { &self.scratch } else { buf };
         src.get(s as usize..e as usize)
     }
+}
+
+/// How the last bytes of a buffer end a record.
+enum Tail {
+    Line(usize),
+    Quote,
+    Open,
+}
+
+const LOW: u64 = 0x0101_0101_0101_0101;
+const SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const NEWLINE: u64 = LOW * b'\n' as u64;
+
+/// The high bit of every zero byte of `x`, and of no other (exact, unlike the shorter
+/// `(x - LOW) & !x & HIGH`, whose higher bits can be wrong).
+fn zero_bytes(x: u64) -> u64 {
+    !(((x & SEVEN).wrapping_add(SEVEN)) | x | SEVEN)
 }
 
 /// Finds the values of some keys in a line holding one JSON object, without building the object.
