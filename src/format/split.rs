@@ -296,7 +296,9 @@ impl Parser<'_> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            let rest = &self.s[self.i..];
+            // An escape's backslash can be the line's last byte: skipping two bytes then passes
+            // the end of the line.
+            let rest = self.s.get(self.i..)?;
             let at = rest
                 .iter()
                 .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
