@@ -243,7 +243,11 @@ impl JsonKeys {
     pub fn read(&mut self, line: &[u8]) -> bool {
         self.found.iter_mut().for_each(|f| *f = None);
         self.scratch.clear();
-        let mut p = Parser { s: line, i: 0 };
+        let mut p = Parser {
+            s: line,
+            i: 0,
+            depth: 0,
+        };
         self.object(&mut p).is_some() && {
             p.ws();
             p.i == line.len()
@@ -328,7 +332,14 @@ impl JsonKeys {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    /// Objects and arrays open around the cursor, inside the line's object.
+    depth: u32,
 }
+
+/// The deepest nesting read: serde_json's limit (128 levels, the line's object included), so that
+/// detection and the scan agree on what is JSON, and a line of brackets (up to
+/// [`crate::coverage::MAX_RECORD_BYTES`]) cannot exhaust a worker thread's stack.
+const MAX_NESTED_DEPTH: u32 = 126;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<u8> {
@@ -357,7 +368,9 @@ impl Parser<'_> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            let rest = &self.s[self.i..];
+            // An escape's backslash can be the line's last byte: skipping two bytes then passes
+            // the end of the line.
+            let rest = self.s.get(self.i..)?;
             let at = rest
                 .iter()
                 .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
@@ -408,6 +421,16 @@ impl Parser<'_> {
 
     /// An object or array, skipped as a whole.
     fn nested(&mut self) -> Option<()> {
+        if self.depth >= MAX_NESTED_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let skipped = self.nested_items();
+        self.depth -= 1;
+        skipped
+    }
+
+    fn nested_items(&mut self) -> Option<()> {
         let open = self.next()?;
         let close = if open == b'{' { b'}' } else { b']' };
         self.ws();

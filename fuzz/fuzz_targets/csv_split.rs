@@ -1,0 +1,170 @@
+//! The scan's CSV record reader, `format::split::CsvSplitter`, on arbitrary bytes.
+//!
+//! Input: a delimiter byte, a quote byte, then the data. Checks, besides no panic and bounded
+//! time:
+//! - every record's fields can be read, and there is at least one;
+//! - the reader does not depend on where a read ended: a buffer cut before the end of a record
+//!   needs more bytes, and any buffer that holds the whole record (with its line break) gives the
+//!   same record and fields as the whole data (the scan reads files a block at a time);
+//! - differential: a record without the quote symbol gives the same fields as the `csv` crate set
+//!   up as detection sets it up (`format::csv_builder`, CR trimmed with `format::strip_cr`),
+//!   wherever both readers are at the same record boundary.
+#![no_main]
+
+use std::collections::{HashMap, HashSet};
+
+use l4m::format::split::{CsvSplitter, Split};
+use l4m::format::{csv_builder, strip_cr};
+use libfuzzer_sys::fuzz_target;
+
+const DELIMITERS: [u8; 5] = [b',', b'\t', b'|', b';', b' '];
+
+type Fields = Vec<Vec<u8>>;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&[d, q], body)) = data.split_first_chunk::<2>() else {
+        return;
+    };
+    let delimiter = match DELIMITERS.get(usize::from(d)) {
+        Some(&d) => d,
+        None => match d & 0x7f {
+            b'\n' | b'\r' => b',',
+            d => d,
+        },
+    };
+    let quote = match q {
+        0 => None,
+        1 => Some(b'"'),
+        2 => Some(b'\''),
+        q => match q & 0x7f {
+            b'\n' | b'\r' => None,
+            q => Some(q),
+        },
+    };
+    let records = split_all(body, delimiter, quote);
+    if quote != Some(delimiter) {
+        compare_with_csv_crate(body, delimiter, quote, &records);
+    }
+});
+
+/// Every record of `body` as the scan reads it at the end of the data: (start, end, fields).
+fn split_all(body: &[u8], delimiter: u8, quote: Option<u8>) -> Vec<(usize, usize, Fields)> {
+    let mut s = CsvSplitter::new(delimiter, quote);
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < body.len() {
+        let rest = &body[pos..];
+        let Split::Record { len } = s.split(rest, true) else {
+            panic!("at the end of the data every record ends (at byte {pos})");
+        };
+        assert!(
+            len > 0 && len <= rest.len(),
+            "record length {len} of {}",
+            rest.len()
+        );
+        let fields = fields(&s, rest);
+        streams_alike(delimiter, quote, rest, len, &fields);
+        out.push((pos, pos + len, fields));
+        pos += len;
+    }
+    out
+}
+
+fn fields(s: &CsvSplitter, buf: &[u8]) -> Fields {
+    assert!(s.width() >= 1, "a record has a field");
+    assert!(s.field(buf, s.width()).is_none());
+    (0..s.width())
+        .map(|i| s.field(buf, i).expect("each field of the width").to_vec())
+        .collect()
+}
+
+/// The record at the front of `rest` (of `len` bytes) read from buffers cut at other points.
+fn streams_alike(delimiter: u8, quote: Option<u8>, rest: &[u8], len: usize, whole: &Fields) {
+    let mut s = CsvSplitter::new(delimiter, quote);
+    let ends_line = rest[len - 1] == b'\n';
+    for cut in [0, 1, len / 2, len - 1] {
+        if cut < len {
+            assert_eq!(
+                s.split(&rest[..cut], false),
+                Split::NeedMore,
+                "a buffer cut at {cut} of a {len}-byte record"
+            );
+        }
+    }
+    if !ends_line {
+        // The last record of the data, without a line break: only the end of the data ends it.
+        assert_eq!(s.split(rest, false), Split::NeedMore);
+        return;
+    }
+    if len == rest.len() && s.split(rest, false) == Split::NeedMore {
+        // The last record may be an unclosed quote that took the rest of the data: a reader
+        // waits for more bytes, then reads it again at the end of the data.
+        return;
+    }
+    for cut in [len, (len + 1).min(rest.len()), rest.len()] {
+        let buf = &rest[..cut];
+        assert_eq!(
+            s.split(buf, false),
+            Split::Record { len },
+            "a buffer of {cut} bytes holding a {len}-byte record"
+        );
+        assert_eq!(&fields(&s, buf), whole, "the same fields from {cut} bytes");
+    }
+}
+
+/// Records without the quote symbol against the csv crate, where both readers are in step.
+fn compare_with_csv_crate(
+    body: &[u8],
+    delimiter: u8,
+    quote: Option<u8>,
+    records: &[(usize, usize, Fields)],
+) {
+    let mut reader = csv_builder(delimiter, quote).from_reader(body);
+    let mut by_end: HashMap<usize, Fields> = HashMap::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) | Err(_) => break,
+        }
+        let end = reader.position().byte() as usize;
+        let mut fields: Fields = record.iter().map(<[u8]>::to_vec).collect();
+        if let Some(last) = fields.last_mut() {
+            *last = strip_cr(last).to_vec();
+        }
+        by_end.insert(end, fields);
+    }
+    // Places where the csv crate is between records; it skips empty lines without a record.
+    let mut in_step: HashSet<usize> = by_end.keys().copied().collect();
+    // The csv crate drops a byte-order mark; a scan has dropped it before the splitter sees it.
+    if !body.starts_with(b"\xef\xbb\xbf") {
+        in_step.insert(0);
+    }
+    for (start, end, fields) in records {
+        if !in_step.contains(start) {
+            continue;
+        }
+        let bytes = &body[*start..*end];
+        if bytes == b"\n" {
+            in_step.insert(*end);
+            continue;
+        }
+        if quote.is_some_and(|q| bytes.contains(&q)) {
+            continue;
+        }
+        let theirs = by_end.get(end).unwrap_or_else(|| {
+            panic!(
+                "the csv crate has no record ending at {end}; ours: {:?}",
+                String::from_utf8_lossy(bytes)
+            )
+        });
+        assert_eq!(
+            fields,
+            theirs,
+            "fields of {:?} (delimiter {:?}, quote {:?})",
+            String::from_utf8_lossy(bytes),
+            delimiter as char,
+            quote.map(char::from)
+        );
+    }
+}
