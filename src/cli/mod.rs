@@ -604,11 +604,20 @@ fn emit(text: &str) -> Result<()> {
     }
 }
 
+/// Write a value as pretty JSON straight to standard output: a report of 200,000 intervals is
+/// never held as one string (that alone would double the memory of a scan).
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    let mut text =
-        serde_json::to_string_pretty(value).map_err(|e| Error::Stdout(std::io::Error::other(e)))?;
-    text.push('\n');
-    emit(&text)
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Stdout(e)),
+    }
 }
 
 fn cmd_inspect(a: InspectArgs, s3: &S3Args) -> CliResult<u8> {

@@ -167,7 +167,9 @@ impl std::hash::Hasher for FastHasher {
         }
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 = (n ^ (n >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        // Interval keys are multiples of the interval: a folded multiply spreads their low bits,
+        // which pick the bucket.
+        self.0 = tally::fold(n ^ 0x2d35_8dcc_aa6c_78a5, 0x8bb8_4b93_962e_acc9);
     }
     fn write_i64(&mut self, n: i64) {
         self.write_u64(n as u64);

@@ -287,7 +287,8 @@ impl Records {
         // JSON lines are read by key: the projection names the dialect's columns.
         match dialect.format {
             FileFormat::Csv => Records::Csv {
-                splitter: CsvSplitter::new(dialect.delimiter, dialect.quote),
+                splitter: CsvSplitter::new(dialect.delimiter, dialect.quote)
+                    .keeping(projection.iter().max().map_or(0, |&k| k + 1)),
                 projection: projection.to_vec(),
             },
             FileFormat::Jsonl => Records::Json {
@@ -308,6 +309,10 @@ pub(super) trait Fields {
     fn width(&self) -> Option<usize>;
     /// The `k`-th projected value (timestamp, then dimensions, then measures).
     fn get(&self, k: usize) -> Option<&[u8]>;
+    /// True when the record is known to be ASCII without NUL, from a pass already made.
+    fn known_plain(&self) -> bool {
+        false
+    }
 }
 
 struct CsvFields<'a> {
@@ -322,6 +327,9 @@ impl Fields for CsvFields<'_> {
     }
     fn get(&self, k: usize) -> Option<&[u8]> {
         self.splitter.field(self.buf, *self.projection.get(k)?)
+    }
+    fn known_plain(&self) -> bool {
+        self.splitter.plain()
     }
 }
 

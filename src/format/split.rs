@@ -31,6 +31,12 @@ pub struct CsvSplitter {
     in_scratch: bool,
     /// Line breaks inside the last record (more than one only with quoted line breaks).
     newlines: u64,
+    /// How many fields the last record has (kept or not).
+    width: usize,
+    /// How many leading fields have their bounds kept.
+    keep: usize,
+    /// The last record is known to be ASCII without NUL (false: not known).
+    plain: bool,
 }
 
 impl CsvSplitter {
@@ -38,51 +44,57 @@ impl CsvSplitter {
         CsvSplitter {
             delimiter,
             quote,
+            keep: usize::MAX,
             ..CsvSplitter::default()
         }
+    }
+
+    /// Keep the bounds of the first `n` fields only (the ones a scan reads); the others are still
+    /// counted, so that [`CsvSplitter::width`] tells a ragged record.
+    pub fn keeping(mut self, n: usize) -> CsvSplitter {
+        self.keep = n;
+        self
     }
 
     /// Split the record at the front of `buf`. With `at_end`, the buffer holds the rest of the data
     /// and a record without a final line break ends with it.
     pub fn split(&mut self, buf: &[u8], at_end: bool) -> Split {
-        // Eight bytes at a time: each word gives exact masks of its delimiters, line breaks and
-        // quotes, and every delimiter of the word is taken from the mask without reading again.
+        // Sixteen bytes at a time: each block gives bit masks of its delimiters, line breaks and
+        // quotes, and every delimiter of the block is taken from its mask without reading again.
         self.bounds.clear();
+        self.width = 1;
+        let mut unusual = 0;
         let quote = self.quote.unwrap_or(b'\n');
-        let (delims, quotes) = (LOW * u64::from(self.delimiter), LOW * u64::from(quote));
         let mut start = 0u32;
         let mut i = 0;
         let line_end = loop {
-            let Some(chunk) = buf.get(i..i + 8) else {
-                match self.split_tail(buf, i, &mut start, quote) {
+            let Some(block) = buf
+                .get(i..i + 16)
+                .and_then(|b| <&[u8; 16]>::try_from(b).ok())
+            else {
+                match self.split_tail(buf, i, &mut start, quote, &mut unusual) {
                     Tail::Line(end) => break end,
                     Tail::Quote => return self.split_quoted(buf, quote, at_end),
                     Tail::Open if at_end => break buf.len(),
                     Tail::Open => return Split::NeedMore,
                 }
             };
-            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            let newline = zero_bytes(w ^ NEWLINE);
+            let m = Masks::of(block, self.delimiter, quote);
             // Only what lies before the line break belongs to this record.
-            let before = if newline == 0 {
-                u64::MAX
+            let before = if m.newline == 0 {
+                u32::MAX
             } else {
-                (newline & newline.wrapping_neg()) - 1
+                (m.newline & m.newline.wrapping_neg()) - 1
             };
-            if zero_bytes(w ^ quotes) & before != 0 {
+            if m.quote & before != 0 {
                 return self.split_quoted(buf, quote, at_end);
             }
-            let mut d = zero_bytes(w ^ delims) & before;
-            while d != 0 {
-                let at = i as u32 + d.trailing_zeros() / 8;
-                self.bounds.push((start, at));
-                start = at + 1;
-                d &= d - 1;
+            self.take_delimiters(m.delimiter & before, i as u32, &mut start);
+            unusual |= m.unusual & before;
+            if m.newline != 0 {
+                break i + m.newline.trailing_zeros() as usize;
             }
-            if newline != 0 {
-                break i + (newline.trailing_zeros() / 8) as usize;
-            }
-            i += 8;
+            i += 16;
         };
         let len = (line_end + 1).min(buf.len());
         let end = if line_end > 0 && buf[line_end - 1] == b'\r' && line_end as u32 > start {
@@ -91,14 +103,38 @@ impl CsvSplitter {
             line_end
         };
         self.in_scratch = false;
+        self.plain = unusual == 0;
         self.newlines = (len > line_end) as u64;
-        self.bounds.push((start, end as u32));
+        if self.bounds.len() < self.keep {
+            self.bounds.push((start, end as u32));
+        }
         Split::Record { len }
     }
 
-    /// The last bytes of a buffer (fewer than eight), one at a time.
-    fn split_tail(&mut self, buf: &[u8], from: usize, start: &mut u32, quote: u8) -> Tail {
+    /// The fields that the delimiters of one block (bit `k` for the byte at `at + k`) end.
+    fn take_delimiters(&mut self, mut d: u32, at: u32, start: &mut u32) {
+        while d != 0 {
+            let end = at + d.trailing_zeros();
+            if self.bounds.len() < self.keep {
+                self.bounds.push((*start, end));
+            }
+            self.width += 1;
+            *start = end + 1;
+            d &= d - 1;
+        }
+    }
+
+    /// The last bytes of a buffer (fewer than sixteen), one at a time.
+    fn split_tail(
+        &mut self,
+        buf: &[u8],
+        from: usize,
+        start: &mut u32,
+        quote: u8,
+        unusual: &mut u32,
+    ) -> Tail {
         for (at, &b) in buf.iter().enumerate().skip(from) {
+            *unusual |= u32::from(b == 0 || b >= 0x80);
             if b == b'\n' {
                 return Tail::Line(at);
             }
@@ -106,8 +142,7 @@ impl CsvSplitter {
                 return Tail::Quote;
             }
             if b == self.delimiter {
-                self.bounds.push((*start, at as u32));
-                *start = at as u32 + 1;
+                self.take_delimiters(1, at as u32, start);
             }
         }
         Tail::Open
@@ -116,6 +151,7 @@ impl CsvSplitter {
     /// The slow path: a record with quoted fields, unquoted into `scratch`.
     fn split_quoted(&mut self, buf: &[u8], q: u8, at_end: bool) -> Split {
         self.in_scratch = true;
+        self.plain = false;
         self.scratch.clear();
         self.bounds.clear();
         self.newlines = 0;
@@ -176,11 +212,18 @@ impl CsvSplitter {
             self.scratch.pop();
         }
         self.bounds.push((field_start, self.scratch.len() as u32));
+        self.width = self.bounds.len();
     }
 
     /// How many fields the last record has.
     pub fn width(&self) -> usize {
-        self.bounds.len()
+        self.width
+    }
+
+    /// True when the last record is known to be ASCII text without NUL (false when it is not, or
+    /// when it took the slow path, which does not look).
+    pub fn plain(&self) -> bool {
+        self.plain
     }
 
     /// Line breaks inside the last record, its own final one included.
@@ -203,14 +246,58 @@ enum Tail {
     Open,
 }
 
-const LOW: u64 = 0x0101_0101_0101_0101;
-const SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-const NEWLINE: u64 = LOW * b'\n' as u64;
+/// Bit `k` set where byte `k` of a 16-byte block is a delimiter, a line break or a quote, or is
+/// not plain text (NUL or a byte above ASCII).
+struct Masks {
+    delimiter: u32,
+    newline: u32,
+    quote: u32,
+    unusual: u32,
+}
 
-/// The high bit of every zero byte of `x`, and of no other (exact, unlike the shorter
-/// `(x - LOW) & !x & HIGH`, whose higher bits can be wrong).
-fn zero_bytes(x: u64) -> u64 {
-    !(((x & SEVEN).wrapping_add(SEVEN)) | x | SEVEN)
+impl Masks {
+    #[cfg(target_arch = "x86_64")]
+    fn of(block: &[u8; 16], delimiter: u8, quote: u8) -> Masks {
+        // SAFETY: SSE2 is part of every x86_64 target (the baseline of the architecture), so the
+        // function's target feature is always present.
+        unsafe { masks_sse2(block, delimiter, quote) }
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn of(block: &[u8; 16], delimiter: u8, quote: u8) -> Masks {
+        let mask = |b: u8| {
+            block
+                .iter()
+                .enumerate()
+                .fold(0u32, |m, (k, &x)| m | (u32::from(x == b) << k))
+        };
+        let high = block
+            .iter()
+            .enumerate()
+            .fold(0u32, |m, (k, &x)| m | (u32::from(x >= 0x80) << k));
+        Masks {
+            delimiter: mask(delimiter),
+            newline: mask(b'\n'),
+            quote: mask(quote),
+            unusual: mask(0) | high,
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn masks_sse2(block: &[u8; 16], delimiter: u8, quote: u8) -> Masks {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8};
+    let half =
+        |r: std::ops::Range<usize>| i64::from_le_bytes(block[r].try_into().unwrap_or([0; 8]));
+    let v = _mm_set_epi64x(half(8..16), half(0..8));
+    let mask = |b: u8| _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))) as u32;
+    Masks {
+        delimiter: mask(delimiter),
+        newline: mask(b'\n'),
+        quote: mask(quote),
+        unusual: mask(0) | _mm_movemask_epi8(v) as u32,
+    }
 }
 
 /// Finds the values of some keys in a line holding one JSON object, without building the object.
@@ -485,6 +572,48 @@ mod tests {
             fields(&mut s, b"last,line", true),
             Some((9, vec!["last".into(), "line".into()]))
         );
+    }
+
+    #[test]
+    fn every_line_length_and_field_layout_splits_like_a_plain_split() {
+        // Lines of 0 to 70 bytes, so that delimiters, CRs and line breaks fall at every position
+        // of a 16-byte block, split with all fields kept and with the first two only.
+        let mut seed = 7u64;
+        let mut rand = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..3000 {
+            let len = rand(70) as usize;
+            let line: Vec<u8> = (0..len)
+                .map(|_| match rand(6) {
+                    0 => b';',
+                    _ => b'a' + rand(26) as u8,
+                })
+                .collect();
+            let crlf = rand(2) == 0;
+            let mut buf = line.clone();
+            buf.extend_from_slice(if crlf { b"\r\nnext;x" } else { b"\nnext;x" });
+            let want: Vec<&[u8]> = line.split(|&b| b == b';').collect();
+            for keep in [usize::MAX, 2] {
+                let mut s = CsvSplitter::new(b';', Some(b'"')).keeping(keep);
+                let got = s.split(&buf, false);
+                assert_eq!(
+                    got,
+                    Split::Record {
+                        len: len + 1 + crlf as usize
+                    },
+                    "{buf:?}"
+                );
+                assert_eq!(s.width(), want.len(), "{buf:?}");
+                for (i, w) in want.iter().enumerate().take(keep) {
+                    assert_eq!(s.field(&buf, i), Some(*w), "field {i} of {buf:?}");
+                }
+                assert_eq!(s.field(&buf, want.len().min(keep)), None);
+            }
+        }
     }
 
     #[test]

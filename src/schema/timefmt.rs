@@ -291,6 +291,10 @@ pub struct FixedLayout {
     /// The first part after the prefix.
     tail_part: usize,
     len: usize,
+    /// What each byte after the prefix must be: a literal, or a digit (`None`).
+    tail_shape: Vec<Option<u8>>,
+    /// Numbers after the prefix with a bound (seconds at most 59): start, width, bound.
+    tail_bounds: Vec<(usize, usize, u32)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -318,7 +322,18 @@ impl FixedLayout {
     /// The same, for a value whose prefix is known to fit (it equals one that did): only the
     /// bytes after the prefix are checked.
     pub fn fits_after_prefix(&self, value: &[u8]) -> bool {
-        self.fits_from(value, self.tail_part, self.prefix)
+        // The hot path of a scan of sorted data: a byte loop over a shape, no parts to walk.
+        value.len() == self.len
+            && value[self.prefix..]
+                .iter()
+                .zip(&self.tail_shape)
+                .all(|(&b, shape)| shape.map_or(b.is_ascii_digit(), |l| b == l))
+            && self.tail_bounds.iter().all(|&(at, n, max)| {
+                value[at..at + n]
+                    .iter()
+                    .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'))
+                    <= max
+            })
     }
 
     fn fits_from(&self, value: &[u8], first_part: usize, at: usize) -> bool {
@@ -421,13 +436,41 @@ impl TimeFormat {
                 FixedPart::Digits { n, .. } => usize::from(*n),
             };
         }
+        let (tail_shape, tail_bounds) = tail_of(&parts[tail_part..], prefix);
         (prefix > 0 && !k).then_some(FixedLayout {
             parts,
             prefix,
             tail_part,
             len,
+            tail_shape,
+            tail_bounds,
         })
     }
+}
+
+/// The byte shape and the bounded numbers of the parts after a layout's prefix (at byte `at`).
+type Tail = (Vec<Option<u8>>, Vec<(usize, usize, u32)>);
+
+fn tail_of(parts: &[FixedPart], mut at: usize) -> Tail {
+    let (mut shape, mut bounds) = (Vec::new(), Vec::new());
+    for part in parts {
+        match *part {
+            FixedPart::Literal(b) => {
+                shape.push(Some(b));
+                at += 1;
+            }
+            FixedPart::Digits { n, max } => {
+                let n = usize::from(n);
+                shape.extend(std::iter::repeat_n(None, n));
+                // A bound that n digits cannot pass needs no check.
+                if u64::from(max) < 10u64.pow(n as u32) - 1 {
+                    bounds.push((at, n, max));
+                }
+                at += n;
+            }
+        }
+    }
+    (shape, bounds)
 }
 
 impl serde::Serialize for TimeFormat {
