@@ -81,6 +81,10 @@ def generate(target_bytes, seed=42, log=print):
     manifest_path = folder / "manifest.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
+        # Paths are file names in the folder (older manifests held absolute paths): a moved or
+        # copied checkout keeps its data.
+        for d in ("csv", "gzip", "jsonl"):
+            manifest[d]["path"] = str(folder / Path(manifest[d]["path"]).name)
         log(f"data: reused {folder} (generated earlier with the same size and seed)")
         return manifest
     folder.mkdir(parents=True, exist_ok=True)
@@ -102,15 +106,17 @@ def generate(target_bytes, seed=42, log=print):
     manifest = {
         "bytes_requested": target_bytes,
         "seed": seed,
-        "csv": {"path": str(csv), "rows": rows, "bytes": csv.stat().st_size},
-        "gzip": {"path": str(gz), "rows": head_rows, "bytes": gz.stat().st_size,
+        "csv": {"path": csv.name, "rows": rows, "bytes": csv.stat().st_size},
+        "gzip": {"path": gz.name, "rows": head_rows, "bytes": gz.stat().st_size,
                  "csv_bytes": head_rows_bytes(csv, head_rows)},
-        "jsonl": {"path": str(jsonl), "rows": head_rows, "bytes": jsonl.stat().st_size},
+        "jsonl": {"path": jsonl.name, "rows": head_rows, "bytes": jsonl.stat().st_size},
     }
     tmp = manifest_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, indent=2))
     os.replace(tmp, manifest_path)
     log(f"data: generated {folder} in {time.perf_counter() - start:.0f} s")
+    for d in ("csv", "gzip", "jsonl"):
+        manifest[d]["path"] = str(folder / manifest[d]["path"])
     return manifest
 
 

@@ -590,6 +590,8 @@ pub(super) struct Feeder {
     pub newlines: u64,
     /// A record longer than the limit that was skipped: (line, bytes).
     too_long: Option<(u64, u64)>,
+    /// Where the last record split ended (stream offset): the splitter knows what follows it.
+    split_end: u64,
 }
 
 impl Feeder {
@@ -604,6 +606,7 @@ impl Feeder {
             base,
             newlines: 0,
             too_long: None,
+            split_end: u64::MAX,
         }
     }
 
@@ -686,10 +689,17 @@ impl Feeder {
             if self.pos == self.len && at_end {
                 return Ok(None);
             }
-            match splitter.split(&self.buf[self.pos..self.len], at_end) {
+            let unread = &self.buf[self.pos..self.len];
+            let split = if self.offset() == self.split_end {
+                splitter.split_next(unread, at_end)
+            } else {
+                splitter.split(unread, at_end)
+            };
+            match split {
                 Split::Record { len } => {
                     let rec = self.pos..self.pos + len;
                     self.pos += len;
+                    self.split_end = self.offset();
                     self.newlines += splitter.newlines();
                     return Ok(Some(&self.buf[rec]));
                 }
