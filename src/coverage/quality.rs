@@ -189,7 +189,7 @@ fn all_series(s: &SeriesTally, spec: &ScanSpec) -> Vec<SeriesReport> {
                 dimensions: dimensions.clone(),
                 measure: measure.clone(),
                 intervals_with_data: runs.intervals(len),
-                first_interval: runs.first().map(|k| instant(k, tz)),
+                first_interval: runs.first(len).map(|k| instant(k, tz)),
                 last_interval: runs.last(len).map(|k| instant(k, tz)),
             });
         }

@@ -1,10 +1,10 @@
 //! What L4M models separately: one series (a metric) per measure and combination of dimension
 //! values. A [`SeriesTally`] keeps, for each combination, the intervals in which each measure has a
-//! value, as runs of consecutive intervals, plus the per-column counts of the data-quality report
+//! value, as a bitmap of intervals, plus the per-column counts of the data-quality report
 //! (how many values are empty, how many distinct values a dimension has, how many rows are partial).
 //!
-//! Memory is bounded: at most [`MAX_SERIES_COMBINATIONS`] combinations and [`MAX_RUNS`] runs are
-//! kept; past either, the report says the series figures are a lower bound.
+//! Memory is bounded: at most [`MAX_SERIES_COMBINATIONS`] combinations and [`MAX_RUNS`] bitmap words
+//! are kept; past either, the report says the series figures are a lower bound.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,90 +12,105 @@ use super::FastHash;
 
 /// Most dimension combinations whose series are followed.
 pub const MAX_SERIES_COMBINATIONS: usize = 100_000;
-/// Most runs of intervals kept over all series (16 bytes each).
-pub const MAX_RUNS: usize = 4_000_000;
+/// Most bitmap words kept over all series (16 bytes each, 64 intervals per word).
+pub const MAX_RUNS: usize = 2_000_000;
 /// Most distinct values counted per dimension.
 pub const MAX_DISTINCT_VALUES: usize = 1_000_000;
 
-/// Intervals with data, as sorted, disjoint runs `[start, end)` of interval keys.
+/// Intervals with data, as a bitmap: sorted words of 64 consecutive intervals (16 bytes per word
+/// that holds data). A series with data in most intervals costs a quarter of a byte per interval;
+/// one sparse point costs a word.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Runs(Vec<(i64, i64)>);
+pub struct Runs(Vec<(i64, u64)>);
 
 impl Runs {
-    /// Add the interval starting at `key` (of length `len`). Returns how many runs were added
+    /// Add the interval starting at `key` (of length `len`). Returns how many words were added
     /// (0, or 1), so that the caller can bound the total.
+    #[cfg(test)]
     pub fn add(&mut self, key: i64, len: i64) -> usize {
-        // Records mostly come in time order: the last run usually takes them.
-        if let Some(last) = self.0.last_mut() {
-            if key >= last.0 && key < last.1 {
-                return 0;
-            }
-            if key == last.1 {
-                last.1 += len;
-                return 0;
-            }
-        }
-        let at = self.0.partition_point(|r| r.1 < key);
-        if let Some(r) = self.0.get_mut(at)
-            && key >= r.0
-            && key <= r.1
-        {
-            if key == r.1 {
-                r.1 += len;
-                self.join_at(at);
-            }
-            return 0;
-        }
-        if let Some(r) = self.0.get_mut(at)
-            && key + len == r.0
-        {
-            r.0 = key;
-            if at > 0 {
-                self.join_at(at - 1);
-            }
-            return 0;
-        }
-        self.0.insert(at, (key, key + len));
-        1
+        self.add_index(key.div_euclid(len))
     }
 
-    /// Join run `i` with the next when they touch.
-    fn join_at(&mut self, i: usize) {
-        if i + 1 < self.0.len() && self.0[i].1 >= self.0[i + 1].0 {
-            self.0[i].1 = self.0[i].1.max(self.0[i + 1].1);
-            self.0.remove(i + 1);
+    /// Add the interval whose start is `index` intervals after 1970-01-01 00:00 (wall clock).
+    pub fn add_index(&mut self, index: i64) -> usize {
+        let (word, bit) = (index.div_euclid(64), 1u64 << index.rem_euclid(64));
+        // Records mostly come in time order: the last word usually takes them.
+        match self.0.last_mut() {
+            Some(last) if last.0 == word => {
+                last.1 |= bit;
+                return 0;
+            }
+            Some(last) if last.0 < word => {
+                self.0.push((word, bit));
+                return 1;
+            }
+            None => {
+                self.0.push((word, bit));
+                return 1;
+            }
+            Some(_) => {}
         }
+        match self.0.binary_search_by_key(&word, |w| w.0) {
+            Ok(at) => {
+                self.0[at].1 |= bit;
+                0
+            }
+            Err(at) => {
+                self.0.insert(at, (word, bit));
+                1
+            }
+        }
+    }
+
+    /// Take back the word of interval `index` (of an add that added it).
+    fn remove(&mut self, index: i64) {
+        let word = index.div_euclid(64);
+        self.0.retain(|w| w.0 != word);
     }
 
     /// Add every interval of `other`.
     pub fn merge(&mut self, other: &Runs) {
-        let mut all: Vec<(i64, i64)> = self.0.iter().chain(&other.0).copied().collect();
-        all.sort_unstable();
-        let mut out: Vec<(i64, i64)> = Vec::with_capacity(all.len());
-        for r in all {
-            match out.last_mut() {
-                Some(last) if r.0 <= last.1 => last.1 = last.1.max(r.1),
-                _ => out.push(r),
+        let (a, b) = (&self.0, &other.0);
+        let mut out = Vec::with_capacity(a.len().max(b.len()));
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            let (x, y) = (a[i], b[j]);
+            if x.0 == y.0 {
+                out.push((x.0, x.1 | y.1));
+                (i, j) = (i + 1, j + 1);
+            } else if x.0 < y.0 {
+                out.push(x);
+                i += 1;
+            } else {
+                out.push(y);
+                j += 1;
             }
         }
+        out.extend_from_slice(&a[i..]);
+        out.extend_from_slice(&b[j..]);
         self.0 = out;
     }
 
     /// How many intervals hold data.
-    pub fn intervals(&self, len: i64) -> u64 {
-        self.0.iter().map(|r| ((r.1 - r.0) / len) as u64).sum()
+    pub fn intervals(&self, _len: i64) -> u64 {
+        self.0.iter().map(|w| u64::from(w.1.count_ones())).sum()
     }
 
-    pub fn first(&self) -> Option<i64> {
-        self.0.first().map(|r| r.0)
+    /// The start of the first interval with data.
+    pub fn first(&self, len: i64) -> Option<i64> {
+        self.0
+            .first()
+            .map(|w| (w.0 * 64 + i64::from(w.1.trailing_zeros())) * len)
     }
 
     /// The start of the last interval with data.
     pub fn last(&self, len: i64) -> Option<i64> {
-        self.0.last().map(|r| r.1 - len)
+        self.0
+            .last()
+            .map(|w| (w.0 * 64 + 63 - i64::from(w.1.leading_zeros())) * len)
     }
 
-    /// How many runs there are.
+    /// How many words are kept.
     pub fn count(&self) -> usize {
         self.0.len()
     }
@@ -157,7 +172,8 @@ impl SeriesTally {
     }
 
     /// The measures of a counted record, for the combination `combo` (its hash and values): each
-    /// measure with a value gives its series a data point in interval `key`.
+    /// measure with a value gives its series a data point in interval `key`. True when the
+    /// combination was not followed before this record (new, or past the cap).
     pub fn point(
         &mut self,
         combo: u64,
@@ -165,35 +181,37 @@ impl SeriesTally {
         measures: &[bool],
         key: i64,
         len: i64,
-    ) {
-        let id = match self.ids.get(&combo) {
-            Some(&id) => id,
+    ) -> bool {
+        let index = key.div_euclid(len);
+        let (id, new) = match self.ids.get(&combo) {
+            Some(&id) => (id, false),
             None if self.combinations.len() < MAX_SERIES_COMBINATIONS => {
                 self.combinations.push(Combination {
                     values: values(),
                     runs: vec![Runs::default(); measures.len()],
                 });
                 self.ids.insert(combo, self.combinations.len() - 1);
-                self.combinations.len() - 1
+                (self.combinations.len() - 1, true)
             }
             None => {
                 self.capped = true;
-                return;
+                return true;
             }
         };
         for (runs, has) in self.combinations[id].runs.iter_mut().zip(measures) {
             if !has {
                 continue;
             }
-            let added = runs.add(key, len);
+            let added = runs.add_index(index);
             if added > 0 && self.runs >= MAX_RUNS {
-                // Extending a run is free; a new one is not kept past the bound.
-                runs.0.retain(|r| *r != (key, key + len));
+                // Filling a word is free; a new one is not kept past the bound.
+                runs.remove(index);
                 self.capped = true;
                 continue;
             }
             self.runs += added;
         }
+        new
     }
 
     /// Add the tally of another file or piece.
@@ -247,14 +265,21 @@ mod tests {
     }
 
     #[test]
-    fn runs_join_in_any_order() {
+    fn intervals_are_counted_once_in_any_order_and_merge() {
         let r = runs(&[0, 10, 20, 50, 40, 30, 80, 100, 90, 0, 20]);
-        assert_eq!(r.0, [(0, 60), (80, 110)]);
         assert_eq!(r.intervals(10), 9);
-        assert_eq!(r.first(), Some(0));
+        assert_eq!(r.first(10), Some(0));
         assert_eq!(r.last(10), Some(100));
-        let mut a = runs(&[0, 10, 50]);
-        a.merge(&runs(&[20, 60, 100]));
-        assert_eq!(a.0, [(0, 30), (50, 70), (100, 110)]);
+        assert_eq!(r.count(), 1);
+        // Far apart and before zero: words of their own, in order.
+        let far = runs(&[6400, -10, 640, 6410]);
+        assert_eq!(far.intervals(10), 4);
+        assert_eq!((far.first(10), far.last(10)), (Some(-10), Some(6410)));
+        assert_eq!(far.count(), 3);
+        let mut a = runs(&[0, 10, 50, 6400]);
+        a.merge(&runs(&[20, 60, 100, 640, 0]));
+        assert_eq!(a.intervals(10), 8);
+        assert_eq!(a.count(), 3);
+        assert_eq!((a.first(10), a.last(10)), (Some(0), Some(6400)));
     }
 }

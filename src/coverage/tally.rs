@@ -41,17 +41,29 @@ fn hash_values<'a>(values: impl Iterator<Item = Option<&'a [u8]>>) -> u64 {
         for w in &mut words {
             h = fold(h ^ u64::from_le_bytes(w.try_into().unwrap_or([0; 8])), SEED);
         }
-        // The last bytes, with the value's length in the free top byte: ("ab", "c") and
-        // ("a", "bc") differ.
-        let mut last = [0u8; 8];
-        last[..words.remainder().len()].copy_from_slice(words.remainder());
-        last[7] = v.len() as u8;
-        h = fold(h ^ u64::from_le_bytes(last), SEED);
+        // The last bytes, read without a copy through the stack; the length picks the
+        // multiplier, so that ("ab", "c") and ("a", "bc") differ.
+        h = fold(h ^ tail_word(words.remainder()), SEED ^ v.len() as u64);
     }
     h
 }
 
 const SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The up to seven last bytes of a value as a word (overlapping reads, as in wyhash).
+fn tail_word(r: &[u8]) -> u64 {
+    let n = r.len();
+    let u32_at = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            r[at..at + 4].try_into().unwrap_or([0; 4]),
+        ))
+    };
+    match n {
+        0 => 0,
+        1..=3 => u64::from(r[0]) | u64::from(r[n / 2]) << 8 | u64::from(r[n - 1]) << 16,
+        _ => u32_at(0) | u32_at(n - 4) << 32,
+    }
+}
 
 /// The high and low halves of a 128-bit product, folded: every input bit reaches every output bit.
 pub(super) fn fold(a: u64, b: u64) -> u64 {
@@ -310,25 +322,24 @@ impl Tally {
         spec: &ScanSpec,
     ) {
         let Some(s) = &mut self.series else { return };
-        let mut partial = self.has_value.iter().any(|h| !h);
-        for d in 0..layout.dimensions {
-            let v = row.get(1 + d).unwrap_or_default();
-            partial |= v.trim_ascii().is_empty();
-            s.dimension_value(d, hash_values(std::iter::once(Some(v))));
-        }
-        s.partial += partial as u64;
         let values = || {
             (1..=layout.dimensions)
                 .map(|k| String::from_utf8_lossy(row.get(k).unwrap_or_default()).into_owned())
                 .collect()
         };
-        s.point(
-            combo,
-            values,
-            &self.has_value,
-            key,
-            spec.frequency.seconds(),
-        );
+        let len = spec.frequency.seconds();
+        let new = s.point(combo, values, &self.has_value, key, len);
+        // A combination seen before brings no new dimension value: only a new one (or any, once
+        // the combinations are capped) is hashed value by value.
+        let mut partial = self.has_value.iter().any(|h| !h);
+        for d in 0..layout.dimensions {
+            let v = row.get(1 + d).unwrap_or_default();
+            partial |= v.trim_ascii().is_empty();
+            if new {
+                s.dimension_value(d, hash_values(std::iter::once(Some(v))));
+            }
+        }
+        s.partial += partial as u64;
     }
 
     /// True unless the scan is narrowed and the record is not one it counts.
