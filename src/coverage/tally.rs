@@ -305,7 +305,9 @@ impl Tally {
         self.count(key);
         self.check_folder(line, row, key);
         let combo = (layout.dimensions > 0).then(|| self.check_dimensions(line, row, layout, spec));
-        self.check_measures(line, row, layout, spec);
+        if layout.measures > 0 {
+            self.check_measures(line, row, layout, spec);
+        }
         if self.series.is_some() {
             self.add_point(row, layout, combo.unwrap_or(0), key, spec);
         }

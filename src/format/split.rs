@@ -126,14 +126,18 @@ impl CsvSplitter {
 
     /// The fields that the delimiters of one block (bit `k` for the byte at `at + k`) end.
     fn take_delimiters(&mut self, mut d: u64, at: u32, start: &mut u32) {
-        while d != 0 {
+        while d != 0 && self.bounds.len() < self.keep {
             let end = at + d.trailing_zeros();
-            if self.bounds.len() < self.keep {
-                self.bounds.push((*start, end));
-            }
+            self.bounds.push((*start, end));
             self.width += 1;
             *start = end + 1;
             d &= d - 1;
+        }
+        if d != 0 {
+            // Past the kept fields, the rest are only counted; the last one's start is kept for
+            // its line break.
+            self.width += ones(d) as usize;
+            *start = at + 64 - d.leading_zeros();
         }
     }
 
@@ -276,6 +280,14 @@ fn block_at(buf: &[u8], i: usize) -> Option<&[u8; 64]> {
 }
 
 impl Masks {
+    #[cfg(target_arch = "x86_64")]
+    fn of(block: &[u8; 64], delimiter: u8, quote: u8) -> Masks {
+        // SAFETY: SSE2 is part of every x86_64 target (the baseline of the architecture), so the
+        // function's target feature is always present.
+        unsafe { masks64_sse2(block, delimiter, quote) }
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
     fn of(block: &[u8; 64], delimiter: u8, quote: u8) -> Masks {
         let mut m = Masks {
             delimiter: 0,
@@ -283,14 +295,11 @@ impl Masks {
             quote: 0,
             unusual: 0,
         };
-        for (k, part) in block.chunks_exact(16).enumerate() {
-            let part: &[u8; 16] = part.try_into().unwrap_or(&[0; 16]);
-            let [d, n, q, u] = masks16(part, delimiter, quote);
-            let at = 16 * k;
-            m.delimiter |= u64::from(d) << at;
-            m.newline |= u64::from(n) << at;
-            m.quote |= u64::from(q) << at;
-            m.unusual |= u64::from(u) << at;
+        for (k, &x) in block.iter().enumerate() {
+            m.delimiter |= u64::from(x == delimiter) << k;
+            m.newline |= u64::from(x == b'\n') << k;
+            m.quote |= u64::from(x == quote) << k;
+            m.unusual |= u64::from(x == 0 || x >= 0x80) << k;
         }
         m
     }
@@ -306,37 +315,62 @@ impl Masks {
     }
 }
 
-/// Delimiter, line-break, quote and unusual-byte masks of 16 bytes.
+/// The set bits of a word: one instruction where the CPU has it (nearly all x86_64 CPUs since
+/// 2008; it is not in the architecture's baseline), else the portable count.
 #[cfg(target_arch = "x86_64")]
-fn masks16(part: &[u8; 16], delimiter: u8, quote: u8) -> [u16; 4] {
-    // SAFETY: SSE2 is part of every x86_64 target (the baseline of the architecture), so the
-    // function's target feature is always present.
-    unsafe { masks16_sse2(part, delimiter, quote) }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-fn masks16_sse2(part: &[u8; 16], delimiter: u8, quote: u8) -> [u16; 4] {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8};
-    let half = |r: std::ops::Range<usize>| i64::from_le_bytes(part[r].try_into().unwrap_or([0; 8]));
-    let v = _mm_set_epi64x(half(8..16), half(0..8));
-    let mask = |b: u8| _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))) as u16;
-    [
-        mask(delimiter),
-        mask(b'\n'),
-        mask(quote),
-        mask(0) | _mm_movemask_epi8(v) as u16,
-    ]
+fn ones(x: u64) -> u32 {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static HAS_POPCNT: AtomicU8 = AtomicU8::new(2);
+    #[target_feature(enable = "popcnt")]
+    fn popcnt(x: u64) -> u32 {
+        x.count_ones()
+    }
+    let has = match HAS_POPCNT.load(Ordering::Relaxed) {
+        2 => {
+            let has = std::arch::is_x86_feature_detected!("popcnt");
+            HAS_POPCNT.store(u8::from(has), Ordering::Relaxed);
+            has
+        }
+        known => known == 1,
+    };
+    if has {
+        // SAFETY: the CPU was just seen to have the popcnt instruction.
+        unsafe { popcnt(x) }
+    } else {
+        x.count_ones()
+    }
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn masks16(part: &[u8; 16], delimiter: u8, quote: u8) -> [u16; 4] {
-    let mut m = [0u16; 4];
-    for (k, &x) in part.iter().enumerate() {
-        m[0] |= u16::from(x == delimiter) << k;
-        m[1] |= u16::from(x == b'\n') << k;
-        m[2] |= u16::from(x == quote) << k;
-        m[3] |= u16::from(x == 0 || x >= 0x80) << k;
+fn ones(x: u64) -> u32 {
+    x.count_ones()
+}
+
+/// The masks of 64 bytes, sixteen at a time, with the comparison bytes loaded once.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn masks64_sse2(block: &[u8; 64], delimiter: u8, quote: u8) -> Masks {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8};
+    let word = |at: usize| i64::from_le_bytes(block[at..at + 8].try_into().unwrap_or([0; 8]));
+    let (d, n, q, z) = (
+        _mm_set1_epi8(delimiter as i8),
+        _mm_set1_epi8(b'\n' as i8),
+        _mm_set1_epi8(quote as i8),
+        _mm_set1_epi8(0),
+    );
+    let mut m = Masks {
+        delimiter: 0,
+        newline: 0,
+        quote: 0,
+        unusual: 0,
+    };
+    for k in 0..4 {
+        let v = _mm_set_epi64x(word(16 * k + 8), word(16 * k));
+        let mask = |c| u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c)) as u16) << (16 * k);
+        m.delimiter |= mask(d);
+        m.newline |= mask(n);
+        m.quote |= mask(q);
+        m.unusual |= mask(z) | u64::from(_mm_movemask_epi8(v) as u16) << (16 * k);
     }
     m
 }
