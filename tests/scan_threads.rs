@@ -222,3 +222,28 @@ fn bad_rows_are_counted_by_reason_with_their_lines() {
         "has 2 fields, expected 6"
     );
 }
+
+#[test]
+fn a_header_without_a_line_break_beside_a_data_file_is_judged_the_same_by_any_threads() {
+    // Found by the `scan` fuzz target: a second file holding only a header of other names and no
+    // line break was split between threads without its header being matched, so three threads
+    // called it complete where one thread named it.
+    let dir = tempfile::tempdir().unwrap();
+    let good: String = (0..40)
+        .map(|d| format!("2024-01-{:02} 00:00:00,{d}\n", 1 + d % 28))
+        .collect();
+    std::fs::write(dir.path().join("a.csv"), format!("timestamp,value\n{good}")).unwrap();
+    std::fs::write(
+        dir.path().join("b.csv"),
+        b"other,names\0\0\0\0\0\0\0\0\0\0\0\0",
+    )
+    .unwrap();
+    let (one, _) = scan(dir.path(), 1, 7);
+    let (three, _) = scan(dir.path(), 3, 7);
+    assert_eq!(one, three);
+    let v: serde_json::Value = serde_json::from_str(&three).unwrap();
+    let incomplete = v["incomplete_files"].as_array().unwrap();
+    assert_eq!(incomplete.len(), 1, "{incomplete:?}");
+    assert_eq!(incomplete[0]["file"], "b.csv");
+    assert_eq!(v["records"], 40);
+}

@@ -158,9 +158,12 @@ fn split_plan(
         }
         at += len;
     }
-    match header.filter(|_| dialect.has_header) {
-        Some(names) => remap(&names, dialect, columns).map(Some),
-        None => Ok(Some(columns.clone())),
+    match header {
+        Some(names) if dialect.has_header => remap(&names, dialect, columns).map(Some),
+        // A header without a line break in the head: the file's first piece would have to judge
+        // it alone, so one reader takes the whole file and judges it as for any number of threads.
+        None if dialect.has_header => Ok(None),
+        _ => Ok(Some(columns.clone())),
     }
 }
 
