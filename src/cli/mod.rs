@@ -375,8 +375,13 @@ fn cmd_tui(location: &str, s3: &S3Args, fresh: bool, concurrency: Option<u32>) -
         fresh,
         concurrency: concurrency.map(|n| n as usize),
     };
-    l4m::tui::run(Arc::from(source), location, notes, start)?;
-    Ok(0)
+    match l4m::tui::run(Arc::from(source), location, notes, start)? {
+        l4m::tui::Exit::Quit => Ok(0),
+        l4m::tui::Exit::Signal => {
+            eprintln!("l4m: interrupted: the terminal UI quit and saved your session");
+            Ok(EXIT_INTERRUPTED)
+        }
+    }
 }
 
 #[cfg(not(feature = "tui"))]

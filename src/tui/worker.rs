@@ -95,11 +95,13 @@ pub enum Answer {
     },
 }
 
-/// What wakes the event loop: a terminal event or a finished request.
+/// What wakes the event loop: a terminal event, a finished request, or a signal to quit.
 #[derive(Debug)]
 pub enum Msg {
     Term(ratatui::crossterm::event::Event),
     Done(Response),
+    /// SIGTERM, SIGHUP or SIGINT: quit as the user would.
+    Signal,
 }
 
 /// How long a preview waits before reading, so that a cursor moving through a long listing
