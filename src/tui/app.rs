@@ -25,7 +25,7 @@ use super::session::{self, Session};
 use super::worker::{Answer, Job, Request, Response};
 use crate::config::export::{location_paths, name_from_location};
 use crate::config::{self, ExportOptions};
-use crate::coverage::{ScanControl, ScanSpec};
+use crate::coverage::ScanSpec;
 use crate::format::Overrides;
 use crate::inspect::Inspection;
 use crate::schema::Frequency;
@@ -265,6 +265,9 @@ impl App {
         match self.screen {
             Screen::Browser => keys::BROWSER,
             Screen::Dataset => keys::DATASET,
+            Screen::Coverage if self.coverage.as_ref().is_some_and(|c| c.picker.is_some()) => {
+                keys::NARROW
+            }
             Screen::Coverage => keys::COVERAGE,
             Screen::Findings => keys::FINDINGS,
             Screen::Export => keys::EXPORT,
@@ -387,7 +390,7 @@ impl App {
             }
             Screen::Coverage => {
                 if let Some(c) = self.coverage.as_mut() {
-                    c.click(x, y, ctx)
+                    c.click(x, y, double, ctx)
                 }
             }
             Screen::Findings => self.findings.click(y, ctx),
@@ -700,19 +703,12 @@ impl App {
         if let Some(n) = self.options.concurrency {
             spec.concurrency = n;
         }
-        let control = Arc::new(ScanControl::default());
-        let id = self.ctx.request(Job::Scan {
-            inspection: Arc::clone(&inspection),
-            spec,
-            control: Arc::clone(&control),
-        });
+        // The per-metric figures feed the findings, the backtest split and the narrowing list.
+        spec.series = true;
         let c = self
             .coverage
             .get_or_insert_with(|| CoverageView::new(frequency, timezone));
-        c.frequency = frequency;
-        c.timezone = timezone;
-        let files = inspection.dataset.files.len();
-        c.begin(id, control, files, inspection.dataset.total_bytes());
+        c.scan_whole(inspection, spec, &mut self.ctx);
     }
 
     /// Progress of the running scan as (files done, files, bytes read, bytes).

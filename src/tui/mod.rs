@@ -15,6 +15,7 @@ pub mod histogram;
 pub mod input;
 pub mod keys;
 pub mod layout;
+pub mod narrow;
 pub mod preview;
 pub mod session;
 pub mod style;
