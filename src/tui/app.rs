@@ -182,6 +182,8 @@ pub struct App {
     /// Screens to return to.
     back_to: Vec<Screen>,
     last_click: Option<(u16, u16, Instant)>,
+    /// Where the config the UI was opened with disagrees with the data (kept with the findings).
+    pub config_findings: Vec<config::Finding>,
 }
 
 /// The location a dataset's session belongs to: the folder of a file, or the folder itself.
@@ -223,6 +225,7 @@ impl App {
             pending: None,
             back_to: Vec::new(),
             last_click: None,
+            config_findings: Vec::new(),
         };
         app.browser.list(browser_at, &mut app.ctx);
         if is_file {
@@ -430,7 +433,8 @@ impl App {
             Event::Timezone { timezone, scan } => self.set_timezone(timezone, scan),
             Event::Rescan => self.start_scan(),
             Event::Write => self.write(),
-            Event::WriteTo { path, overwrite } => self.write_to(path, overwrite),
+            // The question may have been about the mapping beside it: the main path is the form's.
+            Event::WriteTo { overwrite, .. } => self.write_to(self.output_path(), overwrite),
         }
     }
 
@@ -727,31 +731,51 @@ impl App {
         )
     }
 
-    /// The config the export form would write, and its text.
-    pub fn export_preview(&self) -> Option<(serde_json::Value, String)> {
+    /// What the export form would write: the target's files and every finding about them.
+    pub fn export_built(&self) -> Option<config::Built> {
         let d = self.dataset.as_ref()?;
         let i = d.inspection.as_ref()?;
         let options = self.export_options();
-        let value = config::build(&d.labels, &i.dialect(), &options);
-        let text = config::export::render(&value, options.syntax);
-        Some((value, text))
+        let dialect = i.dialect();
+        let coverage = self.coverage.as_ref().and_then(|c| c.result.as_deref());
+        // CloudWatch makes one detector per metric: the combinations come from the scan.
+        let combinations = self
+            .export
+            .target
+            .needs_scan()
+            .then(|| coverage.map(config::cloudwatch::combinations))
+            .flatten();
+        let mut built = config::build_target(
+            self.export.target,
+            &config::TargetInput {
+                labels: &d.labels,
+                profiles: &i.profiles,
+                dialect: &dialect,
+                coverage,
+                options: &options,
+                target_options: &self.export.target_options(),
+                combinations: combinations.as_ref(),
+            },
+        );
+        built
+            .findings
+            .splice(0..0, self.config_findings.iter().cloned());
+        built.findings.sort_by_key(|f| f.severity);
+        Some(built)
+    }
+
+    /// The main file the export form would write, and its text.
+    pub fn export_preview(&self) -> Option<(serde_json::Value, String)> {
+        let built = self.export_built()?;
+        let main = built.files.into_iter().next()?;
+        Some((main.value, main.text))
     }
 
     /// Recompute the findings for the current labels, coverage and export form.
     pub fn refresh_findings(&mut self) {
-        let Some(d) = &self.dataset else { return };
-        let Some(i) = &d.inspection else { return };
-        let options = self.export_options();
-        let dialect = i.dialect();
-        let coverage = self.coverage.as_ref().and_then(|c| c.result.as_deref());
-        let review = config::findings::review(&config::findings::Context {
-            labels: &d.labels,
-            profiles: &i.profiles,
-            dialect: &dialect,
-            coverage,
-            options: &options,
-        });
-        self.findings.set(review.findings);
+        if let Some(built) = self.export_built() {
+            self.findings.set(built.findings);
+        }
     }
 
     fn open_export(&mut self) {
@@ -804,28 +828,34 @@ impl App {
             ));
             return;
         }
-        let path = PathBuf::from(self.export.value(FieldKey::Output).trim());
+        let path = self.output_path();
         if path.as_os_str().is_empty() {
             self.ctx.error("no output path: fill in \"write to\"");
             return;
         }
-        if path.exists() {
-            self.export.confirm_overwrite = Some(path);
+        let mut paths = vec![path.clone()];
+        paths.extend(self.export.mapping_path());
+        if let Some(existing) = paths.into_iter().find(|p| p.exists()) {
+            self.export.confirm_overwrite = Some(existing);
             return;
         }
         self.write_to(path, false);
     }
 
+    fn output_path(&self) -> PathBuf {
+        PathBuf::from(self.export.value(FieldKey::Output).trim())
+    }
+
     fn write_to(&mut self, path: PathBuf, overwrite: bool) {
-        let Some((_, text)) = self.export_preview() else {
+        let Some(built) = self.export_built() else {
             return;
         };
+        let mut files = vec![(path.clone(), built.preview().to_string())];
+        if let (Some(p), Some(mapping)) = (self.export.mapping_path(), built.files.get(1)) {
+            files.push((p, mapping.text.clone()));
+        }
         self.ctx.info(format!("writing {}", path.display()));
-        self.ctx.request(Job::Write {
-            path,
-            contents: text,
-            overwrite,
-        });
+        self.ctx.request(Job::Write { files, overwrite });
     }
 
     // ---- answers from the worker -----------------------------------------------------------
@@ -843,8 +873,12 @@ impl App {
                     self.refresh_findings();
                 }
             }
-            Answer::Written { path, result } => match result {
-                Ok(()) => self.ctx.info(format!("wrote {}", path.display())),
+            Answer::Written { paths, result } => match result {
+                Ok(()) => {
+                    let names: Vec<String> =
+                        paths.iter().map(|p| p.display().to_string()).collect();
+                    self.ctx.info(format!("wrote {}", names.join(" and ")))
+                }
                 Err(e) => self.ctx.error(e),
             },
             Answer::SessionSaved { result } => {

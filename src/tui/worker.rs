@@ -51,8 +51,8 @@ pub enum Job {
         control: Arc<ScanControl>,
     },
     Write {
-        path: PathBuf,
-        contents: String,
+        /// The main file first (OpenSearch: its index mapping after it).
+        files: Vec<(PathBuf, String)>,
         overwrite: bool,
     },
     /// Save a session file (atomically; written in order by one thread).
@@ -87,7 +87,7 @@ pub enum Answer {
         result: Result<Box<Coverage>, String>,
     },
     Written {
-        path: PathBuf,
+        paths: Vec<PathBuf>,
         result: Result<(), String>,
     },
     SessionSaved {
@@ -202,18 +202,25 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
             .map(Box::new)
             .map_err(|e| words::error(&e)),
         },
-        Job::Write {
-            path,
-            contents,
-            overwrite,
-        } => Answer::Written {
-            result: crate::config::write_atomic(&path, contents.as_bytes(), overwrite)
-                .map_err(|e| words::error(&e)),
-            path,
+        Job::Write { files, overwrite } => Answer::Written {
+            result: write_all(&files, overwrite).map_err(|e| words::error(&e)),
+            paths: files.into_iter().map(|(p, _)| p).collect(),
         },
         Job::SaveSession { path, contents } => Answer::SessionSaved {
             result: super::session::write(&path, &contents).map_err(|e| words::error(&e)),
         },
     };
     Response { id, answer }
+}
+
+/// Write every file of an export, each atomically; unless asked to replace, none is written when
+/// one exists, so that a pair is never half replaced.
+fn write_all(files: &[(PathBuf, String)], overwrite: bool) -> crate::Result<()> {
+    if !overwrite && let Some((path, _)) = files.iter().find(|(p, _)| p.exists()) {
+        return Err(crate::Error::OutputExists { path: path.clone() });
+    }
+    for (path, text) in files {
+        crate::config::write_atomic(path, text.as_bytes(), overwrite)?;
+    }
+    Ok(())
 }
