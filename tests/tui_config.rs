@@ -222,6 +222,124 @@ fn snapshot_export_cloudwatch_requests() {
     insta::assert_snapshot!(draw(&app, 100, 30));
 }
 
+// ---- opened with a config -----------------------------------------------------------------
+
+/// A request that labels the sample otherwise than the suggestions: revenue AVG, platform only,
+/// daily in Paris, an offset; `extra_dimension` names a column the data lacks.
+fn shop_config(extra_dimension: Option<&str>) -> String {
+    let mut dimensions = vec!["platform"];
+    dimensions.extend(extra_dimension);
+    serde_json::json!({
+        "AnomalyDetectorArn": "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:shop",
+        "MetricSetName": "shop-daily",
+        "Offset": 300,
+        "Timezone": "Europe/Paris",
+        "MetricList": [{"MetricName": "revenue", "AggregationFunction": "AVG"}],
+        "TimestampColumn": {"ColumnName": "timestamp", "ColumnFormat": "yyyy-MM-dd HH:mm:ss"},
+        "DimensionList": dimensions,
+        "MetricSetFrequency": "P1D",
+        "MetricSource": {"S3SourceConfig": {
+            "RoleArn": "arn:aws:iam::123456789012:role/L4MRole",
+            "HistoricalDataPathList": ["s3://my-bucket/shop/daily/"],
+            "FileFormatDescriptor": {"CsvFormatDescriptor": {
+                "FileCompression": "NONE", "ContainsHeader": true, "Delimiter": ","
+            }}
+        }}
+    })
+    .to_string()
+}
+
+/// The sample opened as `l4m --config shop.json assets/ecommerce` opens it.
+fn opened_with(config: &str, size: (u16, u16)) -> App {
+    std::env::set_current_dir(common::root()).unwrap();
+    let location = Location::Local(PathBuf::from("assets/ecommerce"));
+    let mut app = App::new(location.clone(), false, Options::default());
+    app.ctx.size = size;
+    let config = l4m::config::read_config(config).unwrap();
+    app.open_config((location, false, false), "shop.json".into(), config);
+    pump(&mut app);
+    app
+}
+
+fn role(app: &App, column: &str) -> String {
+    let d = app.dataset.as_ref().unwrap();
+    let l = d.labels.get(column).unwrap();
+    format!("{:?} {:?}", l.role, l.aggregation)
+}
+
+#[test]
+fn a_config_opens_the_columns_with_its_labels_interval_timezone_and_export_fields() {
+    let app = opened_with(&shop_config(None), (100, 30));
+    assert_eq!(app.screen, Screen::Dataset);
+    assert_eq!(role(&app, "revenue"), "Measure Avg");
+    assert_eq!(role(&app, "platform"), "Dimension Sum");
+    assert_eq!(role(&app, "views"), "Ignored Sum");
+    assert_eq!(role(&app, "marketplace"), "Ignored Sum");
+    let d = app.dataset.as_ref().unwrap();
+    assert_eq!(d.frequency.map(|f| f.to_string()), Some("P1D".into()));
+    assert_eq!(d.timezone.name(), "Europe/Paris");
+    let form = |k| app.export.value(k);
+    assert_eq!(form(FieldKey::Name), "shop-daily");
+    assert_eq!(form(FieldKey::Offset), "300");
+    assert_eq!(form(FieldKey::HistoricalPath), "s3://my-bucket/shop/daily/");
+    assert_eq!(
+        form(FieldKey::RoleArn),
+        "arn:aws:iam::123456789012:role/L4MRole"
+    );
+    assert_eq!(form(FieldKey::Output), "shop-daily-metric-set.json");
+    assert!(
+        status(&app).starts_with("labels and settings from shop.json; 0 disagreements"),
+        "{}",
+        status(&app)
+    );
+}
+
+#[test]
+fn a_config_opened_in_the_ui_is_exported_again_with_the_same_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("again.json");
+    let mut app = opened_with(&shop_config(None), (100, 30));
+    keys(&mut app, &[Key::Char('e')]);
+    fill(&mut app, FieldKey::Output, out.to_str().unwrap());
+    keys(&mut app, &[Key::Char('w')]);
+    assert!(status(&app).starts_with("wrote "), "{}", status(&app));
+    let again: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        again["MetricList"],
+        serde_json::json!([{"MetricName": "revenue", "AggregationFunction": "AVG"}])
+    );
+    assert_eq!(again["DimensionList"], serde_json::json!(["platform"]));
+    assert_eq!(again["MetricSetFrequency"], "P1D");
+    assert_eq!(again["Offset"], 300);
+    assert_eq!(again["Timezone"], "Europe/Paris");
+    assert_eq!(again["MetricSetName"], "shop-daily");
+}
+
+#[test]
+fn where_the_config_disagrees_with_the_data_the_findings_say_so() {
+    let app = opened_with(&shop_config(Some("country")), (100, 30));
+    assert!(
+        status(&app).contains("; 1 disagreement with the data"),
+        "{}",
+        status(&app)
+    );
+    let country: Vec<&str> = app
+        .findings
+        .list
+        .iter()
+        .filter(|f| f.message.contains("\"country\""))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(country.len(), 1, "{:?}", app.findings.list);
+}
+
+#[test]
+fn snapshot_columns_opened_with_a_config_at_80x24() {
+    let app = opened_with(&shop_config(None), (80, 24));
+    insta::assert_snapshot!(draw(&app, 80, 24));
+}
+
 /// Keep the helpers used when a test above is filtered out.
 #[allow(dead_code)]
-fn unused(_: &Path, _: Screen) {}
+fn unused(_: &Path) {}

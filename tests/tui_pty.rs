@@ -352,3 +352,61 @@ fn sigterm_quits_the_ui_restores_the_terminal_and_keeps_the_session() {
 fn sighup_quits_the_ui_restores_the_terminal_and_keeps_the_session() {
     a_signal_quits_cleanly("HUP");
 }
+
+/// A request that labels the sample otherwise than the suggestions (revenue AVG, platform only).
+const SHOP_CONFIG: &str = r#"{
+  "AnomalyDetectorArn": "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:shop",
+  "MetricSetName": "shop",
+  "MetricList": [{"MetricName": "revenue", "AggregationFunction": "AVG"}],
+  "TimestampColumn": {"ColumnName": "timestamp", "ColumnFormat": "yyyy-MM-dd HH:mm:ss"},
+  "DimensionList": ["platform"],
+  "MetricSetFrequency": "P1D",
+  "MetricSource": {"S3SourceConfig": {
+    "RoleArn": "arn:aws:iam::123456789012:role/L4MRole",
+    "HistoricalDataPathList": ["s3://my-bucket/shop/"],
+    "FileFormatDescriptor": {"CsvFormatDescriptor": {"FileCompression": "NONE", "ContainsHeader": true, "Delimiter": ","}}
+  }}
+}"#;
+
+#[test]
+fn l4m_with_a_config_opens_the_folder_with_its_labels_and_quits_restoring_the_terminal() {
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("shop.json");
+    std::fs::write(&config, SHOP_CONFIG).unwrap();
+    let sample = common::root().join("assets/ecommerce");
+    let args = [
+        "--config",
+        config.to_str().unwrap(),
+        sample.to_str().unwrap(),
+    ];
+    let mut s = Session::start(&args, work.path(), work.path());
+    s.wait_for("labels and settings from");
+    s.wait_for("dimension   ignored     timestamp           ignored     measure AVG");
+    s.wait_for("interval P1D");
+    let from = s.len();
+    s.send("q");
+    assert_eq!(s.exit_within(10), 0);
+    assert_restored(&s.settled_from(from));
+}
+
+#[test]
+fn a_bad_config_is_the_one_line_error_of_check_before_the_screen_is_taken() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("bad.json"), "{\n").unwrap();
+    let mut s = Session::start(&["--config", "bad.json", "."], work.path(), work.path());
+    let status = s.child.wait().unwrap();
+    assert_eq!(status.exit_code(), 1);
+    s.wait_for("l4m: error: bad.json: is neither JSON nor YAML");
+    assert!(
+        !s.text().contains("\u{1b}[?1049h"),
+        "the alternate screen was never entered"
+    );
+    // `check` says the same of it.
+    let check = common::l4m()
+        .args(["check", "bad.json", "."])
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stderr);
+    assert!(s.text().contains(said.trim()), "{said}");
+}

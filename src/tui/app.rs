@@ -23,8 +23,9 @@ use super::keys::{self, Action, Binding, Key};
 use super::layout;
 use super::session::{self, Session};
 use super::worker::{Answer, Job, Request, Response};
+use crate::config::check::Prepared;
 use crate::config::export::{location_paths, name_from_location};
-use crate::config::{self, ExportOptions};
+use crate::config::{self, ConfigSource, ExportOptions};
 use crate::coverage::ScanSpec;
 use crate::format::Overrides;
 use crate::inspect::Inspection;
@@ -141,6 +142,9 @@ pub struct Options {
     pub state_dir: Option<PathBuf>,
 }
 
+/// Where a dataset is: its location, whether subfolders are read, and whether it is one file.
+pub type Opening = (Location, bool, bool);
+
 /// A mouse event the UI acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pointer {
@@ -184,6 +188,8 @@ pub struct App {
     last_click: Option<(u16, u16, Instant)>,
     /// Where the config the UI was opened with disagrees with the data (kept with the findings).
     pub config_findings: Vec<config::Finding>,
+    /// The config file the UI was opened with, as the status names it.
+    config_name: Option<String>,
 }
 
 /// The location a dataset's session belongs to: the folder of a file, or the folder itself.
@@ -226,6 +232,7 @@ impl App {
             back_to: Vec::new(),
             last_click: None,
             config_findings: Vec::new(),
+            config_name: None,
         };
         app.browser.list(browser_at, &mut app.ctx);
         if is_file {
@@ -454,6 +461,8 @@ impl App {
     // ---- dataset -------------------------------------------------------------------------
 
     fn open_dataset(&mut self, location: Location, recursive: bool, is_file: bool) {
+        // Another dataset: what a config said about the first one no longer applies.
+        self.config_findings.clear();
         let mut d = DatasetView::new(location.clone(), recursive, is_file);
         let name = session_name(&d);
         self.pending = self.find_session(&name, recursive);
@@ -470,6 +479,69 @@ impl App {
         self.export = ExportForm::default();
         self.back_to.clear();
         self.screen = Screen::Dataset;
+    }
+
+    /// Open a location with a config's labels, reading and settings (`name` says where the
+    /// config came from); a session saved for the location does not replace them.
+    pub fn open_config(&mut self, at: Opening, name: String, config: ConfigSource) {
+        let (location, recursive, is_file) = at;
+        let mut d = DatasetView::new(location.clone(), recursive, is_file);
+        d.inspect_id = self.ctx.request(Job::Prepare {
+            location,
+            recursive,
+            config: Arc::new(config),
+        });
+        self.dataset = Some(d);
+        self.coverage = None;
+        self.export = ExportForm::default();
+        self.pending = None;
+        self.config_name = Some(name);
+        self.back_to.clear();
+        self.screen = Screen::Dataset;
+    }
+
+    fn on_prepared(&mut self, id: u64, result: Result<Box<Prepared>, String>) {
+        let Some(d) = self.dataset.as_mut() else {
+            return;
+        };
+        if d.inspect_id != id {
+            return;
+        }
+        d.loading = false;
+        let p = match result {
+            Ok(p) => *p,
+            Err(e) => {
+                d.error = Some(e.clone());
+                self.ctx.error(e);
+                return;
+            }
+        };
+        d.overrides = p.overrides;
+        d.labels = p.labels;
+        let name = self.config_name.clone().unwrap_or_default();
+        // The engine marks the config's labels as set by hand; the screen says where from.
+        for c in d
+            .labels
+            .columns
+            .iter_mut()
+            .filter(|c| c.reason == "set by you")
+        {
+            c.reason = format!("from {name}");
+        }
+        d.frequency = p.options.frequency;
+        d.timezone = p.options.timezone;
+        d.error = None;
+        d.inspection = Some(Arc::new(p.inspection));
+        self.export.fill_from(&p.options);
+        self.config_findings = p.findings;
+        self.prefill_export();
+        self.changed();
+        let n = self.config_findings.len();
+        self.ctx.info(format!(
+            "labels and settings from {name}; {n} disagreement{} with the data ({} lists the findings)",
+            if n == 1 { "" } else { "s" },
+            words_key(keys::DATASET, Action::Findings)
+        ));
     }
 
     /// The session of a dataset: from this run, else saved (unless the UI started fresh).
@@ -867,6 +939,7 @@ impl App {
             a @ Answer::Listed { .. } => self.browser.on_listed(id, a, &mut self.ctx),
             a @ Answer::Previewed { .. } => self.browser.on_previewed(id, a),
             Answer::Inspected { result, .. } => self.on_inspected(id, result),
+            Answer::Prepared { result } => self.on_prepared(id, result),
             Answer::Scanned { result } => {
                 if let Some(c) = self.coverage.as_mut() {
                     c.on_scanned(id, result, &mut self.ctx);

@@ -166,6 +166,32 @@ impl ExportForm {
         self.set(key, value);
     }
 
+    /// Take a config's target and settings, as if typed (a prefill never replaces them).
+    pub fn fill_from(&mut self, o: &ExportOptions) {
+        self.target = o.target.into();
+        self.yaml = o.syntax == Syntax::Yaml && self.target.allows_yaml();
+        let fields = [
+            (FieldKey::Name, o.name.clone()),
+            (FieldKey::Description, o.description.clone()),
+            (
+                FieldKey::Frequency,
+                o.frequency.map(|f| f.as_str().to_string()),
+            ),
+            (FieldKey::Offset, o.offset.map(|n| n.to_string())),
+            (FieldKey::Timezone, Some(o.timezone.name().to_string())),
+            (FieldKey::RoleArn, o.role_arn.clone()),
+            (FieldKey::DetectorArn, o.detector_arn.clone()),
+            (FieldKey::HistoricalPath, o.historical_path.clone()),
+            (FieldKey::TemplatePath, o.template_path.clone()),
+        ];
+        for (key, value) in fields {
+            if let Some(v) = value {
+                self.set_typed(key, v);
+            }
+        }
+        self.refresh_output();
+    }
+
     /// Fill a field the user has not typed (what the location and labels tell).
     pub fn prefill(&mut self, key: FieldKey, value: Option<String>) {
         if !self.edited.contains(&key)

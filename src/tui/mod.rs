@@ -49,6 +49,10 @@ pub struct Start {
     pub fresh: bool,
     /// Files a scan reads at once.
     pub concurrency: Option<usize>,
+    /// A config to open the location with (its file name, and what it says), and whether the
+    /// location's subfolders are read.
+    pub config: Option<(String, crate::config::ConfigSource)>,
+    pub recursive: bool,
 }
 
 /// How the UI ended.
@@ -86,7 +90,10 @@ pub fn run(
         concurrency: start.concurrency,
         state_dir: session::state_dir(),
     };
-    let mut app = App::new(location, is_file, options);
+    let mut app = App::new(location.clone(), is_file, options);
+    if let Some((name, config)) = start.config {
+        app.open_config((location, start.recursive, is_file), name, config);
+    }
     if let Some(note) = notes.first() {
         app.note(words::notice(note));
     }

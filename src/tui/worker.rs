@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use super::preview::{self, Preview};
 use super::words;
+use crate::config::ConfigSource;
+use crate::config::check::Prepared;
 use crate::coverage::{self, Coverage, ScanControl, ScanSpec};
 use crate::format::Overrides;
 use crate::inspect::{self, Inspection};
@@ -44,6 +46,12 @@ pub enum Job {
         location: Location,
         recursive: bool,
         overrides: Overrides,
+    },
+    /// Read a location as a config says and put the config's labels on it.
+    Prepare {
+        location: Location,
+        recursive: bool,
+        config: Arc<ConfigSource>,
     },
     Scan {
         inspection: Arc<Inspection>,
@@ -82,6 +90,9 @@ pub enum Answer {
     Inspected {
         location: Location,
         result: Result<Box<Inspection>, String>,
+    },
+    Prepared {
+        result: Result<Box<Prepared>, String>,
     },
     Scanned {
         result: Result<Box<Coverage>, String>,
@@ -186,6 +197,15 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
                 .map(Box::new)
                 .map_err(|e| words::error(&e)),
             location,
+        },
+        Job::Prepare {
+            location,
+            recursive,
+            config,
+        } => Answer::Prepared {
+            result: crate::config::check::prepare(source, &location, recursive, &config)
+                .map(Box::new)
+                .map_err(|e| words::error(&e)),
         },
         Job::Scan {
             inspection,
