@@ -343,3 +343,26 @@ fn snapshot_columns_opened_with_a_config_at_80x24() {
 /// Keep the helpers used when a test above is filtered out.
 #[allow(dead_code)]
 fn unused(_: &Path) {}
+
+#[test]
+fn the_session_keeps_the_target_and_its_fields() {
+    let state = tempfile::tempdir().unwrap();
+    let options = || Options {
+        state_dir: Some(state.path().to_path_buf()),
+        ..Options::default()
+    };
+    std::env::set_current_dir(common::root()).unwrap();
+    let location = Location::Local(PathBuf::from("assets/ecommerce"));
+    let mut app = App::new(location.clone(), false, options());
+    pump(&mut app);
+    keys(&mut app, &[Key::Char('o')]);
+    keys(&mut app, &[Key::Char('e')]);
+    switch_to(&mut app, ExportTarget::OpenSearch);
+    fill(&mut app, FieldKey::Index, "shop-*");
+    drop(app);
+    let mut app = App::new(location, false, options());
+    pump(&mut app);
+    keys(&mut app, &[Key::Char('o')]);
+    assert_eq!(app.export.target, ExportTarget::OpenSearch);
+    assert_eq!(app.export.value(FieldKey::Index), "shop-*");
+}
