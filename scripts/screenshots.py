@@ -53,6 +53,8 @@ STEPS = [
     ("browser", ["Down", 0.5], "504 records in the head", 10),
     ("preview", ["Up", "o", 0.3, "l", "l", "l"], "504 rows from", 10),
     ("coverage", ["c", 1.0, "+", "+", "n", "n"], "UTC   missing", 20),
+    ("narrow", ["f", "j"], "fewest intervals with data first", 10),
+    ("narrowed", ["Enter", 1.0], "narrowed to platform=", 20),
     ("findings", ["v"], "findings for the current labels", 10),
     ("export", ["e", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Enter",
                 ("text", "arn:aws:iam::123456789012:role/L4MRole"), "Enter"],

@@ -345,7 +345,7 @@ fn export_writes_a_valid_config_and_asks_before_replacing() {
 
     // CloudFormation as YAML: the role becomes a parameter only when none is given.
     keys(&mut app, &[Key::Char(' ')]);
-    assert_eq!(app.export.target, l4m::config::Target::CloudFormation);
+    assert_eq!(app.export.target, l4m::config::ExportTarget::CloudFormation);
     // The path the user typed stays when the target changes.
     assert_eq!(app.export.value(FieldKey::Output), out.to_str().unwrap());
     let (value, _) = app.export_preview().unwrap();
@@ -370,7 +370,7 @@ fn switching_the_target_renames_the_default_output_and_yaml_is_for_cloudformatio
             .starts_with("YAML is for CloudFormation")
     );
     keys(&mut app, &[Key::Up, Key::Char(' ')]);
-    assert_eq!(app.export.target, l4m::config::Target::CloudFormation);
+    assert_eq!(app.export.target, l4m::config::ExportTarget::CloudFormation);
     assert_eq!(
         app.export.value(FieldKey::Output),
         "ecommerce-cloudformation.json"

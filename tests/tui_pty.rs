@@ -20,6 +20,16 @@ struct Session {
 impl Session {
     /// Start `l4m` with `args` in `cwd`; sessions are saved under `state` (never the real home).
     fn start(args: &[&str], cwd: &std::path::Path, state: &std::path::Path) -> Session {
+        Session::start_with(args, cwd, state, &[])
+    }
+
+    /// `start`, with more environment variables.
+    fn start_with(
+        args: &[&str],
+        cwd: &std::path::Path,
+        state: &std::path::Path,
+        env: &[(&str, &str)],
+    ) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -34,6 +44,9 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env("AWS_EC2_METADATA_DISABLED", "true");
         cmd.env("XDG_STATE_HOME", state);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).expect("l4m starts");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -89,6 +102,33 @@ impl Session {
 
     fn len(&self) -> usize {
         self.output.lock().unwrap().len()
+    }
+
+    /// Wait (at most `secs` seconds) for the process to end; its exit code.
+    fn exit_within(&mut self, secs: u64) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "l4m still runs after {secs} s; the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Everything written from byte `from` on, once the output has stopped growing.
+    fn settled_from(&self, from: usize) -> String {
+        let mut len = 0;
+        while self.len() != len {
+            len = self.len();
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        let text = self.output.lock().unwrap()[from..].to_vec();
+        String::from_utf8_lossy(&text).into_owned()
     }
 
     fn send(&mut self, keys: &str) {
@@ -229,4 +269,144 @@ fn a_user_sees_the_preview_labels_quits_and_finds_the_labels_when_coming_back() 
     s.wait_for("→ measure: numeric");
     s.send("q");
     assert!(s.child.wait().unwrap().success());
+}
+
+/// The terminal-restore sequences are all in `text`: mouse reporting off, the cursor shown, the
+/// main screen back (fails naming the one that is missing).
+fn assert_restored(text: &str) {
+    for (what, seqs) in [
+        ("mouse capture off", &["\u{1b}[?1000l", "\u{1b}[?1006l"][..]),
+        ("show cursor", &["\u{1b}[?25h"]),
+        ("leave alternate screen", &["\u{1b}[?1049l"]),
+    ] {
+        assert!(
+            seqs.iter().any(|s| text.contains(s)),
+            "{what} was not written: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn a_panic_inside_the_ui_restores_the_terminal_before_the_report_is_printed() {
+    let work = tempfile::tempdir().unwrap();
+    let sample = common::root().join("assets/ecommerce");
+    let mut s = Session::start_with(
+        &[sample.to_str().unwrap()],
+        work.path(),
+        work.path(),
+        &[("L4M_TEST_PANIC", "after-first-frame")],
+    );
+    let code = s.exit_within(10);
+    assert_eq!(code, 101, "a panic exits with Rust's panic code");
+    let text = s.settled_from(0);
+    let entered = text
+        .find("\u{1b}[?1049h")
+        .expect("the UI took the screen before the panic");
+    let report = text
+        .find("L4M_TEST_PANIC=after-first-frame")
+        .expect("the panic report is printed");
+    assert!(entered < report);
+    // Between taking the screen and the report: the frame, then every restore sequence.
+    assert_restored(&text[entered..report]);
+}
+
+/// Start the UI on the sample folder, open it as a dataset and label a column; send the signal;
+/// the UI quits at once, restores the terminal and writes the session; the exit code is 130.
+fn a_signal_quits_cleanly(signal: &str) {
+    let work = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let sample = common::root().join("assets/ecommerce");
+    let mut s = Session::start(&[sample.to_str().unwrap()], work.path(), state.path());
+    s.wait_for("2020-10-24.csv");
+    s.send("o");
+    s.wait_for("504 rows from 2020-10-01.csv");
+    s.send("llli");
+    s.wait_for("→ ignored: set by you");
+    let before = s.len();
+    let pid = s.child.process_id().expect("the child's pid");
+    let sent = Instant::now();
+    let kill = std::process::Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let code = s.exit_within(5);
+    let took = sent.elapsed();
+    assert_eq!(code, 130, "SIG{signal} exits as interrupted");
+    assert!(took < Duration::from_secs(2), "SIG{signal} took {took:?}");
+    let tail = s.settled_from(before);
+    assert_restored(&tail);
+    assert!(tail.contains("l4m: interrupted"), "{tail:?}");
+    let sessions = std::fs::read_dir(state.path().join("l4m/sessions"))
+        .expect("the session was written before the process ended")
+        .count();
+    assert_eq!(sessions, 1);
+}
+
+#[test]
+fn sigterm_quits_the_ui_restores_the_terminal_and_keeps_the_session() {
+    a_signal_quits_cleanly("TERM");
+}
+
+#[test]
+fn sighup_quits_the_ui_restores_the_terminal_and_keeps_the_session() {
+    a_signal_quits_cleanly("HUP");
+}
+
+/// A request that labels the sample otherwise than the suggestions (revenue AVG, platform only).
+const SHOP_CONFIG: &str = r#"{
+  "AnomalyDetectorArn": "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:shop",
+  "MetricSetName": "shop",
+  "MetricList": [{"MetricName": "revenue", "AggregationFunction": "AVG"}],
+  "TimestampColumn": {"ColumnName": "timestamp", "ColumnFormat": "yyyy-MM-dd HH:mm:ss"},
+  "DimensionList": ["platform"],
+  "MetricSetFrequency": "P1D",
+  "MetricSource": {"S3SourceConfig": {
+    "RoleArn": "arn:aws:iam::123456789012:role/L4MRole",
+    "HistoricalDataPathList": ["s3://my-bucket/shop/"],
+    "FileFormatDescriptor": {"CsvFormatDescriptor": {"FileCompression": "NONE", "ContainsHeader": true, "Delimiter": ","}}
+  }}
+}"#;
+
+#[test]
+fn l4m_with_a_config_opens_the_folder_with_its_labels_and_quits_restoring_the_terminal() {
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("shop.json");
+    std::fs::write(&config, SHOP_CONFIG).unwrap();
+    let sample = common::root().join("assets/ecommerce");
+    let args = [
+        "--config",
+        config.to_str().unwrap(),
+        sample.to_str().unwrap(),
+    ];
+    let mut s = Session::start(&args, work.path(), work.path());
+    s.wait_for("labels and settings from");
+    s.wait_for("dimension   ignored     timestamp           ignored     measure AVG");
+    s.wait_for("interval P1D");
+    let from = s.len();
+    s.send("q");
+    assert_eq!(s.exit_within(10), 0);
+    assert_restored(&s.settled_from(from));
+}
+
+#[test]
+fn a_bad_config_is_the_one_line_error_of_check_before_the_screen_is_taken() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(work.path().join("bad.json"), "{\n").unwrap();
+    let mut s = Session::start(&["--config", "bad.json", "."], work.path(), work.path());
+    let status = s.child.wait().unwrap();
+    assert_eq!(status.exit_code(), 1);
+    s.wait_for("l4m: error: bad.json: is neither JSON nor YAML");
+    assert!(
+        !s.text().contains("\u{1b}[?1049h"),
+        "the alternate screen was never entered"
+    );
+    // `check` says the same of it.
+    let check = common::l4m()
+        .args(["check", "bad.json", "."])
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stderr);
+    assert!(s.text().contains(said.trim()), "{said}");
 }

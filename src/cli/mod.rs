@@ -58,8 +58,21 @@ pub struct Cli {
     /// Terminal UI: files a scan reads at once (default: the number of cores; 16 for S3)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     concurrency: Option<u32>,
+    /// Terminal UI: open with an existing config's labels and settings (CreateMetricSet request,
+    /// describe-metric-set output or CloudFormation); LOCATION defaults to the config's S3 path
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(flatten)]
     s3: S3Args,
+}
+
+/// What the terminal UI is opened with.
+#[cfg_attr(not(feature = "tui"), allow(dead_code))]
+struct TuiArgs {
+    location: Option<String>,
+    config: Option<PathBuf>,
+    fresh: bool,
+    concurrency: Option<u32>,
 }
 
 /// How to reach S3 (only used for s3:// locations); each falls back to the AWS SDK's defaults.
@@ -353,39 +366,69 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Some(Command::Export(a)) => cmd_export(*a, &s3),
         Some(Command::Check(a)) => cmd_check(a, &s3),
         None => cmd_tui(
-            cli.location.as_deref().unwrap_or("."),
+            TuiArgs {
+                location: cli.location,
+                config: cli.config,
+                fresh: cli.fresh,
+                concurrency: cli.concurrency,
+            },
             &s3,
-            cli.fresh,
-            cli.concurrency,
         ),
     }
 }
 
+/// The location the UI opens, whether its subfolders are read, and the config it opens with:
+/// a config is read (and a bad one refused) before the terminal is taken.
+type TuiStart = (String, bool, Option<(String, config::ConfigSource)>);
+
+fn tui_start(a: &TuiArgs) -> CliResult<TuiStart> {
+    let Some(file) = &a.config else {
+        let location = a.location.clone().unwrap_or_else(|| ".".into());
+        return Ok((location, false, None));
+    };
+    let cfg = read_config_file(file)?;
+    let (location, recursive) = match (&a.location, cfg.default_location()) {
+        (Some(l), _) => (l.clone(), cfg.continuous_only()),
+        (None, Some(d)) => d,
+        (None, None) => {
+            return Err(Failure::Usage(format!(
+                "{} names no S3 path to read (HistoricalDataPathList or TemplatedPathList, not an intrinsic known at deploy time only): give the data to open it with as LOCATION",
+                file.display()
+            )));
+        }
+    };
+    Ok((location, recursive, Some((file.display().to_string(), cfg))))
+}
+
 #[cfg(feature = "tui")]
-fn cmd_tui(location: &str, s3: &S3Args, fresh: bool, concurrency: Option<u32>) -> CliResult<u8> {
+fn cmd_tui(a: TuiArgs, s3: &S3Args) -> CliResult<u8> {
     use std::io::IsTerminal;
+    let (location, recursive, config) = tui_start(&a)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Failure::Usage(
             "the terminal UI needs a terminal: in scripts use l4m inspect, coverage or export (l4m --help)".into(),
         ));
     }
-    let location = Location::parse(location)?;
+    let location = Location::parse(&location)?;
     let (source, notes) = make_source(&location, s3)?;
     let start = l4m::tui::Start {
-        fresh,
-        concurrency: concurrency.map(|n| n as usize),
+        fresh: a.fresh,
+        concurrency: a.concurrency.map(|n| n as usize),
+        config,
+        recursive,
     };
-    l4m::tui::run(Arc::from(source), location, notes, start)?;
-    Ok(0)
+    match l4m::tui::run(Arc::from(source), location, notes, start)? {
+        l4m::tui::Exit::Quit => Ok(0),
+        l4m::tui::Exit::Signal => {
+            eprintln!("l4m: interrupted: the terminal UI quit and saved your session");
+            Ok(EXIT_INTERRUPTED)
+        }
+    }
 }
 
 #[cfg(not(feature = "tui"))]
-fn cmd_tui(
-    _location: &str,
-    _s3: &S3Args,
-    _fresh: bool,
-    _concurrency: Option<u32>,
-) -> CliResult<u8> {
+fn cmd_tui(a: TuiArgs, _s3: &S3Args) -> CliResult<u8> {
+    tui_start(&a)?;
     Err(Failure::Usage(
         "this l4m was built without the terminal UI: use l4m inspect, coverage or export (l4m --help)"
             .into(),

@@ -34,6 +34,9 @@ pub struct Prepared {
     pub options: ExportOptions,
     /// Disagreements between the config and the data's head, each at its path.
     pub findings: Vec<Finding>,
+    /// How the data was read (the config's file format, where the data agrees): reading the
+    /// same location again with these gives the same inspection.
+    pub overrides: crate::format::Overrides,
 }
 
 /// Read the head of the data at `location` as the config says and apply its labels.
@@ -63,6 +66,7 @@ pub fn prepare(
     } else {
         inspect::inspect(source, location, recursive, &overrides)?
     };
+    let read_with = overrides;
     header_list(config, &mut inspection, &mut out);
     let labels = apply_labels(config, &inspection, &mut out);
     let mut options = config.options.clone();
@@ -84,6 +88,7 @@ pub fn prepare(
         labels,
         options,
         findings: out,
+        overrides: read_with,
     })
 }
 

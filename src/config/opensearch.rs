@@ -250,22 +250,23 @@ fn index_findings(detector: &Value, out: &mut Vec<Finding>) {
         );
         return;
     };
-    if index.is_empty()
+    if let Some(problem) = index_problem(index) {
+        out.push(Finding::error(Rule::IndexPattern, problem, fix).at("indices[0]"));
+    }
+}
+
+/// What keeps a text from being an OpenSearch index name or pattern, if anything (a face checks
+/// a field with it as it is typed; the export's finding says the same).
+pub fn index_problem(index: &str) -> Option<String> {
+    let bad = index.is_empty()
         || index.contains(INDEX_FORBIDDEN)
         || index.chars().any(|c| c.is_uppercase())
-        || index.starts_with(['-', '_', '+'])
-    {
-        out.push(
-            Finding::error(
-                Rule::IndexPattern,
-                format!(
-                    "index {index:?} is not an OpenSearch index name: lowercase, none of \\ / ? \" < > | , # : or spaces, not starting with - _ +"
-                ),
-                fix,
-            )
-            .at("indices[0]"),
-        );
-    }
+        || index.starts_with(['-', '_', '+']);
+    bad.then(|| {
+        format!(
+            "index {index:?} is not an OpenSearch index name: lowercase, none of \\ / ? \" < > | , # : or spaces, not starting with - _ +"
+        )
+    })
 }
 
 fn feature_findings(labels: &Labels, out: &mut Vec<Finding>) {

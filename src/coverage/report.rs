@@ -179,6 +179,17 @@ impl Coverage {
             self.frequency.seconds().checked_mul(slot as i64)?,
         ))
     }
+
+    /// The slot of the interval an instant falls in, counted on the dataset's wall clock from
+    /// this scan's first interval as [`IntervalCount::slot`] is: negative before it, and past
+    /// the span after it. It places an instant of another scan (the backtest split of the whole
+    /// dataset on a narrowed scan) on this one. `None` for a scan without data.
+    pub fn slot_of(&self, instant: DateTime<Utc>) -> Option<i64> {
+        let first = self.first_interval_local?;
+        let local = instant.with_timezone(&self.timezone).naive_local();
+        let seconds = (local - first).num_seconds();
+        Some(seconds.div_euclid(self.frequency.seconds()))
+    }
 }
 
 /// The UTC instant at which a wall-clock interval starts in `tz`. A wall time that a DST change
@@ -478,4 +489,75 @@ fn interval_list(
             files: *f,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    /// The report of an empty scan, with its first interval set to `first`.
+    fn coverage(frequency: Frequency, timezone: Tz, first: NaiveDateTime) -> Coverage {
+        let dataset = Dataset {
+            root: crate::source::Location::Local("data".into()),
+            is_folder: true,
+            recursive: false,
+            files: Vec::new(),
+            skipped: Vec::new(),
+            subfolders_ignored: 0,
+        };
+        let spec = ScanSpec {
+            timestamp_column: "timestamp".into(),
+            format: crate::schema::timefmt::TimeFormat::compile("yyyy-MM-dd HH:mm:ss").unwrap(),
+            frequency,
+            timezone,
+            dimensions: Vec::new(),
+            measures: Vec::new(),
+            concurrency: 1,
+            piece_bytes: super::super::DEFAULT_PIECE_BYTES,
+            series: false,
+            narrow: None,
+            template: None,
+        };
+        let mut c = build(
+            &dataset,
+            &spec,
+            Totals::new(&spec),
+            Vec::new(),
+            &ScanControl::default(),
+        );
+        c.first_interval_local = Some(first);
+        c
+    }
+
+    #[test]
+    fn an_instant_is_placed_on_the_slot_of_its_wall_clock_interval() {
+        let day = |d: u32, h: u32| {
+            NaiveDate::from_ymd_opt(2021, 3, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+        };
+        let ny: Tz = "America/New_York".parse().unwrap();
+        // Daily slots in New York across the spring change (14 March): local days.
+        let c = coverage(Frequency::P1D, ny, day(10, 0));
+        let at = |d, h| {
+            ny.from_local_datetime(&day(d, h))
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        assert_eq!(c.slot_of(at(10, 0)), Some(0));
+        assert_eq!(c.slot_of(at(15, 0)), Some(5));
+        assert_eq!(c.slot_of(at(15, 23)), Some(5));
+        assert_eq!(c.slot_of(at(9, 12)), Some(-1), "before the first interval");
+        // Every slot start maps back to its own slot.
+        for slot in 0..10 {
+            let start = c.slot_start(slot).unwrap();
+            let instant = instant(start.and_utc().timestamp(), &ny);
+            assert_eq!(c.slot_of(instant), Some(slot as i64));
+        }
+        let mut empty = c.clone();
+        empty.first_interval_local = None;
+        assert_eq!(empty.slot_of(at(10, 0)), None);
+    }
 }

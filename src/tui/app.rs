@@ -23,9 +23,10 @@ use super::keys::{self, Action, Binding, Key};
 use super::layout;
 use super::session::{self, Session};
 use super::worker::{Answer, Job, Request, Response};
+use crate::config::check::Prepared;
 use crate::config::export::{location_paths, name_from_location};
-use crate::config::{self, ExportOptions};
-use crate::coverage::{ScanControl, ScanSpec};
+use crate::config::{self, ConfigSource, ExportOptions};
+use crate::coverage::ScanSpec;
 use crate::format::Overrides;
 use crate::inspect::Inspection;
 use crate::schema::Frequency;
@@ -141,6 +142,9 @@ pub struct Options {
     pub state_dir: Option<PathBuf>,
 }
 
+/// Where a dataset is: its location, whether subfolders are read, and whether it is one file.
+pub type Opening = (Location, bool, bool);
+
 /// A mouse event the UI acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pointer {
@@ -182,6 +186,10 @@ pub struct App {
     /// Screens to return to.
     back_to: Vec<Screen>,
     last_click: Option<(u16, u16, Instant)>,
+    /// Where the config the UI was opened with disagrees with the data (kept with the findings).
+    pub config_findings: Vec<config::Finding>,
+    /// The config file the UI was opened with, as the status names it.
+    config_name: Option<String>,
 }
 
 /// The location a dataset's session belongs to: the folder of a file, or the folder itself.
@@ -223,6 +231,8 @@ impl App {
             pending: None,
             back_to: Vec::new(),
             last_click: None,
+            config_findings: Vec::new(),
+            config_name: None,
         };
         app.browser.list(browser_at, &mut app.ctx);
         if is_file {
@@ -265,6 +275,9 @@ impl App {
         match self.screen {
             Screen::Browser => keys::BROWSER,
             Screen::Dataset => keys::DATASET,
+            Screen::Coverage if self.coverage.as_ref().is_some_and(|c| c.picker.is_some()) => {
+                keys::NARROW
+            }
             Screen::Coverage => keys::COVERAGE,
             Screen::Findings => keys::FINDINGS,
             Screen::Export => keys::EXPORT,
@@ -387,7 +400,7 @@ impl App {
             }
             Screen::Coverage => {
                 if let Some(c) = self.coverage.as_mut() {
-                    c.click(x, y, ctx)
+                    c.click(x, y, double, ctx)
                 }
             }
             Screen::Findings => self.findings.click(y, ctx),
@@ -427,7 +440,8 @@ impl App {
             Event::Timezone { timezone, scan } => self.set_timezone(timezone, scan),
             Event::Rescan => self.start_scan(),
             Event::Write => self.write(),
-            Event::WriteTo { path, overwrite } => self.write_to(path, overwrite),
+            // The question may have been about the mapping beside it: the main path is the form's.
+            Event::WriteTo { overwrite, .. } => self.write_to(self.output_path(), overwrite),
         }
     }
 
@@ -447,6 +461,8 @@ impl App {
     // ---- dataset -------------------------------------------------------------------------
 
     fn open_dataset(&mut self, location: Location, recursive: bool, is_file: bool) {
+        // Another dataset: what a config said about the first one no longer applies.
+        self.config_findings.clear();
         let mut d = DatasetView::new(location.clone(), recursive, is_file);
         let name = session_name(&d);
         self.pending = self.find_session(&name, recursive);
@@ -463,6 +479,69 @@ impl App {
         self.export = ExportForm::default();
         self.back_to.clear();
         self.screen = Screen::Dataset;
+    }
+
+    /// Open a location with a config's labels, reading and settings (`name` says where the
+    /// config came from); a session saved for the location does not replace them.
+    pub fn open_config(&mut self, at: Opening, name: String, config: ConfigSource) {
+        let (location, recursive, is_file) = at;
+        let mut d = DatasetView::new(location.clone(), recursive, is_file);
+        d.inspect_id = self.ctx.request(Job::Prepare {
+            location,
+            recursive,
+            config: Arc::new(config),
+        });
+        self.dataset = Some(d);
+        self.coverage = None;
+        self.export = ExportForm::default();
+        self.pending = None;
+        self.config_name = Some(name);
+        self.back_to.clear();
+        self.screen = Screen::Dataset;
+    }
+
+    fn on_prepared(&mut self, id: u64, result: Result<Box<Prepared>, String>) {
+        let Some(d) = self.dataset.as_mut() else {
+            return;
+        };
+        if d.inspect_id != id {
+            return;
+        }
+        d.loading = false;
+        let p = match result {
+            Ok(p) => *p,
+            Err(e) => {
+                d.error = Some(e.clone());
+                self.ctx.error(e);
+                return;
+            }
+        };
+        d.overrides = p.overrides;
+        d.labels = p.labels;
+        let name = self.config_name.clone().unwrap_or_default();
+        // The engine marks the config's labels as set by hand; the screen says where from.
+        for c in d
+            .labels
+            .columns
+            .iter_mut()
+            .filter(|c| c.reason == "set by you")
+        {
+            c.reason = format!("from {name}");
+        }
+        d.frequency = p.options.frequency;
+        d.timezone = p.options.timezone;
+        d.error = None;
+        d.inspection = Some(Arc::new(p.inspection));
+        self.export.fill_from(&p.options);
+        self.config_findings = p.findings;
+        self.prefill_export();
+        self.changed();
+        let n = self.config_findings.len();
+        self.ctx.info(format!(
+            "labels and settings from {name}; {n} disagreement{} with the data ({} lists the findings)",
+            if n == 1 { "" } else { "s" },
+            words_key(keys::DATASET, Action::Findings)
+        ));
     }
 
     /// The session of a dataset: from this run, else saved (unless the UI started fresh).
@@ -700,19 +779,12 @@ impl App {
         if let Some(n) = self.options.concurrency {
             spec.concurrency = n;
         }
-        let control = Arc::new(ScanControl::default());
-        let id = self.ctx.request(Job::Scan {
-            inspection: Arc::clone(&inspection),
-            spec,
-            control: Arc::clone(&control),
-        });
+        // The per-metric figures feed the findings, the backtest split and the narrowing list.
+        spec.series = true;
         let c = self
             .coverage
             .get_or_insert_with(|| CoverageView::new(frequency, timezone));
-        c.frequency = frequency;
-        c.timezone = timezone;
-        let files = inspection.dataset.files.len();
-        c.begin(id, control, files, inspection.dataset.total_bytes());
+        c.scan_whole(inspection, spec, &mut self.ctx);
     }
 
     /// Progress of the running scan as (files done, files, bytes read, bytes).
@@ -731,31 +803,51 @@ impl App {
         )
     }
 
-    /// The config the export form would write, and its text.
-    pub fn export_preview(&self) -> Option<(serde_json::Value, String)> {
+    /// What the export form would write: the target's files and every finding about them.
+    pub fn export_built(&self) -> Option<config::Built> {
         let d = self.dataset.as_ref()?;
         let i = d.inspection.as_ref()?;
         let options = self.export_options();
-        let value = config::build(&d.labels, &i.dialect(), &options);
-        let text = config::export::render(&value, options.syntax);
-        Some((value, text))
+        let dialect = i.dialect();
+        let coverage = self.coverage.as_ref().and_then(|c| c.result.as_deref());
+        // CloudWatch makes one detector per metric: the combinations come from the scan.
+        let combinations = self
+            .export
+            .target
+            .needs_scan()
+            .then(|| coverage.map(config::cloudwatch::combinations))
+            .flatten();
+        let mut built = config::build_target(
+            self.export.target,
+            &config::TargetInput {
+                labels: &d.labels,
+                profiles: &i.profiles,
+                dialect: &dialect,
+                coverage,
+                options: &options,
+                target_options: &self.export.target_options(),
+                combinations: combinations.as_ref(),
+            },
+        );
+        built
+            .findings
+            .splice(0..0, self.config_findings.iter().cloned());
+        built.findings.sort_by_key(|f| f.severity);
+        Some(built)
+    }
+
+    /// The main file the export form would write, and its text.
+    pub fn export_preview(&self) -> Option<(serde_json::Value, String)> {
+        let built = self.export_built()?;
+        let main = built.files.into_iter().next()?;
+        Some((main.value, main.text))
     }
 
     /// Recompute the findings for the current labels, coverage and export form.
     pub fn refresh_findings(&mut self) {
-        let Some(d) = &self.dataset else { return };
-        let Some(i) = &d.inspection else { return };
-        let options = self.export_options();
-        let dialect = i.dialect();
-        let coverage = self.coverage.as_ref().and_then(|c| c.result.as_deref());
-        let review = config::findings::review(&config::findings::Context {
-            labels: &d.labels,
-            profiles: &i.profiles,
-            dialect: &dialect,
-            coverage,
-            options: &options,
-        });
-        self.findings.set(review.findings);
+        if let Some(built) = self.export_built() {
+            self.findings.set(built.findings);
+        }
     }
 
     fn open_export(&mut self) {
@@ -808,28 +900,34 @@ impl App {
             ));
             return;
         }
-        let path = PathBuf::from(self.export.value(FieldKey::Output).trim());
+        let path = self.output_path();
         if path.as_os_str().is_empty() {
             self.ctx.error("no output path: fill in \"write to\"");
             return;
         }
-        if path.exists() {
-            self.export.confirm_overwrite = Some(path);
+        let mut paths = vec![path.clone()];
+        paths.extend(self.export.mapping_path());
+        if let Some(existing) = paths.into_iter().find(|p| p.exists()) {
+            self.export.confirm_overwrite = Some(existing);
             return;
         }
         self.write_to(path, false);
     }
 
+    fn output_path(&self) -> PathBuf {
+        PathBuf::from(self.export.value(FieldKey::Output).trim())
+    }
+
     fn write_to(&mut self, path: PathBuf, overwrite: bool) {
-        let Some((_, text)) = self.export_preview() else {
+        let Some(built) = self.export_built() else {
             return;
         };
+        let mut files = vec![(path.clone(), built.preview().to_string())];
+        if let (Some(p), Some(mapping)) = (self.export.mapping_path(), built.files.get(1)) {
+            files.push((p, mapping.text.clone()));
+        }
         self.ctx.info(format!("writing {}", path.display()));
-        self.ctx.request(Job::Write {
-            path,
-            contents: text,
-            overwrite,
-        });
+        self.ctx.request(Job::Write { files, overwrite });
     }
 
     // ---- answers from the worker -----------------------------------------------------------
@@ -841,14 +939,19 @@ impl App {
             a @ Answer::Listed { .. } => self.browser.on_listed(id, a, &mut self.ctx),
             a @ Answer::Previewed { .. } => self.browser.on_previewed(id, a),
             Answer::Inspected { result, .. } => self.on_inspected(id, result),
+            Answer::Prepared { result } => self.on_prepared(id, result),
             Answer::Scanned { result } => {
                 if let Some(c) = self.coverage.as_mut() {
                     c.on_scanned(id, result, &mut self.ctx);
                     self.refresh_findings();
                 }
             }
-            Answer::Written { path, result } => match result {
-                Ok(()) => self.ctx.info(format!("wrote {}", path.display())),
+            Answer::Written { paths, result } => match result {
+                Ok(()) => {
+                    let names: Vec<String> =
+                        paths.iter().map(|p| p.display().to_string()).collect();
+                    self.ctx.info(format!("wrote {}", names.join(" and ")))
+                }
                 Err(e) => self.ctx.error(e),
             },
             Answer::SessionSaved { result } => {

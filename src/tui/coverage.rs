@@ -1,5 +1,10 @@
 //! The coverage screen: a background scan of every file with its progress, then the summary
-//! against L4M's limits and the histogram of records per interval with a cursor and its readout.
+//! against L4M's limits and the histogram of records per interval with a cursor and its readout,
+//! the backtest's split drawn under it.
+//!
+//! The screen can be narrowed to one dimension value or one metric (picked from [`Picker`]): a
+//! second scan counts only those records, and the summary and the histogram show it. The whole
+//! dataset's scan stays what the findings and the export judge.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -12,17 +17,27 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 
 use super::app::{Ctx, Event};
-use super::histogram::{self, Geometry, Slot, slot_time};
+use super::histogram::{self, Geometry, Slot, Split, slot_time};
 use super::input::{self, Field, Outcome};
 use super::keys::{self, Action, Key};
 use super::layout;
+use super::narrow::{Choice, Picked, Picker};
 use super::style::{ACCENT, findings_line, plural};
 use super::words;
+use super::worker::Job;
 use crate::config::Finding;
 use crate::config::findings::Rule;
-use crate::coverage::{Coverage, ScanControl};
+use crate::coverage::{Coverage, ScanControl, ScanSpec};
+use crate::inspect::Inspection;
 use crate::schema::Frequency;
 use crate::units::{bytes, thousands};
+
+/// A narrowed scan's figures, and its slots.
+#[derive(Debug, Clone)]
+pub struct Narrowed {
+    pub coverage: Arc<Coverage>,
+    pub slots: Arc<Vec<Slot>>,
+}
 
 /// The coverage screen: a scan and its result.
 #[derive(Debug, Clone)]
@@ -33,11 +48,21 @@ pub struct CoverageView {
     pub scan_id: u64,
     /// Set while a scan runs.
     pub control: Option<Arc<ScanControl>>,
+    /// True while the scan running is a narrowed one.
+    narrow_scan: bool,
     pub files_total: usize,
     pub bytes_total: u64,
+    /// The whole dataset's figures: what the findings judge.
     pub result: Option<Arc<Coverage>>,
-    /// Records and files per slot, laid out once per scan.
+    /// Records and files per slot of `result`, laid out once per scan.
     pub slots: Arc<Vec<Slot>>,
+    /// What the screen is narrowed to, and the figures of its scan once they are in.
+    pub narrowing: Option<Choice>,
+    pub narrowed: Option<Narrowed>,
+    /// The list to narrow from, while it is open.
+    pub picker: Option<Picker>,
+    /// The inspection and settings of the last whole-dataset scan: a narrowed scan repeats them.
+    base: Option<(Arc<Inspection>, ScanSpec)>,
     pub error: Option<String>,
     /// Intervals per histogram column; `None` fits the whole span.
     pub zoom: Option<usize>,
@@ -56,10 +81,15 @@ impl CoverageView {
             timezone,
             scan_id: 0,
             control: None,
+            narrow_scan: false,
             files_total: 0,
             bytes_total: 0,
             result: None,
             slots: Arc::default(),
+            narrowing: None,
+            narrowed: None,
+            picker: None,
+            base: None,
             error: None,
             zoom: None,
             scroll: 0,
@@ -73,14 +103,55 @@ impl CoverageView {
         self.control.is_some()
     }
 
-    /// A scan was asked for: show its progress from now on.
-    pub fn begin(&mut self, id: u64, control: Arc<ScanControl>, files: usize, bytes: u64) {
+    /// The figures and slots on screen: the narrowed scan's, else the whole dataset's.
+    pub fn shown(&self) -> Option<(&Arc<Coverage>, &Arc<Vec<Slot>>)> {
+        match &self.narrowed {
+            Some(n) => Some((&n.coverage, &n.slots)),
+            None => self.result.as_ref().map(|r| (r, &self.slots)),
+        }
+    }
+
+    /// The whole dataset's backtest split, placed on the slots shown.
+    pub fn split(&self) -> Option<Split> {
+        let b = self.result.as_ref()?.quality.as_ref()?.backtest.as_ref()?;
+        Split::of(b, self.shown()?.0)
+    }
+
+    /// Scan the whole dataset; a narrowing chosen earlier is scanned again after it.
+    pub fn scan_whole(&mut self, inspection: Arc<Inspection>, spec: ScanSpec, ctx: &mut Ctx) {
+        self.frequency = spec.frequency;
+        self.timezone = spec.timezone;
+        let files = inspection.dataset.files.len();
+        let bytes = inspection.dataset.total_bytes();
+        self.start(&inspection, spec.clone(), false, ctx);
+        (self.files_total, self.bytes_total) = (files, bytes);
+        self.base = Some((inspection, spec));
+    }
+
+    /// Scan the records of the narrowing chosen, with the whole dataset's last settings.
+    fn scan_narrowed(&mut self, ctx: &mut Ctx) {
+        let (Some((inspection, spec)), Some(choice)) = (self.base.clone(), &self.narrowing) else {
+            return;
+        };
+        let mut spec = spec;
+        // The list and the split come from the whole scan; one series' runs are its intervals.
+        spec.series = false;
+        spec.narrow = Some(choice.narrow.clone());
+        self.start(&inspection, spec, true, ctx);
+    }
+
+    fn start(&mut self, inspection: &Arc<Inspection>, spec: ScanSpec, narrow: bool, ctx: &mut Ctx) {
+        let control = Arc::new(ScanControl::default());
+        let id = ctx.request(Job::Scan {
+            inspection: Arc::clone(inspection),
+            spec,
+            control: Arc::clone(&control),
+        });
         if let Some(old) = self.control.replace(control) {
             old.cancel();
         }
         self.scan_id = id;
-        self.files_total = files;
-        self.bytes_total = bytes;
+        self.narrow_scan = narrow;
         self.error = None;
     }
 
@@ -97,7 +168,7 @@ impl CoverageView {
 
     /// The histogram's geometry on a screen of the context's size.
     pub fn geometry(&self, body: Rect) -> Option<Geometry> {
-        let r = self.result.as_ref()?;
+        let (r, _) = self.shown()?;
         let chart = layout::Coverage::new(body).chart;
         Geometry::new(
             chart,
@@ -113,40 +184,89 @@ impl CoverageView {
             return;
         }
         self.control = None;
+        let narrowed = std::mem::take(&mut self.narrow_scan);
         match result {
             Ok(coverage) => {
-                if coverage.cancelled {
-                    ctx.error(format!(
-                        "scan cancelled: the figures are partial ({} scans again)",
-                        words::key(keys::COVERAGE, Action::Rescan)
-                    ));
-                } else if !coverage.complete {
-                    ctx.error("some files could not be read to the end: the figures are partial");
+                say_partial(&coverage, ctx);
+                if narrowed {
+                    self.on_narrowed(*coverage, ctx);
+                } else {
+                    self.on_whole(*coverage, ctx);
                 }
-                self.slots = Arc::new(histogram::slots(&coverage));
-                self.frequency = coverage.frequency;
-                self.timezone = coverage.timezone;
-                self.result = Some(Arc::new(*coverage));
-                self.cursor = self.cursor.min(self.slots.len().saturating_sub(1));
-                self.follow_cursor(ctx, false);
             }
             Err(e) => {
+                if narrowed {
+                    self.narrowing = None;
+                }
                 self.error = Some(e.clone());
                 ctx.error(e);
             }
         }
     }
 
-    /// A key of the coverage screen's table.
+    fn on_whole(&mut self, coverage: Coverage, ctx: &mut Ctx) {
+        self.slots = Arc::new(histogram::slots(&coverage));
+        self.frequency = coverage.frequency;
+        self.timezone = coverage.timezone;
+        let cancelled = coverage.cancelled;
+        self.result = Some(Arc::new(coverage));
+        self.narrowed = None;
+        self.cursor = self.cursor.min(self.slots.len().saturating_sub(1));
+        self.follow_cursor(ctx, false);
+        match self.narrowing.as_ref().map(|n| self.still_holds(n)) {
+            Some(true) if !cancelled => self.scan_narrowed(ctx),
+            Some(false) => {
+                self.narrowing = None;
+                ctx.info(
+                    "the narrowing was dropped: its dimension or measure is not labelled any more",
+                );
+            }
+            _ => self.narrowing = None,
+        }
+    }
+
+    /// Whether a narrowing still names labelled columns of the whole scan.
+    fn still_holds(&self, n: &Choice) -> bool {
+        let Some(r) = &self.result else { return false };
+        let dims = n
+            .narrow
+            .dimensions
+            .iter()
+            .all(|(d, _)| r.dimensions.contains(d));
+        let measure = n.narrow.measure.as_ref();
+        dims && measure.is_none_or(|m| r.measures.iter().any(|c| &c.name == m))
+    }
+
+    fn on_narrowed(&mut self, coverage: Coverage, ctx: &mut Ctx) {
+        let slots = Arc::new(histogram::slots(&coverage));
+        let label = self
+            .narrowing
+            .as_ref()
+            .map_or(String::new(), |n| n.label.clone());
+        if !coverage.cancelled {
+            ctx.info(format!(
+                "narrowed to {label}: {} intervals with data ({} or {} shows the whole dataset)",
+                thousands(coverage.intervals_with_data),
+                words::key(keys::COVERAGE, Action::Whole),
+                words::key(keys::COVERAGE, Action::Back),
+            ));
+        }
+        self.narrowed = Some(Narrowed {
+            coverage: Arc::new(coverage),
+            slots,
+        });
+        self.zoom = None;
+        self.cursor = 0;
+        self.scroll = 0;
+    }
+
+    /// A key of the coverage screen's table (or of the list, while it is open).
     pub fn act(&mut self, action: Action, ctx: &mut Ctx) {
+        if self.picker.is_some() {
+            return self.picker_act(action, ctx);
+        }
         match action {
-            Action::Back => match &self.control {
-                Some(control) => {
-                    control.cancel();
-                    ctx.info("cancelling the scan: the figures will be partial");
-                }
-                None => ctx.emit(Event::Back),
-            },
+            Action::Back => self.back(ctx),
             Action::SetFrequency(f) => {
                 self.zoom = None;
                 ctx.emit(Event::Frequency {
@@ -161,8 +281,80 @@ impl CoverageView {
             Action::Findings => ctx.emit(Event::OpenFindings),
             Action::Export => ctx.emit(Event::OpenExport),
             Action::ZoomIn | Action::ZoomOut => self.zoom(action == Action::ZoomIn, ctx),
+            Action::Narrow => self.open_picker(ctx),
+            Action::Whole => self.whole(ctx),
             _ => self.move_cursor(action, ctx),
         }
+    }
+
+    /// Esc: cancel the scan, else leave the narrowing, else back to the columns.
+    fn back(&mut self, ctx: &mut Ctx) {
+        if let Some(control) = &self.control {
+            control.cancel();
+            ctx.info("cancelling the scan: the figures will be partial");
+        } else if self.narrowing.is_some() {
+            self.whole(ctx);
+        } else {
+            ctx.emit(Event::Back);
+        }
+    }
+
+    /// Open the list of what to narrow to, made from the whole dataset's scan.
+    fn open_picker(&mut self, ctx: &mut Ctx) {
+        let problem = if self.running() {
+            Some("wait for the scan to finish (Esc cancels it)")
+        } else if self.result.is_none() {
+            Some("no figures yet")
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            ctx.error(p);
+            return;
+        }
+        match self.result.as_deref().and_then(Picker::new) {
+            Some(p) => self.picker = Some(p),
+            None => ctx.error(format!(
+                "nothing to narrow to: label a measure ({} on the columns screen), then scan again",
+                words::key(keys::DATASET, Action::SetRole(crate::schema::Role::Measure))
+            )),
+        }
+    }
+
+    fn picker_act(&mut self, action: Action, ctx: &mut Ctx) {
+        let page = layout::picker_rows(ctx.screen().body).height.max(1) as usize;
+        let Some(picker) = self.picker.as_mut() else {
+            return;
+        };
+        match picker.act(action, page) {
+            Picked::Nothing => {}
+            Picked::Close => self.picker = None,
+            Picked::Narrow(choice) => {
+                self.picker = None;
+                ctx.info(format!("scanning the records of {}", choice.label));
+                self.narrowing = Some(choice);
+                self.scan_narrowed(ctx);
+            }
+        }
+    }
+
+    /// Back to the whole dataset's figures (a narrowed scan still running is cancelled).
+    fn whole(&mut self, ctx: &mut Ctx) {
+        if self.narrowing.take().is_none() {
+            ctx.info("the screen shows the whole dataset");
+            return;
+        }
+        if self.narrow_scan
+            && let Some(control) = self.control.take()
+        {
+            control.cancel();
+            self.narrow_scan = false;
+        }
+        self.narrowed = None;
+        self.zoom = None;
+        self.cursor = self.cursor.min(self.slots.len().saturating_sub(1));
+        self.follow_cursor(ctx, false);
+        ctx.info("the whole dataset again");
     }
 
     fn zoom(&mut self, closer: bool, ctx: &mut Ctx) {
@@ -208,7 +400,7 @@ impl CoverageView {
 
     /// The first slot of the next (or previous) run of missing intervals from `slot`.
     pub fn gap_from(&self, slot: usize, forward: bool) -> Option<usize> {
-        let s = &self.slots;
+        let s: &[Slot] = self.shown().map_or(&[], |(_, s)| s);
         let starts = |k: &usize| s[*k].records == 0 && (*k == 0 || s[*k - 1].records > 0);
         if forward {
             (slot + 1..s.len()).find(starts)
@@ -230,12 +422,20 @@ impl CoverageView {
         };
     }
 
-    /// A click on the histogram puts the cursor on the column under it.
-    pub fn click(&mut self, x: u16, y: u16, ctx: &mut Ctx) {
-        let Some(g) = self.geometry(ctx.screen().body) else {
+    /// A click on the histogram puts the cursor on the column under it; in the list, a click
+    /// selects a row and a double click narrows to it.
+    pub fn click(&mut self, x: u16, y: u16, double: bool, ctx: &mut Ctx) {
+        let body = ctx.screen().body;
+        if let Some(p) = self.picker.as_mut() {
+            if p.click(body, y) && double {
+                self.picker_act(Action::Open, ctx);
+            }
+            return;
+        }
+        let Some(g) = self.geometry(body) else {
             return;
         };
-        if y < g.bars.y || y > g.strip_y {
+        if y < g.bars.y || y > g.split_y {
             return;
         }
         if let Some(column) = g.column_at(x, self.scroll) {
@@ -243,8 +443,11 @@ impl CoverageView {
         }
     }
 
-    /// A key while the timezone is typed; false when it is not.
+    /// A key while the timezone or the list's filter is typed; false when neither is.
     pub fn text_key(&mut self, key: Key, ctx: &mut Ctx) -> bool {
+        if let Some(p) = self.picker.as_mut() {
+            return p.text_key(key);
+        }
         let Some(field) = self.tz_input.as_mut() else {
             return false;
         };
@@ -282,7 +485,7 @@ impl CoverageView {
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), l.summary);
             return;
         }
-        let Some(r) = &self.result else {
+        let Some((r, slots)) = self.shown() else {
             frame.render_widget(Paragraph::new(lines), l.summary);
             return;
         };
@@ -295,13 +498,17 @@ impl CoverageView {
         let g = self.geometry(body);
         let view = histogram::View {
             coverage: r,
-            slots: &self.slots,
+            slots,
+            split: self.split(),
             scroll: self.scroll,
             cursor: self.cursor,
         };
         histogram::draw(frame.buffer_mut(), l.chart, g.as_ref(), &view);
         if let Some(g) = g {
-            frame.render_widget(Paragraph::new(self.readout(r, &g)), l.readout);
+            frame.render_widget(Paragraph::new(self.readout(&view, &g)), l.readout);
+        }
+        if let Some(p) = &self.picker {
+            p.draw(frame, body);
         }
     }
 
@@ -321,6 +528,17 @@ impl CoverageView {
                 spans.push(Span::styled(" (Enter keeps, Esc drops)", gray));
             }
             None => spans.push(Span::styled(self.timezone.name(), Style::new().bold())),
+        }
+        if let Some(n) = &self.narrowing {
+            spans.push(Span::styled("   narrowed to ", gray));
+            spans.push(Span::styled(
+                n.label.clone(),
+                Style::new().fg(Color::LightBlue).bold(),
+            ));
+            spans.push(Span::styled(
+                format!(" ({} whole)", words::key(keys::COVERAGE, Action::Whole)),
+                gray,
+            ));
         }
         Line::from(spans)
     }
@@ -349,9 +567,27 @@ impl CoverageView {
     }
 
     /// The interval or column under the cursor: its time, records and files.
-    fn readout(&self, r: &Coverage, g: &Geometry) -> Line<'static> {
+    fn readout(&self, v: &histogram::View, g: &Geometry) -> Line<'static> {
+        let mut line = self.readout_counts(v.coverage, v.slots, g);
         let range = g.slots(g.column_of(self.cursor));
-        let slice = self.slots.get(range.clone()).unwrap_or(&[]);
+        let parts = v
+            .split
+            .map(|s| (s.part(range.start), s.part(range.end - 1)));
+        let words = match parts {
+            Some((Some(a), Some(b))) if a == b => a.words().to_string(),
+            Some((Some(a), Some(b))) => format!("{} to {}", a.words(), b.words()),
+            _ => return line,
+        };
+        line.spans.push(Span::styled(
+            format!("   ({words})"),
+            Style::new().fg(Color::Gray),
+        ));
+        line
+    }
+
+    fn readout_counts(&self, r: &Coverage, slots: &[Slot], g: &Geometry) -> Line<'static> {
+        let range = g.slots(g.column_of(self.cursor));
+        let slice = slots.get(range.clone()).unwrap_or(&[]);
         let tz = self.timezone.name();
         let mark = Span::styled(" ▶ ", Style::new().fg(ACCENT).bold());
         if range.len() <= 1 {
@@ -393,6 +629,18 @@ impl CoverageView {
                 files(|s| s.files)
             )),
         ])
+    }
+}
+
+/// A scan cancelled or cut short: say its figures are partial.
+fn say_partial(coverage: &Coverage, ctx: &mut Ctx) {
+    if coverage.cancelled {
+        ctx.error(format!(
+            "scan cancelled: the figures are partial ({} scans again)",
+            words::key(keys::COVERAGE, Action::Rescan)
+        ));
+    } else if !coverage.complete {
+        ctx.error("some files could not be read to the end: the figures are partial");
     }
 }
 

@@ -18,7 +18,9 @@ use super::keys::{Action, Key};
 use super::layout;
 use super::style::{findings_line, selected_row};
 use crate::config::model::ServiceModel;
-use crate::config::{ExportOptions, Finding, Syntax, Target};
+use crate::config::{
+    ExportOptions, ExportTarget, Finding, Syntax, TargetOptions, cloudwatch, opensearch,
+};
 use crate::schema::Frequency;
 
 /// The fields of the export form, in order.
@@ -35,11 +37,15 @@ pub enum FieldKey {
     DetectorArn,
     HistoricalPath,
     TemplatePath,
+    /// OpenSearch: the index or pattern the detector reads.
+    Index,
+    /// CloudWatch: the metrics' namespace.
+    Namespace,
     Output,
 }
 
 impl FieldKey {
-    pub const ALL: [FieldKey; 12] = [
+    pub const ALL: [FieldKey; 14] = [
         FieldKey::Target,
         FieldKey::Yaml,
         FieldKey::Name,
@@ -51,6 +57,8 @@ impl FieldKey {
         FieldKey::DetectorArn,
         FieldKey::HistoricalPath,
         FieldKey::TemplatePath,
+        FieldKey::Index,
+        FieldKey::Namespace,
         FieldKey::Output,
     ];
 
@@ -67,7 +75,25 @@ impl FieldKey {
             FieldKey::DetectorArn => "detector ARN",
             FieldKey::HistoricalPath => "historical path",
             FieldKey::TemplatePath => "path template",
+            FieldKey::Index => "index",
+            FieldKey::Namespace => "namespace",
             FieldKey::Output => "write to",
+        }
+    }
+
+    /// Whether a target reads the field (the others are drawn dim and never block a write).
+    pub fn used_by(self, target: ExportTarget) -> bool {
+        let cloudwatch = matches!(
+            target,
+            ExportTarget::CloudWatch | ExportTarget::CloudWatchRequests
+        );
+        match self {
+            FieldKey::Index => target == ExportTarget::OpenSearch,
+            FieldKey::Namespace => cloudwatch,
+            FieldKey::Yaml => target.allows_yaml(),
+            FieldKey::RoleArn | FieldKey::DetectorArn | FieldKey::Offset => target.l4m().is_some(),
+            FieldKey::HistoricalPath | FieldKey::TemplatePath => target.l4m().is_some(),
+            _ => true,
         }
     }
 
@@ -96,6 +122,8 @@ pub fn problem(key: FieldKey, text: &str) -> Option<String> {
             format!("unknown timezone {text:?}: use an IANA name such as UTC or Europe/Paris")
         }),
         FieldKey::Frequency => text.parse::<Frequency>().err(),
+        FieldKey::Index => opensearch::index_problem(text),
+        FieldKey::Namespace => cloudwatch::namespace_problem(text),
         _ => None,
     }
 }
@@ -103,7 +131,7 @@ pub fn problem(key: FieldKey, text: &str) -> Option<String> {
 /// The export form.
 #[derive(Debug, Clone, Default)]
 pub struct ExportForm {
-    pub target: Target,
+    pub target: ExportTarget,
     pub yaml: bool,
     values: HashMap<FieldKey, String>,
     /// Fields the user typed (a prefill never replaces them; sessions keep them).
@@ -122,10 +150,7 @@ impl ExportForm {
     /// The text of a field.
     pub fn value(&self, key: FieldKey) -> String {
         match key {
-            FieldKey::Target => match self.target {
-                Target::MetricSet => "CreateMetricSet request".into(),
-                Target::CloudFormation => "CloudFormation template".into(),
-            },
+            FieldKey::Target => self.target.label().into(),
             FieldKey::Yaml => if self.yaml { "YAML" } else { "JSON" }.into(),
             other => self.values.get(&other).cloned().unwrap_or_default(),
         }
@@ -139,6 +164,32 @@ impl ExportForm {
     pub fn set_typed(&mut self, key: FieldKey, value: String) {
         self.edited.insert(key);
         self.set(key, value);
+    }
+
+    /// Take a config's target and settings, as if typed (a prefill never replaces them).
+    pub fn fill_from(&mut self, o: &ExportOptions) {
+        self.target = o.target.into();
+        self.yaml = o.syntax == Syntax::Yaml && self.target.allows_yaml();
+        let fields = [
+            (FieldKey::Name, o.name.clone()),
+            (FieldKey::Description, o.description.clone()),
+            (
+                FieldKey::Frequency,
+                o.frequency.map(|f| f.as_str().to_string()),
+            ),
+            (FieldKey::Offset, o.offset.map(|n| n.to_string())),
+            (FieldKey::Timezone, Some(o.timezone.name().to_string())),
+            (FieldKey::RoleArn, o.role_arn.clone()),
+            (FieldKey::DetectorArn, o.detector_arn.clone()),
+            (FieldKey::HistoricalPath, o.historical_path.clone()),
+            (FieldKey::TemplatePath, o.template_path.clone()),
+        ];
+        for (key, value) in fields {
+            if let Some(v) = value {
+                self.set_typed(key, v);
+            }
+        }
+        self.refresh_output();
     }
 
     /// Fill a field the user has not typed (what the location and labels tell).
@@ -157,10 +208,37 @@ impl ExportForm {
         } else {
             name
         };
-        match (self.target, self.yaml) {
-            (Target::MetricSet, _) => format!("{stem}-metric-set.json"),
-            (Target::CloudFormation, false) => format!("{stem}-cloudformation.json"),
-            (Target::CloudFormation, true) => format!("{stem}-cloudformation.yaml"),
+        self.target.default_file_name(&stem, self.syntax())
+    }
+
+    fn syntax(&self) -> Syntax {
+        if self.yaml && self.target.allows_yaml() {
+            Syntax::Yaml
+        } else {
+            Syntax::Json
+        }
+    }
+
+    /// Where the OpenSearch index mapping goes: beside the body, `STEM.mapping.json`.
+    pub fn mapping_path(&self) -> Option<PathBuf> {
+        if self.target != ExportTarget::OpenSearch {
+            return None;
+        }
+        let out = PathBuf::from(self.value(FieldKey::Output).trim());
+        let stem = out.file_stem()?.to_string_lossy().into_owned();
+        Some(out.with_file_name(format!("{stem}.mapping.json")))
+    }
+
+    /// The fields only some targets read.
+    pub fn target_options(&self) -> TargetOptions {
+        let opt = |k: FieldKey| {
+            let v = self.value(k);
+            (!v.trim().is_empty()).then(|| v.trim().to_string())
+        };
+        TargetOptions {
+            index: opt(FieldKey::Index),
+            namespace: opt(FieldKey::Namespace),
+            now: chrono::Utc::now(),
         }
     }
 
@@ -170,10 +248,11 @@ impl ExportForm {
         self.prefill(FieldKey::Output, Some(out));
     }
 
-    /// Every field whose text is wrong, with its problem.
+    /// Every field the target reads whose text is wrong, with its problem.
     pub fn problems(&self) -> Vec<(FieldKey, String)> {
         FieldKey::ALL
             .into_iter()
+            .filter(|k| k.used_by(self.target))
             .filter_map(|k| problem(k, &self.value(k)).map(|p| (k, p)))
             .collect()
     }
@@ -186,12 +265,8 @@ impl ExportForm {
             (!v.trim().is_empty()).then(|| v.trim().to_string())
         };
         ExportOptions {
-            target: self.target,
-            syntax: if self.yaml {
-                Syntax::Yaml
-            } else {
-                Syntax::Json
-            },
+            target: self.target.l4m().unwrap_or_default(),
+            syntax: self.syntax(),
             name: opt(FieldKey::Name),
             description: opt(FieldKey::Description),
             frequency: opt(FieldKey::Frequency)
@@ -236,19 +311,20 @@ impl ExportForm {
 
     fn toggle(&mut self, ctx: &mut Ctx) {
         if FieldKey::ALL[self.selected] == FieldKey::Yaml {
-            if self.target != Target::CloudFormation {
-                ctx.info("YAML is for CloudFormation templates: the API request is JSON");
+            if !self.target.allows_yaml() {
+                ctx.info(format!(
+                    "YAML is for CloudFormation templates: the {} is JSON",
+                    self.target.label()
+                ));
                 return;
             }
             self.yaml = !self.yaml;
         } else {
-            self.target = match self.target {
-                Target::MetricSet => Target::CloudFormation,
-                Target::CloudFormation => {
-                    self.yaml = false;
-                    Target::MetricSet
-                }
-            };
+            // Space walks through every target, back to the first.
+            let all = ExportTarget::ALL;
+            let at = all.iter().position(|t| *t == self.target).unwrap_or(0);
+            self.target = all[(at + 1) % all.len()];
+            self.yaml &= self.target.allows_yaml();
         }
         self.refresh_output();
         ctx.emit(Event::ExportChanged);
@@ -367,6 +443,13 @@ impl ExportForm {
                 };
                 Line::from(field.spans(width, style))
             }
+            _ if !key.used_by(self.target) => {
+                let text = match key {
+                    FieldKey::Yaml => "JSON",
+                    _ => "— (other targets)",
+                };
+                Line::from(Span::styled(text, Style::new().fg(Color::DarkGray)))
+            }
             _ => {
                 let v = self.value(key);
                 match problem(key, &v) {
@@ -408,6 +491,12 @@ impl ExportForm {
             lines.push(Line::from(Span::styled(format!(" ✗ {p}"), Color::Red)));
         }
         lines.push(findings_line(findings));
+        if let Some(m) = self.mapping_path() {
+            lines.push(Line::from(Span::styled(
+                format!(" and the index mapping: {}", m.display()),
+                Style::new().fg(Color::Gray),
+            )));
+        }
         lines
     }
 }

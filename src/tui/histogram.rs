@@ -4,18 +4,21 @@
 //!
 //! Intervals are counted in slots (the engine's wall-clock interval index from the first one), so
 //! a day is one slot in every timezone, across daylight-saving changes; every time shown is the
-//! engine's wall-clock start of a slot.
+//! engine's wall-clock start of a slot. The backtest's split (training, testing, and the intervals
+//! before the most recent 3,000 that it leaves out) is placed on the same slots.
 
 use std::ops::Range;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
 use super::layout;
 use super::style::ACCENT;
-use crate::coverage::Coverage;
+use crate::coverage::{Backtest, Coverage};
+use crate::schema::limits::Limit;
 use crate::units::thousands;
 
 /// Records and files of one slot (0 and 0 for a missing interval).
@@ -47,6 +50,8 @@ pub struct Geometry {
     pub bars: Rect,
     /// The row that marks columns with missing intervals.
     pub strip_y: u16,
+    /// The row of the backtest's split.
+    pub split_y: u16,
     /// The row of the time labels.
     pub time_y: u16,
     /// Intervals per column.
@@ -66,7 +71,7 @@ impl Geometry {
     pub fn new(chart: Rect, zoom: Option<usize>, spanned: usize, max: u64) -> Option<Geometry> {
         let inner = layout::inner(chart);
         let axis_width = thousands(max).len() as u16 + 1;
-        if inner.height < 4 || inner.width < axis_width + 10 || spanned == 0 {
+        if inner.height < 5 || inner.width < axis_width + 10 || spanned == 0 {
             return None;
         }
         let width = (inner.width - axis_width) as usize;
@@ -79,12 +84,13 @@ impl Geometry {
         } else {
             1
         };
-        let bar_rows = inner.height - 2;
+        let bar_rows = inner.height - 3;
         Some(Geometry {
             axis: Rect::new(inner.x, inner.y, axis_width, bar_rows),
             bars: Rect::new(inner.x + axis_width, inner.y, width as u16, bar_rows),
             strip_y: inner.y + bar_rows,
-            time_y: inner.y + bar_rows + 1,
+            split_y: inner.y + bar_rows + 1,
+            time_y: inner.y + bar_rows + 2,
             zoom,
             cell,
             columns: width / cell,
@@ -130,10 +136,71 @@ impl Geometry {
     }
 }
 
-/// What the histogram shows: a scan, its slots, the view and the cursor.
+/// Which part of a backtest an interval is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Before the most recent 3,000 intervals: a backtest leaves it out.
+    Outside,
+    Training,
+    Testing,
+}
+
+impl Part {
+    pub fn words(self) -> &'static str {
+        match self {
+            Part::Outside => "not in the backtest",
+            Part::Training => "training",
+            Part::Testing => "testing",
+        }
+    }
+}
+
+/// The backtest's split on the slots of a histogram: training from `start`, testing from `test`
+/// to `end` (exclusive), and before `start` what the backtest leaves out. The figures are the
+/// whole dataset's, also on a narrowed histogram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    pub start: i64,
+    pub test: i64,
+    pub end: i64,
+    pub training: u64,
+    pub testing: u64,
+    pub left_out: u64,
+}
+
+impl Split {
+    /// The whole dataset's backtest placed on the slots of the scan shown.
+    pub fn of(b: &Backtest, shown: &Coverage) -> Option<Split> {
+        Some(Split {
+            start: shown.slot_of(b.training_start)?,
+            test: shown.slot_of(b.inference_start)?,
+            end: shown.slot_of(b.inference_end)?,
+            training: b.training_intervals,
+            testing: b.inference_intervals,
+            left_out: b.intervals_left_out,
+        })
+    }
+
+    /// The part a slot is in (`None` past the backtest's end).
+    pub fn part(&self, slot: usize) -> Option<Part> {
+        let slot = slot as i64;
+        if slot < self.start {
+            Some(Part::Outside)
+        } else if slot < self.test {
+            Some(Part::Training)
+        } else if slot < self.end {
+            Some(Part::Testing)
+        } else {
+            None
+        }
+    }
+}
+
+/// What the histogram shows: a scan, its slots, the backtest's split, the view and the cursor.
 pub struct View<'a> {
     pub coverage: &'a Coverage,
     pub slots: &'a [Slot],
+    pub split: Option<Split>,
     pub scroll: usize,
     pub cursor: usize,
 }
@@ -142,13 +209,17 @@ const EIGHTHS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '�
 const CURSOR_BG: Color = Color::Rgb(70, 70, 120);
 
 /// Draw the histogram in `area` (its box): bars, the y axis, a strip red where a column has
-/// missing intervals (full block: all missing), a yellow line where the 285th interval with data
-/// is reached, the cursor's column highlighted, and the times of the first and last column.
+/// missing intervals (full block: all missing), the backtest's split under it, a yellow line where
+/// the 285th interval with data is reached, the cursor's column highlighted, and the times of the
+/// first and last column. Bars a backtest leaves out are grey.
 pub fn draw(buf: &mut Buffer, area: Rect, g: Option<&Geometry>, v: &View) {
-    Block::bordered()
+    let mut block = Block::bordered()
         .title(" records per interval ")
-        .border_style(Style::new().fg(Color::DarkGray))
-        .render(area, buf);
+        .border_style(Style::new().fg(Color::DarkGray));
+    if let Some(split) = &v.split {
+        block = block.title_bottom(legend(split));
+    }
+    block.render(area, buf);
     let Some(g) = g else { return };
     draw_axis(buf, g, v.coverage.max_records_per_interval);
     for k in 0..g.columns {
@@ -157,6 +228,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, g: Option<&Geometry>, v: &View) {
             break;
         }
         draw_column(buf, g, v, column, k);
+    }
+    if let Some(split) = &v.split {
+        draw_split(buf, g, v, split);
     }
     draw_threshold(buf, g, v);
     draw_times(buf, g, v);
@@ -171,7 +245,8 @@ fn draw_axis(buf: &mut Buffer, g: &Geometry, max: u64) {
         buf.set_string(g.axis.x, g.axis.y + row, text, style);
     };
     label(0, max);
-    if rows >= 5 {
+    // A middle mark of 0 (a highest count of 1) would read as a second baseline.
+    if rows >= 5 && max >= 2 {
         label(rows / 2, max / 2);
     }
     label(rows - 1, 0);
@@ -184,6 +259,10 @@ fn draw_column(buf: &mut Buffer, g: &Geometry, v: &View, column: usize, k: usize
     let value = slice.iter().map(|s| s.records).filter(|n| *n > 0).max();
     let missing = slice.iter().filter(|s| s.records == 0).count();
     let under_cursor = range.contains(&v.cursor);
+    let left_out = v
+        .split
+        .is_some_and(|s| s.part(range.end.saturating_sub(1)) == Some(Part::Outside));
+    let colour = if left_out { Color::DarkGray } else { ACCENT };
     let bar_rows = g.bars.height as usize;
     let max = v.coverage.max_records_per_interval.max(1) as f64;
     let eighths = value.map_or(0, |n| {
@@ -205,7 +284,7 @@ fn draw_column(buf: &mut Buffer, g: &Geometry, v: &View, column: usize, k: usize
             let y = g.bars.y + (bar_rows - 1 - row) as u16;
             let cell = &mut buf[(x, y)];
             if filled > 0 {
-                cell.set_char(EIGHTHS[filled - 1]).set_fg(ACCENT);
+                cell.set_char(EIGHTHS[filled - 1]).set_fg(colour);
             }
             if under_cursor {
                 cell.set_bg(CURSOR_BG);
@@ -217,6 +296,79 @@ fn draw_column(buf: &mut Buffer, g: &Geometry, v: &View, column: usize, k: usize
             cell.set_bg(CURSOR_BG);
         }
     }
+}
+
+/// The split row: `·` under what a backtest leaves out, `━` under training (green) and testing
+/// (magenta), `╋` where a part begins, each part named where there is room.
+fn draw_split(buf: &mut Buffer, g: &Geometry, v: &View, split: &Split) {
+    let visible = (v.scroll..(v.scroll + g.columns).min(g.total)).map(|c| (c, g.slots(c)));
+    let mut runs: Vec<(Part, u16, u16)> = Vec::new();
+    for (k, (_, range)) in visible.enumerate() {
+        let parts: Vec<Part> = range.clone().filter_map(|s| split.part(s)).collect();
+        let Some(&last) = parts.last() else { continue };
+        let begins = range.clone().any(|s| {
+            let s = s as i64;
+            (s == split.start && split.start > 0) || s == split.test
+        });
+        let (ch, style) = match last {
+            Part::Outside => ('·', Style::new().fg(Color::DarkGray)),
+            Part::Training => ('━', Style::new().fg(Color::Green)),
+            Part::Testing => ('━', Style::new().fg(Color::Magenta)),
+        };
+        let x = g.bars.x + (k * g.cell) as u16;
+        for c in 0..g.cell as u16 {
+            buf[(x + c, g.split_y)].set_char(ch).set_style(style);
+        }
+        if begins {
+            let style = Style::new().fg(Color::White).bold();
+            buf[(x, g.split_y)].set_char('╋').set_style(style);
+        }
+        match runs.last_mut() {
+            Some((p, _, end)) if *p == last => *end = x + g.cell as u16,
+            _ => runs.push((last, x, x + g.cell as u16)),
+        }
+    }
+    for (part, from, to) in runs {
+        let (text, colour) = match part {
+            Part::Outside => (
+                format!(" {} not used ", thousands(split.left_out)),
+                Color::Gray,
+            ),
+            Part::Training => (
+                format!(" training {} ", thousands(split.training)),
+                Color::Green,
+            ),
+            Part::Testing => (
+                format!(" testing {} ", thousands(split.testing)),
+                Color::Magenta,
+            ),
+        };
+        let width = text.chars().count() as u16;
+        if to - from >= width + 2 {
+            let x = from + (to - from - width) / 2;
+            buf.set_string(x, g.split_y, text, Style::new().fg(colour).bold());
+        }
+    }
+}
+
+/// The split's legend, on the box's bottom edge: what each mark under the bars stands for.
+fn legend(split: &Split) -> Line<'static> {
+    let gray = Style::new().fg(Color::Gray);
+    Line::from(vec![
+        Span::styled(
+            format!(
+                " backtest of the last {}: ",
+                thousands(Limit::MaxBacktestIntervals.value())
+            ),
+            gray,
+        ),
+        Span::styled("━", Style::new().fg(Color::Green)),
+        Span::styled(format!(" training {} ", thousands(split.training)), gray),
+        Span::styled("━", Style::new().fg(Color::Magenta)),
+        Span::styled(format!(" testing {} ", thousands(split.testing)), gray),
+        Span::styled("·", Style::new().fg(Color::DarkGray)),
+        Span::styled(format!(" left out {} ", thousands(split.left_out)), gray),
+    ])
 }
 
 /// Where the 285th interval with data is reached: the minimum a backtest needs.

@@ -43,6 +43,10 @@ pub enum Action {
     EditTimezone,
     ZoomIn,
     ZoomOut,
+    /// Open the list of dimension values and metrics the coverage can be narrowed to.
+    Narrow,
+    /// The coverage of the whole dataset again.
+    Whole,
     Rescan,
     EditField,
     ToggleTarget,
@@ -373,14 +377,22 @@ pub const COVERAGE: &[Binding] = &[
         "+",
         "zoom in (fewer intervals per column)",
         Action::ZoomIn,
-        Some("zoom in"),
+        Some("zoom"),
+    ),
+    b(&[Char('-')], "-", "zoom out", Action::ZoomOut, None),
+    b(
+        &[Char('f')],
+        "f",
+        "narrow to one dimension value or metric (a list, fewest intervals first)",
+        Action::Narrow,
+        Some("narrow"),
     ),
     b(
-        &[Char('-')],
-        "-",
-        "zoom out",
-        Action::ZoomOut,
-        Some("zoom out"),
+        &[Char('a')],
+        "a",
+        "the whole dataset again (after f)",
+        Action::Whole,
+        None,
     ),
     b(
         &[Char('h'), Left],
@@ -438,9 +450,40 @@ pub const COVERAGE: &[Binding] = &[
     b(
         &[Esc, Backspace],
         "Esc",
-        "cancel the scan, or back to the columns",
+        "cancel the scan, the whole dataset again, or back to the columns",
         Action::Back,
         Some("cancel/back"),
+    ),
+];
+
+/// The list the coverage screen is narrowed from (`f`).
+pub const NARROW: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    MOVE[2],
+    MOVE[3],
+    PAGE[0],
+    PAGE[1],
+    b(
+        &[Enter],
+        "Enter",
+        "narrow the coverage to it (a scan of its records)",
+        Action::Open,
+        Some("narrow"),
+    ),
+    b(
+        &[Char('/')],
+        "/",
+        "filter the list as you type (Enter keeps, Esc clears)",
+        Action::Filter,
+        Some("filter"),
+    ),
+    b(
+        &[Esc, Backspace],
+        "Esc",
+        "close the list",
+        Action::Back,
+        Some("close"),
     ),
 ];
 
@@ -508,6 +551,7 @@ mod tests {
             ("browser", BROWSER),
             ("dataset", DATASET),
             ("coverage", COVERAGE),
+            ("narrow", NARROW),
             ("findings", FINDINGS),
             ("export", EXPORT),
         ] {

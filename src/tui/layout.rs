@@ -153,6 +153,34 @@ impl Coverage {
     }
 }
 
+/// The list the coverage screen is narrowed from: a box over the body below its first line (the
+/// interval and timezone stay in view).
+pub fn picker(body: Rect) -> Rect {
+    Rect {
+        y: body.y + 1,
+        height: body.height.saturating_sub(1),
+        ..body
+    }
+}
+
+/// The list's first inner line: its filter.
+pub fn picker_head(body: Rect) -> Rect {
+    Rect {
+        height: 1,
+        ..inner(picker(body))
+    }
+}
+
+/// The list's rows, under its filter line.
+pub fn picker_rows(body: Rect) -> Rect {
+    let inside = inner(picker(body));
+    Rect {
+        y: inside.y + 1,
+        height: inside.height.saturating_sub(1),
+        ..inside
+    }
+}
+
 /// The export screen: the form, the lines under it, and the file it will write.
 #[derive(Debug, Clone, Copy)]
 pub struct Export {

@@ -2,7 +2,8 @@
 //!
 //! One event loop: keys and mouse become changes of [`app::App`], slow work goes to
 //! [`worker::Worker`] threads whose answers come back on a channel, and every frame is drawn
-//! from the state alone. The terminal is restored on every way out, panics included.
+//! from the state alone. The terminal is restored on every way out: quit, error, panic, and
+//! SIGTERM or SIGHUP (which quit like `q` does, so the session is written too).
 
 pub mod app;
 pub mod browser;
@@ -14,6 +15,7 @@ pub mod histogram;
 pub mod input;
 pub mod keys;
 pub mod layout;
+pub mod narrow;
 pub mod preview;
 pub mod session;
 pub mod style;
@@ -27,6 +29,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use ratatui::DefaultTerminal;
+use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEvent,
     MouseEventKind,
@@ -46,25 +49,40 @@ pub struct Start {
     pub fresh: bool,
     /// Files a scan reads at once.
     pub concurrency: Option<usize>,
+    /// A config to open the location with (its file name, and what it says), and whether the
+    /// location's subfolders are read.
+    pub config: Option<(String, crate::config::ConfigSource)>,
+    pub recursive: bool,
+}
+
+/// How the UI ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The user quit.
+    Quit,
+    /// SIGTERM or SIGHUP (or a SIGINT from outside: in the UI, Ctrl-C is a key) made it quit.
+    Signal,
 }
 
 /// Open the UI on a location (a folder opens in the browser, a file as a dataset) and run until
-/// the user quits. The terminal is restored before this returns, whatever happened.
+/// the user quits or a signal asks it to. The terminal is restored before this returns, whatever
+/// happened.
 pub fn run(
     source: Arc<dyn Source>,
     location: Location,
     notes: Vec<Notice>,
     start: Start,
-) -> Result<()> {
+) -> Result<Exit> {
     // Resolve the location before taking over the screen, so a bad path is a plain error.
     let entry = source.stat(&location)?;
     let is_file = entry.kind == EntryKind::File;
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
-    // ratatui's panic hook restores the screen; mouse reporting must be switched off too, first.
+    // ratatui's panic hook leaves the alternate screen and then reports the panic; mouse reporting
+    // must be switched off and the cursor shown first, so the report lands on a usable terminal.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = execute!(std::io::stdout(), DisableMouseCapture, Show);
         previous(info);
     }));
     let options = Options {
@@ -72,18 +90,31 @@ pub fn run(
         concurrency: start.concurrency,
         state_dir: session::state_dir(),
     };
-    let mut app = App::new(location, is_file, options);
+    let mut app = App::new(location.clone(), is_file, options);
+    if let Some((name, config)) = start.config {
+        app.open_config((location, start.recursive, is_file), name, config);
+    }
     if let Some(note) = notes.first() {
         app.note(words::notice(note));
     }
     let result = event_loop(&mut terminal, source, app);
-    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    let _ = execute!(std::io::stdout(), DisableMouseCapture, Show);
     ratatui::restore();
     result
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, source: Arc<dyn Source>, mut app: App) -> Result<()> {
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    source: Arc<dyn Source>,
+    mut app: App,
+) -> Result<Exit> {
     let (tx, rx) = mpsc::channel();
+    let signals = tx.clone();
+    // The UI runs alone in its process, so the handler is free to take (a command line run sets
+    // its own). A signal becomes a message: the loop quits as on q, restoring the terminal.
+    let _ = ctrlc::set_handler(move || {
+        let _ = signals.send(Msg::Signal);
+    });
     let worker = Worker::new(source, tx.clone());
     let stop = Arc::new(AtomicBool::new(false));
     let input = spawn_input(tx, Arc::clone(&stop));
@@ -124,47 +155,64 @@ fn spawn_input(tx: mpsc::Sender<Msg>, stop: Arc<AtomicBool>) -> std::thread::Joi
     })
 }
 
-/// Draw, wait for something to happen, apply it; until the user quits.
+/// Draw, wait for something to happen, apply it; until the user quits or a signal comes.
 fn run_frames(
     terminal: &mut DefaultTerminal,
     worker: &Worker,
     rx: &mpsc::Receiver<Msg>,
     app: &mut App,
-) -> Result<()> {
+) -> Result<Exit> {
+    let mut exit = Exit::Quit;
+    let mut first_frame = true;
     loop {
         for request in app.take_requests() {
             worker.spawn(request);
         }
+        if app.quit {
+            return Ok(exit);
+        }
         terminal
             .draw(|f| ui::draw(f, app))
             .map_err(Error::Terminal)?;
-        if app.quit {
-            return Ok(());
+        if std::mem::take(&mut first_frame) {
+            panic_for_tests();
         }
         // While a scan runs, redraw ten times a second for its progress bar.
-        let msg = if app.scan_progress().is_some() {
-            match rx.recv_timeout(Duration::from_millis(100)) {
-                Ok(m) => Some(m),
-                Err(mpsc::RecvTimeoutError::Timeout) => None,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
-            }
-        } else {
-            match rx.recv() {
-                Ok(m) => Some(m),
-                Err(_) => return Ok(()),
-            }
+        let wait = app
+            .scan_progress()
+            .map(|_| Duration::from_millis(100))
+            .unwrap_or(Duration::MAX);
+        let msg = match rx.recv_timeout(wait) {
+            Ok(m) => Some(m),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(exit),
         };
         // Take everything that is waiting before drawing again.
         for m in msg
             .into_iter()
             .chain(std::iter::from_fn(|| rx.try_recv().ok()))
         {
-            apply(app, m);
+            if apply(app, m) {
+                exit = Exit::Signal;
+            }
         }
     }
 }
 
-fn apply(app: &mut App, m: Msg) {
+/// A panic on purpose right after the first frame, for the test that a panic restores the
+/// terminal: debug builds only, with `L4M_TEST_PANIC=after-first-frame`.
+#[cfg(debug_assertions)]
+fn panic_for_tests() {
+    if std::env::var_os("L4M_TEST_PANIC").is_some_and(|v| v == "after-first-frame") {
+        panic!("L4M_TEST_PANIC=after-first-frame: a panic inside the terminal UI, on purpose");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn panic_for_tests() {}
+
+/// Apply a message; true when it was a signal (the app then quits).
+fn apply(app: &mut App, m: Msg) -> bool {
     match m {
         Msg::Term(Event::Key(k)) if k.kind != KeyEventKind::Release => app.on_key(k),
         Msg::Term(Event::Mouse(m)) => {
@@ -175,7 +223,12 @@ fn apply(app: &mut App, m: Msg) {
         Msg::Term(Event::Resize(w, h)) => app.ctx.size = (w, h),
         Msg::Term(_) => {}
         Msg::Done(response) => app.on_response(response),
+        Msg::Signal => {
+            app.quit = true;
+            return true;
+        }
     }
+    false
 }
 
 /// The mouse events the UI acts on: a left click, the wheel.

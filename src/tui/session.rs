@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dataset::DatasetView;
 use super::export::{ExportForm, FieldKey};
-use crate::config::Target;
+use crate::config::ExportTarget;
 use crate::format::{FileFormat, Overrides, delimiter_name, parse_delimiter};
 use crate::schema::{Aggregation, ColumnProfile, Labels, Role};
 use crate::source::Location;
@@ -105,6 +105,9 @@ pub struct SavedOverrides {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedExport {
     pub cloudformation: bool,
+    /// The target by its short name (older sessions only say whether it was CloudFormation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     pub yaml: bool,
     pub fields: BTreeMap<String, String>,
 }
@@ -192,7 +195,8 @@ impl Session {
             frequency: d.frequency.map(|f| f.as_str().into()),
             timezone: Some(d.timezone.name().into()),
             export: SavedExport {
-                cloudformation: form.target == Target::CloudFormation,
+                cloudformation: form.target == ExportTarget::CloudFormation,
+                target: Some(form.target.name().to_string()),
                 yaml: form.yaml,
                 fields,
             },
@@ -241,12 +245,13 @@ impl Session {
         if let Some(tz) = self.timezone.as_deref().and_then(|t| t.parse().ok()) {
             d.timezone = tz;
         }
-        form.target = if self.export.cloudformation {
-            Target::CloudFormation
-        } else {
-            Target::MetricSet
+        let saved = self.export.target.as_deref().and_then(|t| t.parse().ok());
+        form.target = match (saved, self.export.cloudformation) {
+            (Some(t), _) => t,
+            (None, true) => ExportTarget::CloudFormation,
+            (None, false) => ExportTarget::MetricSet,
         };
-        form.yaml = self.export.yaml && self.export.cloudformation;
+        form.yaml = self.export.yaml && form.target.allows_yaml();
         for (label, value) in &self.export.fields {
             if let Some(k) = FieldKey::from_label(label) {
                 form.set_typed(k, value.clone());

@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use super::preview::{self, Preview};
 use super::words;
+use crate::config::ConfigSource;
+use crate::config::check::Prepared;
 use crate::coverage::{self, Coverage, ScanControl, ScanSpec};
 use crate::format::Overrides;
 use crate::inspect::{self, Inspection};
@@ -45,14 +47,20 @@ pub enum Job {
         recursive: bool,
         overrides: Overrides,
     },
+    /// Read a location as a config says and put the config's labels on it.
+    Prepare {
+        location: Location,
+        recursive: bool,
+        config: Arc<ConfigSource>,
+    },
     Scan {
         inspection: Arc<Inspection>,
         spec: ScanSpec,
         control: Arc<ScanControl>,
     },
     Write {
-        path: PathBuf,
-        contents: String,
+        /// The main file first (OpenSearch: its index mapping after it).
+        files: Vec<(PathBuf, String)>,
         overwrite: bool,
     },
     /// Save a session file (atomically; written in order by one thread).
@@ -83,11 +91,14 @@ pub enum Answer {
         location: Location,
         result: Result<Box<Inspection>, String>,
     },
+    Prepared {
+        result: Result<Box<Prepared>, String>,
+    },
     Scanned {
         result: Result<Box<Coverage>, String>,
     },
     Written {
-        path: PathBuf,
+        paths: Vec<PathBuf>,
         result: Result<(), String>,
     },
     SessionSaved {
@@ -95,11 +106,13 @@ pub enum Answer {
     },
 }
 
-/// What wakes the event loop: a terminal event or a finished request.
+/// What wakes the event loop: a terminal event, a finished request, or a signal to quit.
 #[derive(Debug)]
 pub enum Msg {
     Term(ratatui::crossterm::event::Event),
     Done(Response),
+    /// SIGTERM, SIGHUP or SIGINT: quit as the user would.
+    Signal,
 }
 
 /// How long a preview waits before reading, so that a cursor moving through a long listing
@@ -185,6 +198,15 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
                 .map_err(|e| words::error(&e)),
             location,
         },
+        Job::Prepare {
+            location,
+            recursive,
+            config,
+        } => Answer::Prepared {
+            result: crate::config::check::prepare(source, &location, recursive, &config)
+                .map(Box::new)
+                .map_err(|e| words::error(&e)),
+        },
         Job::Scan {
             inspection,
             spec,
@@ -200,18 +222,25 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
             .map(Box::new)
             .map_err(|e| words::error(&e)),
         },
-        Job::Write {
-            path,
-            contents,
-            overwrite,
-        } => Answer::Written {
-            result: crate::config::write_atomic(&path, contents.as_bytes(), overwrite)
-                .map_err(|e| words::error(&e)),
-            path,
+        Job::Write { files, overwrite } => Answer::Written {
+            result: write_all(&files, overwrite).map_err(|e| words::error(&e)),
+            paths: files.into_iter().map(|(p, _)| p).collect(),
         },
         Job::SaveSession { path, contents } => Answer::SessionSaved {
             result: super::session::write(&path, &contents).map_err(|e| words::error(&e)),
         },
     };
     Response { id, answer }
+}
+
+/// Write every file of an export, each atomically; unless asked to replace, none is written when
+/// one exists, so that a pair is never half replaced.
+fn write_all(files: &[(PathBuf, String)], overwrite: bool) -> crate::Result<()> {
+    if !overwrite && let Some((path, _)) = files.iter().find(|(p, _)| p.exists()) {
+        return Err(crate::Error::OutputExists { path: path.clone() });
+    }
+    for (path, text) in files {
+        crate::config::write_atomic(path, text.as_bytes(), overwrite)?;
+    }
+    Ok(())
 }
