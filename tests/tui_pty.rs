@@ -15,6 +15,15 @@ struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Kept as long as the session: dropping it hangs up the terminal.
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Drop for Session {
+    /// A test that fails must not leave its l4m running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
 }
 
 impl Session {
@@ -68,13 +77,12 @@ impl Session {
                 parser.lock().unwrap().process(&buf[..n]);
             }
         });
-        // Keep the master alive as long as the session: dropping it hangs up the terminal.
-        std::mem::forget(pty.master);
         Session {
             output,
             screen,
             writer,
             child,
+            _master: pty.master,
         }
     }
 
@@ -351,6 +359,62 @@ fn sigterm_quits_the_ui_restores_the_terminal_and_keeps_the_session() {
 #[test]
 fn sighup_quits_the_ui_restores_the_terminal_and_keeps_the_session() {
     a_signal_quits_cleanly("HUP");
+}
+
+/// Python's `pty.fork` holds the terminal's only master descriptor, so closing it is a real hang-up
+/// (portable-pty's reader keeps a duplicate open). Prints how the child ended, or `still running`.
+const HANG_UP: &str = r#"
+import fcntl, os, pty, select, struct, sys, termios, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+seen, deadline = b"", time.time() + 20
+while b"2020-10-24" not in seen and time.time() < deadline:
+    if select.select([fd], [], [], 0.1)[0]:
+        try:
+            seen += os.read(fd, 65536)
+        except OSError:
+            break
+if b"2020-10-24" not in seen:
+    print("the listing never showed")
+os.close(fd)
+deadline = time.time() + 5
+while time.time() < deadline:
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        print("exited", os.waitstatus_to_exitcode(status))
+        sys.exit(0)
+    time.sleep(0.02)
+os.kill(pid, 9)
+os.waitpid(pid, 0)
+print("still running")
+"#;
+
+#[test]
+fn a_terminal_that_goes_away_ends_the_ui_instead_of_leaving_it_spinning() {
+    // A closed terminal window, or a killed tmux: l4m took the hang-up signal, then waited forever
+    // for its input thread, which spun at full CPU on the dead terminal.
+    let state = tempfile::tempdir().unwrap();
+    let sample = common::root().join("assets/ecommerce");
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            HANG_UP,
+            env!("CARGO_BIN_EXE_l4m"),
+            sample.to_str().unwrap(),
+        ])
+        .env("XDG_STATE_HOME", state.path())
+        .env("TERM", "xterm-256color")
+        .output()
+        .expect("python3 runs");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        said.trim(),
+        "exited 130",
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A request that labels the sample otherwise than the suggestions (revenue AVG, platform only).

@@ -4,6 +4,15 @@
 mod output;
 mod words;
 
+/// A line to standard error. Unlike `eprintln!`, a terminal or pipe that went away (a closed
+/// window) does not turn the last message into a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -336,15 +345,15 @@ impl Failure {
     pub fn report(&self) -> u8 {
         match self {
             Failure::Engine(e) => {
-                eprintln!("l4m: error: {}", words::error(e));
+                say!("l4m: error: {}", words::error(e));
                 1
             }
             Failure::Usage(m) => {
-                eprintln!("l4m: error: {m}");
+                say!("l4m: error: {m}");
                 2
             }
             Failure::Interrupted => {
-                eprintln!("l4m: interrupted: the scan stopped and nothing was written");
+                say!("l4m: interrupted: the scan stopped and nothing was written");
                 EXIT_INTERRUPTED
             }
         }
@@ -420,7 +429,7 @@ fn cmd_tui(a: TuiArgs, s3: &S3Args) -> CliResult<u8> {
     match l4m::tui::run(Arc::from(source), location, notes, start)? {
         l4m::tui::Exit::Quit => Ok(0),
         l4m::tui::Exit::Signal => {
-            eprintln!("l4m: interrupted: the terminal UI quit and saved your session");
+            say!("l4m: interrupted: the terminal UI quit and saved your session");
             Ok(EXIT_INTERRUPTED)
         }
     }
@@ -468,7 +477,7 @@ fn s3_source(location: &Location, _s3: &S3Args) -> Result<(Box<dyn Source>, Vec<
 fn open_source(location: &Location, s3: &S3Args) -> Result<Box<dyn Source>> {
     let (source, notes) = make_source(location, s3)?;
     for note in notes {
-        eprintln!("l4m: note: {}", words::notice(&note));
+        say!("l4m: note: {}", words::notice(&note));
     }
     Ok(source)
 }
@@ -613,7 +622,7 @@ fn handle_interrupts() {
     let _ = ctrlc::set_handler(move || {
         control.cancel();
         if !SCANNING.load(Ordering::SeqCst) {
-            eprintln!("l4m: interrupted");
+            say!("l4m: interrupted");
             std::process::exit(i32::from(EXIT_INTERRUPTED));
         }
     });
@@ -905,7 +914,7 @@ fn write_export(a: &ExportArgs, options: &ExportOptions, built: &config::Built) 
                 &targets,
             ),
         };
-        eprint!("{text}");
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
     }
     Ok(if errors > 0 { EXIT_CHECK_FAILED } else { 0 })
 }

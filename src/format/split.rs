@@ -125,6 +125,7 @@ impl CsvSplitter {
     }
 
     /// The fields that the delimiters of one block (bit `k` for the byte at `at + k`) end.
+    #[inline]
     fn take_delimiters(&mut self, mut d: u64, at: u32, start: &mut u32) {
         while d != 0 && self.bounds.len() < self.keep {
             let end = at + d.trailing_zeros();

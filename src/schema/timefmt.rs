@@ -295,6 +295,9 @@ pub struct FixedLayout {
     tail_shape: Vec<Option<u8>>,
     /// Numbers after the prefix with a bound (seconds at most 59): start, width, bound.
     tail_bounds: Vec<(usize, usize, u32)>,
+    /// For a tail of at most 8 bytes in a value of at least 8: the shape of the value's last 8
+    /// bytes as masks (literal bytes, their values, the high bit of each digit byte).
+    tail_word: Option<(u64, u64, u64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -322,18 +325,34 @@ impl FixedLayout {
     /// The same, for a value whose prefix is known to fit (it equals one that did): only the
     /// bytes after the prefix are checked.
     pub fn fits_after_prefix(&self, value: &[u8]) -> bool {
-        // The hot path of a scan of sorted data: a byte loop over a shape, no parts to walk.
-        value.len() == self.len
-            && value[self.prefix..]
+        if value.len() != self.len {
+            return false;
+        }
+        // The hot path of a scan of sorted data: the tail checked as one word.
+        if let Some((literal, expected, digits)) = self.tail_word {
+            const ASCII_0: u64 = 0x3030_3030_3030_3030;
+            let w = u64::from_le_bytes(value[self.len - 8..].try_into().unwrap_or([0; 8]));
+            let x = w ^ ASCII_0;
+            // The high bit of each byte of x that is 10 or more (no carry crosses a byte).
+            let not_digit = ((x & 0x7f7f_7f7f_7f7f_7f7f) + 0x7676_7676_7676_7676) | x;
+            return w & literal == expected
+                && not_digit & digits == 0
+                && self.tail_in_bounds(value);
+        }
+        value[self.prefix..]
+            .iter()
+            .zip(&self.tail_shape)
+            .all(|(&b, shape)| shape.map_or(b.is_ascii_digit(), |l| b == l))
+            && self.tail_in_bounds(value)
+    }
+
+    fn tail_in_bounds(&self, value: &[u8]) -> bool {
+        self.tail_bounds.iter().all(|&(at, n, max)| {
+            value[at..at + n]
                 .iter()
-                .zip(&self.tail_shape)
-                .all(|(&b, shape)| shape.map_or(b.is_ascii_digit(), |l| b == l))
-            && self.tail_bounds.iter().all(|&(at, n, max)| {
-                value[at..at + n]
-                    .iter()
-                    .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'))
-                    <= max
-            })
+                .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'))
+                <= max
+        })
     }
 
     fn fits_from(&self, value: &[u8], first_part: usize, at: usize) -> bool {
@@ -437,6 +456,20 @@ impl TimeFormat {
             };
         }
         let (tail_shape, tail_bounds) = tail_of(&parts[tail_part..], prefix);
+        let tail_word = (len >= 8 && tail_shape.len() <= 8).then(|| {
+            // Byte k of the word is byte len - 8 + k of the value; the tail is its last bytes.
+            let skip = 8 - tail_shape.len();
+            tail_shape
+                .iter()
+                .enumerate()
+                .fold((0u64, 0u64, 0u64), |(l, e, d), (k, shape)| {
+                    let shift = 8 * (skip + k);
+                    match shape {
+                        Some(b) => (l | 0xff << shift, e | u64::from(*b) << shift, d),
+                        None => (l, e, d | 0x80 << shift),
+                    }
+                })
+        });
         (prefix > 0 && !k).then_some(FixedLayout {
             parts,
             prefix,
@@ -444,6 +477,7 @@ impl TimeFormat {
             len,
             tail_shape,
             tail_bounds,
+            tail_word,
         })
     }
 }
@@ -1286,6 +1320,37 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_tail_checked_as_a_word_agrees_with_the_full_check() {
+        // Every byte of the tail of valid values replaced by every byte: the word check of
+        // fits_after_prefix must say what the part-by-part fits says.
+        for (pattern, value, interval) in [
+            ("yyyy-MM-dd HH:mm:ss", "2023-01-01 00:05:59", 300),
+            ("yyyy-MM-dd HH:mm:ss", "2023-01-01 23:05:09", 3_600),
+            ("yyyy-MM-dd'T'HH:mm:ss.SSS", "2023-01-01T00:05:59.123", 300),
+            ("yyyy/MM/dd HH:mm", "2023/01/01 10:45", 3_600),
+        ] {
+            let layout = TimeFormat::compile(pattern)
+                .unwrap()
+                .fixed_layout(interval)
+                .unwrap();
+            assert!(layout.fits_after_prefix(value.as_bytes()), "{value}");
+            let mut v = value.as_bytes().to_vec();
+            for at in layout.prefix()..v.len() {
+                let keep = v[at];
+                for b in 0..=255u8 {
+                    v[at] = b;
+                    assert_eq!(
+                        layout.fits_after_prefix(&v),
+                        layout.fits(&v),
+                        "{pattern}: byte {at} = {b}"
+                    );
+                }
+                v[at] = keep;
+            }
+        }
+    }
 
     fn dt(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, mo, d)

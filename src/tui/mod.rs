@@ -99,7 +99,13 @@ pub fn run(
     }
     let result = event_loop(&mut terminal, source, app);
     let _ = execute!(std::io::stdout(), DisableMouseCapture, Show);
-    ratatui::restore();
+    // Not `restore()`: it reports a failure with `eprintln!`, which panics when the terminal is
+    // gone (a closed window). For the same reason the terminal is not dropped with its cursor
+    // hidden: its drop would report that it could not show it.
+    let _ = ratatui::try_restore();
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
     result
 }
 
@@ -123,7 +129,16 @@ fn event_loop(
     }
     let result = run_frames(terminal, &worker, &rx, &mut app);
     stop.store(true, Ordering::Relaxed);
-    let _ = input.join();
+    // The input thread sees `stop` within its poll interval; on a terminal that went away
+    // (a closed window, a killed tmux) crossterm's poll may never return, and the process ends
+    // without it rather than waiting forever.
+    let deadline = Instant::now() + Duration::from_millis(300);
+    while !input.is_finished() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    if input.is_finished() {
+        let _ = input.join();
+    }
     // Queued session saves still go out (the user's last change), then the writer is waited for.
     for request in app.take_requests() {
         if matches!(request.job, worker::Job::SaveSession { .. }) {
@@ -146,10 +161,18 @@ fn spawn_input(tx: mpsc::Sender<Msg>, stop: Arc<AtomicBool>) -> std::thread::Joi
                             return;
                         }
                     }
-                    Err(_) => return,
+                    // The terminal cannot be read any more (it went away): quit as on a
+                    // hang-up rather than run on unseen.
+                    Err(_) => {
+                        let _ = tx.send(Msg::Signal);
+                        return;
+                    }
                 },
                 Ok(false) => {}
-                Err(_) => return,
+                Err(_) => {
+                    let _ = tx.send(Msg::Signal);
+                    return;
+                }
             }
         }
     })
