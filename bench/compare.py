@@ -15,9 +15,10 @@ How: the page cache cannot be dropped without root, so each file is read once un
 (one run of every tool per round), under /usr/bin/time -v. The table shows the median wall time
 (spawn to exit, so interpreter start-up and imports count), MB/s of the uncompressed data, the
 highest peak RSS over the runs, and the wall time over l4m coverage's. l4m is given --frequency
-PT5M so that interval detection cannot differ; polars and DuckDB use every core, l4m reads one
-file on one thread. Under each table: the share of the machine's CPU time that other processes
-took during its runs, with a warning when it is above 5% (the times are then not clean).
+PT5M so that interval detection cannot differ; polars, DuckDB and l4m all use every core (l4m
+splits one file into byte ranges at record boundaries). Under each table: the share of the
+machine's CPU time that other processes took during its runs, with a warning when it is above 5%
+(the times are then not clean).
 
 Each counting tool must report the same records, intervals with data / spanned / missing and most
 records per interval as l4m, and as many records as rows were generated; otherwise MISMATCH is
