@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::tui::*;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -10,32 +12,11 @@ use std::sync::atomic::Ordering;
 use chrono::{TimeZone, Utc};
 use l4m::coverage::ScanControl;
 use l4m::schema::{Aggregation, Frequency, Role};
-use l4m::source::local::LocalSource;
 use l4m::source::{Entry, EntryKind, Location};
 use l4m::tui::app::{App, Options, Screen};
 use l4m::tui::export::FieldKey;
 use l4m::tui::keys::Key;
 use l4m::tui::worker::{Answer, Job, Response};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-/// Run every queued request against the real engine, in line.
-fn pump(app: &mut App) {
-    app.settle(&LocalSource);
-}
-
-fn keys(app: &mut App, keys: &[Key]) {
-    for k in keys {
-        app.key(*k);
-    }
-    pump(app);
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.key(Key::Char(c));
-    }
-}
 
 /// The bundled sample, opened as a dataset (the folder's files).
 fn sample_dataset() -> App {
@@ -49,12 +30,6 @@ fn sample_dataset() -> App {
     pump(&mut app);
     keys(&mut app, &[Key::Char('o')]);
     app
-}
-
-fn draw(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| l4m::tui::ui::draw(f, app)).unwrap();
-    terminal.backend().to_string()
 }
 
 fn role(app: &App, column: &str) -> (Role, Aggregation) {

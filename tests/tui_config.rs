@@ -4,43 +4,15 @@
 
 mod common;
 
+use common::tui::*;
+
 use std::path::{Path, PathBuf};
 
 use l4m::config::ExportTarget;
 use l4m::source::Location;
-use l4m::source::local::LocalSource;
 use l4m::tui::app::{App, Options, Screen};
 use l4m::tui::export::FieldKey;
 use l4m::tui::keys::Key;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn pump(app: &mut App) {
-    app.settle(&LocalSource);
-}
-
-fn keys(app: &mut App, keys: &[Key]) {
-    for k in keys {
-        app.key(*k);
-    }
-    pump(app);
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.key(Key::Char(c));
-    }
-}
-
-fn draw(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| l4m::tui::ui::draw(f, app)).unwrap();
-    terminal.backend().to_string()
-}
-
-fn status(app: &App) -> String {
-    app.status().map(|s| s.text.clone()).unwrap_or_default()
-}
 
 /// The bundled sample, scanned, on the export form.
 fn sample_export(size: (u16, u16)) -> App {
@@ -53,30 +25,6 @@ fn sample_export(size: (u16, u16)) -> App {
     keys(&mut app, &[Key::Char('c')]);
     keys(&mut app, &[Key::Char('e')]);
     app
-}
-
-/// Set an export form field as a user does: move to it, Enter, clear, type, Enter.
-fn fill(app: &mut App, key: FieldKey, value: &str) {
-    let at = FieldKey::ALL.iter().position(|k| *k == key).unwrap();
-    while app.export.selected > at {
-        app.key(Key::Up);
-    }
-    while app.export.selected < at {
-        app.key(Key::Down);
-    }
-    app.key(Key::Enter);
-    app.key(Key::End);
-    while app
-        .export
-        .editing
-        .as_ref()
-        .is_some_and(|e| !e.value().is_empty())
-    {
-        app.key(Key::Backspace);
-    }
-    typed(app, value);
-    app.key(Key::Enter);
-    pump(app);
 }
 
 /// Space on the target row until the form shows `target`.

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::tui::*;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,35 +22,10 @@ use l4m::tui::layout;
 use l4m::tui::preview::{FolderLayout, Pane, Preview};
 use l4m::tui::session;
 use l4m::tui::worker::{Answer, Job, Response};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn pump(app: &mut App) {
-    app.settle(&LocalSource);
-}
-
-fn keys(app: &mut App, keys: &[Key]) {
-    for k in keys {
-        app.key(*k);
-    }
-    pump(app);
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.key(Key::Char(c));
-    }
-}
 
 fn chars(app: &mut App, text: &str) {
     typed(app, text);
     pump(app);
-}
-
-fn draw(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| l4m::tui::ui::draw(f, app)).unwrap();
-    terminal.backend().to_string()
 }
 
 /// A screen for a snapshot: the files' modified times and temporary folders differ from one
@@ -78,10 +55,6 @@ fn sample(size: (u16, u16)) -> App {
     app
 }
 
-fn status(app: &App) -> String {
-    app.status().map(|s| s.text.clone()).unwrap_or_default()
-}
-
 fn role(app: &App, column: &str) -> Role {
     app.dataset
         .as_ref()
@@ -90,30 +63,6 @@ fn role(app: &App, column: &str) -> Role {
         .get(column)
         .unwrap()
         .role
-}
-
-/// Set an export form field as a user does: move to it, Enter, clear, type, Enter.
-fn fill(app: &mut App, key: FieldKey, value: &str) {
-    let at = FieldKey::ALL.iter().position(|k| *k == key).unwrap();
-    while app.export.selected > at {
-        app.key(Key::Up);
-    }
-    while app.export.selected < at {
-        app.key(Key::Down);
-    }
-    app.key(Key::Enter);
-    app.key(Key::End);
-    while app
-        .export
-        .editing
-        .as_ref()
-        .is_some_and(|e| !e.value().is_empty())
-    {
-        app.key(Key::Backspace);
-    }
-    typed(app, value);
-    app.key(Key::Enter);
-    pump(app);
 }
 
 /// The sample's export form with everything a config needs, so that only the finding under

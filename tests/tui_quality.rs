@@ -4,32 +4,14 @@
 
 mod common;
 
+use common::tui::*;
+
 use std::path::Path;
 
 use l4m::source::Location;
-use l4m::source::local::LocalSource;
 use l4m::tui::app::{App, Options};
 use l4m::tui::keys::Key;
 use l4m::tui::narrow::Kind;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn pump(app: &mut App) {
-    app.settle(&LocalSource);
-}
-
-fn keys(app: &mut App, keys: &[Key]) {
-    for k in keys {
-        app.key(*k);
-    }
-    pump(app);
-}
-
-fn draw(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| l4m::tui::ui::draw(f, app)).unwrap();
-    terminal.backend().to_string()
-}
 
 /// A screen for a snapshot, its temporary folder masked.
 fn masked(screen: &str, temp: &Path) -> String {

@@ -92,6 +92,8 @@ pub mod fault_proxy;
 #[cfg(feature = "s3")]
 pub mod moto;
 pub mod synth;
+#[cfg(feature = "tui")]
+pub mod tui;
 
 /// Run the real binary with `args`, watching its resident memory: (exit code, stdout, stderr,
 /// peak resident memory in bytes, as sampled from /proc every few milliseconds).
