@@ -247,26 +247,6 @@ fn export_writes_a_valid_config_and_asks_before_replacing() {
     let mut app = sample_dataset();
     keys(&mut app, &[Key::Char('e')]);
     assert_eq!(app.screen, Screen::Export);
-    let fill = |app: &mut App, key: FieldKey, value: &str| {
-        let at = FieldKey::ALL.iter().position(|k| *k == key).unwrap();
-        while app.export.selected > at {
-            app.key(Key::Up);
-        }
-        while app.export.selected < at {
-            app.key(Key::Down);
-        }
-        app.key(Key::Enter);
-        while app
-            .export
-            .editing
-            .as_ref()
-            .is_some_and(|e| !e.value().is_empty())
-        {
-            app.key(Key::Backspace);
-        }
-        typed(app, value);
-        app.key(Key::Enter);
-    };
     // With errors nothing is written.
     keys(&mut app, &[Key::Char('w')]);
     assert!(

@@ -608,22 +608,17 @@ pub fn findings_json(findings: &[Finding]) -> Value {
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn export_text(
+/// The findings of an export, a line each, and where its name came from; gives (errors, warnings).
+fn export_findings_text(
     findings: &[Finding],
     options: &ExportOptions,
     name_from_location: bool,
-    written: bool,
-    to_stdout: bool,
-    path: &Path,
-    size: usize,
-) -> String {
-    let mut o = String::new();
+    o: &mut String,
+) -> (usize, usize) {
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let warnings = findings.len() - errors;
     for f in findings {
         let tag = match f.severity {
             Severity::Error => "error",
@@ -637,6 +632,21 @@ pub fn export_text(
             "note: name {n:?} taken from the location (--name to change it)"
         );
     }
+    (errors, findings.len() - errors)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn export_text(
+    findings: &[Finding],
+    options: &ExportOptions,
+    name_from_location: bool,
+    written: bool,
+    to_stdout: bool,
+    path: &Path,
+    size: usize,
+) -> String {
+    let mut o = String::new();
+    let (errors, warnings) = export_findings_text(findings, options, name_from_location, &mut o);
     let what = match options.target {
         Target::MetricSet => "CreateMetricSet request",
         Target::CloudFormation => "CloudFormation template",
@@ -881,21 +891,8 @@ pub fn successor_text(
     files: &[(&Path, &str)],
 ) -> String {
     let mut o = String::new();
-    let errors = built.errors();
-    let warnings = built.findings.len() - errors;
-    for f in &built.findings {
-        let tag = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let _ = writeln!(o, "{tag} [{}] {}", f.rule, super::words::finding(f));
-    }
-    if name_from_location && let Some(n) = &options.name {
-        let _ = writeln!(
-            o,
-            "note: name {n:?} taken from the location (--name to change it)"
-        );
-    }
+    let (errors, warnings) =
+        export_findings_text(&built.findings, options, name_from_location, &mut o);
     if !written {
         let _ = writeln!(
             o,

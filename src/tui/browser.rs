@@ -126,13 +126,10 @@ impl Browser {
     fn move_or_open(&mut self, action: Action, ctx: &mut Ctx) {
         let last = self.visible().len().saturating_sub(1);
         let page = Browser::page(ctx);
+        if let Some(to) = action.moved(self.selected, last, page) {
+            self.selected = to;
+        }
         match action {
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = last,
-            Action::PageDown => self.selected = (self.selected + page).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(page),
             Action::Filter => self.filter_input = Some(Field::new("", &self.filter_history)),
             Action::Back => self.back(ctx),
             Action::Open => self.open(ctx),

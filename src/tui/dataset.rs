@@ -153,15 +153,12 @@ impl DatasetView {
     pub fn act(&mut self, action: Action, ctx: &mut Ctx) {
         let page = layout::Dataset::new(ctx.screen().body).body_rows().max(1);
         let last_row = self.rows().saturating_sub(1);
+        if let Some(to) = action.moved(self.row, last_row, page) {
+            self.row = to;
+        }
         match action {
             Action::Left => self.column = self.column.saturating_sub(1),
             Action::Right => self.column = (self.column + 1).min(self.columns().saturating_sub(1)),
-            Action::Down => self.row = (self.row + 1).min(last_row),
-            Action::Up => self.row = self.row.saturating_sub(1),
-            Action::Top => self.row = 0,
-            Action::Bottom => self.row = last_row,
-            Action::PageDown => self.row = (self.row + page).min(last_row),
-            Action::PageUp => self.row = self.row.saturating_sub(page),
             Action::Back => ctx.emit(Event::ToBrowser),
             Action::SetRole(role) => self.set_role(role, ctx),
             Action::ToggleAggregation => self.toggle_aggregation(ctx),

@@ -37,11 +37,10 @@ impl Findings {
 
     pub fn act(&mut self, action: Action, ctx: &mut Ctx) {
         let last = self.list.len().saturating_sub(1);
+        if let Some(to) = action.moved(self.selected, last, 1) {
+            self.selected = to;
+        }
         match action {
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = last,
             Action::Coverage => ctx.emit(Event::OpenCoverage),
             Action::Export => ctx.emit(Event::OpenExport),
             Action::Back => ctx.emit(Event::Back),

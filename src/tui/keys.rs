@@ -53,6 +53,22 @@ pub enum Action {
     Write,
 }
 
+impl Action {
+    /// Where a cursor at `at` in a list whose last row is `last` goes on this key, `page` rows a
+    /// page; `None` when the key does not move a cursor. One rule for every list of the UI.
+    pub fn moved(self, at: usize, last: usize, page: usize) -> Option<usize> {
+        Some(match self {
+            Action::Down => (at + 1).min(last),
+            Action::Up => at.saturating_sub(1),
+            Action::Top => 0,
+            Action::Bottom => last,
+            Action::PageDown => (at + page).min(last),
+            Action::PageUp => at.saturating_sub(page),
+            _ => return None,
+        })
+    }
+}
+
 /// A key as the tables name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {

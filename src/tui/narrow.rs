@@ -164,13 +164,10 @@ impl Picker {
     /// A key of the list's table; `page` is how many rows it shows.
     pub fn act(&mut self, action: Action, page: usize) -> Picked {
         let last = self.visible().len().saturating_sub(1);
+        if let Some(to) = action.moved(self.selected, last, page) {
+            self.selected = to;
+        }
         match action {
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = last,
-            Action::PageDown => self.selected = (self.selected + page).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(page),
             Action::Filter => self.typing = Some(Field::new(self.filter.clone(), &[])),
             Action::Open => return self.pick(),
             Action::Back => return Picked::Close,

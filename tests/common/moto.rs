@@ -67,30 +67,31 @@ impl Moto {
     }
 
     pub fn put(&self, bucket: &str, key: &str, bytes: Vec<u8>) {
-        self.runtime
-            .block_on(
-                self.client
-                    .put_object()
-                    .bucket(bucket)
-                    .key(key)
-                    .body(ByteStream::from(bytes))
-                    .send(),
-            )
-            .expect("object stored");
+        self.put_with(bucket, key, bytes, None);
     }
 
     /// Store an object that anyone may read, for the unsigned in-process source.
     pub fn put_public(&self, bucket: &str, key: &str, bytes: Vec<u8>) {
+        let acl = aws_sdk_s3::types::ObjectCannedAcl::PublicRead;
+        self.put_with(bucket, key, bytes, Some(acl));
+    }
+
+    fn put_with(
+        &self,
+        bucket: &str,
+        key: &str,
+        bytes: Vec<u8>,
+        acl: Option<aws_sdk_s3::types::ObjectCannedAcl>,
+    ) {
+        let request = self
+            .client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .set_acl(acl)
+            .body(ByteStream::from(bytes));
         self.runtime
-            .block_on(
-                self.client
-                    .put_object()
-                    .bucket(bucket)
-                    .key(key)
-                    .acl(aws_sdk_s3::types::ObjectCannedAcl::PublicRead)
-                    .body(ByteStream::from(bytes))
-                    .send(),
-            )
+            .block_on(request.send())
             .expect("object stored");
     }
 
