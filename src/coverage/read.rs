@@ -18,12 +18,14 @@ use memchr::memchr;
 
 use super::tally::{Layout, Tally};
 use super::{ScanControl, ScanSpec};
-use crate::format::split::{CsvSplitter, JsonKeys, Split};
+use crate::format::split::{Batch, CsvSplitter, JsonKeys, Split};
 use crate::format::{Dialect, FileFormat, decode};
 use crate::source::{Entry, Source};
 
 /// Bytes read from a stream at a time.
 const BLOCK: usize = 1 << 20;
+/// Records split at a time by the hot path.
+const BATCH_RECORDS: usize = 1024;
 /// The longest record a scan reads; a longer one is skipped (and named) without being buffered.
 pub const MAX_RECORD_BYTES: usize = 8 << 20;
 
@@ -279,6 +281,7 @@ enum Records {
     Csv {
         splitter: CsvSplitter,
         projection: Vec<usize>,
+        batch: Batch,
     },
     Json {
         keys: JsonKeys,
@@ -293,6 +296,7 @@ impl Records {
                 splitter: CsvSplitter::new(dialect.delimiter, dialect.quote)
                     .keeping(projection.iter().max().map_or(0, |&k| k + 1)),
                 projection: projection.to_vec(),
+                batch: Batch::default(),
             },
             FileFormat::Jsonl => Records::Json {
                 keys: JsonKeys::new(
@@ -333,6 +337,28 @@ impl Fields for CsvFields<'_> {
     }
     fn known_plain(&self) -> bool {
         self.splitter.plain()
+    }
+}
+
+/// A record of a batch split many at a time.
+struct BatchFields<'a> {
+    batch: &'a Batch,
+    record: usize,
+    buf: &'a [u8],
+    projection: &'a [usize],
+}
+
+impl Fields for BatchFields<'_> {
+    fn width(&self) -> Option<usize> {
+        Some(self.batch.records()[self.record].width as usize)
+    }
+    #[inline]
+    fn get(&self, k: usize) -> Option<&[u8]> {
+        self.batch
+            .field(self.buf, self.record, *self.projection.get(k)?)
+    }
+    fn known_plain(&self) -> bool {
+        self.batch.records()[self.record].plain
     }
 }
 
@@ -514,17 +540,23 @@ impl Run<'_> {
     /// Feed records until the data ends, a record starts at or after the end, or the scan is
     /// cancelled. An error is a stream that failed (the file is then incomplete).
     fn feed(&mut self, reader: &mut Feeder) -> Result<(), String> {
-        let mut since_check = 0u32;
+        let mut since_check = 0usize;
         loop {
             if self.end.is_some_and(|end| reader.offset() >= end) {
                 return Ok(());
             }
             since_check += 1;
-            if since_check == 4096 {
+            if since_check >= 4096 {
                 since_check = 0;
                 if self.control.is_cancelled() {
                     return Ok(());
                 }
+            }
+            // Nearly every CSV record is fed many at a time; the others one at a time below.
+            let fed = self.feed_batch(reader);
+            if fed > 0 {
+                since_check += fed;
+                continue;
             }
             let line = reader.newlines + 1;
             // Where a failed read happened: after a line of a whole file, at a byte of a piece.
@@ -540,6 +572,7 @@ impl Run<'_> {
                 Records::Csv {
                     splitter,
                     projection,
+                    ..
                 } => match reader.next_record(splitter).map_err(&failed)? {
                     Some(rec) => {
                         let fields = CsvFields {
@@ -579,6 +612,46 @@ impl Run<'_> {
     }
 }
 
+impl Run<'_> {
+    /// Feed the complete records without quotes at the front of the reader's buffer, up to the
+    /// task's end, split many at a time. Gives how many (none: the next record is fed alone).
+    fn feed_batch(&mut self, reader: &mut Feeder) -> usize {
+        let Records::Csv {
+            splitter,
+            projection,
+            batch,
+        } = &mut *self.records
+        else {
+            return 0;
+        };
+        let unread = &reader.buf[reader.pos..reader.len];
+        let taken = splitter.split_many(unread, batch, BATCH_RECORDS);
+        let (base, first_line) = (reader.offset(), reader.newlines + 1);
+        for (k, rec) in batch.records().iter().enumerate() {
+            if self
+                .end
+                .is_some_and(|end| base + u64::from(rec.start) >= end)
+            {
+                reader.pos += rec.start as usize;
+                reader.newlines += k as u64;
+                return k;
+            }
+            let raw = &unread[rec.start as usize..(rec.start + rec.len) as usize];
+            let fields = BatchFields {
+                batch,
+                record: k,
+                buf: unread,
+                projection,
+            };
+            self.tally
+                .record(first_line + k as u64, raw, &fields, self.layout, self.spec);
+        }
+        reader.pos += taken;
+        reader.newlines += batch.records().len() as u64;
+        batch.records().len()
+    }
+}
+
 /// A stream read a block at a time, handing out whole records.
 pub(super) struct Feeder {
     inner: Box<dyn Read + Send>,
@@ -593,8 +666,6 @@ pub(super) struct Feeder {
     pub newlines: u64,
     /// A record longer than the limit that was skipped: (line, bytes).
     too_long: Option<(u64, u64)>,
-    /// Where the last record split ended (stream offset): the splitter knows what follows it.
-    split_end: u64,
 }
 
 impl Feeder {
@@ -609,7 +680,6 @@ impl Feeder {
             base,
             newlines: 0,
             too_long: None,
-            split_end: u64::MAX,
         }
     }
 
@@ -692,17 +762,10 @@ impl Feeder {
             if self.pos == self.len && at_end {
                 return Ok(None);
             }
-            let unread = &self.buf[self.pos..self.len];
-            let split = if self.offset() == self.split_end {
-                splitter.split_next(unread, at_end)
-            } else {
-                splitter.split(unread, at_end)
-            };
-            match split {
+            match splitter.split(&self.buf[self.pos..self.len], at_end) {
                 Split::Record { len } => {
                     let rec = self.pos..self.pos + len;
                     self.pos += len;
-                    self.split_end = self.offset();
                     self.newlines += splitter.newlines();
                     return Ok(Some(&self.buf[rec]));
                 }

@@ -37,8 +37,6 @@ pub struct CsvSplitter {
     keep: usize,
     /// The last record is known to be ASCII without NUL (false: not known).
     plain: bool,
-    /// The masks of the bytes after the last record's line break, and how many bytes they cover.
-    rest: Option<(Masks, usize)>,
 }
 
 impl CsvSplitter {
@@ -59,62 +57,41 @@ impl CsvSplitter {
     }
 
     /// Split the record at the front of `buf`. With `at_end`, the buffer holds the rest of the data
-    /// and a record without a final line break ends with it.
+    /// and a record without a final line break ends with it. (A scan splits most records many at
+    /// a time with [`CsvSplitter::split_many`]; this is for the others.)
     pub fn split(&mut self, buf: &[u8], at_end: bool) -> Split {
-        self.rest = None;
-        self.split_next(buf, at_end)
-    }
-
-    /// [`CsvSplitter::split`] for a `buf` that starts right where the last record split ended,
-    /// with the same bytes: what the splitter already saw of them is not looked at again.
-    pub fn split_next(&mut self, buf: &[u8], at_end: bool) -> Split {
         // 64 bytes at a time: each block gives bit masks of its delimiters, line breaks, quotes
-        // and unusual bytes; every delimiter is taken from its mask without reading again, and
-        // the bits after the line break are kept for the next record.
+        // and unusual bytes; every delimiter is taken from its mask without reading again.
         self.bounds.clear();
         self.width = 1;
         let mut unusual = 0;
         let quote = self.quote.unwrap_or(b'\n');
         let mut start = 0u32;
         let mut i = 0;
-        let mut carried = self.rest.take();
         let line_end = loop {
-            let (m, valid) = match carried.take() {
-                Some(known) => known,
-                None => match block_at(buf, i) {
-                    Some(block) => (Masks::of(block, self.delimiter, quote), 64),
-                    None => match self.split_tail(buf, i, &mut start, quote, &mut unusual) {
-                        Tail::Line(end) => break end,
-                        Tail::Quote => return self.split_quoted(buf, quote, at_end),
-                        Tail::Open if at_end => break buf.len(),
-                        Tail::Open => return Split::NeedMore,
-                    },
+            let m = match block_at(buf, i) {
+                Some(block) => Masks::of(block, self.delimiter, quote),
+                None => match self.split_tail(buf, i, &mut start, quote, &mut unusual) {
+                    Tail::Line(end) => break end,
+                    Tail::Quote => return self.split_quoted(buf, quote, at_end),
+                    Tail::Open if at_end => break buf.len(),
+                    Tail::Open => return Split::NeedMore,
                 },
             };
             // Only what lies before the line break belongs to this record.
-            let before = if m.newline == 0 {
-                u64::MAX
-            } else {
-                (m.newline & m.newline.wrapping_neg()) - 1
-            };
+            let before = below_first(m.newline);
             if m.quote & before != 0 {
                 return self.split_quoted(buf, quote, at_end);
             }
             self.take_delimiters(m.delimiter & before, i as u32, &mut start);
             unusual |= m.unusual & before;
             if m.newline != 0 {
-                let used = m.newline.trailing_zeros() as usize + 1;
-                self.rest = (used < valid).then(|| (m.after(used), valid - used));
-                break i + used - 1;
+                break i + m.newline.trailing_zeros() as usize;
             }
-            i += valid;
+            i += 64;
         };
         let len = (line_end + 1).min(buf.len());
-        let end = if line_end > 0 && buf[line_end - 1] == b'\r' && line_end as u32 > start {
-            line_end - 1
-        } else {
-            line_end
-        };
+        let end = last_field_end(buf, start as usize, line_end);
         self.in_scratch = false;
         self.plain = unusual == 0;
         self.newlines = (len > line_end) as u64;
@@ -122,6 +99,93 @@ impl CsvSplitter {
             self.bounds.push((start, end as u32));
         }
         Split::Record { len }
+    }
+
+    /// Split the complete records at the front of `buf` that hold no quote symbol, at most `max`
+    /// of them, into `batch`: the hot path of a scan, with the masks of a block kept in registers
+    /// for all the records that cross it. Stops before the first record with the quote symbol or
+    /// without its line break in `buf` (split those with [`CsvSplitter::split`]). Gives the bytes
+    /// the records take. Needs [`CsvSplitter::keeping`]: with every field kept, nothing is split.
+    pub fn split_many(&self, buf: &[u8], batch: &mut Batch, max: usize) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if cpu_has_avx2() {
+            // SAFETY: the CPU was seen to have every feature the function is compiled with.
+            return unsafe { self.split_many_avx2(buf, batch, max) };
+        }
+        self.split_many_with(buf, batch, max, Masks::of, ones)
+    }
+
+    /// [`CsvSplitter::split_many`] compiled for CPUs with AVX2 (and the bit instructions that
+    /// came with it): 32 bytes compared at a time, and counts and bit scans in one instruction.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,popcnt,bmi1,lzcnt")]
+    fn split_many_avx2(&self, buf: &[u8], batch: &mut Batch, max: usize) -> usize {
+        self.split_many_with(
+            buf,
+            batch,
+            max,
+            |b, d, q| masks64_avx2(b, d, q),
+            u64::count_ones,
+        )
+    }
+
+    /// The body of [`CsvSplitter::split_many`], inlined into each CPU's version with its way of
+    /// making a block's masks and of counting bits.
+    #[inline(always)]
+    fn split_many_with(
+        &self,
+        buf: &[u8],
+        batch: &mut Batch,
+        max: usize,
+        masks: impl Fn(&[u8; 64], u8, u8) -> Masks,
+        ones: impl Fn(u64) -> u32,
+    ) -> usize {
+        batch.records.clear();
+        batch.bounds.clear();
+        batch.keep = self.keep;
+        if self.keep == usize::MAX {
+            return 0;
+        }
+        // At most 64 Ki kept bounds, so that a batch stays in the cache.
+        let max = max.min((1 << 16) / self.keep.max(1)).max(1);
+        let quote = self.quote.unwrap_or(b'\n');
+        let mut rec = Open::at(0);
+        let mut i = 0;
+        while i < buf.len() {
+            let m = match block_at(buf, i) {
+                Some(block) => masks(block, self.delimiter, quote),
+                None => {
+                    let mut last = [0u8; 64];
+                    last[..buf.len() - i].copy_from_slice(&buf[i..]);
+                    masks(&last, self.delimiter, quote).first(buf.len() - i)
+                }
+            };
+            // The open record started in an earlier block or at this one's first byte; bits of
+            // the records closed in this block are dropped from `live`.
+            let mut live = u64::MAX;
+            let mut newlines = m.newline;
+            loop {
+                let range = below_first(newlines) & live;
+                if m.quote & range != 0 {
+                    return batch.end_at(rec.start);
+                }
+                rec.unusual |= m.unusual & range;
+                rec.take(m.delimiter & range, i as u32, batch, &ones);
+                if newlines == 0 {
+                    break;
+                }
+                let at = i + newlines.trailing_zeros() as usize;
+                rec.close(buf, at, batch);
+                rec = Open::at(at + 1);
+                if batch.records.len() == max {
+                    return batch.end_at(rec.start);
+                }
+                live &= !(newlines ^ newlines.wrapping_sub(1));
+                newlines &= newlines - 1;
+            }
+            i += 64;
+        }
+        batch.end_at(rec.start)
     }
 
     /// The fields that the delimiters of one block (bit `k` for the byte at `at + k`) end.
@@ -168,7 +232,6 @@ impl CsvSplitter {
 
     /// The slow path: a record with quoted fields, unquoted into `scratch`.
     fn split_quoted(&mut self, buf: &[u8], q: u8, at_end: bool) -> Split {
-        self.rest = None;
         self.in_scratch = true;
         self.plain = false;
         self.scratch.clear();
@@ -258,6 +321,121 @@ impl CsvSplitter {
     }
 }
 
+/// Records split by [`CsvSplitter::split_many`]: where each lies in the buffer, and the bounds of
+/// its kept fields (`keep` slots per record).
+#[derive(Debug, Default)]
+pub struct Batch {
+    records: Vec<BatchRecord>,
+    bounds: Vec<(u32, u32)>,
+    keep: usize,
+}
+
+/// One record of a [`Batch`]: its bytes (line break included) in the buffer, and its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchRecord {
+    pub start: u32,
+    pub len: u32,
+    /// How many fields it has (kept or not).
+    pub width: u32,
+    /// It is ASCII text without NUL.
+    pub plain: bool,
+}
+
+impl Batch {
+    pub fn records(&self) -> &[BatchRecord] {
+        &self.records
+    }
+
+    /// Field `i` of record `record`; `buf` is the buffer given to [`CsvSplitter::split_many`].
+    #[inline]
+    pub fn field<'a>(&self, buf: &'a [u8], record: usize, i: usize) -> Option<&'a [u8]> {
+        let r = self.records.get(record)?;
+        if i >= self.keep || i >= r.width as usize {
+            return None;
+        }
+        let &(s, e) = self.bounds.get(record * self.keep + i)?;
+        buf.get(s as usize..e as usize)
+    }
+
+    /// Drop the bounds of a record left open, and give where it starts.
+    fn end_at(&mut self, start: usize) -> usize {
+        self.bounds.truncate(self.records.len() * self.keep);
+        start
+    }
+}
+
+/// The record [`CsvSplitter::split_many`] is splitting.
+struct Open {
+    start: usize,
+    field_start: u32,
+    width: u32,
+    kept: usize,
+    unusual: u64,
+}
+
+impl Open {
+    fn at(start: usize) -> Open {
+        Open {
+            start,
+            field_start: start as u32,
+            width: 1,
+            kept: 0,
+            unusual: 0,
+        }
+    }
+
+    /// The fields that the delimiters of a block (bit `k` for the byte at `at + k`) end.
+    #[inline(always)]
+    fn take(&mut self, mut d: u64, at: u32, batch: &mut Batch, ones: impl Fn(u64) -> u32) {
+        while d != 0 && self.kept < batch.keep {
+            let end = at + d.trailing_zeros();
+            batch.bounds.push((self.field_start, end));
+            self.field_start = end + 1;
+            self.kept += 1;
+            self.width += 1;
+            d &= d - 1;
+        }
+        if d != 0 {
+            self.width += ones(d);
+            self.field_start = at + 64 - d.leading_zeros();
+        }
+    }
+
+    /// The record ends at the line break at `at`.
+    #[inline(always)]
+    fn close(&self, buf: &[u8], at: usize, batch: &mut Batch) {
+        if self.kept < batch.keep {
+            let end = last_field_end(buf, self.field_start as usize, at);
+            batch.bounds.push((self.field_start, end as u32));
+            // A record with fewer fields than are kept fills its slots.
+            let slots = (batch.records.len() + 1) * batch.keep;
+            batch.bounds.resize(slots, (0, 0));
+        }
+        batch.records.push(BatchRecord {
+            start: self.start as u32,
+            len: (at + 1 - self.start) as u32,
+            width: self.width,
+            plain: self.unusual == 0,
+        });
+    }
+}
+
+/// The bits of a mask below its lowest set bit (all of them when none is set).
+#[inline(always)]
+fn below_first(x: u64) -> u64 {
+    x.wrapping_sub(1) & !x
+}
+
+/// Where the last field of a line ending at `line_end` ends: before a CR that belongs to it.
+#[inline(always)]
+fn last_field_end(buf: &[u8], field_start: usize, line_end: usize) -> usize {
+    if line_end > field_start && buf[line_end - 1] == b'\r' {
+        line_end - 1
+    } else {
+        line_end
+    }
+}
+
 /// How the last bytes of a buffer end a record.
 enum Tail {
     Line(usize),
@@ -311,13 +489,14 @@ impl Masks {
         m
     }
 
-    /// The masks of the bytes after the first `n` (fewer than 64).
-    fn after(&self, n: usize) -> Masks {
+    /// The masks of the first `n` bytes only (fewer than 64).
+    fn first(&self, n: usize) -> Masks {
+        let valid = (1u64 << n) - 1;
         Masks {
-            delimiter: self.delimiter >> n,
-            newline: self.newline >> n,
-            quote: self.quote >> n,
-            unusual: self.unusual >> n,
+            delimiter: self.delimiter & valid,
+            newline: self.newline & valid,
+            quote: self.quote & valid,
+            unusual: self.unusual & valid,
         }
     }
 }
@@ -326,25 +505,52 @@ impl Masks {
 /// 2008; it is not in the architecture's baseline), else the portable count.
 #[cfg(target_arch = "x86_64")]
 fn ones(x: u64) -> u32 {
-    use std::sync::atomic::{AtomicU8, Ordering};
-    static HAS_POPCNT: AtomicU8 = AtomicU8::new(2);
     #[target_feature(enable = "popcnt")]
     fn popcnt(x: u64) -> u32 {
         x.count_ones()
     }
-    let has = match HAS_POPCNT.load(Ordering::Relaxed) {
-        2 => {
-            let has = std::arch::is_x86_feature_detected!("popcnt");
-            HAS_POPCNT.store(u8::from(has), Ordering::Relaxed);
-            has
-        }
-        known => known == 1,
-    };
-    if has {
-        // SAFETY: the CPU was just seen to have the popcnt instruction.
+    static HAS: CpuFeature = CpuFeature::new();
+    if HAS.detect(|| std::arch::is_x86_feature_detected!("popcnt")) {
+        // SAFETY: the CPU was seen to have the popcnt instruction.
         unsafe { popcnt(x) }
     } else {
         x.count_ones()
+    }
+}
+
+/// True when the CPU has AVX2 and the bit instructions [`CsvSplitter::split_many`] uses with it.
+#[cfg(target_arch = "x86_64")]
+fn cpu_has_avx2() -> bool {
+    static HAS: CpuFeature = CpuFeature::new();
+    HAS.detect(|| {
+        std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("popcnt")
+            && std::arch::is_x86_feature_detected!("bmi1")
+            && std::arch::is_x86_feature_detected!("lzcnt")
+    })
+}
+
+/// Whether the CPU has a feature, asked once.
+#[cfg(target_arch = "x86_64")]
+struct CpuFeature(std::sync::atomic::AtomicU8);
+
+#[cfg(target_arch = "x86_64")]
+impl CpuFeature {
+    const fn new() -> CpuFeature {
+        CpuFeature(std::sync::atomic::AtomicU8::new(2))
+    }
+
+    #[inline]
+    fn detect(&self, ask: impl FnOnce() -> bool) -> bool {
+        use std::sync::atomic::Ordering;
+        match self.0.load(Ordering::Relaxed) {
+            2 => {
+                let has = ask();
+                self.0.store(u8::from(has), Ordering::Relaxed);
+                has
+            }
+            known => known == 1,
+        }
     }
 }
 
@@ -353,17 +559,20 @@ fn ones(x: u64) -> u32 {
     x.count_ones()
 }
 
-/// The masks of 64 bytes, sixteen at a time, with the comparison bytes loaded once.
+/// The masks of 64 bytes, sixteen at a time, with the comparison bytes loaded once. A byte is
+/// unusual when it is below 1 as a signed byte: NUL, or 0x80 and above.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn masks64_sse2(block: &[u8; 64], delimiter: u8, quote: u8) -> Masks {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8};
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8,
+    };
     let word = |at: usize| i64::from_le_bytes(block[at..at + 8].try_into().unwrap_or([0; 8]));
-    let (d, n, q, z) = (
+    let (d, n, q, one) = (
         _mm_set1_epi8(delimiter as i8),
         _mm_set1_epi8(b'\n' as i8),
         _mm_set1_epi8(quote as i8),
-        _mm_set1_epi8(0),
+        _mm_set1_epi8(1),
     );
     let mut m = Masks {
         delimiter: 0,
@@ -373,13 +582,49 @@ fn masks64_sse2(block: &[u8; 64], delimiter: u8, quote: u8) -> Masks {
     };
     for k in 0..4 {
         let v = _mm_set_epi64x(word(16 * k + 8), word(16 * k));
-        let mask = |c| u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, c)) as u16) << (16 * k);
-        m.delimiter |= mask(d);
-        m.newline |= mask(n);
-        m.quote |= mask(q);
-        m.unusual |= mask(z) | u64::from(_mm_movemask_epi8(v) as u16) << (16 * k);
+        let bits = |x| u64::from(_mm_movemask_epi8(x) as u16) << (16 * k);
+        m.delimiter |= bits(_mm_cmpeq_epi8(v, d));
+        m.newline |= bits(_mm_cmpeq_epi8(v, n));
+        m.quote |= bits(_mm_cmpeq_epi8(v, q));
+        m.unusual |= bits(_mm_cmplt_epi8(v, one));
     }
     m
+}
+
+/// The masks of 64 bytes, thirty-two at a time (see [`masks64_sse2`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn masks64_avx2(block: &[u8; 64], delimiter: u8, quote: u8) -> Masks {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_loadu_si256, _mm256_movemask_epi8,
+        _mm256_set1_epi8,
+    };
+    let (d, n, q, one) = (
+        _mm256_set1_epi8(delimiter as i8),
+        _mm256_set1_epi8(b'\n' as i8),
+        _mm256_set1_epi8(quote as i8),
+        _mm256_set1_epi8(1),
+    );
+    let (lo, hi) = block.split_at(32);
+    let half = |bytes: &[u8]| {
+        // SAFETY: `bytes` holds 32 bytes (half of the block), and the load has no alignment
+        // requirement.
+        let v = unsafe { _mm256_loadu_si256(bytes.as_ptr().cast::<__m256i>()) };
+        let bits = |x| u64::from(_mm256_movemask_epi8(x) as u32);
+        (
+            bits(_mm256_cmpeq_epi8(v, d)),
+            bits(_mm256_cmpeq_epi8(v, n)),
+            bits(_mm256_cmpeq_epi8(v, q)),
+            bits(_mm256_cmpgt_epi8(one, v)),
+        )
+    };
+    let (a, b) = (half(lo), half(hi));
+    Masks {
+        delimiter: a.0 | b.0 << 32,
+        newline: a.1 | b.1 << 32,
+        quote: a.2 | b.2 << 32,
+        unusual: a.3 | b.3 << 32,
+    }
 }
 
 /// Finds the values of some keys in a line holding one JSON object, without building the object.
@@ -699,9 +944,10 @@ mod tests {
     }
 
     #[test]
-    fn records_split_one_after_another_reuse_what_was_seen_and_agree() {
-        // 400 random lines in one buffer, split in turn with split_next (which carries the masks
-        // of the bytes after each line break), against a plain split of each line.
+    fn records_split_many_at_a_time_agree_with_one_at_a_time() {
+        // 600 random lines in one buffer (commas, CRLF endings, high bytes, some quotes and some
+        // fields fewer or more), split in batches of random sizes, keeping 1, 3 or 8 fields,
+        // against a split of each record alone.
         let mut seed = 11u64;
         let mut rand = |n: u64| {
             seed = seed
@@ -709,43 +955,68 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (seed >> 33) % n
         };
-        let lines: Vec<Vec<u8>> = (0..400)
-            .map(|_| {
-                let len = rand(150) as usize;
-                (0..len)
-                    .map(|_| match rand(8) {
-                        0 => b',',
-                        1 if len > 100 => 0xc3,
-                        _ => b'a' + rand(26) as u8,
-                    })
-                    .collect()
-            })
-            .collect();
-        let buf: Vec<u8> = lines
-            .iter()
-            .flat_map(|l| l.iter().chain(b"\n"))
-            .copied()
-            .collect();
-        let mut s = CsvSplitter::new(b',', Some(b'"'));
-        let mut at = 0;
-        for line in &lines {
-            let Split::Record { len } = s.split_next(&buf[at..], true) else {
-                panic!("no record at {at}");
-            };
-            assert_eq!(len, line.len() + 1);
-            let want: Vec<&[u8]> = line.split(|&b| b == b',').collect();
-            assert_eq!(s.width(), want.len());
-            for (i, w) in want.iter().enumerate() {
-                assert_eq!(s.field(&buf[at..], i), Some(*w));
+        let mut buf = Vec::new();
+        for _ in 0..600 {
+            let len = rand(150) as usize;
+            buf.extend((0..len).map(|_| match rand(60) {
+                0..=7 => b',',
+                8 if len > 100 => 0xc3,
+                9 if len > 140 => b'"',
+                10 if len > 120 => 0,
+                _ => b'a' + rand(26) as u8,
+            }));
+            if rand(4) == 0 {
+                buf.push(b'\r');
             }
-            assert_eq!(s.plain(), !line.contains(&0xc3), "{line:?}");
-            at += len;
+            buf.push(b'\n');
         }
-        assert_eq!(at, buf.len());
+        buf.extend_from_slice(b"last,line,without,a,break");
+        for keep in [1, 3, 8] {
+            let many = CsvSplitter::new(b',', Some(b'"')).keeping(keep);
+            let mut one = CsvSplitter::new(b',', Some(b'"')).keeping(keep);
+            let mut batch = Batch::default();
+            let (mut at, mut batched) = (0, 0);
+            while at < buf.len() {
+                let max = 1 + rand(40) as usize;
+                let taken = many.split_many(&buf[at..], &mut batch, max);
+                if batch.records().is_empty() {
+                    let Split::Record { len } = one.split(&buf[at..], true) else {
+                        panic!("no record at {at}");
+                    };
+                    let rec = &buf[at..at + len];
+                    assert!(rec.contains(&b'"') || !rec.ends_with(b"\n"), "{rec:?}");
+                    at += len;
+                    continue;
+                }
+                assert!(batch.records().len() <= max);
+                let mut next = 0;
+                for (k, r) in batch.records().iter().enumerate() {
+                    assert_eq!(r.start as usize, next);
+                    let from = &buf[at + next..];
+                    assert_eq!(
+                        one.split(from, true),
+                        Split::Record {
+                            len: r.len as usize
+                        }
+                    );
+                    assert_eq!(r.width as usize, one.width());
+                    assert_eq!(r.plain, one.plain());
+                    for i in 0..=keep {
+                        assert_eq!(batch.field(&buf[at..], k, i), one.field(from, i), "{i}");
+                    }
+                    next += r.len as usize;
+                }
+                assert_eq!(taken, next);
+                batched += batch.records().len();
+                at += taken;
+            }
+            assert_eq!(at, buf.len());
+            assert!(batched > 400, "{batched} records split many at a time");
+        }
     }
 
     #[test]
-    fn the_sse2_masks_equal_the_byte_by_byte_masks() {
+    fn the_sse2_and_avx2_masks_equal_the_byte_by_byte_masks() {
         let mut seed = 3u64;
         let mut next = || {
             seed = seed
@@ -763,11 +1034,14 @@ mod tests {
                 4 => 0x80 | next(),
                 _ => next(),
             });
-            assert_eq!(
-                Masks::of(&block, b',', b'"'),
-                Masks::portable(&block, b',', b'"'),
-                "{block:?}"
-            );
+            let want = Masks::portable(&block, b',', b'"');
+            assert_eq!(Masks::of(&block, b',', b'"'), want, "{block:?}");
+            #[cfg(target_arch = "x86_64")]
+            if cpu_has_avx2() {
+                // SAFETY: the CPU was just seen to have AVX2.
+                let avx2 = unsafe { masks64_avx2(&block, b',', b'"') };
+                assert_eq!(avx2, want, "{block:?}");
+            }
         }
     }
 

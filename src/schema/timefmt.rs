@@ -295,9 +295,90 @@ pub struct FixedLayout {
     tail_shape: Vec<Option<u8>>,
     /// Numbers after the prefix with a bound (seconds at most 59): start, width, bound.
     tail_bounds: Vec<(usize, usize, u32)>,
-    /// For a tail of at most 8 bytes in a value of at least 8: the shape of the value's last 8
-    /// bytes as masks (literal bytes, their values, the high bit of each digit byte).
-    tail_word: Option<(u64, u64, u64)>,
+    /// For a tail of at most 8 bytes in a value of at least 8: the tail checked as one word.
+    tail_word: Option<TailWord>,
+}
+
+/// The shape of a value's last 8 bytes as masks, so that a tail is checked in a few instructions.
+#[derive(Debug, Clone, PartialEq)]
+struct TailWord {
+    /// Which bytes are literals, and their values.
+    literal: u64,
+    expected: u64,
+    /// The high bit of each digit byte.
+    digits: u64,
+    /// For each digit byte with a largest digit `d` (the tens of seconds: 5), `127 - d`: adding
+    /// it to a digit's value sets the byte's high bit when the digit is larger.
+    limits: u64,
+    /// Bounds the digits alone cannot check (hours: 23), as in `tail_bounds`.
+    rest: Vec<(usize, usize, u32)>,
+}
+
+impl TailWord {
+    /// The word of `shape` (the bytes after a prefix, ending a value of `len` bytes) and its
+    /// bounds (positions in the value).
+    fn new(shape: &[Option<u8>], bounds: &[(usize, usize, u32)], len: usize) -> TailWord {
+        // Byte k of the word is byte len - 8 + k of the value; the tail is its last bytes.
+        let skip = 8 - shape.len();
+        let mut w = TailWord {
+            literal: 0,
+            expected: 0,
+            digits: 0,
+            limits: 0,
+            rest: Vec::new(),
+        };
+        for (k, b) in shape.iter().enumerate() {
+            let shift = 8 * (skip + k);
+            match b {
+                Some(b) => {
+                    w.literal |= 0xff << shift;
+                    w.expected |= u64::from(*b) << shift;
+                }
+                None => w.digits |= 0x80 << shift,
+            }
+        }
+        let mut limit = |at: usize, max: u32| {
+            let shift = 8 * (at + 8 - len);
+            w.limits |= u64::from(127 - max) << shift;
+        };
+        for &(at, n, max) in bounds {
+            match (n, max) {
+                (1, max) => limit(at, max),
+                // Two digits up to x9 (59): the first digit up to x, the second any.
+                (2, max) if max % 10 == 9 => limit(at, max / 10),
+                _ => w.rest.push((at, n, max)),
+            }
+        }
+        w
+    }
+
+    #[inline]
+    fn fits(&self, value: &[u8]) -> bool {
+        const ASCII_0: u64 = 0x3030_3030_3030_3030;
+        let Some(last) = value.last_chunk::<8>() else {
+            return false;
+        };
+        let w = u64::from_le_bytes(*last);
+        let x = w ^ ASCII_0;
+        // The high bit of each byte of x that is 10 or more (no carry crosses a byte).
+        let not_digit = ((x & 0x7f7f_7f7f_7f7f_7f7f) + 0x7676_7676_7676_7676) | x;
+        // Digits are at most 9 here, so adding a limit (at most 127) carries out of no byte; where
+        // a byte is not a digit, the check above has failed already.
+        let over = x.wrapping_add(self.limits);
+        w & self.literal == self.expected
+            && (not_digit | over) & self.digits == 0
+            && (self.rest.is_empty() || in_bounds(&self.rest, value))
+    }
+}
+
+/// True when every bounded number of `value` is at most its bound.
+fn in_bounds(bounds: &[(usize, usize, u32)], value: &[u8]) -> bool {
+    bounds.iter().all(|&(at, n, max)| {
+        value[at..at + n]
+            .iter()
+            .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'))
+            <= max
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -324,35 +405,24 @@ impl FixedLayout {
 
     /// The same, for a value whose prefix is known to fit (it equals one that did): only the
     /// bytes after the prefix are checked.
+    #[inline]
     pub fn fits_after_prefix(&self, value: &[u8]) -> bool {
         if value.len() != self.len {
             return false;
         }
         // The hot path of a scan of sorted data: the tail checked as one word.
-        if let Some((literal, expected, digits)) = self.tail_word {
-            const ASCII_0: u64 = 0x3030_3030_3030_3030;
-            let w = u64::from_le_bytes(value[self.len - 8..].try_into().unwrap_or([0; 8]));
-            let x = w ^ ASCII_0;
-            // The high bit of each byte of x that is 10 or more (no carry crosses a byte).
-            let not_digit = ((x & 0x7f7f_7f7f_7f7f_7f7f) + 0x7676_7676_7676_7676) | x;
-            return w & literal == expected
-                && not_digit & digits == 0
-                && self.tail_in_bounds(value);
+        match &self.tail_word {
+            Some(word) => word.fits(value),
+            None => self.tail_fits(value),
         }
+    }
+
+    fn tail_fits(&self, value: &[u8]) -> bool {
         value[self.prefix..]
             .iter()
             .zip(&self.tail_shape)
             .all(|(&b, shape)| shape.map_or(b.is_ascii_digit(), |l| b == l))
-            && self.tail_in_bounds(value)
-    }
-
-    fn tail_in_bounds(&self, value: &[u8]) -> bool {
-        self.tail_bounds.iter().all(|&(at, n, max)| {
-            value[at..at + n]
-                .iter()
-                .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'))
-                <= max
-        })
+            && in_bounds(&self.tail_bounds, value)
     }
 
     fn fits_from(&self, value: &[u8], first_part: usize, at: usize) -> bool {
@@ -456,20 +526,8 @@ impl TimeFormat {
             };
         }
         let (tail_shape, tail_bounds) = tail_of(&parts[tail_part..], prefix);
-        let tail_word = (len >= 8 && tail_shape.len() <= 8).then(|| {
-            // Byte k of the word is byte len - 8 + k of the value; the tail is its last bytes.
-            let skip = 8 - tail_shape.len();
-            tail_shape
-                .iter()
-                .enumerate()
-                .fold((0u64, 0u64, 0u64), |(l, e, d), (k, shape)| {
-                    let shift = 8 * (skip + k);
-                    match shape {
-                        Some(b) => (l | 0xff << shift, e | u64::from(*b) << shift, d),
-                        None => (l, e, d | 0x80 << shift),
-                    }
-                })
-        });
+        let tail_word = (len >= 8 && tail_shape.len() <= 8)
+            .then(|| TailWord::new(&tail_shape, &tail_bounds, len));
         (prefix > 0 && !k).then_some(FixedLayout {
             parts,
             prefix,
@@ -1330,6 +1388,11 @@ mod tests {
             ("yyyy-MM-dd HH:mm:ss", "2023-01-01 23:05:09", 3_600),
             ("yyyy-MM-dd'T'HH:mm:ss.SSS", "2023-01-01T00:05:59.123", 300),
             ("yyyy/MM/dd HH:mm", "2023/01/01 10:45", 3_600),
+            // Hours (at most 23) in the word, checked apart from it.
+            ("yyyyMMddHHmmss", "20230101235959", 86_400),
+            ("yyyyMMddHHmmss", "20230101195909", 86_400),
+            // A tail of 9 bytes, checked byte by byte.
+            ("yyyy-MM-dd HH:mm:ss", "2023-01-01 19:59:59", 86_400),
         ] {
             let layout = TimeFormat::compile(pattern)
                 .unwrap()
