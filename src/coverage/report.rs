@@ -1,6 +1,6 @@
 //! The figures of a finished scan, in the shape `l4m coverage --json` prints.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -213,10 +213,9 @@ pub(super) fn instant(key: i64, tz: &Tz) -> DateTime<Utc> {
 /// The tallies of every file, added up.
 #[derive(Default)]
 pub(super) struct Totals {
-    /// Interval key to (records, files).
-    per_interval: BTreeMap<i64, (u64, u64)>,
-    /// Stored bytes per interval, estimated: each file's bytes shared out by its records.
-    bytes_per_interval: HashMap<i64, u64, FastHash>,
+    /// Interval key to (records, files, stored bytes). The bytes are estimated: each file's
+    /// bytes shared out by its records.
+    per_interval: BTreeMap<i64, (u64, u64, u64)>,
     files: u64,
     bytes: u64,
     records: u64,
@@ -267,12 +266,21 @@ impl Totals {
         for (a, b) in self.skipped.iter_mut().zip(f.skipped) {
             *a += b;
         }
-        for (&k, &n) in &f.intervals {
-            let share = (f.bytes as u128 * n as u128 / f.records.max(1) as u128) as u64;
-            *self.bytes_per_interval.entry(k).or_insert(0) += share;
-            let e = self.per_interval.entry(k).or_insert((0, 0));
-            e.0 += n;
-            e.1 += 1;
+        let share = |n: u64| (f.bytes as u128 * n as u128 / f.records.max(1) as u128) as u64;
+        // The counts come in key order: the first file's build the map at once.
+        if self.per_interval.is_empty() {
+            self.per_interval = f
+                .counts
+                .iter()
+                .map(|&(k, n)| (k, (n, 1, share(n))))
+                .collect();
+        } else {
+            for &(k, n) in &f.counts {
+                let e = self.per_interval.entry(k).or_insert((0, 0, 0));
+                e.0 += n;
+                e.1 += 1;
+                e.2 += share(n);
+            }
         }
         let room = MAX_EXAMPLES.saturating_sub(self.examples.len());
         self.examples.extend(f.examples.into_iter().take(room));
@@ -373,7 +381,7 @@ pub(super) fn build(
     let files_quota = Limit::FilesPerInterval.at(f);
     let bytes_quota = Limit::BytesPerInterval.at(f);
     let min_intervals = Limit::MinIntervals.value();
-    let over = |quota: u64, value: fn(&(u64, u64)) -> u64| {
+    let over = |quota: u64, value: fn(&(u64, u64, u64)) -> u64| {
         over_quota(t.per_interval.values().map(value), quota)
     };
     let cancelled = control.is_cancelled();
@@ -417,9 +425,9 @@ pub(super) fn build(
         records_quota,
         intervals_over_records_quota: over(records_quota, |c| c.0),
         max_files_per_interval: t.per_interval.values().map(|c| c.1).max().unwrap_or(0),
-        max_bytes_per_interval: t.bytes_per_interval.values().copied().max().unwrap_or(0),
+        max_bytes_per_interval: t.per_interval.values().map(|c| c.2).max().unwrap_or(0),
         bytes_quota,
-        intervals_over_bytes_quota: over_quota(t.bytes_per_interval.values().copied(), bytes_quota),
+        intervals_over_bytes_quota: over(bytes_quota, |c| c.2),
         files_quota,
         intervals_over_files_quota: if dataset.is_folder {
             over(files_quota, |c| c.1)
@@ -455,10 +463,10 @@ fn over_quota(values: impl Iterator<Item = u64>, quota: u64) -> u64 {
 }
 
 /// The most records in one interval, and where (the earliest of equals).
-fn fullest(per_interval: &BTreeMap<i64, (u64, u64)>, tz: &Tz) -> (u64, Option<DateTime<Utc>>) {
+fn fullest(per_interval: &BTreeMap<i64, (u64, u64, u64)>, tz: &Tz) -> (u64, Option<DateTime<Utc>>) {
     per_interval
         .iter()
-        .map(|(k, (n, _))| (*n, *k))
+        .map(|(k, (n, _, _))| (*n, *k))
         .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
         .map_or((0, None), |(n, k)| (n, Some(instant(k, tz))))
 }
@@ -475,14 +483,14 @@ fn by_reason(skipped: &[u64; 7]) -> BTreeMap<SkipReason, u64> {
 
 /// Every interval with data, with its slot on the wall clock from the first.
 fn interval_list(
-    per_interval: &BTreeMap<i64, (u64, u64)>,
+    per_interval: &BTreeMap<i64, (u64, u64, u64)>,
     len: i64,
     tz: &Tz,
 ) -> Vec<IntervalCount> {
     let first = per_interval.keys().next().copied().unwrap_or(0);
     per_interval
         .iter()
-        .map(|(k, (n, f))| IntervalCount {
+        .map(|(k, (n, f, _))| IntervalCount {
             start: instant(*k, tz),
             slot: ((k - first) / len) as u64,
             records: *n,

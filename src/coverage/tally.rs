@@ -158,6 +158,35 @@ impl IntervalCache {
     }
 }
 
+/// Two lists of interval counts in key order, as one.
+fn merge_counts(a: Vec<(i64, u64)>, b: Vec<(i64, u64)>) -> Vec<(i64, u64)> {
+    if a.last().zip(b.first()).is_none_or(|(x, y)| x.0 < y.0) {
+        // Pieces of sorted data follow each other.
+        let mut a = a;
+        a.extend(b);
+        return a;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x.0 == y.0 {
+            out.push((x.0, x.1 + y.1));
+            i += 1;
+            j += 1;
+        } else if x.0 < y.0 {
+            out.push(x);
+            i += 1;
+        } else {
+            out.push(y);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 /// True when `raw` starts with `prefix`. Prefixes of 8 to 16 bytes (dates with hours or minutes)
 /// are compared as two overlapping words, inline instead of a call to `memcmp`: this runs on every
 /// record.
@@ -176,8 +205,10 @@ fn same_prefix(raw: &[u8], prefix: &[u8]) -> bool {
 pub(super) struct Tally {
     /// The file's name relative to the dataset root.
     pub name: String,
-    /// Interval key (wall-clock seconds, see [`interval_key`]) to records.
-    pub intervals: HashMap<i64, u64, FastHash>,
+    /// Interval key (wall-clock seconds, see [`interval_key`]) to records, while counting.
+    intervals: HashMap<i64, u64, FastHash>,
+    /// The same, in key order, once [`Tally::finish`] is called.
+    pub counts: Vec<(i64, u64)>,
     pub records: u64,
     /// Records not counted, by reason (in [`SkipReason::ALL`] order).
     pub skipped: [u64; 7],
@@ -527,6 +558,10 @@ impl Tally {
     /// The file or piece is done: add the last run.
     pub fn finish(&mut self) {
         self.flush_run();
+        // Sorted by each worker, so that putting pieces and files together is a walk in order.
+        self.counts = self.intervals.drain().collect();
+        self.counts.sort_unstable();
+        self.intervals = HashMap::default();
     }
 
     /// Add the tally of the next piece of the same file; its lines are counted from the piece's
@@ -534,9 +569,7 @@ impl Tally {
     pub fn append(&mut self, mut next: Tally, lines_before: u64) {
         let shift = |e: &mut SkipExample| e.line += lines_before;
         next.examples.iter_mut().for_each(shift);
-        for (&k, &n) in &next.intervals {
-            *self.intervals.entry(k).or_insert(0) += n;
-        }
+        self.counts = merge_counts(std::mem::take(&mut self.counts), next.counts);
         self.records += next.records;
         for (a, b) in self.skipped.iter_mut().zip(next.skipped) {
             *a += b;
@@ -666,6 +699,23 @@ fn measure_value(v: &[u8]) -> Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interval_counts_merge_in_key_order_adding_shared_keys() {
+        let a = vec![(0, 2), (300, 1), (900, 4)];
+        let b = vec![(300, 5), (600, 1), (1200, 3)];
+        assert_eq!(
+            merge_counts(a.clone(), b),
+            [(0, 2), (300, 6), (600, 1), (900, 4), (1200, 3)]
+        );
+        // Pieces of sorted data follow each other.
+        assert_eq!(
+            merge_counts(a.clone(), vec![(1200, 1)]),
+            [(0, 2), (300, 1), (900, 4), (1200, 1)]
+        );
+        assert_eq!(merge_counts(Vec::new(), a.clone()), a);
+        assert_eq!(merge_counts(a.clone(), Vec::new()), a);
+    }
 
     #[test]
     fn plain_ascii_finds_a_nul_or_a_high_byte_anywhere() {

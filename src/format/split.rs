@@ -140,18 +140,34 @@ impl CsvSplitter {
         masks: impl Fn(&[u8; 64], u8, u8) -> Masks,
         ones: impl Fn(u64) -> u32,
     ) -> usize {
-        batch.records.clear();
-        batch.bounds.clear();
+        batch.len = 0;
         batch.keep = self.keep;
         if self.keep == usize::MAX {
             return 0;
         }
-        // At most 64 Ki kept bounds, so that a batch stays in the cache.
-        let max = max.min((1 << 16) / self.keep.max(1)).max(1);
+        // At most 64 Ki kept bounds, so that a batch stays in the cache. The batch's storage is
+        // sized once and filled by index, its counts kept in registers.
+        let keep = self.keep;
+        let max = max.min((1 << 16) / keep.max(1)).max(1);
+        if batch.records.len() < max {
+            batch.records.resize(max, BatchRecord::default());
+        }
+        if batch.bounds.len() < max * keep {
+            batch.bounds.resize(max * keep, (0, 0));
+        }
+        let mut out = Filling {
+            records: &mut batch.records[..max],
+            bounds: &mut batch.bounds[..max * keep],
+            keep,
+            len: 0,
+        };
         let quote = self.quote.unwrap_or(b'\n');
         let mut rec = Open::at(0);
         let mut i = 0;
-        while i < buf.len() {
+        let taken = 'blocks: loop {
+            if i >= buf.len() {
+                break rec.start;
+            }
             let m = match block_at(buf, i) {
                 Some(block) => masks(block, self.delimiter, quote),
                 None => {
@@ -167,25 +183,26 @@ impl CsvSplitter {
             loop {
                 let range = below_first(newlines) & live;
                 if m.quote & range != 0 {
-                    return batch.end_at(rec.start);
+                    break 'blocks rec.start;
                 }
                 rec.unusual |= m.unusual & range;
-                rec.take(m.delimiter & range, i as u32, batch, &ones);
+                rec.take(m.delimiter & range, i as u32, &mut out, &ones);
                 if newlines == 0 {
                     break;
                 }
                 let at = i + newlines.trailing_zeros() as usize;
-                rec.close(buf, at, batch);
+                rec.close(buf, at, &mut out);
                 rec = Open::at(at + 1);
-                if batch.records.len() == max {
-                    return batch.end_at(rec.start);
+                if out.len == max {
+                    break 'blocks rec.start;
                 }
                 live &= !(newlines ^ newlines.wrapping_sub(1));
                 newlines &= newlines - 1;
             }
             i += 64;
-        }
-        batch.end_at(rec.start)
+        };
+        batch.len = out.len;
+        taken
     }
 
     /// The fields that the delimiters of one block (bit `k` for the byte at `at + k`) end.
@@ -322,16 +339,19 @@ impl CsvSplitter {
 }
 
 /// Records split by [`CsvSplitter::split_many`]: where each lies in the buffer, and the bounds of
-/// its kept fields (`keep` slots per record).
+/// its kept fields (`keep` slots per record; a record with fewer fields leaves the others as they
+/// were).
 #[derive(Debug, Default)]
 pub struct Batch {
+    /// Storage for the records; the first `len` are the batch's.
     records: Vec<BatchRecord>,
     bounds: Vec<(u32, u32)>,
+    len: usize,
     keep: usize,
 }
 
 /// One record of a [`Batch`]: its bytes (line break included) in the buffer, and its fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct BatchRecord {
     pub start: u32,
     pub len: u32,
@@ -343,25 +363,27 @@ pub struct BatchRecord {
 
 impl Batch {
     pub fn records(&self) -> &[BatchRecord] {
-        &self.records
+        &self.records[..self.len]
     }
 
     /// Field `i` of record `record`; `buf` is the buffer given to [`CsvSplitter::split_many`].
     #[inline]
     pub fn field<'a>(&self, buf: &'a [u8], record: usize, i: usize) -> Option<&'a [u8]> {
-        let r = self.records.get(record)?;
+        let r = self.records().get(record)?;
         if i >= self.keep || i >= r.width as usize {
             return None;
         }
         let &(s, e) = self.bounds.get(record * self.keep + i)?;
         buf.get(s as usize..e as usize)
     }
+}
 
-    /// Drop the bounds of a record left open, and give where it starts.
-    fn end_at(&mut self, start: usize) -> usize {
-        self.bounds.truncate(self.records.len() * self.keep);
-        start
-    }
+/// The storage of a [`Batch`] being filled, and how many records it holds.
+struct Filling<'a> {
+    records: &'a mut [BatchRecord],
+    bounds: &'a mut [(u32, u32)],
+    keep: usize,
+    len: usize,
 }
 
 /// The record [`CsvSplitter::split_many`] is splitting.
@@ -386,10 +408,11 @@ impl Open {
 
     /// The fields that the delimiters of a block (bit `k` for the byte at `at + k`) end.
     #[inline(always)]
-    fn take(&mut self, mut d: u64, at: u32, batch: &mut Batch, ones: impl Fn(u64) -> u32) {
-        while d != 0 && self.kept < batch.keep {
+    fn take(&mut self, mut d: u64, at: u32, out: &mut Filling<'_>, ones: impl Fn(u64) -> u32) {
+        let slots = out.len * out.keep;
+        while d != 0 && self.kept < out.keep {
             let end = at + d.trailing_zeros();
-            batch.bounds.push((self.field_start, end));
+            out.bounds[slots + self.kept] = (self.field_start, end);
             self.field_start = end + 1;
             self.kept += 1;
             self.width += 1;
@@ -403,20 +426,18 @@ impl Open {
 
     /// The record ends at the line break at `at`.
     #[inline(always)]
-    fn close(&self, buf: &[u8], at: usize, batch: &mut Batch) {
-        if self.kept < batch.keep {
+    fn close(&self, buf: &[u8], at: usize, out: &mut Filling<'_>) {
+        if self.kept < out.keep {
             let end = last_field_end(buf, self.field_start as usize, at);
-            batch.bounds.push((self.field_start, end as u32));
-            // A record with fewer fields than are kept fills its slots.
-            let slots = (batch.records.len() + 1) * batch.keep;
-            batch.bounds.resize(slots, (0, 0));
+            out.bounds[out.len * out.keep + self.kept] = (self.field_start, end as u32);
         }
-        batch.records.push(BatchRecord {
+        out.records[out.len] = BatchRecord {
             start: self.start as u32,
             len: (at + 1 - self.start) as u32,
             width: self.width,
             plain: self.unusual == 0,
-        });
+        };
+        out.len += 1;
     }
 }
 
