@@ -236,22 +236,38 @@ pub fn scan(
 }
 
 /// Puts the pieces of files together, in order, whatever order the workers finish in: the totals
-/// (and the examples they keep) are the same for any number of threads.
+/// (and the examples they keep) are the same for any number of threads. A file's pieces are
+/// joined as soon as the ones before them are in, so that few are held at once.
 struct Merger {
     totals: report::Totals,
-    /// Pieces of files not complete yet, by file.
-    pieces: HashMap<usize, Vec<read::Piece>>,
+    /// Split files being joined, by file.
+    joining: HashMap<usize, Joining>,
     /// Complete files waiting for the files before them.
     ready: BTreeMap<usize, Tally>,
     next_file: usize,
     files: usize,
 }
 
+/// The pieces of one split file joined so far.
+#[derive(Default)]
+struct Joining {
+    /// The first pieces, joined: their tally, line breaks, and where the last one stopped and
+    /// whether it failed.
+    joined: Option<(Tally, u64, u64, bool)>,
+    /// Pieces that came before the ones ahead of them, by chunk.
+    early: BTreeMap<usize, read::Piece>,
+    next_chunk: usize,
+    /// Pieces taken, joined or not.
+    seen: usize,
+    /// The pieces did not join up: the file is read again whole, and its pieces are dropped.
+    failed: bool,
+}
+
 impl Merger {
     fn new(totals: report::Totals, files: usize) -> Merger {
         Merger {
             totals,
-            pieces: HashMap::new(),
+            joining: HashMap::new(),
             ready: BTreeMap::new(),
             next_file: 0,
             files,
@@ -267,30 +283,59 @@ impl Merger {
     ) -> Option<usize> {
         let file = piece.task.file;
         let chunks = piece.task.chunks;
-        let list = self.pieces.entry(file).or_default();
-        list.push(piece);
-        if list.len() < chunks {
+        if chunks == 1 {
+            let bytes = piece.tally.bytes;
+            self.complete(file, piece.tally, bytes, entries, control);
             return None;
         }
-        let mut list = self.pieces.remove(&file).unwrap_or_default();
-        list.sort_by_key(|p| p.task.chunk);
-        let joined = list
-            .windows(2)
-            .all(|w| w[0].stopped == w[1].synced || w[0].tally.error.is_some());
-        if !joined {
-            return Some(file);
+        let j = self.joining.entry(file).or_default();
+        j.seen += 1;
+        let all_seen = j.seen == chunks;
+        if j.failed {
+            if all_seen {
+                self.joining.remove(&file);
+            }
+            return None;
         }
-        let mut pieces = list.into_iter();
-        let first = pieces.next()?;
-        let mut lines = first.newlines;
-        let mut stopped = first.stopped;
-        let mut tally = first.tally;
-        for p in pieces {
-            tally.append(p.tally, lines);
-            lines += p.newlines;
-            stopped = p.stopped;
+        j.early.insert(piece.task.chunk, piece);
+        while let Some(p) = j.early.remove(&j.next_chunk) {
+            j.next_chunk += 1;
+            let failed_now = p.tally.error.is_some();
+            j.joined = match j.joined.take() {
+                None => Some((p.tally, p.newlines, p.stopped, failed_now)),
+                Some((mut tally, lines, stopped, failed)) => {
+                    if stopped != p.synced && !failed {
+                        // A quoted line break fooled the split: read the file whole.
+                        j.failed = true;
+                        j.early.clear();
+                        if all_seen {
+                            self.joining.remove(&file);
+                        }
+                        return Some(file);
+                    }
+                    tally.append(p.tally, lines);
+                    Some((tally, lines + p.newlines, p.stopped, failed_now))
+                }
+            };
         }
-        let read = if chunks > 1 { stopped } else { tally.bytes };
+        if j.next_chunk < chunks {
+            return None;
+        }
+        let (tally, _, stopped, _) = self.joining.remove(&file)?.joined?;
+        self.complete(file, tally, stopped, entries, control);
+        None
+    }
+
+    /// A file read to its end (`read`: its bytes read): checked against its listed size, then
+    /// added to the totals once the files before it are.
+    fn complete(
+        &mut self,
+        file: usize,
+        mut tally: Tally,
+        read: u64,
+        entries: &[Entry],
+        control: &ScanControl,
+    ) {
         if let Some(listed) = entries[file].size
             && tally.error.is_none()
             && read != listed
@@ -306,6 +351,5 @@ impl Merger {
             self.next_file += 1;
         }
         debug_assert!(self.next_file <= self.files);
-        None
     }
 }

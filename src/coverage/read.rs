@@ -24,6 +24,8 @@ use crate::source::{Entry, Source};
 
 /// Bytes read from a stream at a time.
 const BLOCK: usize = 1 << 20;
+/// How many pieces a file is split into for each worker, at most.
+const PIECES_PER_WORKER: usize = 8;
 /// Records split at a time by the hot path.
 const BATCH_RECORDS: usize = 1024;
 /// The longest record a scan reads; a longer one is skipped (and named) without being buffered.
@@ -77,7 +79,14 @@ pub(super) fn plan(
         // Whether a file could be split does not depend on the number of threads, so that the
         // notes (and every figure) are the same for any number.
         let splittable = size / piece_bytes.max(1) > 1 && source.seeks();
-        let pieces = (size / piece_bytes.max(1)).min(workers as u64) as usize;
+        // Several pieces a worker, so that a worker that finishes early (its core was busier)
+        // takes another; one worker reads a file whole.
+        let most = if workers > 1 {
+            workers * PIECES_PER_WORKER
+        } else {
+            1
+        };
+        let pieces = (size / piece_bytes.max(1)).min(most as u64) as usize;
         let split = if splittable {
             match split_plan(source, file, dialect, columns) {
                 Ok(p) => p,

@@ -48,6 +48,7 @@ pub struct Gap {
 /// Records (and files) in one interval with data.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IntervalCount {
+    #[serde(serialize_with = "rfc3339")]
     pub start: DateTime<Utc>,
     /// Which interval this is, counted in the dataset's wall clock from the first interval (0):
     /// the same for every view, across daylight-saving changes.
@@ -157,6 +158,30 @@ pub struct Coverage {
     /// Per-series figures and the data-quality report (scans made with `ScanSpec::series`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
+}
+
+/// An instant as chrono writes it (`2023-01-01T00:05:00Z`), written without the formatting
+/// machinery for whole seconds in years 0 to 9999: a report lists every interval.
+fn rfc3339<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    use chrono::{Datelike, Timelike};
+    let year = t.year();
+    if t.nanosecond() != 0 || !(0..=9999).contains(&year) {
+        return t.serialize(s);
+    }
+    let mut out = *b"0000-00-00T00:00:00Z";
+    let mut put = |at: usize, width: usize, mut v: u32| {
+        for k in (at..at + width).rev() {
+            out[k] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, year as u32);
+    put(5, 2, t.month());
+    put(8, 2, t.day());
+    put(11, 2, t.hour());
+    put(14, 2, t.minute());
+    put(17, 2, t.second());
+    s.serialize_str(std::str::from_utf8(&out).unwrap_or_default())
 }
 
 fn tz_name<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
@@ -503,6 +528,24 @@ fn interval_list(
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn interval_starts_are_written_as_chrono_writes_them() {
+        let mut t = DateTime::from_timestamp(-62_200_000_000, 0).unwrap();
+        let mut instants = vec![
+            DateTime::from_timestamp(253_402_300_800, 0).unwrap(), // year 10000
+            DateTime::from_timestamp(1_672_531_200, 5).unwrap(),   // nanoseconds
+        ];
+        while t.timestamp() < 253_402_300_000 {
+            instants.push(t);
+            t += chrono::Duration::seconds(987_654_321 + t.timestamp().rem_euclid(86_399));
+        }
+        for t in instants {
+            let mut ours = serde_json::Serializer::new(Vec::new());
+            rfc3339(&t, &mut ours).unwrap();
+            assert_eq!(ours.into_inner(), serde_json::to_vec(&t).unwrap(), "{t:?}");
+        }
+    }
 
     /// The report of an empty scan, with its first interval set to `first`.
     fn coverage(frequency: Frequency, timezone: Tz, first: NaiveDateTime) -> Coverage {

@@ -217,7 +217,8 @@ struct Candidate {
     delimiter: u8,
     quote: Option<u8>,
     quote_seen: usize,
-    rows: Vec<(u64, Vec<String>)>,
+    /// The quote the lines are read with (the detected one, else `"` when none was seen).
+    read_quote: Option<u8>,
     /// The most common number of fields, and the share of records that have it.
     fields: usize,
     share: f64,
@@ -237,7 +238,8 @@ fn detect_csv(
     let delimiter = delimiter_detected(&best, overrides);
     let quote = quote_detected(&best, overrides);
     let fields = best.fields;
-    let rows = consistent_rows(best.rows, fields, best.delimiter, best.share, notes)?;
+    let rows = parse_csv(text, best.delimiter, best.read_quote);
+    let rows = consistent_rows(rows, fields, best.delimiter, best.share, notes)?;
     let mut header = match overrides.has_header {
         Some(h) => Detected::given(h),
         None => detect_header(&rows),
@@ -299,17 +301,12 @@ fn best_candidate(text: &str, overrides: &Overrides) -> Result<Candidate, ReadPr
             Some(q) => (q, 0),
             None => detect_quote(text, d),
         };
-        let rows = parse_csv(
-            text,
-            d,
-            quote.or(if quote_seen == 0 { Some(b'"') } else { None }),
-        );
-        if rows.is_empty() {
+        let read_quote = quote.or(if quote_seen == 0 { Some(b'"') } else { None });
+        // Only the widths of the records: the winner's values are read once it is known.
+        let counts = record_widths(text, d, read_quote);
+        let records: usize = counts.values().sum();
+        if records == 0 {
             continue;
-        }
-        let mut counts: HashMap<usize, usize> = HashMap::new();
-        for (_, r) in &rows {
-            *counts.entry(r.len()).or_default() += 1;
         }
         let (&fields, &n) = counts
             .iter()
@@ -319,8 +316,8 @@ fn best_candidate(text: &str, overrides: &Overrides) -> Result<Candidate, ReadPr
             delimiter: d,
             quote,
             quote_seen,
-            share: n as f64 / rows.len() as f64,
-            rows,
+            read_quote,
+            share: n as f64 / records as f64,
             fields,
         });
     }
@@ -499,6 +496,17 @@ fn detect_quote(text: &str, delimiter: u8) -> (Option<u8>, usize) {
         [d, s] if d >= s => (Some(b'"'), d),
         [_, s] => (Some(b'\''), s),
     }
+}
+
+/// How many records of `text` have each number of fields, read as [`parse_csv`] reads them.
+fn record_widths(text: &str, delimiter: u8, quote: Option<u8>) -> HashMap<usize, usize> {
+    let mut reader = super::csv_builder(delimiter, quote).from_reader(text.as_bytes());
+    let mut counts = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    while let Ok(true) = reader.read_record(&mut record) {
+        *counts.entry(record.len()).or_default() += 1;
+    }
+    counts
 }
 
 fn parse_csv(text: &str, delimiter: u8, quote: Option<u8>) -> Vec<(u64, Vec<String>)> {
