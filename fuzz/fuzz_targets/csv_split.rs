@@ -8,12 +8,14 @@
 //!   same record and fields as the whole data (the scan reads files a block at a time);
 //! - differential: a record without the quote symbol gives the same fields as the `csv` crate set
 //!   up as detection sets it up (`format::csv_builder`, CR trimmed with `format::strip_cr`),
-//!   wherever both readers are at the same record boundary.
+//!   wherever both readers are at the same record boundary;
+//! - the records split many at a time (`CsvSplitter::split_many`, the scan's hot path) are the
+//!   records split one at a time, with the same kept fields and widths.
 #![no_main]
 
 use std::collections::{HashMap, HashSet};
 
-use l4m::format::split::{CsvSplitter, Split};
+use l4m::format::split::{Batch, CsvSplitter, Split};
 use l4m::format::{csv_builder, strip_cr};
 use libfuzzer_sys::fuzz_target;
 
@@ -42,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
         },
     };
     let records = split_all(body, delimiter, quote);
+    many_like_one(body, delimiter, quote, &records);
     if quote != Some(delimiter) {
         compare_with_csv_crate(body, delimiter, quote, &records);
     }
@@ -68,6 +71,32 @@ fn split_all(body: &[u8], delimiter: u8, quote: Option<u8>) -> Vec<(usize, usize
         pos += len;
     }
     out
+}
+
+/// The records `split_many` gives, from every place a batch stops, against the ones split alone.
+fn many_like_one(body: &[u8], delimiter: u8, quote: Option<u8>, records: &[(usize, usize, Fields)]) {
+    const KEEP: usize = 4;
+    let many = CsvSplitter::new(delimiter, quote).keeping(KEEP);
+    let mut batch = Batch::default();
+    let mut pos = 0;
+    for (start, end, fields) in records {
+        if *start < pos {
+            continue;
+        }
+        pos = *start;
+        let taken = many.split_many(&body[pos..], &mut batch, 1 + pos % 7);
+        let Some(first) = batch.records().first() else {
+            continue;
+        };
+        assert_eq!(first.start, 0);
+        assert_eq!(first.len as usize, end - start, "record at {start}");
+        assert_eq!(first.width as usize, fields.len(), "record at {start}");
+        for (i, f) in fields.iter().enumerate().take(KEEP) {
+            assert_eq!(batch.field(&body[pos..], 0, i), Some(&f[..]), "field {i} at {start}");
+        }
+        let last = batch.records().last().unwrap();
+        assert_eq!(taken, (last.start + last.len) as usize);
+    }
 }
 
 fn fields(s: &CsvSplitter, buf: &[u8]) -> Fields {

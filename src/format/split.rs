@@ -992,14 +992,22 @@ mod tests {
             buf.push(b'\n');
         }
         buf.extend_from_slice(b"last,line,without,a,break");
-        for keep in [1, 3, 8] {
+        // The CPU's version, the SSE2 one, and the byte-by-byte masks.
+        let variants: [&dyn Fn(&CsvSplitter, &[u8], &mut Batch, usize) -> usize; 3] = [
+            &|s, buf, batch, max| s.split_many(buf, batch, max),
+            &|s, buf, batch, max| s.split_many_with(buf, batch, max, Masks::of, ones),
+            &|s, buf, batch, max| {
+                s.split_many_with(buf, batch, max, Masks::portable, u64::count_ones)
+            },
+        ];
+        for (keep, split_many) in [1, 3, 8].into_iter().flat_map(|k| variants.map(|v| (k, v))) {
             let many = CsvSplitter::new(b',', Some(b'"')).keeping(keep);
             let mut one = CsvSplitter::new(b',', Some(b'"')).keeping(keep);
             let mut batch = Batch::default();
             let (mut at, mut batched) = (0, 0);
             while at < buf.len() {
                 let max = 1 + rand(40) as usize;
-                let taken = many.split_many(&buf[at..], &mut batch, max);
+                let taken = split_many(&many, &buf[at..], &mut batch, max);
                 if batch.records().is_empty() {
                     let Split::Record { len } = one.split(&buf[at..], true) else {
                         panic!("no record at {at}");
