@@ -18,7 +18,7 @@ use memchr::memchr;
 
 use super::tally::{Layout, Tally};
 use super::{ScanControl, ScanSpec};
-use crate::format::split::{Batch, CsvSplitter, JsonKeys, Split};
+use crate::format::split::{Batch, BatchRecord, CsvSplitter, JsonKeys, Split};
 use crate::format::{Dialect, FileFormat, decode};
 use crate::source::{Entry, Source};
 
@@ -351,23 +351,24 @@ impl Fields for CsvFields<'_> {
 
 /// A record of a batch split many at a time.
 struct BatchFields<'a> {
-    batch: &'a Batch,
-    record: usize,
+    record: BatchRecord,
+    /// Where its kept fields lie in `buf`.
+    bounds: &'a [(u32, u32)],
     buf: &'a [u8],
     projection: &'a [usize],
 }
 
 impl Fields for BatchFields<'_> {
     fn width(&self) -> Option<usize> {
-        Some(self.batch.records()[self.record].width as usize)
+        Some(self.record.width as usize)
     }
     #[inline]
     fn get(&self, k: usize) -> Option<&[u8]> {
-        self.batch
-            .field(self.buf, self.record, *self.projection.get(k)?)
+        let &(s, e) = self.bounds.get(*self.projection.get(k)?)?;
+        self.buf.get(s as usize..e as usize)
     }
     fn known_plain(&self) -> bool {
-        self.batch.records()[self.record].plain
+        self.record.plain
     }
 }
 
@@ -647,8 +648,8 @@ impl Run<'_> {
             }
             let raw = &unread[rec.start as usize..(rec.start + rec.len) as usize];
             let fields = BatchFields {
-                batch,
-                record: k,
+                record: *rec,
+                bounds: batch.bounds_of(k),
                 buf: unread,
                 projection,
             };

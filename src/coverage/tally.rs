@@ -641,6 +641,44 @@ enum Measure {
     Number { too_large: bool, too_precise: bool },
 }
 
+/// A plain decimal of 1 to 8 bytes (most measure values) judged as one word: digits with at most
+/// one dot. `None`: anything else, judged byte by byte. Eight digits are never too large.
+fn short_decimal(digits: &[u8], max_decimals: usize) -> Option<Measure> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let n = digits.len();
+    if n == 0 || n > 8 {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    word[..n].copy_from_slice(digits);
+    let x = u64::from_le_bytes(word) ^ (0x30 * ONES);
+    let high = |m: u64| m & (0x80 * ONES);
+    let valid = high(u64::MAX >> (64 - 8 * n));
+    // High bit of each byte that is not a digit (10 or more after the XOR), or not '0' (not 0).
+    let not_digit = high(((x & (0x7f * ONES)) + 0x76 * ONES) | x) & valid;
+    let not_zero = high(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & valid;
+    let (dot, frac_nonzero) = match not_digit {
+        0 => (n, 0),
+        one if one & (one - 1) == 0 => {
+            let at = one.trailing_zeros() as usize / 8;
+            if digits[at] != b'.' || n == 1 {
+                return None;
+            }
+            (at, not_zero & !(one | (one - 1)))
+        }
+        _ => return None,
+    };
+    // Decimals run to the last non-zero digit after the dot.
+    let decimals = match frac_nonzero {
+        0 => 0,
+        m => (63 - m.leading_zeros() as usize) / 8 - dot,
+    };
+    Some(Measure::Number {
+        too_large: false,
+        too_precise: decimals > max_decimals,
+    })
+}
+
 /// Judge a measure value from its bytes: plain decimals (the common case) are read without
 /// parsing a float; anything else (exponents, `inf`) goes through the float parser.
 fn measure_value(v: &[u8]) -> Measure {
@@ -653,35 +691,21 @@ fn measure_value(v: &[u8]) -> Measure {
     };
     let max_digits = Limit::MeasureMagnitudeDigits.value() as usize;
     let max_decimals = Limit::MeasureDecimals.value() as usize;
-    // One pass: significant integer digits, decimals up to the last non-zero one.
-    let (mut significant, mut decimals, mut frac, mut dot, mut any) = (0, 0, 0, false, false);
-    let mut plain = true;
-    for &b in digits {
-        match b {
-            b'0'..=b'9' if dot => {
-                any = true;
-                frac += 1;
-                if b != b'0' {
-                    decimals = frac;
-                }
-            }
-            b'0'..=b'9' => {
-                any = true;
-                if b != b'0' || significant > 0 {
-                    significant += 1;
-                }
-            }
-            b'.' if !dot => dot = true,
-            _ => {
-                plain = false;
-                break;
-            }
-        }
+    if let Some(judged) = short_decimal(digits, max_decimals) {
+        return judged;
     }
-    if plain && any {
+    // Digits, at most one dot, at least one digit: significant integer digits are those after
+    // the leading zeros, decimals those up to the last non-zero one.
+    let (int, frac) = match digits.iter().position(|&b| b == b'.') {
+        Some(dot) => (&digits[..dot], &digits[dot + 1..]),
+        None => (digits, &[][..]),
+    };
+    if int.iter().chain(frac).all(u8::is_ascii_digit) && int.len() + frac.len() > 0 {
+        let zeros = int.iter().take_while(|&&b| b == b'0').count();
+        let trailing = frac.iter().rev().take_while(|&&b| b == b'0').count();
         return Measure::Number {
-            too_large: significant > max_digits,
-            too_precise: decimals > max_decimals,
+            too_large: int.len() - zeros > max_digits,
+            too_precise: frac.len() - trailing > max_decimals,
         };
     }
     match std::str::from_utf8(v)
@@ -750,5 +774,44 @@ mod tests {
         assert_eq!(measure_value(b"12a"), Measure::NotNumeric);
         assert_eq!(measure_value(b"NaN"), Measure::NotNumeric);
         assert_eq!(measure_value(b"inf"), Measure::NotNumeric);
+        assert_eq!(measure_value(b"1.2.3"), Measure::NotNumeric);
+        assert_eq!(measure_value(b"+.5"), n(false, false));
+        assert_eq!(measure_value(b"-"), Measure::NotNumeric);
+        assert_eq!(
+            measure_value(b"000000000000000000001.000000"),
+            n(false, false)
+        );
+        assert_eq!(measure_value(b"1.000010"), n(false, true));
+        // Random strings of number bytes: a number is what the float parser reads, its figures
+        // those of its digits (or of its value, with an exponent).
+        let mut seed = 5u64;
+        for _ in 0..50_000 {
+            let mut next = |n: u64| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (seed >> 33) % n
+            };
+            let len = next(22) as usize;
+            let v: Vec<u8> = (0..len)
+                .map(|_| b"0123456789000.-e"[next(16) as usize])
+                .collect();
+            let text = std::str::from_utf8(&v).unwrap();
+            let want = match text.parse::<f64>() {
+                _ if v.is_empty() => Measure::Empty,
+                Ok(x) if !x.is_finite() => Measure::NotNumeric,
+                Ok(x) if text.contains('e') => n(x.abs() >= 1e15, false),
+                Ok(_) => {
+                    let unsigned = text.trim_start_matches('-');
+                    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+                    n(
+                        int.trim_start_matches('0').len() > 15,
+                        frac.trim_end_matches('0').len() > 4,
+                    )
+                }
+                Err(_) => Measure::NotNumeric,
+            };
+            assert_eq!(measure_value(&v), want, "{text:?}");
+        }
     }
 }

@@ -369,12 +369,19 @@ impl Batch {
     /// Field `i` of record `record`; `buf` is the buffer given to [`CsvSplitter::split_many`].
     #[inline]
     pub fn field<'a>(&self, buf: &'a [u8], record: usize, i: usize) -> Option<&'a [u8]> {
-        let r = self.records().get(record)?;
-        if i >= self.keep || i >= r.width as usize {
-            return None;
-        }
-        let &(s, e) = self.bounds.get(record * self.keep + i)?;
+        let &(s, e) = self.bounds_of(record).get(i)?;
         buf.get(s as usize..e as usize)
+    }
+
+    /// Where the kept fields of record `record` start and end in the buffer.
+    #[inline]
+    pub fn bounds_of(&self, record: usize) -> &[(u32, u32)] {
+        let Some(r) = self.records().get(record) else {
+            return &[];
+        };
+        let at = record * self.keep;
+        let kept = self.keep.min(r.width as usize);
+        self.bounds.get(at..at + kept).unwrap_or_default()
     }
 }
 
