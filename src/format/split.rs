@@ -1000,7 +1000,8 @@ mod tests {
         }
         buf.extend_from_slice(b"last,line,without,a,break");
         // The CPU's version, the SSE2 one, and the byte-by-byte masks.
-        let variants: [&dyn Fn(&CsvSplitter, &[u8], &mut Batch, usize) -> usize; 3] = [
+        type SplitMany<'f> = &'f dyn Fn(&CsvSplitter, &[u8], &mut Batch, usize) -> usize;
+        let variants: [SplitMany<'_>; 3] = [
             &|s, buf, batch, max| s.split_many(buf, batch, max),
             &|s, buf, batch, max| s.split_many_with(buf, batch, max, Masks::of, ones),
             &|s, buf, batch, max| {
