@@ -142,6 +142,8 @@ pub struct SeriesTally {
     pub distinct_capped: bool,
     /// Counted records with an empty dimension or an empty or non-numeric measure.
     pub partial: u64,
+    /// The last interval key given and its index (records repeat it: a division saved).
+    last_key: (i64, i64),
 }
 
 impl SeriesTally {
@@ -182,7 +184,10 @@ impl SeriesTally {
         key: i64,
         len: i64,
     ) -> bool {
-        let index = key.div_euclid(len);
+        if self.last_key.0 != key {
+            self.last_key = (key, key.div_euclid(len));
+        }
+        let index = self.last_key.1;
         let (id, new) = match self.ids.get(&combo) {
             Some(&id) => (id, false),
             None if self.combinations.len() < MAX_SERIES_COMBINATIONS => {

@@ -649,9 +649,9 @@ fn short_decimal(digits: &[u8], max_decimals: usize) -> Option<Measure> {
     if n == 0 || n > 8 {
         return None;
     }
-    let mut word = [0u8; 8];
-    word[..n].copy_from_slice(digits);
-    let x = u64::from_le_bytes(word) ^ (0x30 * ONES);
+    // Byte by byte rather than a copy of a variable length (a call to memcpy).
+    let word = (digits.iter().rev()).fold(0u64, |w, &b| w << 8 | u64::from(b));
+    let x = word ^ (0x30 * ONES);
     let high = |m: u64| m & (0x80 * ONES);
     let valid = high(u64::MAX >> (64 - 8 * n));
     // High bit of each byte that is not a digit (10 or more after the XOR), or not '0' (not 0).
