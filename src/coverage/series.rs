@@ -32,14 +32,22 @@ impl Runs {
     }
 
     /// Add the interval whose start is `index` intervals after 1970-01-01 00:00 (wall clock).
+    #[inline(always)]
     pub fn add_index(&mut self, index: i64) -> usize {
         let (word, bit) = (index.div_euclid(64), 1u64 << index.rem_euclid(64));
         // Records mostly come in time order: the last word usually takes them.
         match self.0.last_mut() {
             Some(last) if last.0 == word => {
                 last.1 |= bit;
-                return 0;
+                0
             }
+            _ => self.add_word(word, bit),
+        }
+    }
+
+    /// [`Runs::add_index`] for a bit of a word other than the last one.
+    fn add_word(&mut self, word: i64, bit: u64) -> usize {
+        match self.0.last_mut() {
             Some(last) if last.0 < word => {
                 self.0.push((word, bit));
                 return 1;

@@ -158,6 +158,12 @@ impl IntervalCache {
     }
 }
 
+/// True when a value holds nothing but ASCII whitespace (a value usually starts with something
+/// else: one byte tells).
+fn blank(v: &[u8]) -> bool {
+    v.iter().all(u8::is_ascii_whitespace)
+}
+
 /// Two lists of interval counts in key order, as one.
 fn merge_counts(a: Vec<(i64, u64)>, b: Vec<(i64, u64)>) -> Vec<(i64, u64)> {
     if a.last().zip(b.first()).is_none_or(|(x, y)| x.0 < y.0) {
@@ -342,7 +348,7 @@ impl Tally {
         }
         if let Some(s) = &mut self.series {
             let fields = 1 + layout.dimensions + layout.measures;
-            s.values((0..fields).map(|k| row.get(k).is_some_and(|v| !v.trim_ascii().is_empty())));
+            s.values((0..fields).map(|k| row.get(k).is_some_and(|v| !blank(v))));
         }
         let Some(key) = self.interval_of(line, row, spec) else {
             return;
@@ -381,7 +387,7 @@ impl Tally {
         let mut partial = self.has_value.iter().any(|h| !h);
         for d in 0..layout.dimensions {
             let v = row.get(1 + d).unwrap_or_default();
-            partial |= v.trim_ascii().is_empty();
+            partial |= blank(v);
             if new {
                 s.dimension_value(d, hash_values(std::iter::once(Some(v))));
             }
@@ -643,6 +649,7 @@ enum Measure {
 
 /// A plain decimal of 1 to 8 bytes (most measure values) judged as one word: digits with at most
 /// one dot. `None`: anything else, judged byte by byte. Eight digits are never too large.
+#[inline(always)]
 fn short_decimal(digits: &[u8], max_decimals: usize) -> Option<Measure> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     let n = digits.len();
@@ -681,6 +688,7 @@ fn short_decimal(digits: &[u8], max_decimals: usize) -> Option<Measure> {
 
 /// Judge a measure value from its bytes: plain decimals (the common case) are read without
 /// parsing a float; anything else (exponents, `inf`) goes through the float parser.
+#[inline]
 fn measure_value(v: &[u8]) -> Measure {
     if v.is_empty() {
         return Measure::Empty;
@@ -689,11 +697,15 @@ fn measure_value(v: &[u8]) -> Measure {
         b'-' | b'+' => &v[1..],
         _ => v,
     };
+    let max_decimals = Limit::MeasureDecimals.value() as usize;
+    short_decimal(digits, max_decimals).unwrap_or_else(|| long_measure_value(v, digits))
+}
+
+/// [`measure_value`] for values that are not short plain decimals (`digits`: without the sign).
+#[inline(never)]
+fn long_measure_value(v: &[u8], digits: &[u8]) -> Measure {
     let max_digits = Limit::MeasureMagnitudeDigits.value() as usize;
     let max_decimals = Limit::MeasureDecimals.value() as usize;
-    if let Some(judged) = short_decimal(digits, max_decimals) {
-        return judged;
-    }
     // Digits, at most one dot, at least one digit: significant integer digits are those after
     // the leading zeros, decimals those up to the last non-zero one.
     let (int, frac) = match digits.iter().position(|&b| b == b'.') {
