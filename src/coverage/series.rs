@@ -78,25 +78,7 @@ impl Runs {
 
     /// Add every interval of `other`.
     pub fn merge(&mut self, other: &Runs) {
-        let (a, b) = (&self.0, &other.0);
-        let mut out = Vec::with_capacity(a.len().max(b.len()));
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() && j < b.len() {
-            let (x, y) = (a[i], b[j]);
-            if x.0 == y.0 {
-                out.push((x.0, x.1 | y.1));
-                (i, j) = (i + 1, j + 1);
-            } else if x.0 < y.0 {
-                out.push(x);
-                i += 1;
-            } else {
-                out.push(y);
-                j += 1;
-            }
-        }
-        out.extend_from_slice(&a[i..]);
-        out.extend_from_slice(&b[j..]);
-        self.0 = out;
+        self.0 = merge_by_key(&self.0, &other.0, |x, y| x | y);
     }
 
     /// How many intervals hold data.
@@ -263,6 +245,32 @@ impl SeriesTally {
         self.distinct_capped |= other.distinct_capped;
         self.partial += other.partial;
     }
+}
+
+/// Two lists of `(key, value)` in key order as one, the values of a key in both joined.
+pub(super) fn merge_by_key(
+    a: &[(i64, u64)],
+    b: &[(i64, u64)],
+    join: impl Fn(u64, u64) -> u64,
+) -> Vec<(i64, u64)> {
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x.0 == y.0 {
+            out.push((x.0, join(x.1, y.1)));
+            (i, j) = (i + 1, j + 1);
+        } else if x.0 < y.0 {
+            out.push(x);
+            i += 1;
+        } else {
+            out.push(y);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 #[cfg(test)]

@@ -172,25 +172,7 @@ fn merge_counts(a: Vec<(i64, u64)>, b: Vec<(i64, u64)>) -> Vec<(i64, u64)> {
         a.extend(b);
         return a;
     }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
-        if x.0 == y.0 {
-            out.push((x.0, x.1 + y.1));
-            i += 1;
-            j += 1;
-        } else if x.0 < y.0 {
-            out.push(x);
-            i += 1;
-        } else {
-            out.push(y);
-            j += 1;
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+    super::series::merge_by_key(&a, &b, |x, y| x + y)
 }
 
 /// True when `raw` starts with `prefix`. Prefixes of 8 to 16 bytes (dates with hours or minutes)
