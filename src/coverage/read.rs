@@ -620,9 +620,7 @@ impl Run<'_> {
             }
         }
     }
-}
 
-impl Run<'_> {
     /// Feed the complete records without quotes at the front of the reader's buffer, up to the
     /// task's end, split many at a time. Gives how many (none: the next record is fed alone).
     fn feed_batch(&mut self, reader: &mut Feeder) -> usize {

@@ -1,10 +1,11 @@
 //! The records of a byte buffer, split without copying: the hot path of every scan.
 //!
-//! [`CsvSplitter`] finds the fields of one CSV record at a time. A record without the quote symbol
-//! (nearly all of them) is one line: its delimiters are found with `memchr` and its fields are
-//! slices of the buffer. A record that holds the quote symbol takes the slow path: a byte-by-byte
-//! reader that unquotes fields into a scratch buffer and may run over several lines (a quoted line
-//! break). [`JsonKeys`] finds the wanted keys of one JSON object per line without building a value
+//! [`CsvSplitter`] finds the fields of CSV records. A record without the quote symbol (nearly all
+//! of them) is one line: 64 bytes at a time, bit masks tell its delimiters and line break, and its
+//! fields are slices of the buffer. [`CsvSplitter::split_many`] splits the complete records of a
+//! buffer many at a time into a [`Batch`] (the scan's hot path); [`CsvSplitter::split`] splits
+//! one. A record that holds the quote symbol takes the slow path: a byte-by-byte reader that
+//! unquotes fields into a scratch buffer and may run over several lines (a quoted line break). [`JsonKeys`] finds the wanted keys of one JSON object per line without building a value
 //! for the line. Both report how many fields a record has (CSV) so that ragged rows can be skipped.
 
 use memchr::memchr;
