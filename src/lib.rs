@@ -19,3 +19,19 @@ pub mod tui;
 pub mod units;
 
 pub use error::{Error, Result};
+
+/// What the unit tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A small deterministic random generator (linear congruential): each call gives a number
+    /// below its argument.
+    pub fn random(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut state = seed;
+        move |n| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        }
+    }
+}

@@ -778,14 +778,8 @@ mod tests {
         assert_eq!(measure_value(b"1.000010"), n(false, true));
         // Random strings of number bytes: a number is what the float parser reads, its figures
         // those of its digits (or of its value, with an exponent).
-        let mut seed = 5u64;
+        let mut next = crate::testing::random(5);
         for _ in 0..50_000 {
-            let mut next = |n: u64| {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (seed >> 33) % n
-            };
             let len = next(22) as usize;
             let v: Vec<u8> = (0..len)
                 .map(|_| b"0123456789000.-e"[next(16) as usize])

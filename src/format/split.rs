@@ -934,13 +934,7 @@ mod tests {
     fn every_line_length_and_field_layout_splits_like_a_plain_split() {
         // Lines of 0 to 70 bytes, so that delimiters, CRs and line breaks fall at every position
         // of a 16-byte block, split with all fields kept and with the first two only.
-        let mut seed = 7u64;
-        let mut rand = |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
+        let mut rand = crate::testing::random(7);
         for _ in 0..3000 {
             let len = rand(70) as usize;
             let line: Vec<u8> = (0..len)
@@ -977,13 +971,7 @@ mod tests {
         // 600 random lines in one buffer (commas, CRLF endings, high bytes, some quotes and some
         // fields fewer or more), split in batches of random sizes, keeping 1, 3 or 8 fields,
         // against a split of each record alone.
-        let mut seed = 11u64;
-        let mut rand = |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
+        let mut rand = crate::testing::random(11);
         let mut buf = Vec::new();
         for _ in 0..600 {
             let len = rand(150) as usize;
@@ -1055,13 +1043,8 @@ mod tests {
 
     #[test]
     fn the_sse2_and_avx2_masks_equal_the_byte_by_byte_masks() {
-        let mut seed = 3u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as u8
-        };
+        let mut random = crate::testing::random(3);
+        let mut next = || random(256) as u8;
         for _ in 0..2000 {
             // Bytes drawn mostly from the ones that matter, so that every mask has bits.
             let block: [u8; 64] = std::array::from_fn(|_| match next() % 8 {
