@@ -380,6 +380,12 @@ fn without_a_location_a_config_without_s3_paths_is_a_usage_error() {
         .arg(config_fixture("ecommerce-cloudformation.yaml")));
     assert_eq!(code, 2);
     assert_one_line_error(&err, "give the data to check it against as LOCATION");
+    // The terminal UI opened with the config says the same, before it takes the terminal.
+    let (code, _, err) = run(l4m()
+        .arg("--config")
+        .arg(config_fixture("ecommerce-cloudformation.yaml")));
+    assert_eq!(code, 2);
+    assert_one_line_error(&err, "give the data to open it with as LOCATION");
 }
 
 #[test]

@@ -13,7 +13,7 @@ macro_rules! say {
     }};
 }
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -396,17 +396,26 @@ fn tui_start(a: &TuiArgs) -> CliResult<TuiStart> {
         return Ok((location, false, None));
     };
     let cfg = read_config_file(file)?;
-    let (location, recursive) = match (&a.location, cfg.default_location()) {
-        (Some(l), _) => (l.clone(), cfg.continuous_only()),
-        (None, Some(d)) => d,
-        (None, None) => {
-            return Err(Failure::Usage(format!(
-                "{} names no S3 path to read (HistoricalDataPathList or TemplatedPathList, not an intrinsic known at deploy time only): give the data to open it with as LOCATION",
-                file.display()
-            )));
-        }
-    };
+    let (location, recursive) = location_or_config(&a.location, &cfg, file, "open it with")?;
     Ok((location, recursive, Some((file.display().to_string(), cfg))))
+}
+
+/// The location given, else the config's S3 path (with whether its subfolders are read); a
+/// config without one needs the location, to `purpose` ("check it against").
+fn location_or_config(
+    given: &Option<String>,
+    cfg: &config::ConfigSource,
+    file: &Path,
+    purpose: &str,
+) -> CliResult<(String, bool)> {
+    match (given, cfg.default_location()) {
+        (Some(l), _) => Ok((l.clone(), cfg.continuous_only())),
+        (None, Some(d)) => Ok(d),
+        (None, None) => Err(Failure::Usage(format!(
+            "{} names no S3 path to read (HistoricalDataPathList or TemplatedPathList, not an intrinsic known at deploy time only): give the data to {purpose} as LOCATION",
+            file.display()
+        ))),
+    }
 }
 
 #[cfg(feature = "tui")]
@@ -931,16 +940,7 @@ fn read_config_file(path: &std::path::Path) -> Result<config::ConfigSource> {
 
 /// Where `check` reads the data: the location given, else the config's S3 path.
 fn check_location(a: &CheckArgs, config: &config::ConfigSource) -> CliResult<(Location, bool)> {
-    let (text, recursive) = match (&a.location, config.default_location()) {
-        (Some(l), _) => (l.clone(), config.continuous_only()),
-        (None, Some(d)) => d,
-        (None, None) => {
-            return Err(Failure::Usage(format!(
-                "{} names no S3 path to read (HistoricalDataPathList or TemplatedPathList, not an intrinsic known at deploy time only): give the data to check it against as LOCATION",
-                a.config.display()
-            )));
-        }
-    };
+    let (text, recursive) = location_or_config(&a.location, config, &a.config, "check it against")?;
     Ok((Location::parse(&text)?, recursive || a.recursive))
 }
 
