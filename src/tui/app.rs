@@ -500,14 +500,19 @@ impl App {
         self.screen = Screen::Dataset;
     }
 
+    /// The dataset a reading answered, done loading; `None` when the answer is to an older request
+    /// (or the dataset was closed).
+    fn answered(&mut self, id: u64) -> Option<&mut DatasetView> {
+        let d = self.dataset.as_mut().filter(|d| d.inspect_id == id)?;
+        d.loading = false;
+        Some(d)
+    }
+
     fn on_prepared(&mut self, id: u64, result: Result<Box<Prepared>, String>) {
-        let Some(d) = self.dataset.as_mut() else {
+        let name = self.config_name.clone().unwrap_or_default();
+        let Some(d) = self.answered(id) else {
             return;
         };
-        if d.inspect_id != id {
-            return;
-        }
-        d.loading = false;
         let p = match result {
             Ok(p) => *p,
             Err(e) => {
@@ -518,7 +523,6 @@ impl App {
         };
         d.overrides = p.overrides;
         d.labels = p.labels;
-        let name = self.config_name.clone().unwrap_or_default();
         // The engine marks the config's labels as set by hand; the screen says where from.
         for c in d
             .labels
@@ -582,13 +586,9 @@ impl App {
     }
 
     fn on_inspected(&mut self, id: u64, result: Result<Box<Inspection>, String>) {
-        let Some(d) = self.dataset.as_mut() else {
+        let Some(d) = self.answered(id) else {
             return;
         };
-        if d.inspect_id != id {
-            return;
-        }
-        d.loading = false;
         match result {
             Ok(inspection) => {
                 d.labels = inspection.suggested.clone();
