@@ -82,19 +82,11 @@ fn the_opensearch_preview_reads_the_index_field_and_a_bad_index_is_red() {
         "{screen}"
     );
     fill(&mut app, FieldKey::Index, "Shop Metrics");
-    assert!(
-        status(&app).contains("is not an OpenSearch index name"),
-        "{}",
-        status(&app)
-    );
+    assert_status_holds(&app, "is not an OpenSearch index name");
     let screen = draw(&app, 100, 30);
     assert!(screen.contains("Shop Metrics ✗"), "{screen}");
     keys(&mut app, &[Key::Char('w')]);
-    assert!(
-        status(&app).starts_with("not written: index:"),
-        "{}",
-        status(&app)
-    );
+    assert_status_starts(&app, "not written: index:");
 }
 
 #[test]
@@ -114,11 +106,7 @@ fn the_cloudwatch_preview_makes_a_detector_per_metric_of_the_scan_in_the_namespa
     let namespace = &detectors[0]["Properties"]["SingleMetricAnomalyDetector"]["Namespace"];
     assert_eq!(namespace, "Shop/Sales", "{value}");
     fill(&mut app, FieldKey::Namespace, "AWS/Shop");
-    assert!(
-        status(&app).contains("starts with AWS/"),
-        "{}",
-        status(&app)
-    );
+    assert_status_holds(&app, "starts with AWS/");
 }
 
 #[test]
@@ -235,11 +223,7 @@ fn a_config_opens_the_columns_with_its_labels_interval_timezone_and_export_field
         "arn:aws:iam::123456789012:role/L4MRole"
     );
     assert_eq!(form(FieldKey::Output), "shop-daily-metric-set.json");
-    assert!(
-        status(&app).starts_with("labels and settings from shop.json; 0 disagreements"),
-        "{}",
-        status(&app)
-    );
+    assert_status_starts(&app, "labels and settings from shop.json; 0 disagreements");
 }
 
 #[test]
@@ -267,11 +251,7 @@ fn a_config_opened_in_the_ui_is_exported_again_with_the_same_settings() {
 #[test]
 fn where_the_config_disagrees_with_the_data_the_findings_say_so() {
     let app = opened_with(&shop_config(Some("country")), (100, 30));
-    assert!(
-        status(&app).contains("; 1 disagreement with the data"),
-        "{}",
-        status(&app)
-    );
+    assert_status_holds(&app, "; 1 disagreement with the data");
     let country: Vec<&str> = app
         .findings
         .list

@@ -636,11 +636,7 @@ fn figures_from_a_scan_at_another_interval_are_stale_and_w_does_not_write() {
     fill(&mut app, FieldKey::Frequency, "P1D");
     assert_eq!(rules(&app), ["scan-stale"]);
     keys(&mut app, &[Key::Char('w')]);
-    assert!(
-        status(&app).starts_with("not written: 1 error(s)"),
-        "{}",
-        status(&app)
-    );
+    assert_status_starts(&app, "not written: 1 error(s)");
     assert!(!out.exists());
     // The coverage screen says so, and s scans again with the interval now set.
     keys(&mut app, &[Key::Esc, Key::Char('c')]);
@@ -820,11 +816,7 @@ fn labels_and_settings_are_restored_when_the_location_is_opened_again() {
     let mut app = app_at("assets/ecommerce", (100, 30), with_state(state.path()));
     keys(&mut app, &[Key::Char('o')]);
     assert_eq!(role(&app, "views"), Role::Ignored);
-    assert!(
-        status(&app).starts_with("restored your labels and settings"),
-        "{}",
-        status(&app)
-    );
+    assert_status_starts(&app, "restored your labels and settings");
     assert_eq!(
         app.export.value(FieldKey::RoleArn),
         "arn:aws:iam::123456789012:role/L4MRole"
@@ -880,11 +872,7 @@ fn a_damaged_session_file_is_ignored_with_a_note() {
     std::fs::write(&file, "{\"version\": 1, \"location\": 7").unwrap();
     let mut app = app_at("assets/ecommerce", (100, 30), with_state(state.path()));
     keys(&mut app, &[Key::Char('o')]);
-    assert!(
-        status(&app).contains("ignored: not JSON"),
-        "{}",
-        status(&app)
-    );
+    assert_status_holds(&app, "ignored: not JSON");
     assert_eq!(role(&app, "views"), Role::Measure);
     // Another location's session under this name is not trusted either.
     let other = serde_json::json!({
@@ -895,11 +883,7 @@ fn a_damaged_session_file_is_ignored_with_a_note() {
     std::fs::write(&file, other.to_string()).unwrap();
     let mut app = app_at("assets/ecommerce", (100, 30), with_state(state.path()));
     keys(&mut app, &[Key::Char('o')]);
-    assert!(
-        status(&app).contains("it belongs to /elsewhere"),
-        "{}",
-        status(&app)
-    );
+    assert_status_holds(&app, "it belongs to /elsewhere");
 }
 
 #[test]

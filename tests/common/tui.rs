@@ -40,6 +40,20 @@ pub fn status(app: &App) -> String {
     app.status().map(|s| s.text.clone()).unwrap_or_default()
 }
 
+/// The status line starts with `start`.
+#[track_caller]
+pub fn assert_status_starts(app: &App, start: &str) {
+    let status = status(app);
+    assert!(status.starts_with(start), "{status}");
+}
+
+/// The status line holds `part`.
+#[track_caller]
+pub fn assert_status_holds(app: &App, part: &str) {
+    let status = status(app);
+    assert!(status.contains(part), "{status}");
+}
+
 /// Set an export form field as a user does: move to it, Enter, clear, type, Enter.
 pub fn fill(app: &mut App, key: FieldKey, value: &str) {
     let at = FieldKey::ALL.iter().position(|k| *k == key).unwrap();
