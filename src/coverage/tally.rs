@@ -15,7 +15,7 @@ use super::report::SkipExample;
 use super::series::SeriesTally;
 use super::{FastHash, MAX_COMBINATIONS, MAX_EXAMPLES, ScanSpec};
 use crate::schema::limits::Limit;
-use crate::schema::timefmt::{FixedLayout, ParsedTime};
+use crate::schema::timefmt::{FixedLayout, ParsedTime, bytes_above};
 
 /// The start of the interval holding a wall-clock time, as wall-clock seconds since 1970-01-01.
 /// Wall-clock keys make a day interval start at local midnight and follow DST as a clock does.
@@ -641,11 +641,10 @@ fn short_decimal(digits: &[u8], max_decimals: usize) -> Option<Measure> {
     // Byte by byte rather than a copy of a variable length (a call to memcpy).
     let word = (digits.iter().rev()).fold(0u64, |w, &b| w << 8 | u64::from(b));
     let x = word ^ (0x30 * ONES);
-    let high = |m: u64| m & (0x80 * ONES);
-    let valid = high(u64::MAX >> (64 - 8 * n));
-    // High bit of each byte that is not a digit (10 or more after the XOR), or not '0' (not 0).
-    let not_digit = high(((x & (0x7f * ONES)) + 0x76 * ONES) | x) & valid;
-    let not_zero = high(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & valid;
+    let valid = (u64::MAX >> (64 - 8 * n)) & (0x80 * ONES);
+    // High bit of each byte that is not a digit, or not '0'.
+    let not_digit = bytes_above(x, 9) & valid;
+    let not_zero = bytes_above(x, 0) & valid;
     let (dot, frac_nonzero) = match not_digit {
         0 => (n, 0),
         one if one & (one - 1) == 0 => {

@@ -360,8 +360,7 @@ impl TailWord {
         };
         let w = u64::from_le_bytes(*last);
         let x = w ^ ASCII_0;
-        // The high bit of each byte of x that is 10 or more (no carry crosses a byte).
-        let not_digit = ((x & 0x7f7f_7f7f_7f7f_7f7f) + 0x7676_7676_7676_7676) | x;
+        let not_digit = bytes_above(x, 9);
         // Digits are at most 9 here, so adding a limit (at most 127) carries out of no byte; where
         // a byte is not a digit, the check above has failed already.
         let over = x.wrapping_add(self.limits);
@@ -369,6 +368,14 @@ impl TailWord {
             && (not_digit | over) & self.digits == 0
             && (self.rest.is_empty() || in_bounds(&self.rest, value))
     }
+}
+
+/// The high bit of each byte of `x` above `n` (at most 127), the others clear: with `x` a word
+/// of text less `'0'` in every byte, `bytes_above(x, 9)` marks the bytes that were not digits. No
+/// carry crosses a byte.
+pub(crate) fn bytes_above(x: u64, n: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    (((x & (0x7f * ONES)) + u64::from(127 - n) * ONES) | x) & (0x80 * ONES)
 }
 
 /// True when every bounded number of `value` is at most its bound.
