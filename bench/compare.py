@@ -91,7 +91,7 @@ def tools_for(dataset, path):
         return [
             Tool("l4m coverage", l4m(path), True),
             Tool("l4m coverage, timestamp only", l4m(path, *ignore), True),
-            # Another report: its figures are not compared here (tests/quality.rs checks them).
+            # Another report: its figures are not compared here (tests/it/quality.rs checks them).
             Tool("l4m quality", [str(L4M), "quality", *l4m(path)[2:]], False),
             Tool("polars", peer("polars", path), True),
             Tool("duckdb", peer("duckdb", path), True),

@@ -1,5 +1,5 @@
 //! Generate a synthetic e-commerce dataset whose coverage is known, and print that truth to stderr
-//! as JSON. The generator lives in `tests/common/synth.rs` (test and benchmark support, not part of
+//! as JSON. The generator lives in `tests/it/common/synth.rs` (test and benchmark support, not part of
 //! the library).
 //!
 //! ```text
@@ -23,7 +23,7 @@ use std::process::ExitCode;
 use l4m::schema::Frequency;
 // The generator is test support shared with the tests; this example uses part of it.
 #[allow(dead_code)]
-#[path = "../tests/common/synth.rs"]
+#[path = "../tests/it/common/synth.rs"]
 mod synth;
 
 use synth::{Layout, Quote, Spec, TsStyle};

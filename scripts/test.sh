@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README "Run the tests"; CI runs exactly this through .ci/run).
-# It installs what the tests need on a fresh machine, then runs every test.
+# It installs what the tests need on a fresh machine, checks formatting and lints, then runs
+# every test: with the default features (terminal UI and S3), then the engine and command line
+# alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +15,13 @@ if ! python3 -c 'import moto.server, flask' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check 'moto[server]'
 fi
 
-# The whole build: terminal UI and S3 included.
+# Formatting and lints first: they take seconds to a minute and fail fast.
+cargo fmt --all -- --check
+cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --all-targets --no-default-features -- -D warnings
+
+# The whole build: terminal UI and S3 included. The integration tests are one binary
+# (tests/it/main.rs).
 cargo test --locked --all-targets
 
 # The engine and the command line alone (local files): none of the UI or AWS crates may be in it.

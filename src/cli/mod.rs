@@ -20,6 +20,7 @@ use std::sync::{Arc, OnceLock};
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
+use l4m::config::targets::FileRole;
 use l4m::config::{self, ExportOptions, ExportTarget, Finding, Syntax, TargetOptions};
 use l4m::coverage::{self, Coverage, ScanControl, ScanSpec};
 use l4m::fix::Notice;
@@ -203,8 +204,8 @@ struct LabelArgs {
 
 #[derive(Debug, Args)]
 struct TimeArgs {
-    /// Interval length instead of the detected one [possible values: PT5M, PT10M, PT1H, P1D]
-    #[arg(long, value_name = "INTERVAL", value_parser = parse_frequency)]
+    /// Interval length instead of the detected one
+    #[arg(long, value_name = "INTERVAL", value_parser = frequency_parser(), ignore_case = true)]
     frequency: Option<Frequency>,
     /// The dataset's timezone (IANA name): it decides which interval a timestamp without offset falls in
     /// [default: UTC, or the config's]
@@ -215,8 +216,14 @@ struct TimeArgs {
     concurrency: Option<u32>,
 }
 
-fn parse_frequency(s: &str) -> std::result::Result<Frequency, String> {
-    s.parse()
+/// `--frequency`: the API names of [`Frequency::ALL`] (listed in the help), their other names
+/// (`1h`, `daily`...) accepted too, any case.
+fn frequency_parser() -> impl clap::builder::TypedValueParser<Value = Frequency> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = l4m::schema::frequency::FREQUENCIES
+        .iter()
+        .map(|r| PossibleValue::new(r.api).aliases(r.aliases.iter().copied()));
+    PossibleValuesParser::new(values).try_map(|s| s.parse::<Frequency>())
 }
 
 fn parse_timezone(s: &str) -> std::result::Result<chrono_tz::Tz, String> {
@@ -265,11 +272,10 @@ struct ExportArgs {
     /// Where to write the config (- for standard output)
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
-    /// What to write [possible values: metric-set, cloudformation, opensearch, cloudwatch,
-    /// cloudwatch-requests]
-    #[arg(long, default_value = "metric-set", value_parser = parse_target)]
+    /// What to write
+    #[arg(long, default_value = "metric-set", value_parser = target_parser(), ignore_case = true)]
     target: ExportTarget,
-    /// Write a CloudFormation template (cloudformation, cloudwatch) as YAML instead of JSON
+    /// Write the target's CloudFormation template as YAML instead of JSON
     #[arg(long)]
     yaml: bool,
     /// Take the labels and settings from an existing config (CreateMetricSet request,
@@ -320,8 +326,23 @@ struct ExportArgs {
     json: bool,
 }
 
-fn parse_target(s: &str) -> std::result::Result<ExportTarget, String> {
-    s.parse()
+/// `--target`: the names of the export targets' table, each with what it writes (in the help).
+fn target_parser() -> impl clap::builder::TypedValueParser<Value = ExportTarget> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = l4m::config::targets::TARGETS
+        .iter()
+        .map(|t| PossibleValue::new(t.name).help(t.label));
+    PossibleValuesParser::new(values).try_map(|s| s.parse::<ExportTarget>())
+}
+
+/// The targets for which `keep` holds, as `--target a or b`.
+fn targets_where(keep: impl Fn(ExportTarget) -> bool) -> String {
+    let names: Vec<&str> = ExportTarget::ALL
+        .into_iter()
+        .filter(|t| keep(*t))
+        .map(ExportTarget::name)
+        .collect();
+    format!("--target {}", names.join(" or "))
 }
 
 /// Why a command line run failed: the engine's error, or a command line that does not make sense.
@@ -777,7 +798,8 @@ fn export_usage(a: &ExportArgs) -> CliResult<()> {
     let usage = |m: String| Err(Failure::Usage(m));
     if a.yaml && !a.target.allows_yaml() {
         return usage(format!(
-            "--yaml is for --target cloudformation or cloudwatch: the {} is JSON",
+            "--yaml is for {}: the {} is JSON",
+            targets_where(ExportTarget::allows_yaml),
             a.target.label()
         ));
     }
@@ -787,15 +809,23 @@ fn export_usage(a: &ExportArgs) -> CliResult<()> {
             a.target.name()
         ));
     }
-    if a.mapping.is_some() && a.target != ExportTarget::OpenSearch {
-        return usage("--mapping is for --target opensearch".into());
+    if a.mapping.is_some() && !writes_mapping(a.target) {
+        return usage(format!(
+            "--mapping is for {}",
+            targets_where(writes_mapping)
+        ));
     }
     Ok(())
 }
 
+/// Whether the target writes an index mapping beside its main file.
+fn writes_mapping(t: ExportTarget) -> bool {
+    t.spec().files.iter().any(|f| f.role == FileRole::Mapping)
+}
+
 /// Where the OpenSearch mapping goes: `--mapping`, else beside the output as `NAME.mapping.json`.
 fn mapping_path(a: &ExportArgs) -> Option<PathBuf> {
-    if a.target != ExportTarget::OpenSearch {
+    if !writes_mapping(a.target) {
         return None;
     }
     if let Some(m) = &a.mapping {

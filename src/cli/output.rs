@@ -12,7 +12,7 @@ use l4m::config::{
 use l4m::coverage::Coverage;
 use l4m::format::{Detected, FileFormat, delimiter_name};
 use l4m::inspect::Inspection;
-use l4m::schema::{ColumnKind, Labels, Role};
+use l4m::schema::{ColumnKind, Frequency, Labels, Role};
 use l4m::units::{bytes, thousands};
 
 /// "1 interval", "3 intervals".
@@ -428,9 +428,9 @@ fn layout_text(c: &Coverage, o: &mut String) {
 fn group_size(c: &Coverage) -> u64 {
     let per_day = 86_400 / c.frequency.seconds() as u64;
     let candidates: &[u64] = match c.frequency {
-        l4m::schema::Frequency::P1D => &[7, 28, 91, 364],
-        l4m::schema::Frequency::PT1H => &[24, 168, 672],
-        _ => &[per_day / 24, per_day, per_day * 7],
+        Frequency::P1D => &[7, 28, 91, 364],
+        Frequency::PT1H => &[24, 168, 672],
+        Frequency::PT5M | Frequency::PT10M => &[per_day / 24, per_day, per_day * 7],
     };
     for &g in candidates {
         if c.intervals_spanned.div_ceil(g.max(1)) <= 40 {
@@ -878,7 +878,9 @@ fn successor_use(target: ExportTarget, files: &[(&Path, &str)]) -> Option<String
         (ExportTarget::CloudWatchRequests, _) => format!(
             "use it: while read -r r; do aws cloudwatch put-anomaly-detector --cli-input-json \"$r\"; done < {main}"
         ),
-        _ => return None,
+        // An OpenSearch body without its mapping has no use line; the L4M configs have theirs.
+        (ExportTarget::OpenSearch, None)
+        | (ExportTarget::MetricSet | ExportTarget::CloudFormation, _) => return None,
     })
 }
 

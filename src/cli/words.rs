@@ -4,7 +4,7 @@
 use l4m::Error;
 use l4m::config::{ConfigSource, Finding};
 use l4m::fix::{Fix, Notice, Setting};
-use l4m::schema::Role;
+use l4m::schema::{Frequency, Role};
 
 /// The flag (with its value) that makes a setting, e.g. `--role-arn arn:aws:iam::ACCOUNT:role/NAME`.
 fn flag(setting: Setting, column: Option<&str>, value: Option<&str>) -> String {
@@ -31,7 +31,10 @@ fn flag(setting: Setting, column: Option<&str>, value: Option<&str>) -> String {
         Setting::TimestampFormat => {
             format!("--timestamp-format {}", quoted("yyyy-MM-dd HH:mm:ss"))
         }
-        Setting::Frequency => format!("--frequency {}", v("PT5M|PT10M|PT1H|P1D")),
+        Setting::Frequency => format!(
+            "--frequency {}",
+            v(&Frequency::ALL.map(Frequency::as_str).join("|"))
+        ),
         Setting::Timezone => format!("--timezone {}", v("TZ")),
         Setting::Concurrency => "a lower --concurrency".into(),
         Setting::Name => format!("--name {}", v("NAME")),

@@ -14,7 +14,7 @@ use super::export::{ExportOptions, Syntax, Target, render};
 use super::findings::{self, Context, Finding, Rule};
 use super::opensearch;
 use crate::coverage::Coverage;
-use crate::fix::Fix;
+use crate::fix::{Fix, Setting};
 use crate::format::Dialect;
 use crate::schema::{ColumnProfile, Labels};
 
@@ -35,36 +35,196 @@ pub enum ExportTarget {
     CloudWatchRequests,
 }
 
+/// Which service reads a target's files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Service {
+    /// Amazon Lookout for Metrics (end of support: archives, audits, migration).
+    LookoutForMetrics,
+    /// OpenSearch anomaly detection.
+    OpenSearch,
+    /// CloudWatch anomaly detection.
+    CloudWatch,
+}
+
+/// One file a target writes: its role, how its name is made from the main file's, and what
+/// reads it.
+#[derive(Debug)]
+pub struct TargetFile {
+    pub role: FileRole,
+    /// What consumes the file, in words.
+    pub used_by: &'static str,
+}
+
+/// One export target's facts: the one list that the engine, the command line's help and the
+/// terminal UI's form read. A new target is a new variant and a new row; every `match` on
+/// [`ExportTarget`] is exhaustive, so the compiler points to the rest.
+#[derive(Debug)]
+pub struct TargetSpec {
+    pub target: ExportTarget,
+    /// The short name (`--target`, sessions, file names).
+    pub name: &'static str,
+    /// What the main file is, in words.
+    pub label: &'static str,
+    pub service: Service,
+    /// The export settings the target reads; a face greys out the others. The data's own
+    /// settings (labels, reading) are read by every target.
+    pub reads: &'static [Setting],
+    /// Whether the main file can be written as YAML (the CloudFormation templates).
+    pub yaml: bool,
+    /// Whether it needs a full scan (the dimension values of the data name its detectors).
+    pub needs_scan: bool,
+    /// The main file's extension when it is not JSON or YAML.
+    pub extension: Option<&'static str>,
+    /// The files written, the main one first.
+    pub files: &'static [TargetFile],
+}
+
+/// The settings every target reads.
+const COMMON: [Setting; 4] = [
+    Setting::Name,
+    Setting::Description,
+    Setting::Frequency,
+    Setting::Timezone,
+];
+
+/// Every target, in the order a face lists them, in the order of [`ExportTarget`]'s variants.
+pub const TARGETS: [TargetSpec; 5] = [
+    TargetSpec {
+        target: ExportTarget::MetricSet,
+        name: "metric-set",
+        label: "CreateMetricSet request",
+        service: Service::LookoutForMetrics,
+        reads: &[
+            COMMON[0],
+            COMMON[1],
+            COMMON[2],
+            COMMON[3],
+            Setting::Offset,
+            Setting::RoleArn,
+            Setting::DetectorArn,
+            Setting::HistoricalPath,
+            Setting::TemplatePath,
+        ],
+        yaml: false,
+        needs_scan: false,
+        extension: None,
+        files: &[TargetFile {
+            role: FileRole::Main,
+            used_by: "aws lookoutmetrics create-metric-set (its request, as JSON)",
+        }],
+    },
+    TargetSpec {
+        target: ExportTarget::CloudFormation,
+        name: "cloudformation",
+        label: "CloudFormation template",
+        service: Service::LookoutForMetrics,
+        // The template holds the detector itself: it has no detector ARN to read.
+        reads: &[
+            COMMON[0],
+            COMMON[1],
+            COMMON[2],
+            COMMON[3],
+            Setting::Offset,
+            Setting::RoleArn,
+            Setting::HistoricalPath,
+            Setting::TemplatePath,
+        ],
+        yaml: true,
+        needs_scan: false,
+        extension: None,
+        files: &[TargetFile {
+            role: FileRole::Main,
+            used_by: "a CloudFormation stack (AWS::LookoutMetrics::AnomalyDetector)",
+        }],
+    },
+    TargetSpec {
+        target: ExportTarget::OpenSearch,
+        name: "opensearch",
+        label: "OpenSearch create-detector body",
+        service: Service::OpenSearch,
+        reads: &[COMMON[0], COMMON[1], COMMON[2], COMMON[3], Setting::Index],
+        yaml: false,
+        needs_scan: false,
+        extension: None,
+        files: &[
+            TargetFile {
+                role: FileRole::Main,
+                used_by: "POST _plugins/_anomaly_detection/detectors",
+            },
+            TargetFile {
+                role: FileRole::Mapping,
+                used_by: "PUT INDEX (the index the detector reads)",
+            },
+        ],
+    },
+    TargetSpec {
+        target: ExportTarget::CloudWatch,
+        name: "cloudwatch",
+        label: "CloudFormation template of CloudWatch anomaly detectors",
+        service: Service::CloudWatch,
+        reads: &[
+            COMMON[0],
+            COMMON[1],
+            COMMON[2],
+            COMMON[3],
+            Setting::Namespace,
+        ],
+        yaml: true,
+        needs_scan: true,
+        extension: None,
+        files: &[TargetFile {
+            role: FileRole::Main,
+            used_by: "a CloudFormation stack (AWS::CloudWatch::AnomalyDetector)",
+        }],
+    },
+    TargetSpec {
+        target: ExportTarget::CloudWatchRequests,
+        name: "cloudwatch-requests",
+        label: "CloudWatch PutAnomalyDetector requests",
+        service: Service::CloudWatch,
+        reads: &[
+            COMMON[0],
+            COMMON[1],
+            COMMON[2],
+            COMMON[3],
+            Setting::Namespace,
+        ],
+        yaml: false,
+        needs_scan: true,
+        extension: Some("jsonl"),
+        files: &[TargetFile {
+            role: FileRole::Main,
+            used_by: "aws cloudwatch put-anomaly-detector (one request a line)",
+        }],
+    },
+];
+
 impl ExportTarget {
-    /// Every target, in the order a face lists them.
-    pub const ALL: [ExportTarget; 5] = [
-        ExportTarget::MetricSet,
-        ExportTarget::CloudFormation,
-        ExportTarget::OpenSearch,
-        ExportTarget::CloudWatch,
-        ExportTarget::CloudWatchRequests,
-    ];
+    /// Every target, in the order a face lists them (the rows of [`TARGETS`]).
+    pub const ALL: [ExportTarget; TARGETS.len()] = {
+        let mut all = [ExportTarget::MetricSet; TARGETS.len()];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = TARGETS[i].target;
+            i += 1;
+        }
+        all
+    };
+
+    /// This target's row of [`TARGETS`].
+    pub const fn spec(self) -> &'static TargetSpec {
+        &TARGETS[self as usize]
+    }
 
     /// The target's short name (`metric-set`, `opensearch`...).
     pub fn name(self) -> &'static str {
-        match self {
-            ExportTarget::MetricSet => "metric-set",
-            ExportTarget::CloudFormation => "cloudformation",
-            ExportTarget::OpenSearch => "opensearch",
-            ExportTarget::CloudWatch => "cloudwatch",
-            ExportTarget::CloudWatchRequests => "cloudwatch-requests",
-        }
+        self.spec().name
     }
 
     /// What the main file is, in words.
     pub fn label(self) -> &'static str {
-        match self {
-            ExportTarget::MetricSet => "CreateMetricSet request",
-            ExportTarget::CloudFormation => "CloudFormation template",
-            ExportTarget::OpenSearch => "OpenSearch create-detector body",
-            ExportTarget::CloudWatch => "CloudFormation template of CloudWatch anomaly detectors",
-            ExportTarget::CloudWatchRequests => "CloudWatch PutAnomalyDetector requests",
-        }
+        self.spec().label
     }
 
     /// The Lookout for Metrics config kind, for the two L4M targets.
@@ -72,37 +232,35 @@ impl ExportTarget {
         match self {
             ExportTarget::MetricSet => Some(Target::MetricSet),
             ExportTarget::CloudFormation => Some(Target::CloudFormation),
-            _ => None,
+            ExportTarget::OpenSearch
+            | ExportTarget::CloudWatch
+            | ExportTarget::CloudWatchRequests => None,
         }
+    }
+
+    /// Whether the target reads an export setting (a face greys out the others).
+    pub fn reads(self, setting: Setting) -> bool {
+        self.spec().reads.contains(&setting)
     }
 
     /// Whether the target can be written as YAML (the CloudFormation templates).
     pub fn allows_yaml(self) -> bool {
-        matches!(
-            self,
-            ExportTarget::CloudFormation | ExportTarget::CloudWatch
-        )
+        self.spec().yaml
     }
 
     /// Whether the target needs a full scan (the dimension values of the data).
     pub fn needs_scan(self) -> bool {
-        matches!(
-            self,
-            ExportTarget::CloudWatch | ExportTarget::CloudWatchRequests
-        )
+        self.spec().needs_scan
     }
 
     /// The file name a face suggests for the main file, from a stem (the name).
     pub fn default_file_name(self, stem: &str, syntax: Syntax) -> String {
-        let ext = if self.allows_yaml() && syntax == Syntax::Yaml {
-            "yaml"
-        } else {
-            "json"
+        let ext = match self.spec().extension {
+            Some(ext) => ext,
+            None if self.allows_yaml() && syntax == Syntax::Yaml => "yaml",
+            None => "json",
         };
-        match self {
-            ExportTarget::CloudWatchRequests => format!("{stem}-cloudwatch-requests.jsonl"),
-            other => format!("{stem}-{}.{ext}", other.name()),
-        }
+        format!("{stem}-{}.{ext}", self.name())
     }
 }
 
@@ -121,15 +279,17 @@ impl std::str::FromStr for ExportTarget {
         if let Ok(t) = s.parse::<Target>() {
             return Ok(t.into());
         }
-        match s.to_ascii_lowercase().as_str() {
-            "opensearch" => Ok(ExportTarget::OpenSearch),
-            "cloudwatch" => Ok(ExportTarget::CloudWatch),
-            "cloudwatch-requests" => Ok(ExportTarget::CloudWatchRequests),
-            _ => Err(format!(
-                "unknown target {s:?}: use {}",
-                ExportTarget::ALL.map(ExportTarget::name).join(", ")
-            )),
-        }
+        let lower = s.to_ascii_lowercase();
+        TARGETS
+            .iter()
+            .find(|t| t.name == lower)
+            .map(|t| t.target)
+            .ok_or_else(|| {
+                format!(
+                    "unknown target {s:?}: use {}",
+                    ExportTarget::ALL.map(ExportTarget::name).join(", ")
+                )
+            })
     }
 }
 
@@ -222,25 +382,20 @@ const DATA_RULES: [Rule; 10] = [
 /// Build the files of a target and check them.
 pub fn build_target(target: ExportTarget, input: &TargetInput<'_>) -> Built {
     let mut options = input.options.clone();
-    if let Some(t) = target.l4m() {
-        options.target = t;
+    let l4m = |kind: Target, options: &mut ExportOptions| {
+        options.target = kind;
         if !target.allows_yaml() {
             options.syntax = Syntax::Json;
         }
-        let review = findings::review(&Context {
-            labels: input.labels,
-            profiles: input.profiles,
-            dialect: input.dialect,
-            coverage: input.coverage,
-            options: &options,
-        });
-        let text = render(&review.config, options.syntax);
-        return Built {
-            target,
-            files: vec![main(review.config, text)],
-            findings: review.findings,
-        };
-    }
+        build_l4m(target, input, options)
+    };
+    let (files, more) = match target {
+        ExportTarget::MetricSet => return l4m(Target::MetricSet, &mut options),
+        ExportTarget::CloudFormation => return l4m(Target::CloudFormation, &mut options),
+        ExportTarget::OpenSearch => build_opensearch(input, &options),
+        ExportTarget::CloudWatch => build_cloudwatch(true, input, &options),
+        ExportTarget::CloudWatchRequests => build_cloudwatch(false, input, &options),
+    };
     let mut found: Vec<Finding> = findings::check(&Context {
         labels: input.labels,
         profiles: input.profiles,
@@ -251,16 +406,29 @@ pub fn build_target(target: ExportTarget, input: &TargetInput<'_>) -> Built {
     .into_iter()
     .filter(|f| DATA_RULES.contains(&f.rule))
     .collect();
-    let (files, more) = match target {
-        ExportTarget::OpenSearch => build_opensearch(input, &options),
-        _ => build_cloudwatch(target, input, &options),
-    };
     found.extend(more);
     found.sort_by_key(|f| f.severity);
     Built {
         target,
         files,
         findings: found,
+    }
+}
+
+/// A Lookout for Metrics config: every finding of the review, which also builds it.
+fn build_l4m(target: ExportTarget, input: &TargetInput<'_>, options: &ExportOptions) -> Built {
+    let review = findings::review(&Context {
+        labels: input.labels,
+        profiles: input.profiles,
+        dialect: input.dialect,
+        coverage: input.coverage,
+        options,
+    });
+    let text = render(&review.config, options.syntax);
+    Built {
+        target,
+        files: vec![main(review.config, text)],
+        findings: review.findings,
     }
 }
 
@@ -295,7 +463,7 @@ fn build_opensearch(
 }
 
 fn build_cloudwatch(
-    target: ExportTarget,
+    template: bool,
     input: &TargetInput<'_>,
     options: &ExportOptions,
 ) -> (Vec<OutputFile>, Vec<Finding>) {
@@ -313,7 +481,6 @@ fn build_cloudwatch(
         .as_deref()
         .or(options.name.as_deref());
     let (detectors, left_out) = cloudwatch::detectors(input.labels, combos);
-    let template = target == ExportTarget::CloudWatch;
     let mut found = cloudwatch::findings(
         input.labels,
         combos,
@@ -361,6 +528,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_rows_are_in_the_order_of_the_variants_and_each_writes_its_files() {
+        for (i, spec) in TARGETS.iter().enumerate() {
+            assert_eq!(spec.target as usize, i, "{} is row {i}", spec.name);
+            assert_eq!(spec.files.first().map(|f| f.role), Some(FileRole::Main));
+            assert_eq!(
+                spec.target.l4m().is_some(),
+                spec.service == Service::LookoutForMetrics
+            );
+        }
+        assert!(ExportTarget::MetricSet.reads(Setting::DetectorArn));
+        assert!(!ExportTarget::CloudFormation.reads(Setting::DetectorArn));
+        assert!(!ExportTarget::OpenSearch.reads(Setting::RoleArn));
+        assert!(ExportTarget::CloudWatchRequests.reads(Setting::Namespace));
+    }
+
+    #[test]
     fn every_target_reads_back_from_its_name_and_names_its_default_file() {
         for t in ExportTarget::ALL {
             assert_eq!(t.name().parse::<ExportTarget>(), Ok(t));
@@ -372,6 +555,10 @@ mod tests {
         assert_eq!(
             ExportTarget::OpenSearch.default_file_name("ecommerce", Syntax::Yaml),
             "ecommerce-opensearch.json"
+        );
+        assert_eq!(
+            ExportTarget::CloudWatchRequests.default_file_name("ecommerce", Syntax::Json),
+            "ecommerce-cloudwatch-requests.jsonl"
         );
         assert!(
             "nope"

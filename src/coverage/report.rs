@@ -235,12 +235,21 @@ pub(super) fn instant(key: i64, tz: &Tz) -> DateTime<Utc> {
     }
 }
 
+/// What one interval holds, over every file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct IntervalTotals {
+    records: u64,
+    /// Files with a record in the interval.
+    files: u64,
+    /// Stored bytes, estimated: each file's bytes shared out by its records.
+    bytes: u64,
+}
+
 /// The tallies of every file, added up.
 #[derive(Default)]
 pub(super) struct Totals {
-    /// Interval key to (records, files, stored bytes). The bytes are estimated: each file's
-    /// bytes shared out by its records.
-    per_interval: BTreeMap<i64, (u64, u64, u64)>,
+    /// Interval key to what the interval holds.
+    per_interval: BTreeMap<i64, IntervalTotals>,
     files: u64,
     bytes: u64,
     records: u64,
@@ -297,14 +306,21 @@ impl Totals {
             self.per_interval = f
                 .counts
                 .iter()
-                .map(|&(k, n)| (k, (n, 1, share(n))))
+                .map(|&(k, n)| {
+                    let one = IntervalTotals {
+                        records: n,
+                        files: 1,
+                        bytes: share(n),
+                    };
+                    (k, one)
+                })
                 .collect();
         } else {
             for &(k, n) in &f.counts {
-                let e = self.per_interval.entry(k).or_insert((0, 0, 0));
-                e.0 += n;
-                e.1 += 1;
-                e.2 += share(n);
+                let e = self.per_interval.entry(k).or_default();
+                e.records += n;
+                e.files += 1;
+                e.bytes += share(n);
             }
         }
         let room = MAX_EXAMPLES.saturating_sub(self.examples.len());
@@ -406,7 +422,7 @@ pub(super) fn build(
     let files_quota = Limit::FilesPerInterval.at(f);
     let bytes_quota = Limit::BytesPerInterval.at(f);
     let min_intervals = Limit::MinIntervals.value();
-    let over = |quota: u64, value: fn(&(u64, u64, u64)) -> u64| {
+    let over = |quota: u64, value: fn(&IntervalTotals) -> u64| {
         over_quota(t.per_interval.values().map(value), quota)
     };
     let cancelled = control.is_cancelled();
@@ -448,14 +464,14 @@ pub(super) fn build(
         max_records_per_interval: max_records,
         max_records_interval: max_at,
         records_quota,
-        intervals_over_records_quota: over(records_quota, |c| c.0),
-        max_files_per_interval: t.per_interval.values().map(|c| c.1).max().unwrap_or(0),
-        max_bytes_per_interval: t.per_interval.values().map(|c| c.2).max().unwrap_or(0),
+        intervals_over_records_quota: over(records_quota, |c| c.records),
+        max_files_per_interval: t.per_interval.values().map(|c| c.files).max().unwrap_or(0),
+        max_bytes_per_interval: t.per_interval.values().map(|c| c.bytes).max().unwrap_or(0),
         bytes_quota,
-        intervals_over_bytes_quota: over(bytes_quota, |c| c.2),
+        intervals_over_bytes_quota: over(bytes_quota, |c| c.bytes),
         files_quota,
         intervals_over_files_quota: if dataset.is_folder {
-            over(files_quota, |c| c.1)
+            over(files_quota, |c| c.files)
         } else {
             0
         },
@@ -488,10 +504,10 @@ fn over_quota(values: impl Iterator<Item = u64>, quota: u64) -> u64 {
 }
 
 /// The most records in one interval, and where (the earliest of equals).
-fn fullest(per_interval: &BTreeMap<i64, (u64, u64, u64)>, tz: &Tz) -> (u64, Option<DateTime<Utc>>) {
+fn fullest(per_interval: &BTreeMap<i64, IntervalTotals>, tz: &Tz) -> (u64, Option<DateTime<Utc>>) {
     per_interval
         .iter()
-        .map(|(k, (n, _, _))| (*n, *k))
+        .map(|(k, c)| (c.records, *k))
         .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
         .map_or((0, None), |(n, k)| (n, Some(instant(k, tz))))
 }
@@ -508,18 +524,18 @@ fn by_reason(skipped: &[u64; 7]) -> BTreeMap<SkipReason, u64> {
 
 /// Every interval with data, with its slot on the wall clock from the first.
 fn interval_list(
-    per_interval: &BTreeMap<i64, (u64, u64, u64)>,
+    per_interval: &BTreeMap<i64, IntervalTotals>,
     len: i64,
     tz: &Tz,
 ) -> Vec<IntervalCount> {
     let first = per_interval.keys().next().copied().unwrap_or(0);
     per_interval
         .iter()
-        .map(|(k, (n, f, _))| IntervalCount {
+        .map(|(k, c)| IntervalCount {
             start: instant(*k, tz),
             slot: ((k - first) / len) as u64,
-            records: *n,
-            files: *f,
+            records: c.records,
+            files: c.files,
         })
         .collect()
 }

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::Frequency;
+use super::frequency::FREQUENCIES;
 
 /// A limit that comes from the developer guide or its quotas page, not from the API model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -50,7 +51,7 @@ pub struct Row {
     pub limit: Limit,
     /// The value at PT5M, PT10M, PT1H and P1D (the same four times when it does not depend on
     /// the interval).
-    pub values: [u64; 4],
+    pub values: [u64; FREQUENCIES.len()],
     pub what: &'static str,
     pub source: &'static str,
 }
@@ -62,8 +63,8 @@ const BACKTEST: &str =
 const CONTINUOUS: &str =
     "Lookout for Metrics developer guide, quotas page (continuous mode history)";
 
-const fn same(v: u64) -> [u64; 4] {
-    [v, v, v, v]
+const fn same(v: u64) -> [u64; FREQUENCIES.len()] {
+    [v; FREQUENCIES.len()]
 }
 
 /// The limits, with their sources.
@@ -166,15 +167,6 @@ pub static TABLE: [Row; 16] = [
     },
 ];
 
-fn index(f: Frequency) -> usize {
-    match f {
-        Frequency::PT5M => 0,
-        Frequency::PT10M => 1,
-        Frequency::PT1H => 2,
-        Frequency::P1D => 3,
-    }
-}
-
 impl Limit {
     /// This limit's row of [`TABLE`].
     pub fn row(self) -> &'static Row {
@@ -186,7 +178,7 @@ impl Limit {
 
     /// The value at an interval length.
     pub fn at(self, frequency: Frequency) -> u64 {
-        self.row().values[index(frequency)]
+        self.row().values[frequency.index()]
     }
 
     /// The value of a limit that does not depend on the interval length.

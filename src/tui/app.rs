@@ -721,8 +721,9 @@ impl App {
             Frequency::PT1H
         };
         self.ctx.info(format!(
-            "the interval could not be detected: showing {}; press 1-4 to choose",
-            f.human()
+            "the interval could not be detected: showing {}; press {} to choose",
+            f.human(),
+            super::words::interval_keys()
         ));
         Some(f)
     }
@@ -788,7 +789,7 @@ impl App {
     }
 
     /// Progress of the running scan as (files done, files, bytes read, bytes).
-    pub fn scan_progress(&self) -> Option<(usize, usize, u64, u64)> {
+    pub fn scan_progress(&self) -> Option<super::coverage::Progress> {
         self.coverage.as_ref()?.progress()
     }
 
@@ -809,7 +810,11 @@ impl App {
         let i = d.inspection.as_ref()?;
         let options = self.export_options();
         let dialect = i.dialect();
-        let coverage = self.coverage.as_ref().and_then(|c| c.result.as_deref());
+        let coverage = self
+            .coverage
+            .as_ref()
+            .and_then(|c| c.result())
+            .map(|r| &**r);
         // CloudWatch makes one detector per metric: the combinations come from the scan.
         let combinations = self
             .export

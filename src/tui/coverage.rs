@@ -32,11 +32,65 @@ use crate::inspect::Inspection;
 use crate::schema::Frequency;
 use crate::units::{bytes, thousands};
 
-/// A narrowed scan's figures, and its slots.
+/// A scan's figures, and its slots laid out once for the histogram.
 #[derive(Debug, Clone)]
-pub struct Narrowed {
+pub struct Figures {
     pub coverage: Arc<Coverage>,
     pub slots: Arc<Vec<Slot>>,
+}
+
+impl Figures {
+    fn new(coverage: Coverage) -> Figures {
+        Figures {
+            slots: Arc::new(histogram::slots(&coverage)),
+            coverage: Arc::new(coverage),
+        }
+    }
+}
+
+/// A scan that runs: the request whose answer is awaited, and its progress.
+#[derive(Debug, Clone)]
+pub struct Running {
+    pub id: u64,
+    pub control: Arc<ScanControl>,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// How far a running scan is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub files_done: usize,
+    pub files: usize,
+    pub bytes_read: u64,
+    pub bytes: u64,
+}
+
+/// What the coverage screen holds: exactly one of these, so that figures, a running scan, an
+/// error and a narrowing can never contradict each other.
+#[derive(Debug, Clone)]
+pub enum ScanState {
+    /// No figures: nothing scanned yet, or the last scan of the whole dataset failed.
+    Empty { error: Option<String> },
+    /// The whole dataset is being scanned; a narrowing chosen earlier is scanned again after it.
+    Scanning {
+        running: Running,
+        narrowing: Option<Choice>,
+    },
+    /// The whole dataset's figures.
+    Whole { whole: Figures },
+    /// The whole dataset's figures, and a scan of the narrowing's records running.
+    Narrowing {
+        whole: Figures,
+        choice: Choice,
+        running: Running,
+    },
+    /// The whole dataset's figures, and the narrowing's: the screen shows the narrowing's.
+    Narrowed {
+        whole: Figures,
+        choice: Choice,
+        narrowed: Figures,
+    },
 }
 
 /// The coverage screen: a scan and its result.
@@ -45,25 +99,11 @@ pub struct CoverageView {
     /// The interval and timezone of the scan shown (or running).
     pub frequency: Frequency,
     pub timezone: Tz,
-    pub scan_id: u64,
-    /// Set while a scan runs.
-    pub control: Option<Arc<ScanControl>>,
-    /// True while the scan running is a narrowed one.
-    narrow_scan: bool,
-    pub files_total: usize,
-    pub bytes_total: u64,
-    /// The whole dataset's figures: what the findings judge.
-    pub result: Option<Arc<Coverage>>,
-    /// Records and files per slot of `result`, laid out once per scan.
-    pub slots: Arc<Vec<Slot>>,
-    /// What the screen is narrowed to, and the figures of its scan once they are in.
-    pub narrowing: Option<Choice>,
-    pub narrowed: Option<Narrowed>,
+    pub state: ScanState,
     /// The list to narrow from, while it is open.
     pub picker: Option<Picker>,
     /// The inspection and settings of the last whole-dataset scan: a narrowed scan repeats them.
     base: Option<(Arc<Inspection>, ScanSpec)>,
-    pub error: Option<String>,
     /// Intervals per histogram column; `None` fits the whole span.
     pub zoom: Option<usize>,
     /// First histogram column shown.
@@ -79,18 +119,9 @@ impl CoverageView {
         CoverageView {
             frequency,
             timezone,
-            scan_id: 0,
-            control: None,
-            narrow_scan: false,
-            files_total: 0,
-            bytes_total: 0,
-            result: None,
-            slots: Arc::default(),
-            narrowing: None,
-            narrowed: None,
+            state: ScanState::Empty { error: None },
             picker: None,
             base: None,
-            error: None,
             zoom: None,
             scroll: 0,
             cursor: 0,
@@ -99,21 +130,72 @@ impl CoverageView {
         }
     }
 
+    /// The scan running, if one is.
+    pub fn running_scan(&self) -> Option<&Running> {
+        match &self.state {
+            ScanState::Scanning { running, .. } | ScanState::Narrowing { running, .. } => {
+                Some(running)
+            }
+            ScanState::Empty { .. } | ScanState::Whole { .. } | ScanState::Narrowed { .. } => None,
+        }
+    }
+
     pub fn running(&self) -> bool {
-        self.control.is_some()
+        self.running_scan().is_some()
+    }
+
+    /// The whole dataset's figures: what the findings and the export judge.
+    pub fn whole(&self) -> Option<&Figures> {
+        match &self.state {
+            ScanState::Whole { whole }
+            | ScanState::Narrowing { whole, .. }
+            | ScanState::Narrowed { whole, .. } => Some(whole),
+            ScanState::Empty { .. } | ScanState::Scanning { .. } => None,
+        }
+    }
+
+    /// The whole dataset's coverage, once scanned.
+    pub fn result(&self) -> Option<&Arc<Coverage>> {
+        self.whole().map(|w| &w.coverage)
+    }
+
+    /// What the screen is narrowed to (scanned, or being scanned).
+    pub fn narrowing(&self) -> Option<&Choice> {
+        match &self.state {
+            ScanState::Scanning { narrowing, .. } => narrowing.as_ref(),
+            ScanState::Narrowing { choice, .. } | ScanState::Narrowed { choice, .. } => {
+                Some(choice)
+            }
+            ScanState::Empty { .. } | ScanState::Whole { .. } => None,
+        }
+    }
+
+    /// The narrowed scan's figures, once they are in.
+    pub fn narrowed(&self) -> Option<&Figures> {
+        match &self.state {
+            ScanState::Narrowed { narrowed, .. } => Some(narrowed),
+            _ => None,
+        }
+    }
+
+    /// Why the last scan of the whole dataset gave no figures.
+    pub fn error(&self) -> Option<&str> {
+        match &self.state {
+            ScanState::Empty { error } => error.as_deref(),
+            _ => None,
+        }
     }
 
     /// The figures and slots on screen: the narrowed scan's, else the whole dataset's.
     pub fn shown(&self) -> Option<(&Arc<Coverage>, &Arc<Vec<Slot>>)> {
-        match &self.narrowed {
-            Some(n) => Some((&n.coverage, &n.slots)),
-            None => self.result.as_ref().map(|r| (r, &self.slots)),
-        }
+        self.narrowed()
+            .or(self.whole())
+            .map(|f| (&f.coverage, &f.slots))
     }
 
     /// The whole dataset's backtest split, placed on the slots shown.
     pub fn split(&self) -> Option<Split> {
-        let b = self.result.as_ref()?.quality.as_ref()?.backtest.as_ref()?;
+        let b = self.result()?.quality.as_ref()?.backtest.as_ref()?;
         Split::of(b, self.shown()?.0)
     }
 
@@ -121,49 +203,47 @@ impl CoverageView {
     pub fn scan_whole(&mut self, inspection: Arc<Inspection>, spec: ScanSpec, ctx: &mut Ctx) {
         self.frequency = spec.frequency;
         self.timezone = spec.timezone;
-        let files = inspection.dataset.files.len();
-        let bytes = inspection.dataset.total_bytes();
-        self.start(&inspection, spec.clone(), false, ctx);
-        (self.files_total, self.bytes_total) = (files, bytes);
+        let running = start(&inspection, spec.clone(), ctx);
+        let narrowing = self.narrowing().cloned();
+        self.cancel_running();
+        self.state = ScanState::Scanning { running, narrowing };
         self.base = Some((inspection, spec));
     }
 
-    /// Scan the records of the narrowing chosen, with the whole dataset's last settings.
-    fn scan_narrowed(&mut self, ctx: &mut Ctx) {
-        let (Some((inspection, spec)), Some(choice)) = (self.base.clone(), &self.narrowing) else {
+    /// Scan the records of a narrowing, with the whole dataset's last settings.
+    fn scan_narrowed(&mut self, whole: Figures, choice: Choice, ctx: &mut Ctx) {
+        let Some((inspection, mut spec)) = self.base.clone() else {
+            self.state = ScanState::Whole { whole };
             return;
         };
-        let mut spec = spec;
         // The list and the split come from the whole scan; one series' runs are its intervals.
         spec.series = false;
         spec.narrow = Some(choice.narrow.clone());
-        self.start(&inspection, spec, true, ctx);
+        let running = start(&inspection, spec, ctx);
+        self.cancel_running();
+        self.state = ScanState::Narrowing {
+            whole,
+            choice,
+            running,
+        };
     }
 
-    fn start(&mut self, inspection: &Arc<Inspection>, spec: ScanSpec, narrow: bool, ctx: &mut Ctx) {
-        let control = Arc::new(ScanControl::default());
-        let id = ctx.request(Job::Scan {
-            inspection: Arc::clone(inspection),
-            spec,
-            control: Arc::clone(&control),
-        });
-        if let Some(old) = self.control.replace(control) {
-            old.cancel();
+    /// Stop the scan running, if one is (its answer will be ignored).
+    fn cancel_running(&mut self) {
+        if let Some(r) = self.running_scan() {
+            r.control.cancel();
         }
-        self.scan_id = id;
-        self.narrow_scan = narrow;
-        self.error = None;
     }
 
-    /// Progress of the running scan as (files done, files, bytes read, bytes).
-    pub fn progress(&self) -> Option<(usize, usize, u64, u64)> {
-        let control = self.control.as_ref()?;
-        Some((
-            control.files_done.load(Ordering::Relaxed),
-            self.files_total,
-            control.bytes_read.load(Ordering::Relaxed),
-            self.bytes_total,
-        ))
+    /// Progress of the running scan.
+    pub fn progress(&self) -> Option<Progress> {
+        let r = self.running_scan()?;
+        Some(Progress {
+            files_done: r.control.files_done.load(Ordering::Relaxed),
+            files: r.files,
+            bytes_read: r.control.bytes_read.load(Ordering::Relaxed),
+            bytes: r.bytes,
+        })
     }
 
     /// The histogram's geometry on a screen of the context's size.
@@ -178,83 +258,69 @@ impl CoverageView {
         )
     }
 
-    /// A scan finished: keep its figures, or say why there are none.
+    /// A scan finished: keep its figures, or say why there are none. An answer to a request
+    /// that is no longer awaited is dropped.
     pub fn on_scanned(&mut self, id: u64, result: Result<Box<Coverage>, String>, ctx: &mut Ctx) {
-        if id != self.scan_id {
+        if self.running_scan().is_none_or(|r| r.id != id) {
             return;
         }
-        self.control = None;
-        let narrowed = std::mem::take(&mut self.narrow_scan);
-        match result {
-            Ok(coverage) => {
+        let state = std::mem::replace(&mut self.state, ScanState::Empty { error: None });
+        match (state, result) {
+            (ScanState::Scanning { narrowing, .. }, Ok(coverage)) => {
                 say_partial(&coverage, ctx);
-                if narrowed {
-                    self.on_narrowed(*coverage, ctx);
-                } else {
-                    self.on_whole(*coverage, ctx);
-                }
+                self.on_whole(*coverage, narrowing, ctx);
             }
-            Err(e) => {
-                if narrowed {
-                    self.narrowing = None;
-                }
-                self.error = Some(e.clone());
-                ctx.error(e);
+            (ScanState::Scanning { .. }, Err(e)) => {
+                ctx.error(e.clone());
+                self.state = ScanState::Empty { error: Some(e) };
             }
+            (ScanState::Narrowing { whole, choice, .. }, Ok(coverage)) => {
+                say_partial(&coverage, ctx);
+                self.on_narrowed(whole, choice, *coverage, ctx);
+            }
+            (ScanState::Narrowing { whole, .. }, Err(e)) => {
+                ctx.error(format!("{e} (the screen shows the whole dataset)"));
+                self.state = ScanState::Whole { whole };
+            }
+            (other, _) => self.state = other,
         }
     }
 
-    fn on_whole(&mut self, coverage: Coverage, ctx: &mut Ctx) {
-        self.slots = Arc::new(histogram::slots(&coverage));
+    fn on_whole(&mut self, coverage: Coverage, narrowing: Option<Choice>, ctx: &mut Ctx) {
         self.frequency = coverage.frequency;
         self.timezone = coverage.timezone;
         let cancelled = coverage.cancelled;
-        self.result = Some(Arc::new(coverage));
-        self.narrowed = None;
-        self.cursor = self.cursor.min(self.slots.len().saturating_sub(1));
-        self.follow_cursor(ctx, false);
-        match self.narrowing.as_ref().map(|n| self.still_holds(n)) {
-            Some(true) if !cancelled => self.scan_narrowed(ctx),
-            Some(false) => {
-                self.narrowing = None;
+        let whole = Figures::new(coverage);
+        self.cursor = self.cursor.min(whole.slots.len().saturating_sub(1));
+        let holds = narrowing.as_ref().map(|n| still_holds(&whole.coverage, n));
+        match (narrowing, holds) {
+            (Some(choice), Some(true)) if !cancelled => self.scan_narrowed(whole, choice, ctx),
+            (Some(_), Some(false)) => {
+                self.state = ScanState::Whole { whole };
                 ctx.info(
                     "the narrowing was dropped: its dimension or measure is not labelled any more",
                 );
             }
-            _ => self.narrowing = None,
+            _ => self.state = ScanState::Whole { whole },
         }
+        self.follow_cursor(ctx, false);
     }
 
-    /// Whether a narrowing still names labelled columns of the whole scan.
-    fn still_holds(&self, n: &Choice) -> bool {
-        let Some(r) = &self.result else { return false };
-        let dims = n
-            .narrow
-            .dimensions
-            .iter()
-            .all(|(d, _)| r.dimensions.contains(d));
-        let measure = n.narrow.measure.as_ref();
-        dims && measure.is_none_or(|m| r.measures.iter().any(|c| &c.name == m))
-    }
-
-    fn on_narrowed(&mut self, coverage: Coverage, ctx: &mut Ctx) {
-        let slots = Arc::new(histogram::slots(&coverage));
-        let label = self
-            .narrowing
-            .as_ref()
-            .map_or(String::new(), |n| n.label.clone());
+    fn on_narrowed(&mut self, whole: Figures, choice: Choice, coverage: Coverage, ctx: &mut Ctx) {
         if !coverage.cancelled {
             ctx.info(format!(
-                "narrowed to {label}: {} intervals with data ({} or {} shows the whole dataset)",
+                "narrowed to {}: {} intervals with data ({} or {} shows the whole dataset)",
+                choice.label,
                 thousands(coverage.intervals_with_data),
                 words::key(keys::COVERAGE, Action::Whole),
                 words::key(keys::COVERAGE, Action::Back),
             ));
         }
-        self.narrowed = Some(Narrowed {
-            coverage: Arc::new(coverage),
-            slots,
-        });
+        self.state = ScanState::Narrowed {
+            whole,
+            choice,
+            narrowed: Figures::new(coverage),
+        };
         self.zoom = None;
         self.cursor = 0;
         self.scroll = 0;
@@ -282,18 +348,18 @@ impl CoverageView {
             Action::Export => ctx.emit(Event::OpenExport),
             Action::ZoomIn | Action::ZoomOut => self.zoom(action == Action::ZoomIn, ctx),
             Action::Narrow => self.open_picker(ctx),
-            Action::Whole => self.whole(ctx),
+            Action::Whole => self.show_whole(ctx),
             _ => self.move_cursor(action, ctx),
         }
     }
 
     /// Esc: cancel the scan, else leave the narrowing, else back to the columns.
     fn back(&mut self, ctx: &mut Ctx) {
-        if let Some(control) = &self.control {
-            control.cancel();
+        if let Some(r) = self.running_scan() {
+            r.control.cancel();
             ctx.info("cancelling the scan: the figures will be partial");
-        } else if self.narrowing.is_some() {
-            self.whole(ctx);
+        } else if self.narrowing().is_some() {
+            self.show_whole(ctx);
         } else {
             ctx.emit(Event::Back);
         }
@@ -303,7 +369,7 @@ impl CoverageView {
     fn open_picker(&mut self, ctx: &mut Ctx) {
         let problem = if self.running() {
             Some("wait for the scan to finish (Esc cancels it)")
-        } else if self.result.is_none() {
+        } else if self.result().is_none() {
             Some("no figures yet")
         } else {
             None
@@ -312,7 +378,7 @@ impl CoverageView {
             ctx.error(p);
             return;
         }
-        match self.result.as_deref().and_then(Picker::new) {
+        match self.result().and_then(|r| Picker::new(r)) {
             Some(p) => self.picker = Some(p),
             None => ctx.error(format!(
                 "nothing to narrow to: label a measure ({} on the columns screen), then scan again",
@@ -331,28 +397,40 @@ impl CoverageView {
             Picked::Close => self.picker = None,
             Picked::Narrow(choice) => {
                 self.picker = None;
+                let Some(whole) = self.whole().cloned() else {
+                    return;
+                };
                 ctx.info(format!("scanning the records of {}", choice.label));
-                self.narrowing = Some(choice);
-                self.scan_narrowed(ctx);
+                self.scan_narrowed(whole, choice, ctx);
             }
         }
     }
 
     /// Back to the whole dataset's figures (a narrowed scan still running is cancelled).
-    fn whole(&mut self, ctx: &mut Ctx) {
-        if self.narrowing.take().is_none() {
-            ctx.info("the screen shows the whole dataset");
-            return;
-        }
-        if self.narrow_scan
-            && let Some(control) = self.control.take()
-        {
-            control.cancel();
-            self.narrow_scan = false;
-        }
-        self.narrowed = None;
+    fn show_whole(&mut self, ctx: &mut Ctx) {
+        let whole = match &self.state {
+            ScanState::Narrowing { whole, running, .. } => {
+                running.control.cancel();
+                whole.clone()
+            }
+            ScanState::Narrowed { whole, .. } => whole.clone(),
+            ScanState::Scanning { running, narrowing } if narrowing.is_some() => {
+                let running = running.clone();
+                self.state = ScanState::Scanning {
+                    running,
+                    narrowing: None,
+                };
+                ctx.info("the whole dataset again");
+                return;
+            }
+            ScanState::Empty { .. } | ScanState::Scanning { .. } | ScanState::Whole { .. } => {
+                ctx.info("the screen shows the whole dataset");
+                return;
+            }
+        };
+        self.cursor = self.cursor.min(whole.slots.len().saturating_sub(1));
+        self.state = ScanState::Whole { whole };
         self.zoom = None;
-        self.cursor = self.cursor.min(self.slots.len().saturating_sub(1));
         self.follow_cursor(ctx, false);
         ctx.info("the whole dataset again");
     }
@@ -480,7 +558,7 @@ impl CoverageView {
             draw_progress(frame, p, l.summary);
             return;
         }
-        if let Some(e) = &self.error {
+        if let Some(e) = self.error() {
             lines.push(Line::from(Span::styled(format!(" {e}"), Color::Red)));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), l.summary);
             return;
@@ -529,7 +607,7 @@ impl CoverageView {
             }
             None => spans.push(Span::styled(self.timezone.name(), Style::new().bold())),
         }
-        if let Some(n) = &self.narrowing {
+        if let Some(n) = self.narrowing() {
             spans.push(Span::styled("   narrowed to ", gray));
             spans.push(Span::styled(
                 n.label.clone(),
@@ -632,6 +710,35 @@ impl CoverageView {
     }
 }
 
+/// Ask the worker for a scan; its progress is read from the control it is given.
+fn start(inspection: &Arc<Inspection>, spec: ScanSpec, ctx: &mut Ctx) -> Running {
+    let control = Arc::new(ScanControl::default());
+    let files = inspection.dataset.files.len();
+    let bytes = inspection.dataset.total_bytes();
+    let id = ctx.request(Job::Scan {
+        inspection: Arc::clone(inspection),
+        spec,
+        control: Arc::clone(&control),
+    });
+    Running {
+        id,
+        control,
+        files,
+        bytes,
+    }
+}
+
+/// Whether a narrowing still names labelled columns of the whole scan.
+fn still_holds(r: &Coverage, n: &Choice) -> bool {
+    let dims = n
+        .narrow
+        .dimensions
+        .iter()
+        .all(|(d, _)| r.dimensions.contains(d));
+    let measure = n.narrow.measure.as_ref();
+    dims && measure.is_none_or(|m| r.measures.iter().any(|c| &c.name == m))
+}
+
 /// A scan cancelled or cut short: say its figures are partial.
 fn say_partial(coverage: &Coverage, ctx: &mut Ctx) {
     if coverage.cancelled {
@@ -652,11 +759,13 @@ fn stale_reason(message: &str) -> &str {
         .map_or(message, |(inside, _)| inside)
 }
 
-fn draw_progress(
-    frame: &mut Frame,
-    (done, files, read, total): (usize, usize, u64, u64),
-    summary: Rect,
-) {
+fn draw_progress(frame: &mut Frame, p: Progress, summary: Rect) {
+    let Progress {
+        files_done: done,
+        files,
+        bytes_read: read,
+        bytes: total,
+    } = p;
     let ratio = if total > 0 {
         (read as f64 / total as f64).min(1.0)
     } else if files > 0 {

@@ -21,6 +21,7 @@ use crate::config::model::ServiceModel;
 use crate::config::{
     ExportOptions, ExportTarget, Finding, Syntax, TargetOptions, cloudwatch, opensearch,
 };
+use crate::fix::Setting;
 use crate::schema::Frequency;
 
 /// The fields of the export form, in order.
@@ -81,19 +82,33 @@ impl FieldKey {
         }
     }
 
-    /// Whether a target reads the field (the others are drawn dim and never block a write).
+    /// The export setting the field holds (the target and the output file are the form's own).
+    pub fn setting(self) -> Option<Setting> {
+        Some(match self {
+            FieldKey::Name => Setting::Name,
+            FieldKey::Description => Setting::Description,
+            FieldKey::Frequency => Setting::Frequency,
+            FieldKey::Offset => Setting::Offset,
+            FieldKey::Timezone => Setting::Timezone,
+            FieldKey::RoleArn => Setting::RoleArn,
+            FieldKey::DetectorArn => Setting::DetectorArn,
+            FieldKey::HistoricalPath => Setting::HistoricalPath,
+            FieldKey::TemplatePath => Setting::TemplatePath,
+            FieldKey::Index => Setting::Index,
+            FieldKey::Namespace => Setting::Namespace,
+            FieldKey::Target => Setting::Target,
+            FieldKey::Output => Setting::Output,
+            FieldKey::Yaml => return None,
+        })
+    }
+
+    /// Whether a target reads the field (the others are drawn dim and never block a write): the
+    /// target's row of [`crate::config::targets::TARGETS`] says.
     pub fn used_by(self, target: ExportTarget) -> bool {
-        let cloudwatch = matches!(
-            target,
-            ExportTarget::CloudWatch | ExportTarget::CloudWatchRequests
-        );
         match self {
-            FieldKey::Index => target == ExportTarget::OpenSearch,
-            FieldKey::Namespace => cloudwatch,
+            FieldKey::Target | FieldKey::Output => true,
             FieldKey::Yaml => target.allows_yaml(),
-            FieldKey::RoleArn | FieldKey::DetectorArn | FieldKey::Offset => target.l4m().is_some(),
-            FieldKey::HistoricalPath | FieldKey::TemplatePath => target.l4m().is_some(),
-            _ => true,
+            k => k.setting().is_none_or(|s| target.reads(s)),
         }
     }
 

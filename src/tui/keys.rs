@@ -138,6 +138,21 @@ pub struct Binding {
     pub short: Option<&'static str>,
 }
 
+impl Binding {
+    /// What the key does, as the help overlay says it.
+    pub fn describe(&self) -> std::borrow::Cow<'static, str> {
+        match self.action {
+            Action::SetFrequency(f) => format!("{} intervals", f.adjective()).into(),
+            _ => self.help.into(),
+        }
+    }
+}
+
+/// The key that switches to an interval: its words come from the interval's row.
+const fn interval_key(keys: &'static [Key], label: &'static str, f: Frequency) -> Binding {
+    b(keys, label, "", Action::SetFrequency(f), Some(f.short()))
+}
+
 const fn b(
     keys: &'static [Key],
     label: &'static str,
@@ -353,34 +368,10 @@ pub const DATASET: &[Binding] = &[
 ];
 
 pub const COVERAGE: &[Binding] = &[
-    b(
-        &[Char('1')],
-        "1",
-        "5-minute intervals",
-        Action::SetFrequency(Frequency::PT5M),
-        Some("5m  2 10m  3 1h  4 1d"),
-    ),
-    b(
-        &[Char('2')],
-        "2",
-        "10-minute intervals",
-        Action::SetFrequency(Frequency::PT10M),
-        None,
-    ),
-    b(
-        &[Char('3')],
-        "3",
-        "1-hour intervals",
-        Action::SetFrequency(Frequency::PT1H),
-        None,
-    ),
-    b(
-        &[Char('4')],
-        "4",
-        "1-day intervals",
-        Action::SetFrequency(Frequency::P1D),
-        None,
-    ),
+    interval_key(&[Char('1')], "1", Frequency::PT5M),
+    interval_key(&[Char('2')], "2", Frequency::PT10M),
+    interval_key(&[Char('3')], "3", Frequency::PT1H),
+    interval_key(&[Char('4')], "4", Frequency::P1D),
     b(
         &[Char('z')],
         "z",
@@ -560,6 +551,26 @@ pub fn lookup(table: &[Binding], key: Key) -> Option<Action> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_interval_has_one_key_on_the_coverage_screen_in_the_tables_order() {
+        let keys: Vec<_> = COVERAGE
+            .iter()
+            .filter_map(|b| match b.action {
+                Action::SetFrequency(f) => Some((f, b.label)),
+                _ => None,
+            })
+            .collect();
+        let want: Vec<_> = Frequency::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (*f, ["1", "2", "3", "4", "5", "6", "7", "8", "9"][i]))
+            .collect();
+        assert_eq!(keys, want);
+        let b = COVERAGE.iter().find(|b| b.label == "3").unwrap();
+        assert_eq!(b.describe(), "1-hour intervals");
+        assert_eq!(b.short, Some("1h"));
+    }
 
     #[test]
     fn no_key_is_bound_twice_on_one_screen() {

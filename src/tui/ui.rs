@@ -117,7 +117,7 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
     let rows = bindings.iter().map(|b| {
         Row::new(vec![
             Cell::from(Span::styled(b.label, Style::new().fg(ACCENT).bold())),
-            Cell::from(b.help),
+            Cell::from(b.describe()),
         ])
     });
     let table = Table::new(rows, [Constraint::Length(8), Constraint::Min(10)]).block(

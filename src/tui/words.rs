@@ -17,20 +17,26 @@ pub fn key(table: &[Binding], action: Action) -> &'static str {
         .unwrap_or("?")
 }
 
+/// The keys that switch the interval, as a range read from the coverage table (`1-4`).
+pub fn interval_keys() -> String {
+    let first = key(keys::COVERAGE, Action::SetFrequency(Frequency::ALL[0]));
+    match Frequency::ALL.last() {
+        Some(&last) if Frequency::ALL.len() > 1 => {
+            format!(
+                "{first}-{}",
+                key(keys::COVERAGE, Action::SetFrequency(last))
+            )
+        }
+        _ => first.to_string(),
+    }
+}
+
 /// The export form's field for a setting, if the form has one.
 fn field(setting: Setting) -> Option<FieldKey> {
-    Some(match setting {
-        Setting::Name => FieldKey::Name,
-        Setting::Description => FieldKey::Description,
-        Setting::Offset => FieldKey::Offset,
-        Setting::RoleArn => FieldKey::RoleArn,
-        Setting::DetectorArn => FieldKey::DetectorArn,
-        Setting::HistoricalPath => FieldKey::HistoricalPath,
-        Setting::TemplatePath => FieldKey::TemplatePath,
-        Setting::Target => FieldKey::Target,
-        Setting::Output => FieldKey::Output,
-        _ => return None,
-    })
+    FieldKey::ALL
+        .into_iter()
+        .find(|k| k.setting() == Some(setting))
+        .filter(|k| !matches!(k, FieldKey::Frequency | FieldKey::Timezone))
 }
 
 /// The key that gives a column a role.
@@ -74,6 +80,12 @@ pub fn fix(f: &Fix) -> String {
     setting_words(setting, column, value, example)
 }
 
+/// How to give a column a role: the key, on the column named if there is one.
+fn role_fix(role: Role, column: Option<&str>) -> String {
+    let on = column.map_or("a column".to_string(), |c| format!("column {c}"));
+    format!("press {} on {on} ({})", role_key(role), role_words(role))
+}
+
 /// A setting the export form has no field for, as the key that sets it.
 fn setting_words(
     setting: Setting,
@@ -82,18 +94,7 @@ fn setting_words(
     example: bool,
 ) -> String {
     match setting {
-        Setting::Role(role) => match column {
-            Some(c) => format!(
-                "press {} on column {c} ({})",
-                role_key(role),
-                role_words(role)
-            ),
-            None => format!(
-                "press {} on a column ({})",
-                role_key(role),
-                role_words(role)
-            ),
-        },
+        Setting::Role(role) => role_fix(role, column),
         Setting::TimestampFormat => match (value, example) {
             (Some(v), false) => format!(
                 "press {} and give {v}",
@@ -125,7 +126,20 @@ fn setting_words(
         | Setting::EndpointUrl
         | Setting::NoSignRequest
         | Setting::S3Timeout => "restart l4m with the right AWS settings (l4m --help)".into(),
-        _ => String::new(),
+        // A config's compression is fixed in the config (the data's own is detected).
+        Setting::Compression => String::new(),
+        // The export form's fields, worded by `fix` before this.
+        Setting::Name
+        | Setting::Description
+        | Setting::Offset
+        | Setting::RoleArn
+        | Setting::DetectorArn
+        | Setting::HistoricalPath
+        | Setting::TemplatePath
+        | Setting::Target
+        | Setting::Output
+        | Setting::Index
+        | Setting::Namespace => String::new(),
     }
 }
 
@@ -170,6 +184,9 @@ fn frequency_words(value: Option<&str>) -> String {
             key(keys::COVERAGE, Action::SetFrequency(f)),
             f.human()
         ),
-        None => "choose the interval with 1-4 on the coverage screen".into(),
+        None => format!(
+            "choose the interval with {} on the coverage screen",
+            interval_keys()
+        ),
     }
 }
