@@ -214,7 +214,12 @@ struct Counting {
 }
 
 impl Read for Counting {
+    /// A cancelled scan reads no more: the stream ends there, so that every loop over it (a
+    /// line without an end among them) stops at once. The report says the scan was cancelled.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.control.is_cancelled() {
+            return Ok(0);
+        }
         let n = self.inner.read(buf)?;
         self.bytes.fetch_add(n as u64, Ordering::Relaxed);
         self.control
@@ -550,14 +555,21 @@ impl Run<'_> {
     /// Feed records until the data ends, a record starts at or after the end, or the scan is
     /// cancelled. An error is a stream that failed (the file is then incomplete).
     fn feed(&mut self, reader: &mut Feeder) -> Result<(), String> {
+        // The cancel switch is looked at every 4,096 records or every MiB, whichever comes
+        // first: a file of few, long records (or none: bytes without a line break) stops as
+        // promptly as one of short records.
+        const CHECK_BYTES: u64 = 1 << 20;
         let mut since_check = 0usize;
+        let mut checked_at = reader.offset();
         loop {
-            if self.end.is_some_and(|end| reader.offset() >= end) {
+            let offset = reader.offset();
+            if self.end.is_some_and(|end| offset >= end) {
                 return Ok(());
             }
             since_check += 1;
-            if since_check >= 4096 {
+            if since_check >= 4096 || offset - checked_at >= CHECK_BYTES {
                 since_check = 0;
+                checked_at = offset;
                 if self.control.is_cancelled() {
                     return Ok(());
                 }

@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::browser::Browser;
+use super::component::{Click, Component, Shared};
 use super::coverage::CoverageView;
 use super::dataset::DatasetView;
 use super::export::{ExportForm, FieldKey};
@@ -272,15 +273,44 @@ impl App {
 
     /// The key table of the screen in front.
     pub fn bindings(&self) -> &'static [Binding] {
+        self.front().map_or(keys::BROWSER, |c| c.bindings())
+    }
+
+    /// The screen in front, as a component.
+    fn front(&self) -> Option<&dyn Component> {
         match self.screen {
-            Screen::Browser => keys::BROWSER,
-            Screen::Dataset => keys::DATASET,
-            Screen::Coverage if self.coverage.as_ref().is_some_and(|c| c.picker.is_some()) => {
-                keys::NARROW
-            }
-            Screen::Coverage => keys::COVERAGE,
-            Screen::Findings => keys::FINDINGS,
-            Screen::Export => keys::EXPORT,
+            Screen::Browser => Some(&self.browser),
+            Screen::Dataset => self.dataset.as_ref().map(|d| d as &dyn Component),
+            Screen::Coverage => self.coverage.as_ref().map(|c| c as &dyn Component),
+            Screen::Findings => Some(&self.findings),
+            Screen::Export => Some(&self.export),
+        }
+    }
+
+    /// The screen in front, to change, and the context it reports to.
+    fn front_mut(&mut self) -> (Option<&mut dyn Component>, &mut Ctx) {
+        let front: Option<&mut dyn Component> = match self.screen {
+            Screen::Browser => Some(&mut self.browser),
+            Screen::Dataset => self.dataset.as_mut().map(|d| d as &mut dyn Component),
+            Screen::Coverage => self.coverage.as_mut().map(|c| c as &mut dyn Component),
+            Screen::Findings => Some(&mut self.findings),
+            Screen::Export => Some(&mut self.export),
+        };
+        (front, &mut self.ctx)
+    }
+
+    /// Draw the screen in front in `body`.
+    pub fn draw_front(&self, frame: &mut ratatui::Frame, body: ratatui::layout::Rect) {
+        let file = match self.screen {
+            Screen::Export => self.export_preview().map(|(_, t)| t).unwrap_or_default(),
+            _ => String::new(),
+        };
+        let shared = Shared {
+            findings: &self.findings.list,
+            export_file: &file,
+        };
+        if let Some(c) = self.front() {
+            c.draw(frame, body, &shared);
         }
     }
 
@@ -320,13 +350,9 @@ impl App {
 
     /// A key for the text field being typed, if any.
     fn text_key(&mut self, key: Key) -> bool {
-        let ctx = &mut self.ctx;
-        match self.screen {
-            Screen::Browser => self.browser.text_key(key, ctx),
-            Screen::Dataset => self.dataset.as_mut().is_some_and(|d| d.text_key(key, ctx)),
-            Screen::Coverage => self.coverage.as_mut().is_some_and(|c| c.text_key(key, ctx)),
-            Screen::Export => self.export.text_key(key, ctx),
-            Screen::Findings => false,
+        match self.front_mut() {
+            (Some(c), ctx) => c.text_key(key, ctx),
+            (None, _) => false,
         }
     }
 
@@ -336,22 +362,18 @@ impl App {
 
     /// Carry out an action on the screen in front.
     pub fn act(&mut self, action: Action) {
-        let ctx = &mut self.ctx;
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.help = true,
-            _ => match self.screen {
-                Screen::Browser => self.browser.act(action, ctx),
-                Screen::Dataset => match self.dataset.as_mut() {
-                    Some(d) => d.act(action, ctx),
-                    None => self.screen = Screen::Browser,
-                },
-                Screen::Coverage => match self.coverage.as_mut() {
-                    Some(c) => c.act(action, ctx),
-                    None => self.screen = Screen::Dataset,
-                },
-                Screen::Findings => self.findings.act(action, ctx),
-                Screen::Export => self.export.act(action, ctx),
+            _ => match self.front_mut() {
+                (Some(c), ctx) => c.act(action, ctx),
+                // A screen without its state (no dataset opened yet): back to the one before.
+                (None, _) => {
+                    self.screen = match self.screen {
+                        Screen::Coverage => Screen::Dataset,
+                        _ => Screen::Browser,
+                    }
+                }
             },
         }
         self.route();
@@ -390,21 +412,8 @@ impl App {
     }
 
     fn click(&mut self, x: u16, y: u16, double: bool) {
-        let ctx = &mut self.ctx;
-        match self.screen {
-            Screen::Browser => self.browser.click(x, y, double, ctx),
-            Screen::Dataset => {
-                if let Some(d) = self.dataset.as_mut() {
-                    d.click(x, y, ctx)
-                }
-            }
-            Screen::Coverage => {
-                if let Some(c) = self.coverage.as_mut() {
-                    c.click(x, y, double, ctx)
-                }
-            }
-            Screen::Findings => self.findings.click(y, ctx),
-            Screen::Export => self.export.click(x, y, double, ctx),
+        if let (Some(c), ctx) = self.front_mut() {
+            c.click(Click { x, y, double }, ctx);
         }
     }
 

@@ -11,8 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use super::app::{Ctx, Event};
+use super::component::{Click, Component, Shared};
 use super::input::{self, Field, Outcome};
-use super::keys::{Action, Key};
+use super::keys::{self, Action, Binding, Key};
 use super::layout::{self, window_start};
 use super::preview::{self, Pane};
 use super::style::{ACCENT, selected_row};
@@ -117,12 +118,6 @@ impl Browser {
         });
     }
 
-    /// A key of the browser's table.
-    pub fn act(&mut self, action: Action, ctx: &mut Ctx) {
-        self.move_or_open(action, ctx);
-        self.after_change(ctx);
-    }
-
     fn move_or_open(&mut self, action: Action, ctx: &mut Ctx) {
         let last = self.visible().len().saturating_sub(1);
         let page = Browser::page(ctx);
@@ -175,28 +170,6 @@ impl Browser {
     fn after_change(&mut self, ctx: &mut Ctx) {
         self.more_if_needed(ctx);
         self.preview_selected(ctx);
-    }
-
-    /// A key while the filter is typed; false when no filter is being typed.
-    pub fn text_key(&mut self, key: Key, ctx: &mut Ctx) -> bool {
-        let Some(field) = self.filter_input.as_mut() else {
-            return false;
-        };
-        match field.key(key) {
-            Outcome::Edited => {}
-            Outcome::Commit => {
-                self.filter = field.value().to_string();
-                input::remember(&mut self.filter_history, &self.filter);
-                self.filter_input = None;
-            }
-            Outcome::Cancel => {
-                self.filter.clear();
-                self.filter_input = None;
-            }
-        }
-        self.selected = 0;
-        self.after_change(ctx);
-        true
     }
 
     /// Fetch the next page of a long listing: when the selection nears the end of what is shown,
@@ -300,31 +273,6 @@ impl Browser {
             Ok(p) => Pane::Ready(name, p),
             Err(e) => Pane::Failed(name, e),
         };
-    }
-
-    /// A click at a screen cell: select the row under it; a double click opens it.
-    pub fn click(&mut self, x: u16, y: u16, double: bool, ctx: &mut Ctx) {
-        let l = layout::Browser::new(ctx.screen().body);
-        if !layout::hit(layout::inner(l.list), x, y) || y < l.first_row_y() {
-            return;
-        }
-        let start = window_start(self.selected, l.list_rows());
-        let row = start + (y - l.first_row_y()) as usize;
-        if row >= self.visible().len() {
-            return;
-        }
-        self.selected = row;
-        if double {
-            self.open(ctx);
-        }
-        self.after_change(ctx);
-    }
-
-    pub fn draw(&self, frame: &mut Frame, body: Rect) {
-        let l = layout::Browser::new(body);
-        frame.render_widget(Paragraph::new(self.head_line()), l.head);
-        self.draw_list(frame, &l);
-        preview::draw(frame, &self.preview, l.preview);
     }
 
     fn head_line(&self) -> Line<'static> {
@@ -459,4 +407,64 @@ fn entry_row(e: &Entry, wide: bool) -> Row<'static> {
         ));
     }
     Row::new(cells)
+}
+
+impl Component for Browser {
+    fn bindings(&self) -> &'static [Binding] {
+        keys::BROWSER
+    }
+
+    /// A key of the browser's table.
+    fn act(&mut self, action: Action, ctx: &mut Ctx) {
+        self.move_or_open(action, ctx);
+        self.after_change(ctx);
+    }
+
+    /// A key while the filter is typed; false when no filter is being typed.
+    fn text_key(&mut self, key: Key, ctx: &mut Ctx) -> bool {
+        let Some(field) = self.filter_input.as_mut() else {
+            return false;
+        };
+        match field.key(key) {
+            Outcome::Edited => {}
+            Outcome::Commit => {
+                self.filter = field.value().to_string();
+                input::remember(&mut self.filter_history, &self.filter);
+                self.filter_input = None;
+            }
+            Outcome::Cancel => {
+                self.filter.clear();
+                self.filter_input = None;
+            }
+        }
+        self.selected = 0;
+        self.after_change(ctx);
+        true
+    }
+
+    /// A click at a screen cell: select the row under it; a double click opens it.
+    fn click(&mut self, click: Click, ctx: &mut Ctx) {
+        let Click { x, y, double } = click;
+        let l = layout::Browser::new(ctx.screen().body);
+        if !layout::hit(layout::inner(l.list), x, y) || y < l.first_row_y() {
+            return;
+        }
+        let start = window_start(self.selected, l.list_rows());
+        let row = start + (y - l.first_row_y()) as usize;
+        if row >= self.visible().len() {
+            return;
+        }
+        self.selected = row;
+        if double {
+            self.open(ctx);
+        }
+        self.after_change(ctx);
+    }
+
+    fn draw(&self, frame: &mut Frame, body: Rect, _shared: &Shared<'_>) {
+        let l = layout::Browser::new(body);
+        frame.render_widget(Paragraph::new(self.head_line()), l.head);
+        self.draw_list(frame, &l);
+        preview::draw(frame, &self.preview, l.preview);
+    }
 }

@@ -17,9 +17,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 
 use super::app::{Ctx, Event};
+use super::component::{Click, Component, Shared};
 use super::histogram::{self, Geometry, Slot, Split, slot_time};
 use super::input::{self, Field, Outcome};
-use super::keys::{self, Action, Key};
+use super::keys::{self, Action, Binding, Key};
 use super::layout;
 use super::narrow::{Choice, Picked, Picker};
 use super::style::{ACCENT, findings_line, plural};
@@ -326,33 +327,6 @@ impl CoverageView {
         self.scroll = 0;
     }
 
-    /// A key of the coverage screen's table (or of the list, while it is open).
-    pub fn act(&mut self, action: Action, ctx: &mut Ctx) {
-        if self.picker.is_some() {
-            return self.picker_act(action, ctx);
-        }
-        match action {
-            Action::Back => self.back(ctx),
-            Action::SetFrequency(f) => {
-                self.zoom = None;
-                ctx.emit(Event::Frequency {
-                    frequency: f,
-                    scan: true,
-                });
-            }
-            Action::EditTimezone => {
-                self.tz_input = Some(Field::new(self.timezone.name(), &self.tz_history))
-            }
-            Action::Rescan => ctx.emit(Event::Rescan),
-            Action::Findings => ctx.emit(Event::OpenFindings),
-            Action::Export => ctx.emit(Event::OpenExport),
-            Action::ZoomIn | Action::ZoomOut => self.zoom(action == Action::ZoomIn, ctx),
-            Action::Narrow => self.open_picker(ctx),
-            Action::Whole => self.show_whole(ctx),
-            _ => self.move_cursor(action, ctx),
-        }
-    }
-
     /// Esc: cancel the scan, else leave the narrowing, else back to the columns.
     fn back(&mut self, ctx: &mut Ctx) {
         if let Some(r) = self.running_scan() {
@@ -498,96 +472,6 @@ impl CoverageView {
         } else {
             g.keep_in_view(column, self.scroll)
         };
-    }
-
-    /// A click on the histogram puts the cursor on the column under it; in the list, a click
-    /// selects a row and a double click narrows to it.
-    pub fn click(&mut self, x: u16, y: u16, double: bool, ctx: &mut Ctx) {
-        let body = ctx.screen().body;
-        if let Some(p) = self.picker.as_mut() {
-            if p.click(body, y) && double {
-                self.picker_act(Action::Open, ctx);
-            }
-            return;
-        }
-        let Some(g) = self.geometry(body) else {
-            return;
-        };
-        if y < g.bars.y || y > g.split_y {
-            return;
-        }
-        if let Some(column) = g.column_at(x, self.scroll) {
-            self.cursor = g.slots(column).start;
-        }
-    }
-
-    /// A key while the timezone or the list's filter is typed; false when neither is.
-    pub fn text_key(&mut self, key: Key, ctx: &mut Ctx) -> bool {
-        if let Some(p) = self.picker.as_mut() {
-            return p.text_key(key);
-        }
-        let Some(field) = self.tz_input.as_mut() else {
-            return false;
-        };
-        match field.key(key) {
-            Outcome::Edited => {}
-            Outcome::Cancel => self.tz_input = None,
-            Outcome::Commit => match field.value().trim().parse::<Tz>() {
-                Ok(tz) => {
-                    input::remember(&mut self.tz_history, tz.name());
-                    self.tz_input = None;
-                    ctx.emit(Event::Timezone {
-                        timezone: tz,
-                        scan: true,
-                    });
-                }
-                Err(_) => ctx.error(format!(
-                    "unknown timezone {:?}: use an IANA name such as UTC or Europe/Paris",
-                    field.value().trim()
-                )),
-            },
-        }
-        true
-    }
-
-    pub fn draw(&self, frame: &mut Frame, body: Rect, findings: &[Finding]) {
-        let l = layout::Coverage::new(body);
-        let mut lines = vec![self.settings_line()];
-        if let Some(p) = self.progress() {
-            frame.render_widget(Paragraph::new(lines), l.summary);
-            draw_progress(frame, p, l.summary);
-            return;
-        }
-        if let Some(e) = self.error() {
-            lines.push(Line::from(Span::styled(format!(" {e}"), Color::Red)));
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), l.summary);
-            return;
-        }
-        let Some((r, slots)) = self.shown() else {
-            frame.render_widget(Paragraph::new(lines), l.summary);
-            return;
-        };
-        lines.extend(summary_lines(r, self.timezone));
-        if let Some(stale) = findings.iter().find(|f| f.rule == Rule::ScanStale) {
-            lines.push(self.stale_line(stale));
-        }
-        lines.push(findings_line(findings));
-        frame.render_widget(Paragraph::new(lines), l.summary);
-        let g = self.geometry(body);
-        let view = histogram::View {
-            coverage: r,
-            slots,
-            split: self.split(),
-            scroll: self.scroll,
-            cursor: self.cursor,
-        };
-        histogram::draw(frame.buffer_mut(), l.chart, g.as_ref(), &view);
-        if let Some(g) = g {
-            frame.render_widget(Paragraph::new(self.readout(&view, &g)), l.readout);
-        }
-        if let Some(p) = &self.picker {
-            p.draw(frame, body);
-        }
     }
 
     fn settings_line(&self) -> Line<'static> {
@@ -879,5 +763,134 @@ fn skipped_line(r: &Coverage) -> Line<'static> {
             Style::new().fg(Color::Yellow),
         )),
         None => Line::from(" no record skipped"),
+    }
+}
+
+impl Component for CoverageView {
+    fn bindings(&self) -> &'static [Binding] {
+        if self.picker.is_some() {
+            keys::NARROW
+        } else {
+            keys::COVERAGE
+        }
+    }
+
+    /// A key of the coverage screen's table (or of the list, while it is open).
+    fn act(&mut self, action: Action, ctx: &mut Ctx) {
+        if self.picker.is_some() {
+            return self.picker_act(action, ctx);
+        }
+        match action {
+            Action::Back => self.back(ctx),
+            Action::SetFrequency(f) => {
+                self.zoom = None;
+                ctx.emit(Event::Frequency {
+                    frequency: f,
+                    scan: true,
+                });
+            }
+            Action::EditTimezone => {
+                self.tz_input = Some(Field::new(self.timezone.name(), &self.tz_history))
+            }
+            Action::Rescan => ctx.emit(Event::Rescan),
+            Action::Findings => ctx.emit(Event::OpenFindings),
+            Action::Export => ctx.emit(Event::OpenExport),
+            Action::ZoomIn | Action::ZoomOut => self.zoom(action == Action::ZoomIn, ctx),
+            Action::Narrow => self.open_picker(ctx),
+            Action::Whole => self.show_whole(ctx),
+            _ => self.move_cursor(action, ctx),
+        }
+    }
+
+    /// A key while the timezone or the list's filter is typed; false when neither is.
+    fn text_key(&mut self, key: Key, ctx: &mut Ctx) -> bool {
+        if let Some(p) = self.picker.as_mut() {
+            return p.text_key(key);
+        }
+        let Some(field) = self.tz_input.as_mut() else {
+            return false;
+        };
+        match field.key(key) {
+            Outcome::Edited => {}
+            Outcome::Cancel => self.tz_input = None,
+            Outcome::Commit => match field.value().trim().parse::<Tz>() {
+                Ok(tz) => {
+                    input::remember(&mut self.tz_history, tz.name());
+                    self.tz_input = None;
+                    ctx.emit(Event::Timezone {
+                        timezone: tz,
+                        scan: true,
+                    });
+                }
+                Err(_) => ctx.error(format!(
+                    "unknown timezone {:?}: use an IANA name such as UTC or Europe/Paris",
+                    field.value().trim()
+                )),
+            },
+        }
+        true
+    }
+
+    /// A click on the histogram puts the cursor on the column under it; in the list, a click
+    /// selects a row and a double click narrows to it.
+    fn click(&mut self, click: Click, ctx: &mut Ctx) {
+        let Click { x, y, double } = click;
+        let body = ctx.screen().body;
+        if let Some(p) = self.picker.as_mut() {
+            if p.click(body, y) && double {
+                self.picker_act(Action::Open, ctx);
+            }
+            return;
+        }
+        let Some(g) = self.geometry(body) else {
+            return;
+        };
+        if y < g.bars.y || y > g.split_y {
+            return;
+        }
+        if let Some(column) = g.column_at(x, self.scroll) {
+            self.cursor = g.slots(column).start;
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, body: Rect, shared: &Shared<'_>) {
+        let findings = shared.findings;
+        let l = layout::Coverage::new(body);
+        let mut lines = vec![self.settings_line()];
+        if let Some(p) = self.progress() {
+            frame.render_widget(Paragraph::new(lines), l.summary);
+            draw_progress(frame, p, l.summary);
+            return;
+        }
+        if let Some(e) = self.error() {
+            lines.push(Line::from(Span::styled(format!(" {e}"), Color::Red)));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), l.summary);
+            return;
+        }
+        let Some((r, slots)) = self.shown() else {
+            frame.render_widget(Paragraph::new(lines), l.summary);
+            return;
+        };
+        lines.extend(summary_lines(r, self.timezone));
+        if let Some(stale) = findings.iter().find(|f| f.rule == Rule::ScanStale) {
+            lines.push(self.stale_line(stale));
+        }
+        lines.push(findings_line(findings));
+        frame.render_widget(Paragraph::new(lines), l.summary);
+        let g = self.geometry(body);
+        let view = histogram::View {
+            coverage: r,
+            slots,
+            split: self.split(),
+            scroll: self.scroll,
+            cursor: self.cursor,
+        };
+        histogram::draw(frame.buffer_mut(), l.chart, g.as_ref(), &view);
+        if let Some(g) = g {
+            frame.render_widget(Paragraph::new(self.readout(&view, &g)), l.readout);
+        }
+        if let Some(p) = &self.picker {
+            p.draw(frame, body);
+        }
     }
 }

@@ -11,12 +11,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use super::app::{Ctx, Event};
+use super::component::{Click, Component, Shared};
 use super::input::{self, Field, Outcome};
-use super::keys::{self, Action, Key};
+use super::keys::{self, Action, Binding, Key};
 use super::layout;
 use super::style::{ACCENT, confidence_style, findings_line, role_style};
 use super::words;
-use crate::config::Finding;
 use crate::format::{Compression, FileFormat, Overrides, delimiter_name};
 use crate::inspect::Inspection;
 use crate::schema::timefmt::TimeFormat;
@@ -149,32 +149,6 @@ impl DatasetView {
         check
     }
 
-    /// A key of the columns screen's table.
-    pub fn act(&mut self, action: Action, ctx: &mut Ctx) {
-        let page = layout::Dataset::new(ctx.screen().body).body_rows().max(1);
-        let last_row = self.rows().saturating_sub(1);
-        if let Some(to) = action.moved(self.row, last_row, page) {
-            self.row = to;
-        }
-        match action {
-            Action::Left => self.column = self.column.saturating_sub(1),
-            Action::Right => self.column = (self.column + 1).min(self.columns().saturating_sub(1)),
-            Action::Back => ctx.emit(Event::ToBrowser),
-            Action::SetRole(role) => self.set_role(role, ctx),
-            Action::ToggleAggregation => self.toggle_aggregation(ctx),
-            Action::ResetLabels => ctx.emit(Event::ResetSettings),
-            Action::EditTimestampFormat => self.edit_format(ctx),
-            Action::CycleFormat
-            | Action::CycleDelimiter
-            | Action::CycleQuote
-            | Action::ToggleHeader => self.change_reading(action, ctx),
-            Action::Coverage => ctx.emit(Event::OpenCoverage),
-            Action::Findings => ctx.emit(Event::OpenFindings),
-            Action::Export => ctx.emit(Event::OpenExport),
-            _ => {}
-        }
-    }
-
     fn set_role(&mut self, role: Role, ctx: &mut Ctx) {
         let Some(name) = self.column_name() else {
             return;
@@ -270,51 +244,6 @@ impl DatasetView {
         ctx.emit(Event::Reinspect);
     }
 
-    /// A key while the timestamp format is typed; false when it is not.
-    pub fn text_key(&mut self, key: Key, ctx: &mut Ctx) -> bool {
-        let Some(field) = self.format_input.as_mut() else {
-            return false;
-        };
-        match field.key(key) {
-            Outcome::Edited => {}
-            Outcome::Cancel => self.format_input = None,
-            Outcome::Commit => {
-                let text = field.value().trim().to_string();
-                match self.labels.set_timestamp_format(&text) {
-                    Ok(()) => {
-                        input::remember(&mut self.format_history, &text);
-                        self.format_input = None;
-                        ctx.info(format!("timestamp format set to {text}"));
-                        ctx.emit(Event::LabelsChanged);
-                    }
-                    Err(e) => ctx.error(words::error(&e)),
-                }
-            }
-        }
-        true
-    }
-
-    /// A click: on the table, select the column under it.
-    pub fn click(&mut self, x: u16, y: u16, ctx: &mut Ctx) {
-        let l = layout::Dataset::new(ctx.screen().body);
-        let inner = layout::inner(l.table);
-        if !layout::hit(inner, x, y) {
-            return;
-        }
-        if let Some((j, _, _)) = self
-            .table_columns(inner)
-            .into_iter()
-            .find(|(_, cx, w)| x >= *cx && x < cx + w + 1)
-        {
-            self.column = j;
-        }
-        let first_body = inner.y + layout::TABLE_HEADER_ROWS;
-        if y >= first_body {
-            let row = self.row + (y - first_body) as usize;
-            self.row = row.min(self.rows().saturating_sub(1));
-        }
-    }
-
     /// The sample columns that fit in the table's inside: (index, x, width). The selected column
     /// is always among them.
     pub fn table_columns(&self, inner: Rect) -> Vec<(usize, u16, u16)> {
@@ -348,31 +277,6 @@ impl DatasetView {
             x += w + 1;
         }
         cols
-    }
-
-    pub fn draw(&self, frame: &mut Frame, body: Rect, findings: &[Finding]) {
-        if self.loading {
-            frame.render_widget(Paragraph::new(" reading the head of the data…"), body);
-            return;
-        }
-        let Some(i) = &self.inspection else {
-            self.draw_error(frame, body);
-            return;
-        };
-        let l = layout::Dataset::new(body);
-        frame.render_widget(self.detect_lines(i), l.detect);
-        self.draw_table(frame, i, l.table);
-        let mut lines = self.column_lines(i);
-        lines.push(self.timestamp_line());
-        lines.push(findings_line(findings));
-        frame.render_widget(
-            Paragraph::new(lines).block(
-                Block::new()
-                    .borders(Borders::TOP)
-                    .border_style(Style::new().fg(Color::DarkGray)),
-            ),
-            l.detail,
-        );
     }
 
     fn draw_error(&self, frame: &mut Frame, body: Rect) {
@@ -630,4 +534,108 @@ fn sample_line(i: &Inspection) -> Line<'static> {
         bytes(i.dataset.total_bytes())
     );
     Line::from(Span::styled(text, Style::new().fg(Color::Gray)))
+}
+
+impl Component for DatasetView {
+    fn bindings(&self) -> &'static [Binding] {
+        keys::DATASET
+    }
+
+    /// A key of the columns screen's table.
+    fn act(&mut self, action: Action, ctx: &mut Ctx) {
+        let page = layout::Dataset::new(ctx.screen().body).body_rows().max(1);
+        let last_row = self.rows().saturating_sub(1);
+        if let Some(to) = action.moved(self.row, last_row, page) {
+            self.row = to;
+        }
+        match action {
+            Action::Left => self.column = self.column.saturating_sub(1),
+            Action::Right => self.column = (self.column + 1).min(self.columns().saturating_sub(1)),
+            Action::Back => ctx.emit(Event::ToBrowser),
+            Action::SetRole(role) => self.set_role(role, ctx),
+            Action::ToggleAggregation => self.toggle_aggregation(ctx),
+            Action::ResetLabels => ctx.emit(Event::ResetSettings),
+            Action::EditTimestampFormat => self.edit_format(ctx),
+            Action::CycleFormat
+            | Action::CycleDelimiter
+            | Action::CycleQuote
+            | Action::ToggleHeader => self.change_reading(action, ctx),
+            Action::Coverage => ctx.emit(Event::OpenCoverage),
+            Action::Findings => ctx.emit(Event::OpenFindings),
+            Action::Export => ctx.emit(Event::OpenExport),
+            _ => {}
+        }
+    }
+
+    /// A key while the timestamp format is typed; false when it is not.
+    fn text_key(&mut self, key: Key, ctx: &mut Ctx) -> bool {
+        let Some(field) = self.format_input.as_mut() else {
+            return false;
+        };
+        match field.key(key) {
+            Outcome::Edited => {}
+            Outcome::Cancel => self.format_input = None,
+            Outcome::Commit => {
+                let text = field.value().trim().to_string();
+                match self.labels.set_timestamp_format(&text) {
+                    Ok(()) => {
+                        input::remember(&mut self.format_history, &text);
+                        self.format_input = None;
+                        ctx.info(format!("timestamp format set to {text}"));
+                        ctx.emit(Event::LabelsChanged);
+                    }
+                    Err(e) => ctx.error(words::error(&e)),
+                }
+            }
+        }
+        true
+    }
+
+    /// A click: on the table, select the column under it.
+    fn click(&mut self, click: Click, ctx: &mut Ctx) {
+        let Click { x, y, .. } = click;
+        let l = layout::Dataset::new(ctx.screen().body);
+        let inner = layout::inner(l.table);
+        if !layout::hit(inner, x, y) {
+            return;
+        }
+        if let Some((j, _, _)) = self
+            .table_columns(inner)
+            .into_iter()
+            .find(|(_, cx, w)| x >= *cx && x < cx + w + 1)
+        {
+            self.column = j;
+        }
+        let first_body = inner.y + layout::TABLE_HEADER_ROWS;
+        if y >= first_body {
+            let row = self.row + (y - first_body) as usize;
+            self.row = row.min(self.rows().saturating_sub(1));
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, body: Rect, shared: &Shared<'_>) {
+        let findings = shared.findings;
+        if self.loading {
+            frame.render_widget(Paragraph::new(" reading the head of the data…"), body);
+            return;
+        }
+        let Some(i) = &self.inspection else {
+            self.draw_error(frame, body);
+            return;
+        };
+        let l = layout::Dataset::new(body);
+        frame.render_widget(self.detect_lines(i), l.detect);
+        self.draw_table(frame, i, l.table);
+        let mut lines = self.column_lines(i);
+        lines.push(self.timestamp_line());
+        lines.push(findings_line(findings));
+        frame.render_widget(
+            Paragraph::new(lines).block(
+                Block::new()
+                    .borders(Borders::TOP)
+                    .border_style(Style::new().fg(Color::DarkGray)),
+            ),
+            l.detail,
+        );
+    }
 }

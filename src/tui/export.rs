@@ -13,8 +13,9 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use serde_json::json;
 
 use super::app::{Ctx, Event};
+use super::component::{Click, Component, Shared};
 use super::input::{self, Field, Outcome};
-use super::keys::{Action, Key};
+use super::keys::{self, Action, Binding, Key};
 use super::layout;
 use super::style::{findings_line, selected_row};
 use crate::config::model::ServiceModel;
@@ -298,21 +299,6 @@ impl ExportForm {
         }
     }
 
-    pub fn act(&mut self, action: Action, ctx: &mut Ctx) {
-        let last = FieldKey::ALL.len() - 1;
-        match action {
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::PageDown => self.preview_scroll += 10,
-            Action::PageUp => self.preview_scroll = self.preview_scroll.saturating_sub(10),
-            Action::EditField => self.edit(ctx),
-            Action::ToggleTarget => self.toggle(ctx),
-            Action::Write => ctx.emit(Event::Write),
-            Action::Back => ctx.emit(Event::Back),
-            _ => {}
-        }
-    }
-
     fn edit(&mut self, ctx: &mut Ctx) {
         let key = FieldKey::ALL[self.selected];
         match key {
@@ -343,23 +329,6 @@ impl ExportForm {
         }
         self.refresh_output();
         ctx.emit(Event::ExportChanged);
-    }
-
-    /// A key while a field is typed; false when none is.
-    pub fn text_key(&mut self, key: Key, ctx: &mut Ctx) -> bool {
-        let Some(field) = self.editing.as_mut() else {
-            return false;
-        };
-        match field.key(key) {
-            Outcome::Edited => {}
-            Outcome::Cancel => self.editing = None,
-            Outcome::Commit => {
-                let text = field.value().trim().to_string();
-                self.editing = None;
-                self.commit(FieldKey::ALL[self.selected], text, ctx);
-            }
-        }
-        true
     }
 
     /// Keep a typed value; a valid interval or timezone becomes the dataset's setting.
@@ -403,48 +372,6 @@ impl ExportForm {
             ctx.info("not written: the existing file is kept");
         }
         true
-    }
-
-    /// A click selects the field on that row; a double click edits it.
-    pub fn click(&mut self, x: u16, y: u16, double: bool, ctx: &mut Ctx) {
-        let inner = layout::inner(layout::Export::new(ctx.screen().body).form);
-        if !layout::hit(inner, x, y) || self.editing.is_some() {
-            return;
-        }
-        let row = (y - inner.y) as usize;
-        if row < FieldKey::ALL.len() {
-            self.selected = row;
-            if double {
-                self.edit(ctx);
-            }
-        }
-    }
-
-    pub fn draw(&self, frame: &mut Frame, body: Rect, findings: &[Finding], file: &str) {
-        let l = layout::Export::new(body);
-        let width = layout::inner(l.form).width.saturating_sub(17) as usize;
-        let rows = FieldKey::ALL
-            .iter()
-            .enumerate()
-            .map(|(k, key)| self.row(k, *key, width));
-        let form = Table::new(rows, [Constraint::Length(16), Constraint::Min(10)]).block(
-            Block::bordered()
-                .title(" export ")
-                .border_style(Style::new().fg(Color::DarkGray)),
-        );
-        frame.render_widget(form, l.form);
-        frame.render_widget(
-            Paragraph::new(self.bottom_lines(findings)).wrap(Wrap { trim: true }),
-            l.bottom,
-        );
-        let preview = Paragraph::new(file.to_string())
-            .scroll((self.preview_scroll as u16, 0))
-            .block(
-                Block::bordered()
-                    .title(" the exact file (PgUp/PgDn scroll) ")
-                    .border_style(Style::new().fg(Color::DarkGray)),
-            );
-        frame.render_widget(preview, l.preview);
     }
 
     /// One field: its label and value (the text being typed with its cursor), red when wrong.
@@ -513,5 +440,88 @@ impl ExportForm {
             )));
         }
         lines
+    }
+}
+
+impl Component for ExportForm {
+    fn bindings(&self) -> &'static [Binding] {
+        keys::EXPORT
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) {
+        let last = FieldKey::ALL.len() - 1;
+        match action {
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => self.preview_scroll += 10,
+            Action::PageUp => self.preview_scroll = self.preview_scroll.saturating_sub(10),
+            Action::EditField => self.edit(ctx),
+            Action::ToggleTarget => self.toggle(ctx),
+            Action::Write => ctx.emit(Event::Write),
+            Action::Back => ctx.emit(Event::Back),
+            _ => {}
+        }
+    }
+
+    /// A key while a field is typed; false when none is.
+    fn text_key(&mut self, key: Key, ctx: &mut Ctx) -> bool {
+        let Some(field) = self.editing.as_mut() else {
+            return false;
+        };
+        match field.key(key) {
+            Outcome::Edited => {}
+            Outcome::Cancel => self.editing = None,
+            Outcome::Commit => {
+                let text = field.value().trim().to_string();
+                self.editing = None;
+                self.commit(FieldKey::ALL[self.selected], text, ctx);
+            }
+        }
+        true
+    }
+
+    /// A click selects the field on that row; a double click edits it.
+    fn click(&mut self, click: Click, ctx: &mut Ctx) {
+        let Click { x, y, double } = click;
+        let inner = layout::inner(layout::Export::new(ctx.screen().body).form);
+        if !layout::hit(inner, x, y) || self.editing.is_some() {
+            return;
+        }
+        let row = (y - inner.y) as usize;
+        if row < FieldKey::ALL.len() {
+            self.selected = row;
+            if double {
+                self.edit(ctx);
+            }
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, body: Rect, shared: &Shared<'_>) {
+        let findings = shared.findings;
+        let file = shared.export_file;
+        let l = layout::Export::new(body);
+        let width = layout::inner(l.form).width.saturating_sub(17) as usize;
+        let rows = FieldKey::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, key)| self.row(k, *key, width));
+        let form = Table::new(rows, [Constraint::Length(16), Constraint::Min(10)]).block(
+            Block::bordered()
+                .title(" export ")
+                .border_style(Style::new().fg(Color::DarkGray)),
+        );
+        frame.render_widget(form, l.form);
+        frame.render_widget(
+            Paragraph::new(self.bottom_lines(findings)).wrap(Wrap { trim: true }),
+            l.bottom,
+        );
+        let preview = Paragraph::new(file.to_string())
+            .scroll((self.preview_scroll as u16, 0))
+            .block(
+                Block::bordered()
+                    .title(" the exact file (PgUp/PgDn scroll) ")
+                    .border_style(Style::new().fg(Color::DarkGray)),
+            );
+        frame.render_widget(preview, l.preview);
     }
 }

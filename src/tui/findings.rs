@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::app::{Ctx, Event};
-use super::keys::Action;
+use super::component::{Click, Component, Shared};
+use super::keys::{self, Action, Binding};
 use super::layout::{self, window_start};
 use super::words;
 use crate::config::{Finding, Severity};
@@ -35,7 +36,27 @@ impl Findings {
             .count()
     }
 
-    pub fn act(&mut self, action: Action, ctx: &mut Ctx) {
+    fn line(&self, k: usize, f: &Finding) -> Line<'static> {
+        let (tag, style) = match f.severity {
+            Severity::Error => ("error  ", Style::new().fg(Color::Red).bold()),
+            Severity::Warning => ("warning", Style::new().fg(Color::Yellow).bold()),
+        };
+        let marker = if k == self.selected { "▶ " } else { "  " };
+        Line::from(vec![
+            Span::raw(marker),
+            Span::styled(tag, style),
+            Span::styled(format!(" [{}] ", f.rule), Style::new().fg(Color::Gray)),
+            Span::raw(words::finding(f)),
+        ])
+    }
+}
+
+impl Component for Findings {
+    fn bindings(&self) -> &'static [Binding] {
+        keys::FINDINGS
+    }
+
+    fn act(&mut self, action: Action, ctx: &mut Ctx) {
         let last = self.list.len().saturating_sub(1);
         if let Some(to) = action.moved(self.selected, last, 1) {
             self.selected = to;
@@ -49,7 +70,8 @@ impl Findings {
     }
 
     /// A click selects the finding on that line (one line each when none wraps).
-    pub fn click(&mut self, y: u16, ctx: &Ctx) {
+    fn click(&mut self, click: Click, ctx: &mut Ctx) {
+        let Click { y, .. } = click;
         let inner = layout::findings(ctx.screen().body);
         if y < inner.y || y >= inner.y + inner.height {
             return;
@@ -61,7 +83,7 @@ impl Findings {
         }
     }
 
-    pub fn draw(&self, frame: &mut Frame, body: Rect) {
+    fn draw(&self, frame: &mut Frame, body: Rect, _shared: &Shared<'_>) {
         let block = Block::bordered()
             .title(" findings for the current labels ")
             .border_style(Style::new().fg(Color::DarkGray));
@@ -89,19 +111,5 @@ impl Findings {
                 .scroll((start, 0)),
             inner,
         );
-    }
-
-    fn line(&self, k: usize, f: &Finding) -> Line<'static> {
-        let (tag, style) = match f.severity {
-            Severity::Error => ("error  ", Style::new().fg(Color::Red).bold()),
-            Severity::Warning => ("warning", Style::new().fg(Color::Yellow).bold()),
-        };
-        let marker = if k == self.selected { "▶ " } else { "  " };
-        Line::from(vec![
-            Span::raw(marker),
-            Span::styled(tag, style),
-            Span::styled(format!(" [{}] ", f.rule), Style::new().fg(Color::Gray)),
-            Span::raw(words::finding(f)),
-        ])
     }
 }

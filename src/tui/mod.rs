@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod component;
 pub mod coverage;
 pub mod dataset;
 pub mod export;

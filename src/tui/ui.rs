@@ -25,32 +25,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let l = layout::Screen::of(area);
     draw_title(frame, app, l.title);
-    draw_body(frame, app, l.body);
+    app.draw_front(frame, l.body);
     draw_status(frame, app, l.status);
     if app.help {
         draw_help(frame, app, l.body);
-    }
-}
-
-fn draw_body(frame: &mut Frame, app: &App, body: Rect) {
-    let findings = &app.findings.list;
-    match app.screen {
-        Screen::Browser => app.browser.draw(frame, body),
-        Screen::Dataset => {
-            if let Some(d) = &app.dataset {
-                d.draw(frame, body, findings)
-            }
-        }
-        Screen::Coverage => {
-            if let Some(c) = &app.coverage {
-                c.draw(frame, body, findings)
-            }
-        }
-        Screen::Findings => app.findings.draw(frame, body),
-        Screen::Export => {
-            let file = app.export_preview().map(|(_, t)| t).unwrap_or_default();
-            app.export.draw(frame, body, findings, &file)
-        }
     }
 }
 
