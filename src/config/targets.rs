@@ -235,10 +235,13 @@ pub fn build_target(target: ExportTarget, input: &TargetInput<'_>) -> Built {
             options: &options,
         });
         let text = render(&review.config, options.syntax);
+        let mut found = review.findings;
+        found.push(findings::end_of_support(t));
+        found.sort_by_key(|f| f.severity);
         return Built {
             target,
             files: vec![main(review.config, text)],
-            findings: review.findings,
+            findings: found,
         };
     }
     let mut found: Vec<Finding> = findings::check(&Context {
