@@ -50,7 +50,7 @@ fn require_cfn_lint() {
             "cfn-lint {v} is installed, the tests need {pinned}: run `bash scripts/test.sh` (it installs the pinned cfn-lint from PyPI)"
         ),
         None => panic!(
-            "cfn-lint is missing (python3 -c 'import cfnlint' fails): run `bash scripts/test.sh` (it installs cfn-lint {pinned} from PyPI)"
+            "cfn-lint is missing (python3 finds no cfn-lint package): run `bash scripts/test.sh` (it installs cfn-lint {pinned} from PyPI)"
         ),
     }
 }
@@ -162,9 +162,16 @@ fn cloudwatch_templates_of_the_sample_pass_cfn_lint_clean() {
         let out = dir.path().join(file);
         let mut args = vec!["--target", "cloudwatch"];
         args.extend_from_slice(options);
-        export(&sample, &args, &out);
+        let err = export(&sample, &args, &out);
         let r = resources(&out);
         assert_eq!(r.len(), detectors, "{file}");
+        assert!(
+            err.ends_with(&format!(
+                "use it: aws cloudformation deploy --template-file {} --stack-name NAME\n",
+                out.display()
+            )),
+            "{err}"
+        );
         assert!(
             r.values()
                 .all(|r| r["Type"] == "AWS::CloudWatch::AnomalyDetector"),
@@ -232,6 +239,12 @@ fn a_cloudwatch_template_of_many_metrics_passes_cfn_lint_clean() {
         // 500 metrics; the two with the non-ASCII value are left out.
         assert!(
             err.contains("= 500 anomaly detectors (496 written)"),
+            "{err}"
+        );
+        // Over 51,200 bytes: `aws cloudformation deploy` takes it only through a bucket.
+        assert!(std::fs::metadata(&out).unwrap().len() > 51_200);
+        assert!(
+            err.contains(" --stack-name NAME --s3-bucket BUCKET\n        (the template is over the 51,200 bytes a deploy takes without a bucket)\n"),
             "{err}"
         );
         let r = resources(&out);
@@ -322,7 +335,7 @@ fn the_l4m_template_fails_cfn_lint_only_because_its_resource_type_is_gone() {
 }
 
 #[test]
-fn the_l4m_check_still_sees_any_other_mistake_in_the_template() {
+fn cfn_lint_still_reports_other_mistakes_in_the_l4m_template_beside_e3006() {
     // The check above is only worth something if cfn-lint, past E3006, still reports the rest:
     // an unused parameter and a reference to nothing, added to a real export.
     let dir = tempfile::tempdir().unwrap();

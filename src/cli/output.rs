@@ -871,13 +871,22 @@ fn check_findings_text(config: &ConfigSource, findings: &[Finding], o: &mut Stri
     );
 }
 
+/// The largest template `aws cloudformation deploy` sends without `--s3-bucket`.
+const DEPLOY_INLINE_BYTES: usize = 51_200;
+
 /// How to use the files of a successor target, with their paths.
 fn successor_use(target: ExportTarget, files: &[(&Path, &str)]) -> Option<String> {
-    let main = files.first()?.0.display();
+    let (main, main_text) = files.first()?;
+    let main = main.display();
     Some(match (target, files.get(1)) {
         (ExportTarget::OpenSearch, Some((mapping, _))) => format!(
             "use it: curl -XPUT \"$OPENSEARCH/INDEX\" -H 'Content-Type: application/json' --data-binary @{}\n        (index the data), then curl -XPOST \"$OPENSEARCH/_plugins/_anomaly_detection/detectors\" -H 'Content-Type: application/json' --data-binary @{main}",
             mapping.display()
+        ),
+        // `deploy` takes a template of at most 51,200 bytes inline; a larger one goes through S3.
+        (ExportTarget::CloudWatch, _) if main_text.len() > DEPLOY_INLINE_BYTES => format!(
+            "use it: aws cloudformation deploy --template-file {main} --stack-name NAME --s3-bucket BUCKET\n        (the template is over the {} bytes a deploy takes without a bucket)",
+            thousands(DEPLOY_INLINE_BYTES as u64)
         ),
         (ExportTarget::CloudWatch, _) => {
             format!("use it: aws cloudformation deploy --template-file {main} --stack-name NAME")
