@@ -15,6 +15,14 @@ if ! python3 -c 'import moto.server, flask' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check 'moto[server]'
 fi
 
+# The CloudFormation templates are given to cfn-lint (tests/it/cfn_lint.rs), at this version: the
+# tests read the pin from this line, and fail on another version or none.
+CFN_LINT_VERSION=1.58.0
+installed=$(python3 -c 'import importlib.metadata as m; print(m.version("cfn-lint"))' 2>/dev/null || true)
+if [ "$installed" != "$CFN_LINT_VERSION" ]; then
+  python3 -m pip install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
+fi
+
 # Formatting and lints first: they take seconds to a minute and fail fast.
 cargo fmt --all -- --check
 cargo clippy --locked --all-targets -- -D warnings

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use l4m::config::check::Prepared;
+use l4m::config::findings::L4M_END_OF_SUPPORT;
 use l4m::config::{
     Built, ConfigSource, ExportOptions, ExportTarget, Finding, Severity, Syntax, Target,
 };
@@ -672,17 +673,23 @@ pub fn export_text(
     if written && errors == 0 {
         let _ = writeln!(
             o,
-            "{errors} errors, {warnings} warnings; the config passes the service's API model{}",
-            match options.target {
-                Target::MetricSet if !to_stdout => format!(
-                    "\nuse it: aws lookoutmetrics create-metric-set --cli-input-json file://{}",
-                    path.display()
-                ),
-                _ => String::new(),
-            }
+            "{}, {}; the config passes L4M's API model (the service itself reached its end of support on {L4M_END_OF_SUPPORT})",
+            plural(errors as u64, "error"),
+            plural(warnings as u64, "warning")
         );
+        if !to_stdout {
+            let _ = writeln!(o, "{}", l4m_use(path));
+        }
     }
     o
+}
+
+/// What a Lookout for Metrics config is still good for, now that nothing deploys it.
+fn l4m_use(path: &Path) -> String {
+    format!(
+        "use it: archives and audits (l4m check {p} LOCATION); for a detector that works today: l4m export LOCATION --config {p} --target cloudwatch -o FILE, or --target opensearch --index PATTERN",
+        p = path.display()
+    )
 }
 
 fn syntax_name(s: Syntax) -> &'static str {
@@ -864,13 +871,22 @@ fn check_findings_text(config: &ConfigSource, findings: &[Finding], o: &mut Stri
     );
 }
 
+/// The largest template `aws cloudformation deploy` sends without `--s3-bucket`.
+const DEPLOY_INLINE_BYTES: usize = 51_200;
+
 /// How to use the files of a successor target, with their paths.
 fn successor_use(target: ExportTarget, files: &[(&Path, &str)]) -> Option<String> {
-    let main = files.first()?.0.display();
+    let (main, main_text) = files.first()?;
+    let main = main.display();
     Some(match (target, files.get(1)) {
         (ExportTarget::OpenSearch, Some((mapping, _))) => format!(
             "use it: curl -XPUT \"$OPENSEARCH/INDEX\" -H 'Content-Type: application/json' --data-binary @{}\n        (index the data), then curl -XPOST \"$OPENSEARCH/_plugins/_anomaly_detection/detectors\" -H 'Content-Type: application/json' --data-binary @{main}",
             mapping.display()
+        ),
+        // `deploy` takes a template of at most 51,200 bytes inline; a larger one goes through S3.
+        (ExportTarget::CloudWatch, _) if main_text.len() > DEPLOY_INLINE_BYTES => format!(
+            "use it: aws cloudformation deploy --template-file {main} --stack-name NAME --s3-bucket BUCKET\n        (the template is over the {} bytes a deploy takes without a bucket)",
+            thousands(DEPLOY_INLINE_BYTES as u64)
         ),
         (ExportTarget::CloudWatch, _) => {
             format!("use it: aws cloudformation deploy --template-file {main} --stack-name NAME")
@@ -916,7 +932,12 @@ pub fn successor_text(
             if errors > 0 { ": a DRAFT" } else { "" }
         );
     }
-    let _ = writeln!(o, "{errors} errors, {warnings} warnings");
+    let _ = writeln!(
+        o,
+        "{}, {}",
+        plural(errors as u64, "error"),
+        plural(warnings as u64, "warning")
+    );
     if errors == 0
         && let Some(hint) = successor_use(built.target, files)
     {

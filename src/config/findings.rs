@@ -110,6 +110,8 @@ pub enum Rule {
     CloudwatchModel,
     /// A target that needs the values a scan finds, without a scan.
     NoScan,
+    /// A Lookout for Metrics config, after the service's end of support.
+    EndOfSupport,
 }
 
 impl Rule {
@@ -176,6 +178,7 @@ impl Rule {
             Rule::CloudwatchDimensionValue => "cloudwatch-dimension-value",
             Rule::CloudwatchModel => "cloudwatch-model",
             Rule::NoScan => "no-scan",
+            Rule::EndOfSupport => "end-of-support",
         }
     }
 }
@@ -227,6 +230,31 @@ impl Finding {
         self.path = Some(path.into());
         self
     }
+}
+
+/// The day Lookout for Metrics reached its end of support: the date of the banner on its
+/// documentation (`tests/fixtures/spec/migration-targets.md`).
+pub const L4M_END_OF_SUPPORT: &str = "2025-09-12";
+
+/// The finding on every Lookout for Metrics config: the service no longer takes it, so it serves
+/// archives, audits, checks and migration; a detector that works today runs on a successor.
+pub fn end_of_support(target: Target) -> Finding {
+    let gone = match target {
+        Target::MetricSet => "its API no longer takes a CreateMetricSet request",
+        Target::CloudFormation => {
+            "CloudFormation no longer has its resource type AWS::LookoutMetrics::AnomalyDetector, so the template cannot be deployed"
+        }
+    };
+    Finding::warning(
+        Rule::EndOfSupport,
+        format!(
+            "Lookout for Metrics reached its end of support on {L4M_END_OF_SUPPORT} and {gone}: this config serves archives, audits, checks against the data and migration; a detector that works today runs on OpenSearch or CloudWatch"
+        ),
+        vec![
+            Fix::set_to(Setting::Target, "opensearch"),
+            Fix::set_to(Setting::Target, "cloudwatch"),
+        ],
+    )
 }
 
 /// What the checks look at. Profiles and coverage are optional: without them the checks that need

@@ -425,10 +425,13 @@ fn build_l4m(target: ExportTarget, input: &TargetInput<'_>, options: &ExportOpti
         options,
     });
     let text = render(&review.config, options.syntax);
+    let mut found = review.findings;
+    found.push(findings::end_of_support(options.target));
+    found.sort_by_key(|f| f.severity);
     Built {
         target,
         files: vec![main(review.config, text)],
-        findings: review.findings,
+        findings: found,
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod common;
 
+mod cfn_lint;
 mod check;
 #[cfg(feature = "s3")]
 mod check_s3;

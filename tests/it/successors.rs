@@ -608,3 +608,149 @@ fn history_older_than_14_days_is_counted_against_the_time_of_export() {
     let b = built(cov.first_interval.unwrap() + chrono::TimeDelta::hours(1));
     assert!(b.findings.iter().all(|f| f.rule.as_str() != "backfill"));
 }
+
+/// The spec's words, on one line (the Markdown wraps them).
+fn spec_text() -> String {
+    std::fs::read_to_string(root().join("tests/fixtures/spec/migration-targets.md"))
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn every_l4m_target_warns_that_the_service_ended_and_names_the_targets_that_work_today() {
+    assert!(
+        spec_text().contains("end-of-support banner dated 2025-09-12"),
+        "the date is the spec's"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let s = sample();
+    let s = s.to_str().unwrap();
+    let every = [
+        s,
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/L4MRole",
+        "--detector-arn",
+        "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:ecommerce",
+        "--historical-path",
+        "s3://my-bucket/ecommerce/backtest/",
+    ];
+    let cases = [
+        (
+            "metric-set",
+            "its API no longer takes a CreateMetricSet request",
+        ),
+        (
+            "cloudformation",
+            "CloudFormation no longer has its resource type AWS::LookoutMetrics::AnomalyDetector, so the template cannot be deployed",
+        ),
+    ];
+    for (target, gone) in cases {
+        let message = format!(
+            "Lookout for Metrics reached its end of support on 2025-09-12 and {gone}: this config serves archives, audits, checks against the data and migration; a detector that works today runs on OpenSearch or CloudWatch"
+        );
+        let mut args = every.to_vec();
+        args.extend(["--target", target]);
+
+        // --json: the finding with its fixes as data, and the command line's words for them.
+        let out = dir.path().join(format!("{target}.json"));
+        let (code, v) = export_json(&args, &out);
+        assert_eq!(code, 0, "{v:#}");
+        assert_eq!(v["errors"], 0);
+        assert_eq!(
+            v["findings"],
+            json!([{
+                "severity": "warning",
+                "rule": "end-of-support",
+                "message": message,
+                "fixes": [
+                    {"kind": "set", "setting": "target", "value": "opensearch"},
+                    {"kind": "set", "setting": "target", "value": "cloudwatch"}
+                ],
+                "hint": "use --target opensearch, or use --target cloudwatch"
+            }]),
+            "{target}"
+        );
+        assert!(out.exists(), "a warning does not stop the write");
+
+        // Text: the warning, the true figures, and no command that cannot work.
+        let out = dir.path().join(format!("{target}-text.json"));
+        let (code, _, err) = run(l4m().arg("export").args(&args).arg("-o").arg(&out));
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "warning [end-of-support] {message}: use --target opensearch, or use --target cloudwatch\n"
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains("\n0 errors, 1 warning; the config passes L4M's API model (the service itself reached its end of support on 2025-09-12)\n"),
+            "{err}"
+        );
+        let path = out.display();
+        assert!(
+            err.ends_with(&format!(
+                "\nuse it: archives and audits (l4m check {path} LOCATION); for a detector that works today: l4m export LOCATION --config {path} --target cloudwatch -o FILE, or --target opensearch --index PATTERN\n"
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("aws lookoutmetrics"), "{err}");
+        assert!(!err.contains("aws cloudformation deploy"), "{err}");
+    }
+
+    // The successors do not carry it.
+    for args in [
+        vec![s, "--target", "opensearch", "--index", "ecommerce*"],
+        vec![s, "--target", "cloudwatch"],
+    ] {
+        let out = dir.path().join(format!("{}.json", args[2]));
+        let (code, v) = export_json(&args, &out);
+        assert_eq!(code, 0, "{v:#}");
+        assert!(
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| f["rule"] != "end-of-support"),
+            "{v:#}"
+        );
+    }
+}
+
+#[test]
+fn the_hint_after_an_l4m_export_is_a_command_that_works() {
+    // The hint's migration command, run on the config just written, makes a working target.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ecommerce-cloudformation.yaml");
+    let (code, _, err) = run(l4m()
+        .arg("export")
+        .arg(sample())
+        .args([
+            "--target",
+            "cloudformation",
+            "--yaml",
+            "--historical-path",
+            "s3://my-bucket/ecommerce/backtest/",
+        ])
+        .arg("-o")
+        .arg(&config));
+    assert_eq!(code, 0, "{err}");
+    let out = dir.path().join("cw.json");
+    let (code, _, err) = run(l4m()
+        .arg("export")
+        .arg(sample())
+        .arg("--config")
+        .arg(&config)
+        .args(["--target", "cloudwatch"])
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read_json(&out)["Resources"].as_object().unwrap().len(), 42);
+    let (code, out, err) = run(l4m().arg("check").arg(&config).arg(sample()));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.ends_with("0 error(s), 0 warning(s): the config fits the data\n"),
+        "{out}"
+    );
+}

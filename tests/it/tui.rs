@@ -268,7 +268,20 @@ fn export_writes_a_valid_config_and_asks_before_replacing() {
         "s3://my-bucket/ecommerce/backtest/",
     );
     fill(&mut app, FieldKey::Output, out.to_str().unwrap());
-    assert_eq!(app.findings.list, []);
+    // Nothing left to fix: only the warning every L4M config carries, worded as the form's field.
+    let rules: Vec<&str> = app.findings.list.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["end-of-support"]);
+    let f = &app.findings.list[0];
+    assert_eq!(f.severity, l4m::config::Severity::Warning);
+    let said = l4m::tui::words::finding(f);
+    assert!(
+        said.starts_with("Lookout for Metrics reached its end of support on 2025-09-12 and its API no longer takes a CreateMetricSet request"),
+        "{said}"
+    );
+    assert!(
+        said.ends_with(": set the export form's target to opensearch, or set the export form's target to cloudwatch"),
+        "{said}"
+    );
     keys(&mut app, &[Key::Char('w')]);
     assert_eq!(
         app.status().unwrap().text,

@@ -609,9 +609,13 @@ fn figures_from_a_scan_at_another_interval_are_stale_and_w_does_not_write() {
     let out = dir.path().join("config.json");
     let mut app = coverage_sample((100, 30));
     complete_form(&mut app, &out);
-    assert_eq!(rules(&app), Vec::<String>::new(), "the form is complete");
+    assert_eq!(
+        rules(&app),
+        ["end-of-support"],
+        "the form is complete: only the warning every L4M config carries"
+    );
     fill(&mut app, FieldKey::Frequency, "P1D");
-    assert_eq!(rules(&app), ["scan-stale"]);
+    assert_eq!(rules(&app), ["scan-stale", "end-of-support"]);
     keys(&mut app, &[Key::Char('w')]);
     assert_status_starts(&app, "not written: 1 error(s)");
     assert!(!out.exists());
@@ -634,7 +638,7 @@ fn a_timezone_change_in_the_form_makes_the_figures_stale() {
     let mut app = coverage_sample((100, 30));
     complete_form(&mut app, &dir.path().join("c.json"));
     fill(&mut app, FieldKey::Timezone, "Europe/Berlin");
-    assert_eq!(rules(&app), ["scan-stale"]);
+    assert_eq!(rules(&app), ["scan-stale", "end-of-support"]);
     keys(&mut app, &[Key::Char('w')]);
     assert!(status(&app).starts_with("not written"), "{}", status(&app));
 }
