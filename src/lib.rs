@@ -8,6 +8,7 @@
 
 pub mod config;
 pub mod coverage;
+pub mod detect;
 pub mod error;
 pub mod fix;
 pub mod format;

@@ -14,7 +14,7 @@ use serde::{Serialize, Serializer};
 pub use decode::Compression;
 pub use sniff::{Detection, Overrides, Sample, detect};
 
-use crate::schema::Confidence;
+pub use crate::detect::{Confidence, Detected};
 
 /// The two record formats L4M reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -32,35 +32,6 @@ impl std::str::FromStr for FileFormat {
             "jsonl" | "json" | "ndjson" | "json-lines" => Ok(FileFormat::Jsonl),
             _ => Err(format!("unknown format {s:?}: use csv or jsonl")),
         }
-    }
-}
-
-/// A detected value with how sure the detection is and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Detected<T> {
-    pub value: T,
-    pub confidence: Confidence,
-    pub reason: String,
-}
-
-impl<T> Detected<T> {
-    /// A value with its confidence and reason.
-    pub fn new(value: T, confidence: Confidence, reason: impl Into<String>) -> Self {
-        Detected {
-            value,
-            confidence,
-            reason: reason.into(),
-        }
-    }
-
-    /// The same detection with its value changed (for showing it).
-    pub fn map<U>(&self, f: impl FnOnce(&T) -> U) -> Detected<U> {
-        Detected::new(f(&self.value), self.confidence, self.reason.clone())
-    }
-
-    /// A value the user set: always HIGH.
-    pub fn given(value: T) -> Self {
-        Detected::new(value, Confidence::High, "set by you")
     }
 }
 

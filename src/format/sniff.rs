@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::decode::{Compression, decode_head};
 use super::{Detected, Dialect, FileFormat, delimiter_name};
+use crate::detect::Confidence;
 use crate::error::ReadProblem;
-use crate::schema::Confidence;
 
 /// Settings the user fixed; detection keeps them and works out the rest.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -89,3 +89,49 @@ fn the_length_check_sees_a_long_function() {
     let text = format!("fn short() {{\n}}\n\npub fn long() {{\n{body}}}\n");
     assert_eq!(long_functions(&text, 60), ["pub fn long (72 lines)"]);
 }
+
+/// The modules under `src/` that a file names (`crate::schema`, `super::super::format`...).
+fn modules_named(text: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for line in text.lines().map(str::trim_start) {
+        if line.starts_with("//") {
+            continue;
+        }
+        for (at, _) in line.match_indices("crate::") {
+            let rest = &line[at + "crate::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.insert(name);
+            }
+        }
+    }
+    out
+}
+
+/// The engine's layers import downwards only: reading records (`format`) never needs the
+/// columns' meaning (`schema`), which builds on it; both share `detect`. A cycle between the
+/// two would make either impossible to read or test alone.
+#[test]
+fn format_does_not_import_schema() {
+    let src = common::root().join("src/format");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let names = modules_named(&text);
+        for bad in ["schema", "coverage", "config", "inspect"] {
+            if names.contains(bad) {
+                found.push(format!("{}: crate::{bad}", path.display()));
+            }
+        }
+    }
+    assert_eq!(found, Vec::<String>::new());
+    assert_eq!(
+        modules_named("use crate::schema::Confidence;\n// crate::config\n"),
+        ["schema".to_string()].into()
+    );
+}
