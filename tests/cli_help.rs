@@ -110,11 +110,27 @@ fn every_command_groups_its_options_under_headings_in_order() {
     let cases: &[(&[&str], &[&str])] = &[
         (
             &[],
-            &["Commands", "Arguments", "Options", "Reading", "Labels", "S3", "Exit codes"],
+            &[
+                "Commands",
+                "Arguments",
+                "Options",
+                "Reading",
+                "Labels",
+                "S3",
+                "Exit codes",
+            ],
         ),
         (
             &["inspect"],
-            &["Arguments", "Options", "Reading", "Labels", "S3", "Output", "Exit codes"],
+            &[
+                "Arguments",
+                "Options",
+                "Reading",
+                "Labels",
+                "S3",
+                "Output",
+                "Exit codes",
+            ],
         ),
         (
             &["coverage"],
@@ -158,7 +174,14 @@ fn every_command_groups_its_options_under_headings_in_order() {
         ),
         (
             &["check"],
-            &["Arguments", "Options", "Reading", "S3", "Output", "Exit codes"],
+            &[
+                "Arguments",
+                "Options",
+                "Reading",
+                "S3",
+                "Output",
+                "Exit codes",
+            ],
         ),
     ];
     for (command, expected) in cases {

@@ -1028,9 +1028,7 @@ mod s3_wait {
     /// The browser opened on s3://bkt/daily/ behind a server that accepts and never answers, its
     /// first listing sent on a thread as the worker does: the proxy, the source, the app, and
     /// where the listing's answer arrives. Returns once the request is sent and waits.
-    fn waiting_listing(
-        timeout_secs: u64,
-    ) -> (FaultProxy, Arc<S3Source>, App, Receiver<Response>) {
+    fn waiting_listing(timeout_secs: u64) -> (FaultProxy, Arc<S3Source>, App, Receiver<Response>) {
         let proxy = FaultProxy::start("http://127.0.0.1:9");
         proxy.always("*", "*", Fault::Silent);
         let source = Arc::new(
@@ -1101,7 +1099,10 @@ mod s3_wait {
             Some("the listing was cancelled")
         );
         assert_eq!(app.wait, None);
-        assert_status_starts(&app, "cancelled: s3:ListBucket s3://bkt/daily/ had waited 2 s");
+        assert_status_starts(
+            &app,
+            "cancelled: s3:ListBucket s3://bkt/daily/ had waited 2 s",
+        );
         // The event loop then ends the source's waits: the request stops now, not in 60 s.
         assert!(app.take_cancel());
         assert!(!app.take_cancel(), "once");

@@ -16,9 +16,9 @@ use aws_config::timeout::TimeoutConfig;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use aws_sdk_s3::Client;
+use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_s3::config::{ConfigBag, Intercept, Region, RuntimeComponents};
-use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::{ConnectorError, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use chrono::{DateTime, Utc};
@@ -524,8 +524,7 @@ impl S3Source {
                 .key(key)
                 .range("bytes=0-0");
             match self.send("s3:GetObject", location, get.send()) {
-                Ok(Err(e))
-                    if matches!(&e.err, SdkError::ServiceError(se) if se.err().code().is_some()) =>
+                Ok(Err(e)) if matches!(&e.err, SdkError::ServiceError(se) if se.err().code().is_some()) =>
                 {
                     return self.describe(e, location, "s3:GetObject");
                 }
