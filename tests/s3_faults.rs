@@ -461,6 +461,52 @@ fn a_credential_source_that_never_answers_is_named() {
     );
 }
 
+#[test]
+fn a_stalled_body_is_a_wait_of_its_own_and_a_cancel_ends_it() {
+    let d = Daily::start();
+    // Public, so that the unsigned in-process source may read it.
+    d.moto
+        .put_public("bkt", "open/day.csv", d.last_bytes.clone());
+    let proxy = FaultProxy::start(&d.moto.endpoint);
+    proxy.always("GET", "/bkt/open/day.csv", Fault::StallBody(100));
+    let source = std::sync::Arc::new(
+        S3Source::new(&S3Options {
+            timeout: Some(Duration::from_secs(60)),
+            ..options_at(&proxy.endpoint())
+        })
+        .unwrap(),
+    );
+    let reader = std::sync::Arc::clone(&source);
+    let location = obj("open/day.csv");
+    let at = location.clone();
+    let preview = std::thread::spawn(move || reader.head(&at, l4m::source::HEAD_BYTES));
+    // The GET is answered (headers and 100 bytes), then its body waits for the next chunk: a wait
+    // of one attempt (a body is not retried), on the object.
+    let started = Instant::now();
+    let wait = loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(10) && !preview.is_finished(),
+            "no stalled body"
+        );
+        match source.waiting() {
+            Some(w) if w.max_attempts == 1 && w.since.elapsed() > Duration::from_millis(500) => {
+                break w;
+            }
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    assert_eq!((wait.action, wait.attempt), ("s3:GetObject", 1));
+    assert_eq!(wait.location, location);
+    assert_eq!(source.bytes_fetched(), 100);
+    source.cancel_waits();
+    let cancelled = Instant::now();
+    let kind = s3_kind(preview.join().unwrap().map(|_| ()));
+    assert_eq!(kind, S3Error::Cancelled);
+    assert!(cancelled.elapsed() < Duration::from_millis(300));
+    assert_eq!(source.waiting(), None);
+    assert_eq!(proxy.count("GET", "/bkt/open/day.csv"), 1);
+}
+
 fn obj(key: &str) -> Location {
     Location::parse(&format!("s3://bkt/{key}")).unwrap()
 }

@@ -91,6 +91,7 @@ struct InFlight {
     location: Location,
     since: Instant,
     attempt: Arc<AtomicU32>,
+    max_attempts: u32,
 }
 
 /// The requests under way, and the signal that cancels them.
@@ -104,6 +105,26 @@ struct Waits {
 impl Waits {
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<InFlight>> {
         self.list.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// List a wait for an answer until the guard returned is dropped.
+    fn register(
+        &self,
+        action: &'static str,
+        location: &Location,
+        attempt: Arc<AtomicU32>,
+        max_attempts: u32,
+    ) -> Registered<'_> {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.lock().push(InFlight {
+            id,
+            action,
+            location: location.clone(),
+            since: Instant::now(),
+            attempt,
+            max_attempts,
+        });
+        Registered { waits: self, id }
     }
 }
 
@@ -296,18 +317,9 @@ impl S3Source {
         request: impl Future<Output = std::result::Result<T, SdkError<E, HttpResponse>>>,
     ) -> Result<std::result::Result<T, Failed<E>>> {
         let attempt = Arc::new(AtomicU32::new(0));
-        let id = self.waits.next.fetch_add(1, Ordering::Relaxed);
-        self.waits.lock().push(InFlight {
-            id,
-            action,
-            location: location.clone(),
-            since: Instant::now(),
-            attempt: Arc::clone(&attempt),
-        });
-        let _registered = Registered {
-            waits: &self.waits,
-            id,
-        };
+        let _registered =
+            self.waits
+                .register(action, location, Arc::clone(&attempt), self.max_attempts);
         let cancelled = self.waits.cancel.notified();
         let counted = ATTEMPT.scope(Arc::clone(&attempt), request);
         let outcome = self.runtime.block_on(async {
@@ -331,6 +343,20 @@ impl S3Source {
             location: location.clone(),
             kind,
         })
+    }
+
+    /// A reader of an object's body that counts its bytes and lists its waits for the next chunk.
+    fn reader(&self, body: ByteStream, expected: Option<i64>, location: &Location) -> S3Reader {
+        S3Reader {
+            runtime: Arc::clone(&self.runtime),
+            body,
+            chunk: bytes::Bytes::new(),
+            fetched: Arc::clone(&self.bytes_fetched),
+            received: 0,
+            expected: expected.map(|n| n.max(0) as u64),
+            waits: Arc::clone(&self.waits),
+            location: location.clone(),
+        }
     }
 
     /// [`S3Source::send`] with the SDK's error described.
@@ -577,7 +603,7 @@ impl Source for S3Source {
             location: w.location.clone(),
             since: w.since,
             attempt: w.attempt.load(Ordering::Relaxed).max(1),
-            max_attempts: self.max_attempts,
+            max_attempts: w.max_attempts,
             timeout: self.timeout,
         })
     }
@@ -678,12 +704,7 @@ impl Source for S3Source {
             Err(f) if status_of(&f) == Some(416) => return Ok(Vec::new()),
             Err(f) => return Err(self.describe(f, location, "s3:GetObject")),
         };
-        let mut reader = S3Reader::new(
-            Arc::clone(&self.runtime),
-            out.body,
-            out.content_length,
-            Arc::clone(&self.bytes_fetched),
-        );
+        let mut reader = self.reader(out.body, out.content_length, location);
         let mut buf = Vec::with_capacity(len.min(super::HEAD_BYTES) as usize);
         // A server that ignores Range sends everything: take only what was asked for.
         let read = (&mut reader).take(len).read_to_end(&mut buf);
@@ -714,11 +735,10 @@ impl Source for S3Source {
             request = request.range(format!("bytes={start}-"));
         }
         let out = self.call("s3:GetObject", location, request.send())?;
-        Ok(Box::new(S3Reader::new(
-            Arc::clone(&self.runtime),
+        Ok(Box::new(self.reader(
             out.body,
             out.content_length,
-            Arc::clone(&self.bytes_fetched),
+            location,
         )))
     }
 }
@@ -922,23 +942,30 @@ struct S3Reader {
     /// This body's bytes received so far, and the length the server announced.
     received: u64,
     expected: Option<u64>,
+    /// Each wait for the next chunk is listed (a body is one attempt: it is not retried), and a
+    /// cancel ends it.
+    waits: Arc<Waits>,
+    location: Location,
 }
 
 impl S3Reader {
-    fn new(
-        runtime: Arc<tokio::runtime::Runtime>,
-        body: ByteStream,
-        expected: Option<i64>,
-        fetched: Arc<AtomicU64>,
-    ) -> S3Reader {
-        S3Reader {
+    /// The next chunk; `None` when the wait for it was cancelled.
+    fn next_chunk(&mut self) -> Option<std::result::Result<Option<bytes::Bytes>, ()>> {
+        let S3Reader {
             runtime,
             body,
-            chunk: bytes::Bytes::new(),
-            fetched,
-            received: 0,
-            expected: expected.map(|n| n.max(0) as u64),
-        }
+            waits,
+            location,
+            ..
+        } = self;
+        let _registered = waits.register("s3:GetObject", location, Arc::new(AtomicU32::new(1)), 1);
+        let cancelled = waits.cancel.notified();
+        runtime.block_on(async {
+            tokio::select! {
+                r = body.try_next() => Some(r.map_err(|_| ())),
+                () = cancelled => None,
+            }
+        })
     }
 
     /// A body that stopped early (cut, reset, or stalled past the timeout), as an I/O error that
@@ -958,7 +985,10 @@ impl S3Reader {
 impl Read for S3Reader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.chunk.is_empty() {
-            match self.runtime.block_on(self.body.try_next()) {
+            let Some(next) = self.next_chunk() else {
+                return Err(io::Error::other(S3Error::Cancelled));
+            };
+            match next {
                 Ok(Some(next)) => {
                     self.fetched.fetch_add(next.len() as u64, Ordering::Relaxed);
                     self.received += next.len() as u64;
