@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::fix::{Fix, Setting};
 use crate::schema::Role;
@@ -276,8 +277,16 @@ pub enum S3Error {
     ExpiredCredentials,
     /// S3 kept throttling (SlowDown) after the SDK's retries.
     Throttled,
-    /// The endpoint did not answer within `seconds` (the wait of each of the SDK's attempts).
-    Timeout { endpoint: String, seconds: u64 },
+    /// The endpoint did not answer in time: within the request's bound `timeout` (all attempts
+    /// together), or within one attempt's share of it; `attempt` is the attempt under way then.
+    Timeout {
+        endpoint: String,
+        scope: TimeoutScope,
+        timeout: Duration,
+        attempt: u32,
+    },
+    /// The wait was cancelled (the UI's `Esc`): the request was dropped.
+    Cancelled,
     /// The source of credentials (SSO, a credential process, an instance role...) did not answer.
     CredentialsTimeout,
     /// The endpoint could not be reached at all.
@@ -304,6 +313,24 @@ pub enum S3Error {
     },
 }
 
+/// Which of the S3 timeouts ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutScope {
+    /// The bound on a request and its retries together (`--s3-timeout`).
+    Request,
+    /// One attempt's wait for an answer: half the request's bound.
+    Attempt,
+}
+
+/// A duration as the messages give it: whole seconds, else to a tenth (`0.5 s`).
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
 impl std::error::Error for S3Error {}
 
 impl fmt::Display for S3Error {
@@ -323,9 +350,28 @@ impl fmt::Display for S3Error {
             S3Error::Throttled => {
                 f.write_str("S3 kept throttling the requests (SlowDown) after retries")
             }
-            S3Error::Timeout { endpoint, seconds } => {
-                write!(f, "{endpoint} did not answer within {seconds} s")
-            }
+            S3Error::Timeout {
+                endpoint,
+                scope: TimeoutScope::Request,
+                timeout,
+                attempt,
+            } => write!(
+                f,
+                "{endpoint} did not answer: the S3 timeout of {} for a request, all attempts together, ran out during attempt {attempt}",
+                seconds(*timeout)
+            ),
+            S3Error::Timeout {
+                endpoint,
+                scope: TimeoutScope::Attempt,
+                timeout,
+                attempt,
+            } => write!(
+                f,
+                "{endpoint} did not answer: the wait of attempt {attempt}, {} (half the S3 timeout of {}), ran out",
+                seconds(*timeout / 2),
+                seconds(*timeout)
+            ),
+            S3Error::Cancelled => f.write_str("the request was cancelled"),
             S3Error::CredentialsTimeout => {
                 f.write_str("the AWS credentials could not be fetched in time")
             }
@@ -563,7 +609,7 @@ impl S3Error {
             S3Error::BadEndpoint { .. } => {
                 vec![Fix::set_like(Setting::EndpointUrl, "http://127.0.0.1:9000")]
             }
-            S3Error::Setup { .. } | S3Error::Other { .. } => vec![],
+            S3Error::Setup { .. } | S3Error::Other { .. } | S3Error::Cancelled => vec![],
         }
     }
 }

@@ -43,6 +43,15 @@ Exit codes:
   3  check failed: coverage --require-threshold below 285 intervals with data, or export or
      check findings hold errors (export: nothing written unless --draft)";
 
+// The headings options are grouped under in `--help`, in this order (the order of their first
+// option in each command; the S3 options are flattened into every command at their place).
+const READING: &str = "Reading";
+const LABELS: &str = "Labels";
+const TIME: &str = "Interval and time";
+const S3: &str = "S3";
+const OUTPUT: &str = "Output";
+const CONFIG_FIELDS: &str = "Config fields";
+
 /// Explore, label and check time-series datasets for Amazon Lookout for Metrics.
 #[derive(Debug, Parser)]
 #[command(
@@ -62,15 +71,15 @@ pub struct Cli {
     command: Option<Command>,
     /// Open the terminal UI on this folder or file, or s3://bucket/prefix/ (default: the current folder)
     location: Option<String>,
-    /// Terminal UI: start without the labels and settings saved for the location
-    #[arg(long)]
-    fresh: bool,
     /// Terminal UI: files a scan reads at once (default: the number of cores; 16 for S3)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256), help_heading = READING)]
     concurrency: Option<u32>,
+    /// Terminal UI: start without the labels and settings saved for the location
+    #[arg(long, help_heading = LABELS)]
+    fresh: bool,
     /// Terminal UI: open with an existing config's labels and settings (CreateMetricSet request,
     /// describe-metric-set output or CloudFormation); LOCATION defaults to the config's S3 path
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = LABELS)]
     config: Option<PathBuf>,
     #[command(flatten)]
     s3: S3Args,
@@ -86,22 +95,28 @@ struct TuiArgs {
 }
 
 /// How to reach S3 (only used for s3:// locations); each falls back to the AWS SDK's defaults.
+///
+/// Given before the command or after it: the options are global, and every command also
+/// flattens them at the place its help lists them (under "S3", before "Output"; a global option
+/// alone would be listed after all of the command's own). clap shares a global option's value
+/// between the command line's levels, so both copies hold what was given, wherever it was.
 #[derive(Debug, Args, Clone, Default)]
 struct S3Args {
     /// AWS profile for s3:// locations (else AWS_PROFILE, else the default chain)
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", help_heading = S3)]
     profile: Option<String>,
     /// AWS region (else AWS_REGION or the profile's; us-east-1 when none is set)
-    #[arg(long, global = true, value_name = "REGION")]
+    #[arg(long, global = true, value_name = "REGION", help_heading = S3)]
     region: Option<String>,
     /// An S3-compatible endpoint, e.g. http://127.0.0.1:9000 (else AWS_ENDPOINT_URL); path-style
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL", help_heading = S3)]
     endpoint_url: Option<String>,
     /// Do not sign requests (public buckets)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = S3)]
     no_sign_request: bool,
-    /// Seconds an S3 request may wait for an answer, or a download stall, before it is retried [default: 60]
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Seconds an S3 request may take, all its attempts together (each waits at most half), or a
+    /// download may stall [default: 60]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..), help_heading = S3)]
     s3_timeout: Option<u64>,
 }
 
@@ -133,13 +148,15 @@ struct CheckArgs {
     /// TemplatedPathList read with every subfolder)
     location: Option<String>,
     /// Take the files in every subfolder too (the default when the config has only a path template)
-    #[arg(short, long)]
+    #[arg(short, long, help_heading = READING)]
     recursive: bool,
     /// Files read at once (default: the number of cores; 16 for S3)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256), help_heading = READING)]
     concurrency: Option<u32>,
+    #[command(flatten)]
+    s3: S3Args,
     /// Print the findings as JSON instead of text
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     json: bool,
 }
 
@@ -148,22 +165,22 @@ struct ReadArgs {
     /// A file, or a folder of data files (a folder means the files directly under it)
     location: String,
     /// Take the files in every subfolder too (the continuous layout .../{{yyyyMMdd}}/{{HHmm}}/)
-    #[arg(short, long)]
+    #[arg(short, long, help_heading = READING)]
     recursive: bool,
     /// Read the files as this format instead of detecting it [possible values: csv, jsonl]
-    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format, help_heading = READING)]
     format: Option<FileFormat>,
     /// CSV delimiter instead of the detected one: , tab | space ;
-    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, help_heading = READING)]
     delimiter: Option<u8>,
     /// CSV quote symbol instead of the detected one: " or ' (or none)
-    #[arg(long, value_name = "CHAR", value_parser = parse_quote)]
+    #[arg(long, value_name = "CHAR", value_parser = parse_quote, help_heading = READING)]
     quote: Option<QuoteArg>,
     /// The first CSV line is a header (instead of detecting it)
-    #[arg(long, conflicts_with = "no_header")]
+    #[arg(long, conflicts_with = "no_header", help_heading = READING)]
     header: bool,
     /// The first CSV line is data (instead of detecting it)
-    #[arg(long)]
+    #[arg(long, help_heading = READING)]
     no_header: bool,
 }
 
@@ -186,33 +203,33 @@ fn parse_format(s: &str) -> std::result::Result<FileFormat, String> {
 #[derive(Debug, Args)]
 struct LabelArgs {
     /// The timestamp column (instead of the suggested one)
-    #[arg(long, value_name = "COL")]
+    #[arg(long, value_name = "COL", help_heading = LABELS)]
     timestamp: Option<String>,
     /// The timestamp format as an L4M pattern (Java letters, e.g. "yyyy-MM-dd HH:mm:ss") or UNIX
-    #[arg(long, value_name = "FMT")]
+    #[arg(long, value_name = "FMT", help_heading = LABELS)]
     timestamp_format: Option<String>,
     /// A measure column, optionally with its aggregation (repeatable): --measure views --measure revenue:AVG
-    #[arg(long, value_name = "COL[:SUM|AVG]")]
+    #[arg(long, value_name = "COL[:SUM|AVG]", help_heading = LABELS)]
     measure: Vec<String>,
     /// A dimension column (repeatable)
-    #[arg(long, value_name = "COL")]
+    #[arg(long, value_name = "COL", help_heading = LABELS)]
     dimension: Vec<String>,
     /// A column to leave out (repeatable)
-    #[arg(long, value_name = "COL")]
+    #[arg(long, value_name = "COL", help_heading = LABELS)]
     ignore: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 struct TimeArgs {
     /// Interval length instead of the detected one
-    #[arg(long, value_name = "INTERVAL", value_parser = frequency_parser(), ignore_case = true)]
+    #[arg(long, value_name = "INTERVAL", value_parser = frequency_parser(), ignore_case = true, help_heading = TIME)]
     frequency: Option<Frequency>,
     /// The dataset's timezone (IANA name): it decides which interval a timestamp without offset falls in
     /// [default: UTC, or the config's]
-    #[arg(long, value_name = "TZ", value_parser = parse_timezone)]
+    #[arg(long, value_name = "TZ", value_parser = parse_timezone, help_heading = TIME)]
     timezone: Option<chrono_tz::Tz>,
     /// Files read at once (default: the number of cores; 16 for S3)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256), help_heading = READING)]
     concurrency: Option<u32>,
 }
 
@@ -240,8 +257,10 @@ struct InspectArgs {
     read: ReadArgs,
     #[command(flatten)]
     labels: LabelArgs,
+    #[command(flatten)]
+    s3: S3Args,
     /// Print JSON instead of text
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     json: bool,
 }
 
@@ -253,11 +272,13 @@ struct CoverageArgs {
     labels: LabelArgs,
     #[command(flatten)]
     time: TimeArgs,
+    #[command(flatten)]
+    s3: S3Args,
     /// Exit with code 3 when fewer than 285 intervals hold data
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     require_threshold: bool,
     /// Print JSON instead of text
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     json: bool,
 }
 
@@ -269,60 +290,62 @@ struct ExportArgs {
     labels: LabelArgs,
     #[command(flatten)]
     time: TimeArgs,
+    #[command(flatten)]
+    s3: S3Args,
     /// Where to write the config (- for standard output)
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", help_heading = OUTPUT)]
     output: PathBuf,
     /// What to write
-    #[arg(long, default_value = "metric-set", value_parser = target_parser(), ignore_case = true)]
+    #[arg(long, default_value = "metric-set", value_parser = target_parser(), ignore_case = true, help_heading = OUTPUT)]
     target: ExportTarget,
     /// Write the target's CloudFormation template as YAML instead of JSON
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     yaml: bool,
     /// Take the labels and settings from an existing config (CreateMetricSet request,
     /// describe-metric-set output or CloudFormation, JSON or YAML); the options given here win
-    #[arg(long, value_name = "CONFIG")]
+    #[arg(long, value_name = "CONFIG", help_heading = LABELS)]
     config: Option<PathBuf>,
     /// OpenSearch: the index or index pattern the detector reads, e.g. 'ecommerce*'
-    #[arg(long, value_name = "PATTERN")]
+    #[arg(long, value_name = "PATTERN", help_heading = CONFIG_FIELDS)]
     index: Option<String>,
     /// OpenSearch: where to write the index mapping (default: beside FILE, as STEM.mapping.json)
-    #[arg(long, value_name = "MAPPING_FILE")]
+    #[arg(long, value_name = "MAPPING_FILE", help_heading = CONFIG_FIELDS)]
     mapping: Option<PathBuf>,
     /// CloudWatch: the namespace of the metrics (default: the name)
-    #[arg(long, value_name = "NAMESPACE")]
+    #[arg(long, value_name = "NAMESPACE", help_heading = CONFIG_FIELDS)]
     namespace: Option<String>,
     /// Metric set (and detector) name; defaults to the location's name when that is a valid name
-    #[arg(long)]
+    #[arg(long, help_heading = CONFIG_FIELDS)]
     name: Option<String>,
     /// Description of the metric set (and detector)
-    #[arg(long)]
+    #[arg(long, help_heading = CONFIG_FIELDS)]
     description: Option<String>,
     /// Seconds after the end of an interval at which the detector reads it (0-432000)
-    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true, help_heading = CONFIG_FIELDS)]
     offset: Option<i64>,
     /// IAM role that L4M assumes to read the data (CloudFormation: a RoleArn parameter when left out)
-    #[arg(long, value_name = "ARN")]
+    #[arg(long, value_name = "ARN", help_heading = CONFIG_FIELDS)]
     role_arn: Option<String>,
     /// The anomaly detector the metric set belongs to (metric-set target)
-    #[arg(long, value_name = "ARN")]
+    #[arg(long, value_name = "ARN", help_heading = CONFIG_FIELDS)]
     detector_arn: Option<String>,
     /// S3 folder of historical data for a backtest, e.g. s3://bucket/ecommerce/backtest/
-    #[arg(long, value_name = "S3_PATH")]
+    #[arg(long, value_name = "S3_PATH", help_heading = CONFIG_FIELDS)]
     historical_path: Option<String>,
     /// S3 path template for continuous mode, e.g. s3://bucket/live/{{yyyyMMdd}}/{{HHmm}}
-    #[arg(long, value_name = "S3_TEMPLATE")]
+    #[arg(long, value_name = "S3_TEMPLATE", help_heading = CONFIG_FIELDS)]
     template_path: Option<String>,
     /// Replace FILE if it exists
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     force: bool,
     /// Write the file even when findings hold errors (it will lack what is missing)
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     draft: bool,
     /// Skip the full coverage scan (no interval-count, value or metric-count checks)
-    #[arg(long)]
+    #[arg(long, help_heading = READING)]
     no_scan: bool,
     /// Print the findings and the config as JSON instead of text
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     json: bool,
 }
 

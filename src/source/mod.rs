@@ -13,6 +13,7 @@ pub mod template;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -209,6 +210,22 @@ pub struct Page {
     pub next: Option<String>,
 }
 
+/// A request to a remote store that has not been answered yet (the longest waiting one): what
+/// the UI shows while it waits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wait {
+    /// What is asked, as an IAM action (`s3:ListBucket`, `s3:GetObject`).
+    pub action: &'static str,
+    pub location: Location,
+    /// When the request was sent.
+    pub since: Instant,
+    /// The attempt under way (1 for the first) and the most the client makes.
+    pub attempt: u32,
+    pub max_attempts: u32,
+    /// How long the request may take, all attempts together.
+    pub timeout: Duration,
+}
+
 /// A place that can list locations and hand out their bytes.
 ///
 /// Implementations are blocking: callers that must stay responsive (the TUI) run them on worker
@@ -250,6 +267,14 @@ pub trait Source: Send + Sync {
     fn bytes_read(&self) -> Option<u64> {
         None
     }
+
+    /// The request that has waited longest for its answer, while any does (remote stores only).
+    fn waiting(&self) -> Option<Wait> {
+        None
+    }
+
+    /// End every wait for an answer now: the requests under way fail as cancelled.
+    fn cancel_waits(&self) {}
 
     /// The first `max` bytes of a file: what previews and detection read.
     fn head(&self, location: &Location, max: u64) -> Result<Vec<u8>> {

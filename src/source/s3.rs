@@ -4,10 +4,11 @@
 //! runtime and waits on it, so callers on worker threads (the scan pool, the TUI worker) need no
 //! async code. It never writes to a bucket: it lists, heads and reads.
 
+use std::future::Future;
 use std::io::{self, Read};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use aws_config::BehaviorVersion;
 use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
@@ -15,14 +16,15 @@ use aws_config::timeout::TimeoutConfig;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use aws_sdk_s3::Client;
-use aws_sdk_s3::config::Region;
 use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_s3::config::{ConfigBag, Intercept, Region, RuntimeComponents};
 use aws_sdk_s3::error::{ConnectorError, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use chrono::{DateTime, Utc};
 
-use super::{Entry, EntryKind, Location, Page, Source};
-use crate::error::S3Error;
+use super::{Entry, EntryKind, Location, Page, Source, Wait};
+use crate::error::{S3Error, TimeoutScope};
 use crate::fix::{Fix, Notice, Setting};
 use crate::{Error, Result};
 
@@ -37,15 +39,112 @@ pub struct S3Options {
     pub endpoint_url: Option<String>,
     /// Send requests unsigned, for public buckets.
     pub no_sign_request: bool,
-    /// How long one request may wait for the server to answer, and a download may stall, before
-    /// the attempt fails and the SDK retries it ([`DEFAULT_TIMEOUT`] when none is given).
+    /// How long one request may take, all the SDK's attempts together, and how long a download
+    /// may stall ([`DEFAULT_TIMEOUT`] when none is given). Each attempt waits at most half of it
+    /// (see [`attempt_timeout`]), so that a request that hangs once is tried again in time.
     pub timeout: Option<Duration>,
 }
 
-/// The default wait for an answer: long enough for a slow listing of a large prefix.
+/// The default bound on a request: long enough for a slow listing of a large prefix.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The longest wait for a connection: a server that is there accepts at once.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The SDK's standard retry mode makes this many attempts unless the profile says otherwise.
+const STANDARD_ATTEMPTS: u32 = 3;
+
+/// How long one attempt of a request waits for the server's answer (and for credentials): half of
+/// the request's bound, so that a second attempt fits in it after a first that got no answer.
+pub fn attempt_timeout(timeout: Duration) -> Duration {
+    timeout / 2
+}
+
+tokio::task_local! {
+    /// The attempt counter of the request being sent on this task (see [`CountAttempts`]).
+    static ATTEMPT: Arc<AtomicU32>;
+}
+
+/// Counts the SDK's attempts of each request: the retries happen inside the SDK, and this is
+/// how the waiting request (and the UI showing it) learns which attempt is under way.
+#[derive(Debug)]
+struct CountAttempts;
+
+impl Intercept for CountAttempts {
+    fn name(&self) -> &'static str {
+        "l4m::CountAttempts"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let _ = ATTEMPT.try_with(|a| a.fetch_add(1, Ordering::Relaxed));
+        Ok(())
+    }
+}
+
+/// A request under way, as [`Source::waiting`] reports it.
+struct InFlight {
+    id: u64,
+    action: &'static str,
+    location: Location,
+    since: Instant,
+    attempt: Arc<AtomicU32>,
+    max_attempts: u32,
+}
+
+/// The requests under way, and the signal that cancels them.
+#[derive(Default)]
+struct Waits {
+    next: AtomicU64,
+    list: Mutex<Vec<InFlight>>,
+    cancel: tokio::sync::Notify,
+}
+
+impl Waits {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<InFlight>> {
+        self.list.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// List a wait for an answer until the guard returned is dropped.
+    fn register(
+        &self,
+        action: &'static str,
+        location: &Location,
+        attempt: Arc<AtomicU32>,
+        max_attempts: u32,
+    ) -> Registered<'_> {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.lock().push(InFlight {
+            id,
+            action,
+            location: location.clone(),
+            since: Instant::now(),
+            attempt,
+            max_attempts,
+        });
+        Registered { waits: self, id }
+    }
+}
+
+/// Takes a request off the list when it ends, however it ends.
+struct Registered<'a> {
+    waits: &'a Waits,
+    id: u64,
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        self.waits.lock().retain(|w| w.id != self.id);
+    }
+}
+
+/// A request that failed: the SDK's error and the attempts it made.
+struct Failed<E> {
+    err: SdkError<E, HttpResponse>,
+    attempts: u32,
+}
 
 /// The SDK's credential chain, given the same wait as a request. The SDK's own bound on fetching
 /// credentials (SSO, a credential process, an instance role) is derived from its retries and can
@@ -74,8 +173,12 @@ pub struct S3Source {
     runtime: Arc<tokio::runtime::Runtime>,
     client: Client,
     endpoint: String,
-    /// How long a request waits for an answer (named in the timeout error).
+    /// How long a request may take, all attempts together (named in the timeout error).
     timeout: Duration,
+    /// The most attempts the SDK makes of one request.
+    max_attempts: u32,
+    /// The requests under way.
+    waits: Arc<Waits>,
     /// Bytes of object data received, counted by the tool (previews must stay under 1 MiB).
     bytes_fetched: Arc<AtomicU64>,
     /// Things the user should know about the configuration (e.g. the region fallback).
@@ -126,11 +229,14 @@ impl S3Source {
                 },
             })?;
         let timeout = options.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let attempt = attempt_timeout(timeout);
+        // The bound on the whole request (all attempts) is not the SDK's operation timeout but
+        // this tool's own (see `send`): its error is typed, and a cancelled wait ends it too.
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(timeout.min(CONNECT_TIMEOUT))
-                    .read_timeout(timeout)
+                    .connect_timeout(attempt.min(CONNECT_TIMEOUT))
+                    .read_timeout(attempt)
                     .build(),
             )
             // A body that stops arriving fails after the same wait (the SDK's default is 20 s).
@@ -153,7 +259,10 @@ impl S3Source {
         }
         let config = runtime.block_on(loader.load());
         let mut notes = Vec::new();
-        let mut builder = aws_sdk_s3::config::Builder::from(&config);
+        let max_attempts = config
+            .retry_config()
+            .map_or(STANDARD_ATTEMPTS, |r| r.max_attempts());
+        let mut builder = aws_sdk_s3::config::Builder::from(&config).interceptor(CountAttempts);
         if config.region().is_none() {
             builder = builder.region(Region::new("us-east-1"));
             notes.push(Notice {
@@ -168,7 +277,8 @@ impl S3Source {
             builder =
                 builder.credentials_provider(SharedCredentialsProvider::new(BoundedCredentials {
                     chain,
-                    timeout,
+                    // Within the first attempt, so that its own (typed) error is the one given.
+                    timeout: attempt,
                 }));
         }
         let endpoint = config.endpoint_url().map(str::to_string);
@@ -185,9 +295,82 @@ impl S3Source {
             client,
             endpoint: endpoint.unwrap_or_else(|| "AWS S3".into()),
             timeout,
+            max_attempts,
+            waits: Arc::new(Waits::default()),
             bytes_fetched: Arc::new(AtomicU64::new(0)),
             notes,
         })
+    }
+
+    /// Send one request (the SDK retries inside it) and wait for its answer: at most the
+    /// timeout for all attempts together, listed in [`Source::waiting`] meanwhile, and ended at
+    /// once by [`Source::cancel_waits`]. An `Err` is the tool's own end of the wait (the timeout,
+    /// a cancel); the SDK's errors are in the inner result, for the caller to tell apart.
+    ///
+    /// A tokio timeout around the call rather than the SDK's operation timeout: the SDK's
+    /// timeout error does not say which of its timeouts ran out (its types are private), and
+    /// the message must; and the same `select!` takes the cancel.
+    fn send<T, E>(
+        &self,
+        action: &'static str,
+        location: &Location,
+        request: impl Future<Output = std::result::Result<T, SdkError<E, HttpResponse>>>,
+    ) -> Result<std::result::Result<T, Failed<E>>> {
+        let attempt = Arc::new(AtomicU32::new(0));
+        let _registered =
+            self.waits
+                .register(action, location, Arc::clone(&attempt), self.max_attempts);
+        let cancelled = self.waits.cancel.notified();
+        let counted = ATTEMPT.scope(Arc::clone(&attempt), request);
+        let outcome = self.runtime.block_on(async {
+            tokio::select! {
+                r = tokio::time::timeout(self.timeout, counted) => Some(r),
+                () = cancelled => None,
+            }
+        });
+        let attempts = attempt.load(Ordering::Relaxed).max(1);
+        let kind = match outcome {
+            Some(Ok(r)) => return Ok(r.map_err(|err| Failed { err, attempts })),
+            Some(Err(_elapsed)) => S3Error::Timeout {
+                endpoint: self.endpoint.clone(),
+                scope: TimeoutScope::Request,
+                timeout: self.timeout,
+                attempt: attempts,
+            },
+            None => S3Error::Cancelled,
+        };
+        Err(Error::S3 {
+            location: location.clone(),
+            kind,
+        })
+    }
+
+    /// A reader of an object's body that counts its bytes and lists its waits for the next chunk.
+    fn reader(&self, body: ByteStream, expected: Option<i64>, location: &Location) -> S3Reader {
+        S3Reader {
+            runtime: Arc::clone(&self.runtime),
+            body,
+            chunk: bytes::Bytes::new(),
+            fetched: Arc::clone(&self.bytes_fetched),
+            received: 0,
+            expected: expected.map(|n| n.max(0) as u64),
+            waits: Arc::clone(&self.waits),
+            location: location.clone(),
+        }
+    }
+
+    /// [`S3Source::send`] with the SDK's error described.
+    fn call<T, E>(
+        &self,
+        action: &'static str,
+        location: &Location,
+        request: impl Future<Output = std::result::Result<T, SdkError<E, HttpResponse>>>,
+    ) -> Result<T>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.send(action, location, request)?
+            .map_err(|f| self.describe(f, location, action))
     }
 
     /// Object bytes received so far.
@@ -197,12 +380,7 @@ impl S3Source {
 
     /// The engine's error for an SDK error: the kind told from the error's code, type and HTTP
     /// status, never from its message text.
-    fn describe<E>(
-        &self,
-        err: SdkError<E, HttpResponse>,
-        location: &Location,
-        action: &'static str,
-    ) -> Error
+    fn describe<E>(&self, failed: Failed<E>, location: &Location, action: &'static str) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
@@ -215,10 +393,11 @@ impl S3Source {
             action,
             endpoint: &self.endpoint,
             timeout: self.timeout,
+            attempts: failed.attempts,
         };
         Error::S3 {
             location: location.clone(),
-            kind: classify(&err, &cx),
+            kind: classify(&failed.err, &cx),
         }
     }
 
@@ -249,10 +428,7 @@ impl S3Source {
         if let Some(c) = cursor {
             req = req.continuation_token(c);
         }
-        let out = self
-            .runtime
-            .block_on(req.send())
-            .map_err(|e| self.describe(e, location, "s3:ListBucket"))?;
+        let out = self.call("s3:ListBucket", location, req.send())?;
         let mut entries = Vec::new();
         for p in out.common_prefixes() {
             let Some(full) = p.prefix() else { continue };
@@ -295,10 +471,7 @@ impl S3Source {
         if let Some(c) = cursor {
             req = req.continuation_token(c);
         }
-        let out = self
-            .runtime
-            .block_on(req.send())
-            .map_err(|e| self.describe(e, location, "s3:ListAllMyBuckets"))?;
+        let out = self.call("s3:ListAllMyBuckets", location, req.send())?;
         let entries = out
             .buckets()
             .iter()
@@ -325,14 +498,16 @@ impl S3Source {
     /// No object by that name: maybe a prefix typed without its slash.
     fn stat_prefix(&self, location: &Location, bucket: &str, key: &str) -> Result<Entry> {
         let prefix = folder_prefix(key);
-        let probe = self.runtime.block_on(
+        let probe = self.send(
+            "s3:ListBucket",
+            location,
             self.client
                 .list_objects_v2()
                 .bucket(bucket)
                 .prefix(&prefix)
                 .max_keys(1)
                 .send(),
-        );
+        )?;
         match probe {
             Ok(out) if out.key_count().unwrap_or(0) > 0 => Ok(Entry {
                 name: location.file_name(),
@@ -357,7 +532,7 @@ impl S3Source {
     /// error document says why.
     fn explain_head<E>(
         &self,
-        head: SdkError<E, HttpResponse>,
+        head: Failed<E>,
         location: &Location,
         bucket: &str,
         key: &str,
@@ -365,7 +540,7 @@ impl S3Source {
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let unexplained = matches!(&head, SdkError::ServiceError(se)
+        let unexplained = matches!(&head.err, SdkError::ServiceError(se)
             if se.err().code().is_none() && !matches!(se.raw().status().as_u16(), 301 | 403 | 503));
         if unexplained {
             let get = self
@@ -374,11 +549,14 @@ impl S3Source {
                 .bucket(bucket)
                 .key(key)
                 .range("bytes=0-0");
-            if let Err(e) = self.runtime.block_on(get.send())
-                && let SdkError::ServiceError(se) = &e
-                && se.err().code().is_some()
-            {
-                return self.describe(e, location, "s3:GetObject");
+            match self.send("s3:GetObject", location, get.send()) {
+                Ok(Err(e)) if matches!(&e.err, SdkError::ServiceError(se) if se.err().code().is_some()) =>
+                {
+                    return self.describe(e, location, "s3:GetObject");
+                }
+                // The second request timed out or was cancelled: that is what happened last.
+                Err(stopped) => return stopped,
+                Ok(_) => {}
             }
         }
         self.describe(head, location, "s3:GetObject")
@@ -401,8 +579,8 @@ fn check_endpoint(url: &str) -> Result<()> {
 }
 
 /// The HTTP status of an error S3 answered with.
-fn status_of<E>(err: &SdkError<E, HttpResponse>) -> Option<u16> {
-    match err {
+fn status_of<E>(failed: &Failed<E>) -> Option<u16> {
+    match &failed.err {
         SdkError::ServiceError(se) => Some(se.raw().status().as_u16()),
         _ => None,
     }
@@ -415,6 +593,23 @@ impl Source for S3Source {
 
     fn bytes_read(&self) -> Option<u64> {
         Some(self.bytes_fetched())
+    }
+
+    fn waiting(&self) -> Option<Wait> {
+        let list = self.waits.lock();
+        let w = list.iter().min_by_key(|w| w.since)?;
+        Some(Wait {
+            action: w.action,
+            location: w.location.clone(),
+            since: w.since,
+            attempt: w.attempt.load(Ordering::Relaxed).max(1),
+            max_attempts: w.max_attempts,
+            timeout: self.timeout,
+        })
+    }
+
+    fn cancel_waits(&self) {
+        self.waits.cancel.notify_waiters();
     }
 
     fn stat(&self, location: &Location) -> Result<Entry> {
@@ -444,14 +639,14 @@ impl Source for S3Source {
                 .bucket(bucket)
                 .prefix(key)
                 .max_keys(1);
-            self.runtime
-                .block_on(req.send())
-                .map_err(|e| self.describe(e, location, "s3:ListBucket"))?;
+            self.call("s3:ListBucket", location, req.send())?;
             return Ok(folder(key.clone()));
         }
-        let head = self
-            .runtime
-            .block_on(self.client.head_object().bucket(bucket).key(key).send());
+        let head = self.send(
+            "s3:GetObject",
+            location,
+            self.client.head_object().bucket(bucket).key(key).send(),
+        )?;
         match head {
             Ok(h) => Ok(Entry {
                 name: location.file_name(),
@@ -493,28 +688,23 @@ impl Source for S3Source {
             return Ok(Vec::new());
         }
         let range = format!("bytes={start}-{}", start + len - 1);
-        let out = self.runtime.block_on(
+        let out = self.send(
+            "s3:GetObject",
+            location,
             self.client
                 .get_object()
                 .bucket(bucket)
                 .key(key)
                 .range(range)
                 .send(),
-        );
+        )?;
         let out = match out {
             Ok(o) => o,
             // An empty object has no satisfiable range: it is empty.
-            Err(SdkError::ServiceError(se)) if se.raw().status().as_u16() == 416 => {
-                return Ok(Vec::new());
-            }
-            Err(e) => return Err(self.describe(e, location, "s3:GetObject")),
+            Err(f) if status_of(&f) == Some(416) => return Ok(Vec::new()),
+            Err(f) => return Err(self.describe(f, location, "s3:GetObject")),
         };
-        let mut reader = S3Reader::new(
-            Arc::clone(&self.runtime),
-            out.body,
-            out.content_length,
-            Arc::clone(&self.bytes_fetched),
-        );
+        let mut reader = self.reader(out.body, out.content_length, location);
         let mut buf = Vec::with_capacity(len.min(super::HEAD_BYTES) as usize);
         // A server that ignores Range sends everything: take only what was asked for.
         let read = (&mut reader).take(len).read_to_end(&mut buf);
@@ -544,15 +734,11 @@ impl Source for S3Source {
         if start > 0 {
             request = request.range(format!("bytes={start}-"));
         }
-        let out = self
-            .runtime
-            .block_on(request.send())
-            .map_err(|e| self.describe(e, location, "s3:GetObject"))?;
-        Ok(Box::new(S3Reader::new(
-            Arc::clone(&self.runtime),
+        let out = self.call("s3:GetObject", location, request.send())?;
+        Ok(Box::new(self.reader(
             out.body,
             out.content_length,
-            Arc::clone(&self.bytes_fetched),
+            location,
         )))
     }
 }
@@ -598,6 +784,7 @@ struct Context<'a> {
     action: &'static str,
     endpoint: &'a str,
     timeout: Duration,
+    attempts: u32,
 }
 
 /// The kind of an SDK error.
@@ -695,10 +882,13 @@ fn dispatch_failure(
     }
 }
 
+/// The SDK's own timeouts are those of one attempt (the connection, the answer, credentials).
 fn timed_out(cx: &Context<'_>) -> S3Error {
     S3Error::Timeout {
         endpoint: cx.endpoint.to_string(),
-        seconds: cx.timeout.as_secs(),
+        scope: TimeoutScope::Attempt,
+        timeout: cx.timeout,
+        attempt: cx.attempts,
     }
 }
 
@@ -752,23 +942,30 @@ struct S3Reader {
     /// This body's bytes received so far, and the length the server announced.
     received: u64,
     expected: Option<u64>,
+    /// Each wait for the next chunk is listed (a body is one attempt: it is not retried), and a
+    /// cancel ends it.
+    waits: Arc<Waits>,
+    location: Location,
 }
 
 impl S3Reader {
-    fn new(
-        runtime: Arc<tokio::runtime::Runtime>,
-        body: ByteStream,
-        expected: Option<i64>,
-        fetched: Arc<AtomicU64>,
-    ) -> S3Reader {
-        S3Reader {
+    /// The next chunk; `None` when the wait for it was cancelled.
+    fn next_chunk(&mut self) -> Option<std::result::Result<Option<bytes::Bytes>, ()>> {
+        let S3Reader {
             runtime,
             body,
-            chunk: bytes::Bytes::new(),
-            fetched,
-            received: 0,
-            expected: expected.map(|n| n.max(0) as u64),
-        }
+            waits,
+            location,
+            ..
+        } = self;
+        let _registered = waits.register("s3:GetObject", location, Arc::new(AtomicU32::new(1)), 1);
+        let cancelled = waits.cancel.notified();
+        runtime.block_on(async {
+            tokio::select! {
+                r = body.try_next() => Some(r.map_err(|_| ())),
+                () = cancelled => None,
+            }
+        })
     }
 
     /// A body that stopped early (cut, reset, or stalled past the timeout), as an I/O error that
@@ -788,7 +985,10 @@ impl S3Reader {
 impl Read for S3Reader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.chunk.is_empty() {
-            match self.runtime.block_on(self.body.try_next()) {
+            let Some(next) = self.next_chunk() else {
+                return Err(io::Error::other(S3Error::Cancelled));
+            };
+            match next {
                 Ok(Some(next)) => {
                     self.fetched.fetch_add(next.len() as u64, Ordering::Relaxed);
                     self.received += next.len() as u64;

@@ -31,7 +31,7 @@ use crate::coverage::ScanSpec;
 use crate::format::Overrides;
 use crate::inspect::Inspection;
 use crate::schema::Frequency;
-use crate::source::Location;
+use crate::source::{Location, Wait};
 
 /// Which screen is in front.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +153,17 @@ pub enum Pointer {
     Wheel { down: bool },
 }
 
+/// A request that has waited this long is shown in the status line (one answered sooner is not
+/// worth a line that flickers).
+pub const WAIT_SHOWN_AFTER: Duration = Duration::from_secs(1);
+
+/// The request the source has waited longest for, and how long so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub wait: Wait,
+    pub elapsed: Duration,
+}
+
 /// Two clicks on one cell within this time are a double click.
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 
@@ -191,6 +202,10 @@ pub struct App {
     pub config_findings: Vec<config::Finding>,
     /// The config file the UI was opened with, as the status names it.
     config_name: Option<String>,
+    /// What the source waits for, once it has waited [`WAIT_SHOWN_AFTER`] (`Esc` cancels it).
+    pub wait: Option<Waiting>,
+    /// Set by `Esc` on a wait: the event loop tells the source to end its waits.
+    cancel: bool,
 }
 
 /// The location a dataset's session belongs to: the folder of a file, or the folder itself.
@@ -234,6 +249,8 @@ impl App {
             last_click: None,
             config_findings: Vec::new(),
             config_name: None,
+            wait: None,
+            cancel: false,
         };
         app.browser.list(browser_at, &mut app.ctx);
         if is_file {
@@ -249,6 +266,47 @@ impl App {
     /// Show a note in the status bar (e.g. how the S3 client was configured).
     pub fn note(&mut self, text: impl Into<String>) {
         self.ctx.info(text);
+    }
+
+    /// What the source waits for at `now` (the event loop asks it each tick): shown once it has
+    /// lasted [`WAIT_SHOWN_AFTER`].
+    pub fn set_wait(&mut self, wait: Option<Wait>, now: Instant) {
+        self.wait = wait.and_then(|wait| {
+            let elapsed = now.saturating_duration_since(wait.since);
+            (elapsed >= WAIT_SHOWN_AFTER).then_some(Waiting { wait, elapsed })
+        });
+    }
+
+    /// True once after `Esc` cancelled a wait: the source's requests under way must end.
+    pub fn take_cancel(&mut self) -> bool {
+        std::mem::take(&mut self.cancel)
+    }
+
+    /// `Esc` while a request waits: stop waiting for everything under way. The listing, the
+    /// preview and the reading of a dataset say they were cancelled and drop their answers when
+    /// they come; a scan stops with partial figures, as `Esc` on it does.
+    pub fn cancel_waits(&mut self) {
+        let Some(w) = self.wait.take() else {
+            return;
+        };
+        self.cancel = true;
+        self.browser.cancel_waits();
+        if let Some(d) = self.dataset.as_mut().filter(|d| d.loading) {
+            d.loading = false;
+            // Ids start at 1: the answer to the cancelled reading matches nothing.
+            d.inspect_id = 0;
+            d.error = Some("the reading was cancelled: open the dataset again to read it".into());
+            self.pending = None;
+        }
+        if let Some(r) = self.coverage.as_ref().and_then(|c| c.running_scan()) {
+            r.control.cancel();
+        }
+        self.ctx.info(format!(
+            "cancelled: {} {} had waited {} s",
+            w.wait.action,
+            w.wait.location,
+            w.elapsed.as_secs()
+        ));
     }
 
     /// The requests queued since the last call.
@@ -267,6 +325,9 @@ impl App {
             for r in requests {
                 let response = super::worker::run(source, r);
                 self.on_response(response);
+            }
+            if self.take_cancel() {
+                source.cancel_waits();
             }
         }
     }
@@ -331,7 +392,10 @@ impl App {
             self.quit = true;
             return;
         }
-        if !self.text_key(key) && !self.confirm_key(key) {
+        let taken = self.text_key(key) || self.confirm_key(key);
+        if !taken && key == Key::Esc && self.wait.is_some() {
+            self.cancel_waits();
+        } else if !taken {
             match keys::lookup(self.bindings(), key) {
                 Some(action) => {
                     self.ctx.status = None;

@@ -216,6 +216,27 @@ impl Browser {
         self.preview_id = ctx.request(Job::Preview { entry, cancel });
     }
 
+    /// Stop waiting for the listing and the preview under way: their answers, when they come,
+    /// are dropped (ids start at 1, so 0 matches none).
+    pub fn cancel_waits(&mut self) {
+        if self.loading || self.loading_more {
+            self.list_id = 0;
+            if self.loading {
+                self.entries.clear();
+                self.error = Some("the listing was cancelled".into());
+            }
+            self.loading = false;
+            self.loading_more = false;
+        }
+        if let Pane::Loading(name) = &self.preview {
+            if let Some(cancel) = self.preview_cancel.take() {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            self.preview_id = 0;
+            self.preview = Pane::Failed(name.clone(), "the preview was cancelled".into());
+        }
+    }
+
     /// A page of the listing arrived.
     pub fn on_listed(&mut self, id: u64, answer: Answer, ctx: &mut Ctx) {
         let Answer::Listed {

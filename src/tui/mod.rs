@@ -195,17 +195,24 @@ fn run_frames(
         if app.quit {
             return Ok(exit);
         }
+        let waiting = worker.source().waiting();
+        let in_flight = waiting.is_some();
+        app.set_wait(waiting, Instant::now());
         terminal
             .draw(|f| ui::draw(f, app))
             .map_err(Error::Terminal)?;
         if std::mem::take(&mut first_frame) {
             panic_for_tests();
         }
-        // While a scan runs, redraw ten times a second for its progress bar.
-        let wait = app
-            .scan_progress()
-            .map(|_| Duration::from_millis(100))
-            .unwrap_or(Duration::MAX);
+        // While a scan runs, redraw ten times a second for its progress bar; while a request
+        // waits, four times a second for the time it has waited.
+        let wait = if app.scan_progress().is_some() {
+            Duration::from_millis(100)
+        } else if in_flight {
+            Duration::from_millis(250)
+        } else {
+            Duration::MAX
+        };
         let msg = match rx.recv_timeout(wait) {
             Ok(m) => Some(m),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
@@ -219,6 +226,9 @@ fn run_frames(
             if apply(app, m) {
                 exit = Exit::Signal;
             }
+        }
+        if app.take_cancel() {
+            worker.source().cancel_waits();
         }
     }
 }

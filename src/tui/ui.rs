@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
 
-use super::app::{App, Screen};
+use super::app::{App, Screen, Waiting};
 use super::keys;
 use super::layout::{self, MIN_SIZE};
 use super::style::ACCENT;
@@ -56,7 +56,38 @@ fn draw_title(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
-    let line = match app.status() {
+    let line = match (&app.wait, app.status()) {
+        // A wait is news while it lasts: it goes before any message.
+        (Some(w), _) => Line::from(vec![
+            Span::raw(" "),
+            Span::styled("Esc", Style::new().fg(ACCENT).bold()),
+            Span::raw(" cancels  "),
+            Span::styled(wait_text(w), Style::new().fg(Color::Yellow)),
+        ]),
+        (None, s) => status_line(app, s),
+    };
+    frame.render_widget(
+        Paragraph::new(line).style(Style::new().bg(Color::Rgb(40, 40, 40))),
+        area,
+    );
+}
+
+/// How long a request has waited so far, which attempt, and what for (the location last: a long
+/// one is what a narrow terminal cuts).
+pub fn wait_text(w: &Waiting) -> String {
+    let Waiting { wait, elapsed } = w;
+    format!(
+        "waiting {} s, attempt {} of {}, for {} {}",
+        elapsed.as_secs(),
+        wait.attempt,
+        wait.max_attempts,
+        wait.action,
+        wait.location,
+    )
+}
+
+fn status_line(app: &App, status: Option<&super::app::Status>) -> Line<'static> {
+    match status {
         Some(s) if s.error => Line::from(Span::styled(
             format!(" {}", s.text),
             Style::new().fg(Color::White).bg(Color::Red),
@@ -75,11 +106,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             }
             Line::from(spans)
         }
-    };
-    frame.render_widget(
-        Paragraph::new(line).style(Style::new().bg(Color::Rgb(40, 40, 40))),
-        area,
-    );
+    }
 }
 
 fn draw_help(frame: &mut Frame, app: &App, area: Rect) {

@@ -144,6 +144,11 @@ impl Worker {
         }
     }
 
+    /// The source the requests run against.
+    pub fn source(&self) -> &dyn Source {
+        self.source.as_ref()
+    }
+
     /// Start a request; its response arrives on the channel.
     pub fn spawn(&self, request: Request) {
         if let (Job::SaveSession { .. }, Some((sessions, _))) = (&request.job, &self.sessions) {

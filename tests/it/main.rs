@@ -13,6 +13,7 @@ mod check_s3;
 mod cli_aws_sample;
 mod cli_bad_input;
 mod cli_generated;
+mod cli_help;
 mod dst;
 mod engine_names_no_flags;
 mod findings_stale;

@@ -13,7 +13,7 @@ use common::moto::{Moto, l4m_at, options_at};
 use common::synth::{self, Spec};
 use common::*;
 use l4m::Error;
-use l4m::error::S3Error;
+use l4m::error::{S3Error, TimeoutScope};
 use l4m::source::s3::{S3Options, S3Source};
 use l4m::source::{Location, Source};
 use serde_json::Value;
@@ -307,27 +307,34 @@ fn a_bucket_in_another_region_names_the_region_and_the_flag() {
     );
 }
 
+/// A server that accepts and never answers. Nothing is forwarded, so no moto is needed behind it.
+fn silent_server() -> FaultProxy {
+    let proxy = FaultProxy::start("http://127.0.0.1:9");
+    proxy.always("*", "*", Fault::Silent);
+    proxy
+}
+
 #[test]
-fn a_silent_server_fails_within_the_s3_timeout() {
-    let d = Daily::start();
-    let proxy = FaultProxy::start(&d.moto.endpoint);
-    proxy.always("*", "/bkt*", Fault::Silent);
+fn a_silent_server_fails_within_the_s3_timeout_for_all_attempts_together() {
+    let proxy = silent_server();
     let started = Instant::now();
     let (code, _, err) =
-        run(l4m_at(&proxy.endpoint()).args(["--s3-timeout", "1", "inspect", "s3://bkt/daily/"]));
+        run(l4m_at(&proxy.endpoint()).args(["--s3-timeout", "3", "inspect", "s3://bkt/daily/"]));
     let took = started.elapsed();
     assert_eq!(code, 1);
+    // Each attempt waits half the timeout (1.5 s), the backoff before the second is under 1 s:
+    // the second attempt is under way when the request's 3 s run out.
     assert_eq!(
         error_line(&err),
         format!(
-            "l4m: error: s3://bkt/daily/: {} did not answer within 1 s: check that the server runs and the network, or use a longer --s3-timeout SECONDS, or use --endpoint-url URL",
+            "l4m: error: s3://bkt/daily/: {} did not answer: the S3 timeout of 3 s for a request, all attempts together, ran out during attempt 2: check that the server runs and the network, or use a longer --s3-timeout SECONDS, or use --endpoint-url URL",
             proxy.endpoint()
         )
     );
-    // Three attempts of 1 s and the backoff between them: seconds, not minutes.
-    assert_eq!(proxy.count("GET", "/bkt"), 3);
+    assert_eq!(proxy.count("GET", "/bkt"), 2);
+    // The bound, not three attempts of it (9 s and the backoff, as before; 181 s by default).
     assert!(took >= Duration::from_secs(3), "took {took:?}");
-    assert!(took < Duration::from_secs(15), "took {took:?}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
 }
 
 #[test]
@@ -454,6 +461,52 @@ fn a_credential_source_that_never_answers_is_named() {
     );
 }
 
+#[test]
+fn a_stalled_body_is_a_wait_of_its_own_and_a_cancel_ends_it() {
+    let d = Daily::start();
+    // Public, so that the unsigned in-process source may read it.
+    d.moto
+        .put_public("bkt", "open/day.csv", d.last_bytes.clone());
+    let proxy = FaultProxy::start(&d.moto.endpoint);
+    proxy.always("GET", "/bkt/open/day.csv", Fault::StallBody(100));
+    let source = std::sync::Arc::new(
+        S3Source::new(&S3Options {
+            timeout: Some(Duration::from_secs(60)),
+            ..options_at(&proxy.endpoint())
+        })
+        .unwrap(),
+    );
+    let reader = std::sync::Arc::clone(&source);
+    let location = obj("open/day.csv");
+    let at = location.clone();
+    let preview = std::thread::spawn(move || reader.head(&at, l4m::source::HEAD_BYTES));
+    // The GET is answered (headers and 100 bytes), then its body waits for the next chunk: a wait
+    // of one attempt (a body is not retried), on the object.
+    let started = Instant::now();
+    let wait = loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(10) && !preview.is_finished(),
+            "no stalled body"
+        );
+        match source.waiting() {
+            Some(w) if w.max_attempts == 1 && w.since.elapsed() > Duration::from_millis(500) => {
+                break w;
+            }
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    assert_eq!((wait.action, wait.attempt), ("s3:GetObject", 1));
+    assert_eq!(wait.location, location);
+    assert_eq!(source.bytes_fetched(), 100);
+    source.cancel_waits();
+    let cancelled = Instant::now();
+    let kind = s3_kind(preview.join().unwrap().map(|_| ()));
+    assert_eq!(kind, S3Error::Cancelled);
+    assert!(cancelled.elapsed() < Duration::from_millis(300));
+    assert_eq!(source.waiting(), None);
+    assert_eq!(proxy.count("GET", "/bkt/open/day.csv"), 1);
+}
+
 fn obj(key: &str) -> Location {
     Location::parse(&format!("s3://bkt/{key}")).unwrap()
 }
@@ -467,23 +520,104 @@ fn s3_kind(r: l4m::Result<()>) -> S3Error {
 }
 
 #[test]
-fn the_timeout_is_taken_from_the_options() {
+fn the_timeout_is_taken_from_the_options_and_bounds_the_request_through_the_sdk() {
     let d = Daily::start();
     let proxy = FaultProxy::start(&d.moto.endpoint);
     proxy.always("HEAD", LAST, Fault::Silent);
     let source = S3Source::new(&S3Options {
-        timeout: Some(Duration::from_secs(1)),
+        timeout: Some(Duration::from_secs(2)),
         ..options_at(&proxy.endpoint())
     })
     .unwrap();
+    let started = Instant::now();
     let kind = s3_kind(source.stat(&obj(&d.last_key)).map(|_| ()));
+    let took = started.elapsed();
+    let S3Error::Timeout {
+        endpoint,
+        scope,
+        timeout,
+        attempt,
+    } = kind
+    else {
+        panic!("a timeout expected, got {kind:?}")
+    };
+    assert_eq!(endpoint, proxy.endpoint());
+    assert_eq!(scope, TimeoutScope::Request);
+    assert_eq!(timeout, Duration::from_secs(2));
+    // Attempts of 1 s; the second starts after a backoff under 1 s, so it is almost always under
+    // way when the 2 s run out (the first, if the backoff took it all).
+    let seen = proxy.count("HEAD", LAST);
+    assert!(matches!(attempt, 1 | 2), "{attempt}");
+    assert!(matches!(seen, 1 | 2), "{seen}");
+    // 2 s plus slack; before, three attempts of 2 s and the backoff took over 6 s.
+    assert!(took >= Duration::from_secs(2), "took {took:?}");
+    assert!(took < Duration::from_millis(3500), "took {took:?}");
+    assert_eq!(source.waiting(), None, "the request is off the list");
+}
+
+#[test]
+fn an_attempt_that_waits_in_vain_after_retries_names_its_share_of_the_timeout() {
+    let d = Daily::start();
+    let proxy = FaultProxy::start(&d.moto.endpoint);
+    // Two quick SlowDowns, then silence: the third attempt's own wait (5 s) runs out before the
+    // request's 10 s (the backoffs take under 3 s).
+    proxy.fail("GET", "/bkt", Fault::SlowDown, 2);
+    proxy.always("GET", "/bkt", Fault::Silent);
+    let (code, _, err) =
+        run(l4m_at(&proxy.endpoint()).args(["--s3-timeout", "10", "inspect", "s3://bkt/daily/"]));
+    assert_eq!(code, 1);
     assert_eq!(
-        kind,
-        S3Error::Timeout {
-            endpoint: proxy.endpoint(),
-            seconds: 1
-        }
+        error_line(&err),
+        format!(
+            "l4m: error: s3://bkt/daily/: {} did not answer: the wait of attempt 3, 5 s (half the S3 timeout of 10 s), ran out: check that the server runs and the network, or use a longer --s3-timeout SECONDS, or use --endpoint-url URL",
+            proxy.endpoint()
+        )
     );
+    assert_eq!(proxy.count("GET", "/bkt"), 3);
+}
+
+#[test]
+fn a_waiting_request_says_what_it_waits_for_and_which_attempt_and_a_cancel_ends_it() {
+    let proxy = silent_server();
+    let source = std::sync::Arc::new(
+        S3Source::new(&S3Options {
+            timeout: Some(Duration::from_secs(4)),
+            ..options_at(&proxy.endpoint())
+        })
+        .unwrap(),
+    );
+    assert_eq!(source.waiting(), None);
+    let lister = std::sync::Arc::clone(&source);
+    let started = Instant::now();
+    let listing = std::thread::spawn(move || {
+        let r = lister.list(&Location::parse("s3://bkt/daily/").unwrap(), None);
+        (r.map(|_| ()), Instant::now())
+    });
+    // The first attempt waits 2 s; the SDK's retry is counted as the second.
+    let mut seen = Vec::new();
+    while started.elapsed() < Duration::from_millis(3500) {
+        if let Some(w) = source.waiting() {
+            assert_eq!(w.action, "s3:ListBucket");
+            assert_eq!(w.location.to_string(), "s3://bkt/daily/");
+            assert_eq!((w.max_attempts, w.timeout), (3, Duration::from_secs(4)));
+            if seen.last() != Some(&w.attempt) {
+                seen.push(w.attempt);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(seen, [1, 2]);
+    assert_eq!(proxy.count("GET", "/bkt"), 2);
+    let cancelled_at = Instant::now();
+    source.cancel_waits();
+    let (result, ended) = listing.join().unwrap();
+    assert_eq!(s3_kind(result), S3Error::Cancelled);
+    assert!(
+        ended - cancelled_at < Duration::from_millis(300),
+        "the wait ended {:?} after the cancel",
+        ended - cancelled_at
+    );
+    assert_eq!(source.waiting(), None);
 }
 
 #[test]

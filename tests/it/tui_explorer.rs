@@ -992,3 +992,125 @@ fn a_canned_answer_with_an_unknown_id_changes_nothing() {
     assert_eq!(app.dataset.as_ref().unwrap().labels, before);
     assert!(app.dataset.as_ref().unwrap().error.is_none());
 }
+
+// ---- an S3 request that waits: the real client against a server that never answers --------------
+
+#[cfg(feature = "s3")]
+mod s3_wait {
+    use super::*;
+    use common::fault_proxy::{Fault, FaultProxy};
+    use common::moto::options_at;
+    use l4m::source::s3::{S3Options, S3Source};
+    use l4m::tui::app::Waiting;
+    use std::sync::Arc;
+    use std::sync::mpsc::{self, Receiver};
+
+    /// The browser opened on s3://bkt/daily/ behind a server that accepts and never answers, its
+    /// first listing sent on a thread as the worker does: the proxy, the source, the app, and
+    /// where the listing's answer arrives. Returns once the request is sent and waits.
+    fn waiting_listing(timeout_secs: u64) -> (FaultProxy, Arc<S3Source>, App, Receiver<Response>) {
+        let proxy = FaultProxy::start("http://127.0.0.1:9");
+        proxy.always("*", "*", Fault::Silent);
+        let source = Arc::new(
+            S3Source::new(&S3Options {
+                timeout: Some(Duration::from_secs(timeout_secs)),
+                ..options_at(&proxy.endpoint())
+            })
+            .unwrap(),
+        );
+        let location = Location::parse("s3://bkt/daily/").unwrap();
+        let mut app = App::new(location, false, Options::default());
+        app.ctx.size = (80, 24);
+        let listing = app.take_requests().remove(0);
+        assert!(matches!(listing.job, Job::List { .. }), "{listing:?}");
+        let (tx, rx) = mpsc::channel();
+        let lister = Arc::clone(&source);
+        std::thread::spawn(move || {
+            let _ = tx.send(l4m::tui::worker::run(lister.as_ref(), listing));
+        });
+        // Until the server has the request (and keeps silent).
+        let started = Instant::now();
+        while source.waiting().is_none() || proxy.count("GET", "/bkt") == 0 {
+            assert!(started.elapsed() < Duration::from_secs(5), "never sent");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        (proxy, source, app, rx)
+    }
+
+    #[test]
+    fn snapshot_an_s3_listing_that_waits_at_80x24() {
+        let (_proxy, source, mut app, _answer) = waiting_listing(60);
+        let wait = source.waiting().unwrap();
+        // A wait shorter than a second is not shown (most requests end sooner).
+        app.set_wait(Some(wait.clone()), wait.since + Duration::from_millis(500));
+        assert_eq!(app.wait, None);
+        // Drawn as at 3 s into the wait, whatever the machine's pace: the first attempt's (each
+        // attempt may wait 30 s of the request's 60).
+        app.set_wait(Some(wait.clone()), wait.since + Duration::from_secs(3));
+        assert_eq!(
+            app.wait,
+            Some(Waiting {
+                wait,
+                elapsed: Duration::from_secs(3)
+            })
+        );
+        let screen = draw(&app, 80, 24);
+        assert!(
+            screen.contains(
+                " Esc cancels  waiting 3 s, attempt 1 of 3, for s3:ListBucket s3://bkt/daily/"
+            ),
+            "{screen}"
+        );
+        insta::assert_snapshot!(screen);
+        source.cancel_waits();
+    }
+
+    #[test]
+    fn esc_cancels_an_s3_wait_at_once_and_its_answer_is_dropped() {
+        let (proxy, source, mut app, answer) = waiting_listing(60);
+        let wait = source.waiting().unwrap();
+        app.set_wait(Some(wait.clone()), wait.since + Duration::from_secs(2));
+        app.key(Key::Esc);
+        // Esc went to the wait, not to the browser (where it goes up a level).
+        assert_eq!(app.browser.location.to_string(), "s3://bkt/daily/");
+        assert!(!app.browser.loading);
+        assert_eq!(
+            app.browser.error.as_deref(),
+            Some("the listing was cancelled")
+        );
+        assert_eq!(app.wait, None);
+        assert_status_starts(
+            &app,
+            "cancelled: s3:ListBucket s3://bkt/daily/ had waited 2 s",
+        );
+        // The event loop then ends the source's waits: the request stops now, not in 60 s.
+        assert!(app.take_cancel());
+        assert!(!app.take_cancel(), "once");
+        let cancelled = Instant::now();
+        source.cancel_waits();
+        let late = answer
+            .recv_timeout(Duration::from_secs(5))
+            .expect("the listing ends when cancelled");
+        assert!(
+            cancelled.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            cancelled.elapsed()
+        );
+        assert!(
+            matches!(&late.answer, Answer::Listed { result: Err(e), .. } if e == "s3://bkt/daily/: the request was cancelled"),
+            "{late:?}"
+        );
+        assert_eq!(source.waiting(), None);
+        assert_eq!(proxy.count("GET", "/bkt"), 1, "one attempt, cancelled");
+        // Its answer changes nothing on the screen.
+        app.on_response(late);
+        assert_eq!(
+            app.browser.error.as_deref(),
+            Some("the listing was cancelled")
+        );
+        assert_status_starts(&app, "cancelled: s3:ListBucket");
+        // Without a wait shown, Esc is the browser's again.
+        app.key(Key::Esc);
+        assert_eq!(app.browser.location.to_string(), "s3://bkt/");
+    }
+}
