@@ -154,3 +154,45 @@ impl Fix {
         Fix::Outside { what: what.into() }
     }
 }
+
+/// How a face (the command line, the terminal UI) says what the engine states as data. A face
+/// words each [`Fix`] its own way (a flag, a key, a form field); how a fact and its fixes make
+/// one line is written here once.
+pub trait Words {
+    /// One fix in the face's words; empty when the face has nothing to say for it.
+    fn fix(&self, fix: &Fix) -> String;
+
+    /// Fixes as one phrase: "a, or b".
+    fn fixes(&self, list: &[Fix]) -> String {
+        list.iter()
+            .map(|f| self.fix(f))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", or ")
+    }
+
+    /// A fact followed by what to do, when there is something to do.
+    fn with_fixes(&self, fact: String, list: &[Fix]) -> String {
+        let what = self.fixes(list);
+        if what.is_empty() {
+            fact
+        } else {
+            format!("{fact}: {what}")
+        }
+    }
+
+    /// A notice as one line.
+    fn notice(&self, n: &Notice) -> String {
+        self.with_fixes(n.message.clone(), &n.fixes)
+    }
+
+    /// An engine error as one line.
+    fn error(&self, e: &crate::Error) -> String {
+        self.with_fixes(e.to_string(), &e.fixes())
+    }
+
+    /// A finding as one line, without its severity and rule.
+    fn finding(&self, f: &crate::config::Finding) -> String {
+        self.with_fixes(f.message.clone(), &f.fixes)
+    }
+}

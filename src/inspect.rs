@@ -84,6 +84,22 @@ pub fn inspect(
     Ok(inspection)
 }
 
+/// Detect the interval again when the labels read another timestamp than `before` did (another
+/// column, or another format): the interval detected for `before` says nothing of it.
+pub fn redetect_interval(
+    source: &dyn Source,
+    inspection: &mut Inspection,
+    before: &Labels,
+    labels: &Labels,
+) -> Result<()> {
+    if labels.timestamp() != before.timestamp()
+        || labels.timestamp_format != before.timestamp_format
+    {
+        inspection.frequency = detect_interval(source, inspection, labels)?;
+    }
+    Ok(())
+}
+
 /// Detect the interval of the labels' timestamp column from the timestamps in the sample of the
 /// first file and, when that shows a single timestamp (one file per interval, as in the continuous
 /// layout), the heads of a few more.

@@ -24,12 +24,14 @@ use l4m::config::targets::FileRole;
 use l4m::config::{self, ExportOptions, ExportTarget, Finding, Syntax, TargetOptions};
 use l4m::coverage::{self, Coverage, ScanControl, ScanSpec};
 use l4m::fix::Notice;
+use l4m::fix::Words as _;
 use l4m::format::{FileFormat, Overrides, parse_delimiter};
 use l4m::inspect::{self, Inspection};
 use l4m::schema::{Aggregation, Frequency, Labels, Role};
 use l4m::source::local::LocalSource;
 use l4m::source::{Location, Source};
 use l4m::{Error, Result};
+use words::CliWords;
 
 /// Exit code when a check fails: coverage below the threshold with --require-threshold, or an
 /// export whose findings hold errors.
@@ -389,7 +391,7 @@ impl Failure {
     pub fn report(&self) -> u8 {
         match self {
             Failure::Engine(e) => {
-                say!("l4m: error: {}", words::error(e));
+                say!("l4m: error: {}", CliWords.error(e));
                 1
             }
             Failure::Usage(m) => {
@@ -530,7 +532,7 @@ fn s3_source(location: &Location, _s3: &S3Args) -> Result<(Box<dyn Source>, Vec<
 fn open_source(location: &Location, s3: &S3Args) -> Result<Box<dyn Source>> {
     let (source, notes) = make_source(location, s3)?;
     for note in notes {
-        say!("l4m: note: {}", words::notice(&note));
+        say!("l4m: note: {}", CliWords.notice(&note));
     }
     Ok(source)
 }
@@ -566,11 +568,8 @@ fn prepare(read: &ReadArgs, label_args: &LabelArgs, s3: &S3Args) -> CliResult<Pr
         inspect::inspect(source.as_ref(), &location, read.recursive, &overrides(read))?;
     let labels = apply_labels(&inspection, label_args)?;
     // A timestamp column or format the user chose needs its own interval detection.
-    if labels.timestamp() != inspection.suggested.timestamp()
-        || labels.timestamp_format != inspection.suggested.timestamp_format
-    {
-        inspection.frequency = inspect::detect_interval(source.as_ref(), &inspection, &labels)?;
-    }
+    let suggested = inspection.suggested.clone();
+    inspect::redetect_interval(source.as_ref(), &mut inspection, &suggested, &labels)?;
     Ok(Prepared {
         source,
         inspection,
@@ -598,11 +597,7 @@ fn prepare_from_config(
     let c = config::check::prepare(source.as_ref(), &location, recursive, &cfg)?;
     let mut inspection = c.inspection;
     let labels = apply_label_args(c.labels.clone(), &inspection.profiles, label_args)?;
-    if labels.timestamp() != c.labels.timestamp()
-        || labels.timestamp_format != c.labels.timestamp_format
-    {
-        inspection.frequency = inspect::detect_interval(source.as_ref(), &inspection, &labels)?;
-    }
+    inspect::redetect_interval(source.as_ref(), &mut inspection, &c.labels, &labels)?;
     Ok(Prepared {
         source,
         inspection,

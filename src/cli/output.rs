@@ -5,12 +5,14 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use super::words::CliWords;
 use l4m::config::check::Prepared;
 use l4m::config::findings::L4M_END_OF_SUPPORT;
 use l4m::config::{
     Built, ConfigSource, ExportOptions, ExportTarget, Finding, Severity, Syntax, Target,
 };
 use l4m::coverage::Coverage;
+use l4m::fix::Words as _;
 use l4m::format::{Detected, FileFormat, delimiter_name};
 use l4m::inspect::Inspection;
 use l4m::schema::{ColumnKind, Frequency, Labels, Role};
@@ -603,7 +605,7 @@ pub fn findings_json(findings: &[Finding]) -> Value {
         .iter()
         .map(|f| {
             let mut v = json!(f);
-            v["hint"] = json!(super::words::fixes(&f.fixes));
+            v["hint"] = json!(CliWords.fixes(&f.fixes));
             v
         })
         .collect()
@@ -625,7 +627,7 @@ fn export_findings_text(
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(o, "{tag} [{}] {}", f.rule, super::words::finding(f));
+        let _ = writeln!(o, "{tag} [{}] {}", f.rule, CliWords.finding(f));
     }
     if name_from_location && let Some(n) = &options.name {
         let _ = writeln!(

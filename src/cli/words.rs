@@ -1,9 +1,8 @@
 //! How the command line words what the engine says: a [`Fix`] becomes the flag that makes it, an
 //! error or a finding one line that ends with what to do.
 
-use l4m::Error;
 use l4m::config::{ConfigSource, Finding};
-use l4m::fix::{Fix, Notice, Setting};
+use l4m::fix::{Fix, Setting, Words};
 use l4m::schema::{Frequency, Role};
 
 /// The flag (with its value) that makes a setting, e.g. `--role-arn arn:aws:iam::ACCOUNT:role/NAME`.
@@ -90,11 +89,6 @@ pub fn fix(f: &Fix) -> String {
     }
 }
 
-/// Fixes as one phrase: "a, or b".
-pub fn fixes(fixes: &[Fix]) -> String {
-    fixes.iter().map(fix).collect::<Vec<_>>().join(", or ")
-}
-
 /// Settings that `l4m check` itself takes as options; every other fix of a check is an edit of
 /// the config.
 fn check_option(setting: Setting) -> bool {
@@ -164,28 +158,13 @@ pub fn config_finding(f: &Finding, config: &ConfigSource) -> String {
     }
 }
 
-/// A fact followed by what to do, when there is something to do.
-fn with_fixes(fact: String, list: &[Fix]) -> String {
-    if list.is_empty() {
-        fact
-    } else {
-        format!("{fact}: {}", fixes(list))
+/// The command line's words.
+pub struct CliWords;
+
+impl Words for CliWords {
+    fn fix(&self, f: &Fix) -> String {
+        fix(f)
     }
-}
-
-/// A notice as one line.
-pub fn notice(n: &Notice) -> String {
-    with_fixes(n.message.clone(), &n.fixes)
-}
-
-/// An engine error as one line.
-pub fn error(e: &Error) -> String {
-    with_fixes(e.to_string(), &e.fixes())
-}
-
-/// A finding as one line, without its severity and rule.
-pub fn finding(f: &Finding) -> String {
-    with_fixes(f.message.clone(), &f.fixes)
 }
 
 #[cfg(test)]
@@ -217,14 +196,14 @@ mod tests {
 
     #[test]
     fn an_error_names_the_thing_and_the_flag_that_helps() {
-        let e = Error::NoDataFiles {
+        let e = l4m::Error::NoDataFiles {
             location: Location::parse("data").unwrap(),
             recursive: false,
             subfolders: 2,
             skipped: 0,
         };
         assert_eq!(
-            error(&e),
+            CliWords.error(&e),
             "data: no CSV or JSON-lines files directly under this folder (2 subfolders are not read): add --recursive"
         );
     }

@@ -23,11 +23,13 @@ use super::findings::Findings;
 use super::keys::{self, Action, Binding, Key};
 use super::layout;
 use super::session::{self, Session};
-use super::worker::{Answer, Job, Request, Response};
+use super::words::TuiWords;
+use super::worker::{Answer, Failure, Job, Request, Response};
 use crate::config::check::Prepared;
 use crate::config::export::{location_paths, name_from_location};
 use crate::config::{self, ConfigSource, ExportOptions};
 use crate::coverage::ScanSpec;
+use crate::fix::Words as _;
 use crate::format::Overrides;
 use crate::inspect::Inspection;
 use crate::schema::Frequency;
@@ -1016,8 +1018,8 @@ impl App {
         match answer {
             a @ Answer::Listed { .. } => self.browser.on_listed(id, a, &mut self.ctx),
             a @ Answer::Previewed { .. } => self.browser.on_previewed(id, a),
-            Answer::Inspected { result, .. } => self.on_inspected(id, result),
-            Answer::Prepared { result } => self.on_prepared(id, result),
+            Answer::Inspected { result, .. } => self.on_inspected(id, worded(result)),
+            Answer::Prepared { result } => self.on_prepared(id, worded(result)),
             Answer::Scanned { result } => {
                 if let Some(c) = self.coverage.as_mut() {
                     c.on_scanned(id, result, &mut self.ctx);
@@ -1030,11 +1032,12 @@ impl App {
                         paths.iter().map(|p| p.display().to_string()).collect();
                     self.ctx.info(format!("wrote {}", names.join(" and ")))
                 }
-                Err(e) => self.ctx.error(e),
+                Err(e) => self.ctx.error(TuiWords.error(&e)),
             },
             Answer::SessionSaved { result } => {
                 if let Err(e) = result {
-                    self.ctx.error(format!("session not saved: {e}"));
+                    self.ctx
+                        .error(format!("session not saved: {}", TuiWords.error(&e)));
                 }
             }
         }
@@ -1044,6 +1047,11 @@ impl App {
 
 fn words_key(table: &[Binding], action: Action) -> &'static str {
     super::words::key(table, action)
+}
+
+/// A worker's failure in this UI's words, for a screen that shows it as it is.
+fn worded<T>(result: Result<T, Failure>) -> Result<T, String> {
+    result.map_err(|e| TuiWords.error(&e))
 }
 
 /// How to undo a restored session, in this UI's words.

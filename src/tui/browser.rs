@@ -17,7 +17,9 @@ use super::keys::{self, Action, Binding, Key};
 use super::layout::{self, window_start};
 use super::preview::{self, Pane};
 use super::style::{ACCENT, selected_row};
+use super::words::TuiWords;
 use super::worker::{Answer, Job};
+use crate::fix::Words as _;
 use crate::source::dataset::non_data_reason;
 use crate::source::{Entry, EntryKind, Location};
 use crate::units::{bytes, thousands};
@@ -271,6 +273,7 @@ impl Browser {
                 self.after_change(ctx);
             }
             Err(e) => {
+                let e = TuiWords.error(&e);
                 self.entries.clear();
                 self.error = Some(e.clone());
                 ctx.error(e);
@@ -292,7 +295,7 @@ impl Browser {
         };
         self.preview = match r {
             Ok(p) => Pane::Ready(name, p),
-            Err(e) => Pane::Failed(name, e),
+            Err(e) => Pane::Failed(name, TuiWords.error(&e)),
         };
     }
 

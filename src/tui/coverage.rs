@@ -24,11 +24,12 @@ use super::keys::{self, Action, Binding, Key};
 use super::layout;
 use super::narrow::{Choice, Picked, Picker};
 use super::style::{ACCENT, findings_line, plural};
-use super::words;
-use super::worker::Job;
+use super::words::{self, TuiWords};
+use super::worker::{Failure, Job};
 use crate::config::Finding;
 use crate::config::findings::Rule;
 use crate::coverage::{Coverage, ScanControl, ScanSpec};
+use crate::fix::Words as _;
 use crate::inspect::Inspection;
 use crate::schema::Frequency;
 use crate::units::{bytes, thousands};
@@ -72,7 +73,7 @@ pub struct Progress {
 #[derive(Debug, Clone)]
 pub enum ScanState {
     /// No figures: nothing scanned yet, or the last scan of the whole dataset failed.
-    Empty { error: Option<String> },
+    Empty { error: Option<Failure> },
     /// The whole dataset is being scanned; a narrowing chosen earlier is scanned again after it.
     Scanning {
         running: Running,
@@ -180,9 +181,9 @@ impl CoverageView {
     }
 
     /// Why the last scan of the whole dataset gave no figures.
-    pub fn error(&self) -> Option<&str> {
+    pub fn error(&self) -> Option<&Failure> {
         match &self.state {
-            ScanState::Empty { error } => error.as_deref(),
+            ScanState::Empty { error } => error.as_ref(),
             _ => None,
         }
     }
@@ -261,7 +262,7 @@ impl CoverageView {
 
     /// A scan finished: keep its figures, or say why there are none. An answer to a request
     /// that is no longer awaited is dropped.
-    pub fn on_scanned(&mut self, id: u64, result: Result<Box<Coverage>, String>, ctx: &mut Ctx) {
+    pub fn on_scanned(&mut self, id: u64, result: Result<Box<Coverage>, Failure>, ctx: &mut Ctx) {
         if self.running_scan().is_none_or(|r| r.id != id) {
             return;
         }
@@ -272,7 +273,7 @@ impl CoverageView {
                 self.on_whole(*coverage, narrowing, ctx);
             }
             (ScanState::Scanning { .. }, Err(e)) => {
-                ctx.error(e.clone());
+                ctx.error(TuiWords.error(&e));
                 self.state = ScanState::Empty { error: Some(e) };
             }
             (ScanState::Narrowing { whole, choice, .. }, Ok(coverage)) => {
@@ -280,7 +281,10 @@ impl CoverageView {
                 self.on_narrowed(whole, choice, *coverage, ctx);
             }
             (ScanState::Narrowing { whole, .. }, Err(e)) => {
-                ctx.error(format!("{e} (the screen shows the whole dataset)"));
+                ctx.error(format!(
+                    "{} (the screen shows the whole dataset)",
+                    TuiWords.error(&e)
+                ));
                 self.state = ScanState::Whole { whole };
             }
             (other, _) => self.state = other,
@@ -863,6 +867,7 @@ impl Component for CoverageView {
             return;
         }
         if let Some(e) = self.error() {
+            let e = TuiWords.error(e);
             lines.push(Line::from(Span::styled(format!(" {e}"), Color::Red)));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), l.summary);
             return;

@@ -16,7 +16,8 @@ use super::input::{self, Field, Outcome};
 use super::keys::{self, Action, Binding, Key};
 use super::layout;
 use super::style::{ACCENT, confidence_style, findings_line, role_style};
-use super::words;
+use super::words::{self, TuiWords};
+use crate::fix::Words as _;
 use crate::format::{Compression, FileFormat, Overrides, delimiter_name};
 use crate::inspect::Inspection;
 use crate::schema::timefmt::TimeFormat;
@@ -164,7 +165,7 @@ impl DatasetView {
             self.labels.set(&name, role, None)
         };
         if let Err(e) = done {
-            ctx.error(words::error(&e));
+            ctx.error(TuiWords.error(&e));
             return;
         }
         if role == Role::Timestamp && self.labels.timestamp_format.is_none() {
@@ -584,7 +585,7 @@ impl Component for DatasetView {
                         ctx.info(format!("timestamp format set to {text}"));
                         ctx.emit(Event::LabelsChanged);
                     }
-                    Err(e) => ctx.error(words::error(&e)),
+                    Err(e) => ctx.error(TuiWords.error(&e)),
                 }
             }
         }

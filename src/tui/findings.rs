@@ -11,8 +11,9 @@ use super::app::{Ctx, Event};
 use super::component::{Click, Component, Shared};
 use super::keys::{self, Action, Binding};
 use super::layout::{self, window_start};
-use super::words;
+use super::words::TuiWords;
 use crate::config::{Finding, Severity};
+use crate::fix::Words as _;
 
 /// The findings and the one under the cursor.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +47,7 @@ impl Findings {
             Span::raw(marker),
             Span::styled(tag, style),
             Span::styled(format!(" [{}] ", f.rule), Style::new().fg(Color::Gray)),
-            Span::raw(words::finding(f)),
+            Span::raw(TuiWords.finding(f)),
         ])
     }
 }

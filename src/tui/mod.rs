@@ -96,7 +96,7 @@ pub fn run(
         app.open_config((location, start.recursive, is_file), name, config);
     }
     if let Some(note) = notes.first() {
-        app.note(words::notice(note));
+        app.note(crate::fix::Words::notice(&words::TuiWords, note));
     }
     let result = event_loop(&mut terminal, source, app);
     let _ = execute!(std::io::stdout(), DisableMouseCapture, Show);

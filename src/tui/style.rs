@@ -4,8 +4,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::keys::{self, Action};
-use super::words;
+use super::words::{self, TuiWords};
 use crate::config::{Finding, Severity};
+use crate::fix::Words as _;
 use crate::schema::{Confidence, Role};
 
 pub const ACCENT: Color = Color::Cyan;
@@ -73,7 +74,7 @@ pub fn findings_line(findings: &[Finding]) -> Line<'static> {
         Style::new().fg(Color::Yellow),
     ));
     if let Some(e) = errors.first() {
-        spans.push(Span::raw(format!("  {}", words::finding(e))));
+        spans.push(Span::raw(format!("  {}", TuiWords.finding(e))));
     }
     spans.push(Span::styled(
         format!(

@@ -136,9 +136,10 @@ fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::words;
+    use super::super::words::TuiWords;
     use crate::config::ExportOptions;
     use crate::config::findings::{Context, review};
+    use crate::fix::Words as _;
     use crate::format::{Compression, Dialect, FileFormat};
     use crate::schema::Labels;
 
@@ -173,7 +174,11 @@ mod tests {
                 "name",
             ]
         );
-        let texts: Vec<String> = review.findings.iter().map(words::finding).collect();
+        let texts: Vec<String> = review
+            .findings
+            .iter()
+            .map(|f| TuiWords.finding(f))
+            .collect();
         assert_eq!(
             texts[..3],
             [

@@ -3,9 +3,7 @@
 
 use super::export::FieldKey;
 use super::keys::{self, Action, Binding};
-use crate::Error;
-use crate::config::Finding;
-use crate::fix::{Fix, Notice, Setting};
+use crate::fix::{Fix, Setting, Words};
 use crate::schema::{Frequency, Role};
 
 /// The label of the key that does `action` on a screen's table.
@@ -143,39 +141,6 @@ fn setting_words(
     }
 }
 
-/// Fixes as one phrase: "a, or b".
-pub fn fixes(list: &[Fix]) -> String {
-    list.iter()
-        .map(fix)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", or ")
-}
-
-fn with_fixes(fact: String, list: &[Fix]) -> String {
-    let what = fixes(list);
-    if what.is_empty() {
-        fact
-    } else {
-        format!("{fact}: {what}")
-    }
-}
-
-/// A notice as one line.
-pub fn notice(n: &Notice) -> String {
-    with_fixes(n.message.clone(), &n.fixes)
-}
-
-/// An engine error as one line.
-pub fn error(e: &Error) -> String {
-    with_fixes(e.to_string(), &e.fixes())
-}
-
-/// A finding as one line, without its severity and rule.
-pub fn finding(f: &Finding) -> String {
-    with_fixes(f.message.clone(), &f.fixes)
-}
-
 /// How to choose an interval: the key of the one asked for, else the keys of all.
 fn frequency_words(value: Option<&str>) -> String {
     match value.and_then(|v| v.parse::<Frequency>().ok()) {
@@ -188,5 +153,14 @@ fn frequency_words(value: Option<&str>) -> String {
             "choose the interval with {} on the coverage screen",
             interval_keys()
         ),
+    }
+}
+
+/// The terminal UI's words.
+pub struct TuiWords;
+
+impl Words for TuiWords {
+    fn fix(&self, f: &Fix) -> String {
+        fix(f)
     }
 }

@@ -13,7 +13,6 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::preview::{self, Preview};
-use super::words;
 use crate::config::ConfigSource;
 use crate::config::check::Prepared;
 use crate::coverage::{self, Coverage, ScanControl, ScanSpec};
@@ -67,12 +66,16 @@ pub enum Job {
     SaveSession { path: PathBuf, contents: String },
 }
 
-/// The answer to a [`Request`], with its id; errors are already one-line messages.
+/// The answer to a [`Request`], with its id; a failure is the engine's typed error, worded by
+/// the screen that shows it.
 #[derive(Debug, Clone)]
 pub struct Response {
     pub id: u64,
     pub answer: Answer,
 }
+
+/// Why a request failed: the engine's error, shared (answers are cloned).
+pub type Failure = Arc<crate::Error>;
 
 #[derive(Debug, Clone)]
 pub enum Answer {
@@ -81,28 +84,28 @@ pub enum Answer {
         /// True for a page after the first: its entries go after the ones shown.
         more: bool,
         /// The entries, and the cursor of the next page if there is one.
-        result: Result<(Vec<Entry>, Option<String>), String>,
+        result: Result<(Vec<Entry>, Option<String>), Failure>,
     },
     /// `None` when the preview was cancelled before it finished.
     Previewed {
-        result: Option<Result<Box<Preview>, String>>,
+        result: Option<Result<Box<Preview>, Failure>>,
     },
     Inspected {
         location: Location,
-        result: Result<Box<Inspection>, String>,
+        result: Result<Box<Inspection>, Failure>,
     },
     Prepared {
-        result: Result<Box<Prepared>, String>,
+        result: Result<Box<Prepared>, Failure>,
     },
     Scanned {
-        result: Result<Box<Coverage>, String>,
+        result: Result<Box<Coverage>, Failure>,
     },
     Written {
         paths: Vec<PathBuf>,
-        result: Result<(), String>,
+        result: Result<(), Failure>,
     },
     SessionSaved {
-        result: Result<(), String>,
+        result: Result<(), Failure>,
     },
 }
 
@@ -186,12 +189,12 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
             result: source
                 .list(&location, cursor.as_deref())
                 .map(|page| (page.entries, page.next))
-                .map_err(|e| words::error(&e)),
+                .map_err(Arc::new),
             location,
         },
         Job::Preview { entry, cancel } => Answer::Previewed {
             result: preview::load(source, &entry, &cancel)
-                .map(|r| r.map(Box::new).map_err(|e| words::error(&e))),
+                .map(|r| r.map(Box::new).map_err(Arc::new)),
         },
         Job::Inspect {
             location,
@@ -200,7 +203,7 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
         } => Answer::Inspected {
             result: inspect::inspect(source, &location, recursive, &overrides)
                 .map(Box::new)
-                .map_err(|e| words::error(&e)),
+                .map_err(Arc::new),
             location,
         },
         Job::Prepare {
@@ -210,7 +213,7 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
         } => Answer::Prepared {
             result: crate::config::check::prepare(source, &location, recursive, &config)
                 .map(Box::new)
-                .map_err(|e| words::error(&e)),
+                .map_err(Arc::new),
         },
         Job::Scan {
             inspection,
@@ -225,14 +228,14 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
                 &control,
             )
             .map(Box::new)
-            .map_err(|e| words::error(&e)),
+            .map_err(Arc::new),
         },
         Job::Write { files, overwrite } => Answer::Written {
-            result: write_all(&files, overwrite).map_err(|e| words::error(&e)),
+            result: write_all(&files, overwrite).map_err(Arc::new),
             paths: files.into_iter().map(|(p, _)| p).collect(),
         },
         Job::SaveSession { path, contents } => Answer::SessionSaved {
-            result: super::session::write(&path, &contents).map_err(|e| words::error(&e)),
+            result: super::session::write(&path, &contents).map_err(Arc::new),
         },
     };
     Response { id, answer }

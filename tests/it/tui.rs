@@ -273,7 +273,7 @@ fn export_writes_a_valid_config_and_asks_before_replacing() {
     assert_eq!(rules, ["end-of-support"]);
     let f = &app.findings.list[0];
     assert_eq!(f.severity, l4m::config::Severity::Warning);
-    let said = l4m::tui::words::finding(f);
+    let said = l4m::fix::Words::finding(&l4m::tui::words::TuiWords, f);
     assert!(
         said.starts_with("Lookout for Metrics reached its end of support on 2025-09-12 and its API no longer takes a CreateMetricSet request"),
         "{said}"
@@ -426,7 +426,7 @@ fn list_id(app: &mut App) -> u64 {
         .expect("a listing was asked for")
 }
 
-fn browser_with(result: Result<Vec<Entry>, String>) -> App {
+fn browser_with(result: Result<Vec<Entry>, l4m::Error>) -> App {
     let mut app = App::new(
         Location::Local(PathBuf::from("data")),
         false,
@@ -438,7 +438,7 @@ fn browser_with(result: Result<Vec<Entry>, String>) -> App {
         answer: Answer::Listed {
             location: Location::Local(PathBuf::from("data")),
             more: false,
-            result: result.map(|entries| (entries, None)),
+            result: result.map(|entries| (entries, None)).map_err(Arc::new),
         },
     });
     // The previews of these made-up entries are not read.
@@ -460,9 +460,9 @@ fn snapshot_browser_empty_folder() {
 
 #[test]
 fn snapshot_browser_error() {
-    let app = browser_with(Err(
-        "data: permission denied: check the file's permissions".into()
-    ));
+    let app = browser_with(Err(l4m::Error::PermissionDenied {
+        location: Location::Local(PathBuf::from("data")),
+    }));
     insta::assert_snapshot!(draw(&app, 80, 24));
 }
 

@@ -986,7 +986,9 @@ fn a_canned_answer_with_an_unknown_id_changes_nothing() {
         id: 9_999,
         answer: Answer::Inspected {
             location: Location::Local("assets/ecommerce".into()),
-            result: Err("stale".into()),
+            result: Err(std::sync::Arc::new(l4m::Error::NotFound {
+                location: Location::Local("stale".into()),
+            })),
         },
     });
     assert_eq!(app.dataset.as_ref().unwrap().labels, before);
@@ -1097,7 +1099,7 @@ mod s3_wait {
             cancelled.elapsed()
         );
         assert!(
-            matches!(&late.answer, Answer::Listed { result: Err(e), .. } if e == "s3://bkt/daily/: the request was cancelled"),
+            matches!(&late.answer, Answer::Listed { result: Err(e), .. } if l4m::fix::Words::error(&l4m::tui::words::TuiWords, e) == "s3://bkt/daily/: the request was cancelled"),
             "{late:?}"
         );
         assert_eq!(source.waiting(), None);
