@@ -748,7 +748,7 @@ fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     } else {
         emit(&output::coverage_text(&p.inspection, &cov))?;
     }
-    Ok(if a.require_threshold && !cov.meets_threshold {
+    Ok(if a.require_threshold && !cov.history.meets_threshold {
         EXIT_CHECK_FAILED
     } else {
         0
@@ -770,7 +770,7 @@ fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     } else {
         emit(&output::quality_text(&p.inspection, &cov))?;
     }
-    Ok(if a.require_threshold && !cov.meets_threshold {
+    Ok(if a.require_threshold && !cov.history.meets_threshold {
         EXIT_CHECK_FAILED
     } else {
         0

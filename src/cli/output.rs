@@ -280,9 +280,9 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
         o,
         "{}: {} files, {} ({} scanned)\ntimestamp {:?} as {}, interval {} ({}), timezone {}",
         i.dataset.root,
-        c.files_scanned,
+        c.read.files_scanned,
         bytes(i.dataset.total_bytes()),
-        bytes(c.bytes_scanned),
+        bytes(c.read.bytes_scanned),
         c.timestamp_column,
         c.timestamp_format,
         c.frequency,
@@ -292,13 +292,13 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
     let _ = writeln!(
         o,
         "\n  records            {} counted, {} skipped",
-        thousands(c.records),
-        thousands(c.records_skipped)
+        thousands(c.read.records),
+        thousands(c.read.records_skipped)
     );
-    for e in c.skipped_examples.iter().take(3) {
+    for e in c.read.skipped_examples.iter().take(3) {
         let _ = writeln!(o, "                     {e}");
     }
-    if c.first_interval.is_none() {
+    if c.span.first_interval.is_none() {
         let _ = writeln!(
             o,
             "\n  no interval holds data: check the timestamp column and format"
@@ -314,38 +314,46 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
 
 /// The span, the verdict against 285 and the longest gaps.
 fn intervals_text(c: &Coverage, o: &mut String) {
-    if let (Some(first), Some(last)) = (c.first_interval, c.last_interval) {
+    if let (Some(first), Some(last)) = (c.span.first_interval, c.span.last_interval) {
         let _ = writeln!(o, "  first interval     {}", rfc3339(first));
         let _ = writeln!(o, "  last interval      {}", rfc3339(last));
     }
     let _ = writeln!(
         o,
         "  intervals          {} with data of {} spanned, {} missing",
-        thousands(c.intervals_with_data),
-        thousands(c.intervals_spanned),
-        thousands(c.intervals_missing)
+        thousands(c.span.intervals_with_data),
+        thousands(c.span.intervals_spanned),
+        thousands(c.span.intervals_missing)
     );
-    let verdict = if c.meets_threshold { "PASS" } else { "FAIL" };
+    let verdict = if c.history.meets_threshold {
+        "PASS"
+    } else {
+        "FAIL"
+    };
     let _ = writeln!(
         o,
         "  threshold          {verdict}: {} intervals with data {} {} (span {} {} {})",
-        thousands(c.intervals_with_data),
-        if c.meets_threshold { ">=" } else { "<" },
-        c.threshold,
-        thousands(c.intervals_spanned),
-        if c.span_meets_threshold { ">=" } else { "<" },
-        c.threshold
+        thousands(c.span.intervals_with_data),
+        if c.history.meets_threshold { ">=" } else { "<" },
+        c.history.threshold,
+        thousands(c.span.intervals_spanned),
+        if c.history.span_meets_threshold {
+            ">="
+        } else {
+            "<"
+        },
+        c.history.threshold
     );
-    if c.intervals_spanned > c.backtest_max_intervals {
+    if c.span.intervals_spanned > c.history.backtest_max_intervals {
         let _ = writeln!(
             o,
             "                     a backtest reads at most {} intervals; continuous mode at most {} within {} days",
-            thousands(c.backtest_max_intervals),
-            thousands(c.continuous_max_intervals),
-            c.continuous_history_days
+            thousands(c.history.backtest_max_intervals),
+            thousands(c.history.continuous_max_intervals),
+            c.history.continuous_history_days
         );
     }
-    for g in &c.longest_gaps {
+    for g in &c.span.longest_gaps {
         let _ = writeln!(
             o,
             "  gap                {} missing from {} to {}",
@@ -361,9 +369,10 @@ fn quotas_text(c: &Coverage, is_folder: bool, o: &mut String) {
     let _ = writeln!(
         o,
         "  records/interval   max {} (quota {}){}",
-        thousands(c.max_records_per_interval),
-        thousands(c.records_quota),
-        c.max_records_interval
+        thousands(c.quotas.max_records_per_interval),
+        thousands(c.quotas.records_quota),
+        c.quotas
+            .max_records_interval
             .map(|t| format!(" at {}", rfc3339(t)))
             .unwrap_or_default()
     );
@@ -371,25 +380,25 @@ fn quotas_text(c: &Coverage, is_folder: bool, o: &mut String) {
         let _ = writeln!(
             o,
             "  files/interval     max {} (quota {})",
-            c.max_files_per_interval, c.files_quota
+            c.quotas.max_files_per_interval, c.quotas.files_quota
         );
     }
     let _ = writeln!(
         o,
         "  bytes/interval     max {} (quota {}; estimated from file sizes)",
-        bytes(c.max_bytes_per_interval),
-        bytes(c.bytes_quota)
+        bytes(c.quotas.max_bytes_per_interval),
+        bytes(c.quotas.bytes_quota)
     );
-    if !c.dimensions.is_empty() {
+    if !c.dims.dimensions.is_empty() {
         let _ = writeln!(
             o,
             "  metrics            {}{} dimension combinations x {} measures",
-            if c.combinations_capped {
+            if c.dims.combinations_capped {
                 "at least "
             } else {
                 ""
             },
-            thousands(c.dimension_combinations),
+            thousands(c.dims.dimension_combinations),
             c.measures.len()
         );
     }
@@ -397,13 +406,14 @@ fn quotas_text(c: &Coverage, is_folder: bool, o: &mut String) {
 
 /// The continuous layout's folders, and files that were not read to their end.
 fn layout_text(c: &Coverage, o: &mut String) {
-    if let Some(t) = &c.template {
+    if let Some(t) = &c.layout.template {
         let _ = writeln!(
             o,
             "  template           {t}: {} folders, {} missing{}",
-            thousands(c.folders),
-            thousands(c.folders_missing),
-            c.missing_folders
+            thousands(c.layout.folders),
+            thousands(c.layout.folders_missing),
+            c.layout
+                .missing_folders
                 .first()
                 .map(|m| format!(" (first {})", rfc3339(*m)))
                 .unwrap_or_default()
@@ -411,16 +421,17 @@ fn layout_text(c: &Coverage, o: &mut String) {
         let _ = writeln!(
             o,
             "                     {} records outside their folder's interval{}",
-            thousands(c.records_outside_folder),
-            c.outside_folder_example
+            thousands(c.layout.records_outside_folder),
+            c.layout
+                .outside_folder_example
                 .as_ref()
                 .map(|e| format!(" (first {}:{})", e.file, e.line))
                 .unwrap_or_default()
         );
     }
-    if !c.complete {
+    if !c.completeness.complete {
         let _ = writeln!(o, "  PARTIAL: not every file was read to its end");
-        for f in &c.incomplete_files {
+        for f in &c.completeness.incomplete_files {
             let _ = writeln!(o, "    {}: {}", f.file, f.error);
         }
     }
@@ -436,18 +447,18 @@ fn group_size(c: &Coverage) -> u64 {
         Frequency::PT5M | Frequency::PT10M => &[per_day / 24, per_day, per_day * 7],
     };
     for &g in candidates {
-        if c.intervals_spanned.div_ceil(g.max(1)) <= 40 {
+        if c.span.intervals_spanned.div_ceil(g.max(1)) <= 40 {
             return g.max(1);
         }
     }
-    (c.intervals_spanned / 40).max(1)
+    (c.span.intervals_spanned / 40).max(1)
 }
 
 /// Records per interval, one row per group of intervals, one cell per interval (or per few, each
 /// showing the densest). Rows are labelled with their first interval on the dataset's clock.
 fn histogram_text(c: &Coverage, o: &mut String) {
     let g = group_size(c);
-    let max = c.max_records_per_interval.max(1);
+    let max = c.quotas.max_records_per_interval.max(1);
     let counts: std::collections::HashMap<u64, u64> =
         c.intervals.iter().map(|iv| (iv.slot, iv.records)).collect();
     let _ = writeln!(
@@ -458,7 +469,7 @@ fn histogram_text(c: &Coverage, o: &mut String) {
     );
     let bars = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let cells = g.min(48);
-    let spanned = c.intervals_spanned;
+    let spanned = c.span.intervals_spanned;
     for row_start in (0..spanned).step_by(g as usize) {
         let row_end = (row_start + g).min(spanned);
         let mut line = String::new();
@@ -497,9 +508,12 @@ pub fn quality_json(c: &Coverage) -> Value {
     if let Some(o) = v.as_object_mut() {
         o.insert("frequency".into(), json!(c.frequency));
         o.insert("timezone".into(), json!(c.timezone.name()));
-        o.insert("intervals_with_data".into(), json!(c.intervals_with_data));
-        o.insert("intervals_spanned".into(), json!(c.intervals_spanned));
-        o.insert("complete".into(), json!(c.complete));
+        o.insert(
+            "intervals_with_data".into(),
+            json!(c.span.intervals_with_data),
+        );
+        o.insert("intervals_spanned".into(), json!(c.span.intervals_spanned));
+        o.insert("complete".into(), json!(c.completeness.complete));
     }
     v
 }
@@ -514,7 +528,7 @@ pub fn quality_text(i: &Inspection, c: &Coverage) -> String {
         o,
         "{}: {} files, interval {} ({}), timezone {}\n",
         i.dataset.root,
-        c.files_scanned,
+        c.read.files_scanned,
         c.frequency,
         c.frequency.human(),
         c.timezone.name()
@@ -531,10 +545,10 @@ pub fn quality_text(i: &Inspection, c: &Coverage) -> String {
         "  metrics            {} ({} measures x {} dimension combinations); {} of {} followed have at least {} intervals with data",
         thousands(q.time_series_count),
         c.measures.len(),
-        thousands(c.dimension_combinations),
+        thousands(c.dims.dimension_combinations),
         thousands(q.series_meeting_threshold),
         thousands(q.series_followed),
-        c.threshold
+        c.history.threshold
     );
     for col in &q.columns {
         let _ = writeln!(
@@ -751,8 +765,8 @@ pub fn check_json(
         "files": p.inspection.dataset.files.len(),
         "applied": applied_json(p),
         "scanned": c.is_some(),
-        "records": c.map(|c| c.records),
-        "intervals_with_data": c.map(|c| c.intervals_with_data),
+        "records": c.map(|c| c.read.records),
+        "intervals_with_data": c.map(|c| c.span.intervals_with_data),
         "errors": errors,
         "warnings": findings.len() - errors,
         "findings": list,
@@ -827,10 +841,10 @@ fn check_scan_text(c: Option<&Coverage>, o: &mut String) {
             let _ = writeln!(
                 o,
                 "scan: {} records ({} skipped), {} intervals with data of {} spanned",
-                thousands(c.records),
-                thousands(c.records_skipped),
-                thousands(c.intervals_with_data),
-                thousands(c.intervals_spanned)
+                thousands(c.read.records),
+                thousands(c.read.records_skipped),
+                thousands(c.span.intervals_with_data),
+                thousands(c.span.intervals_spanned)
             );
         }
         None => {

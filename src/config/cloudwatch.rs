@@ -57,15 +57,15 @@ pub fn combinations(coverage: &Coverage) -> Combinations {
     values.truncate(STORED_COMBINATIONS);
     let followed = values.len() as u64;
     Combinations {
-        dimensions: coverage.dimensions.clone(),
+        dimensions: coverage.dims.dimensions.clone(),
         values,
-        total: coverage.dimension_combinations.max(followed),
-        capped: coverage.combinations_capped
+        total: coverage.dims.dimension_combinations.max(followed),
+        capped: coverage.dims.combinations_capped
             || coverage
                 .quality
                 .as_ref()
                 .is_some_and(|q| q.series_capped && q.combinations.len() > STORED_COMBINATIONS)
-            || followed < coverage.dimension_combinations,
+            || followed < coverage.dims.dimension_combinations,
     }
 }
 
@@ -393,13 +393,13 @@ fn backfill_findings(c: &Coverage, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     let mut message = format!(
         "{} of {} intervals with data ({:.0}%, {} of {} records) are older than the {BACKFILL_DAYS} days that PutMetricData accepts (before {})",
         thousands(old.len() as u64),
-        thousands(c.intervals_with_data),
-        share(old.len() as u64, c.intervals_with_data),
+        thousands(c.span.intervals_with_data),
+        share(old.len() as u64, c.span.intervals_with_data),
         thousands(records),
-        thousands(c.records),
+        thousands(c.read.records),
         cutoff.format("%Y-%m-%d %H:%M UTC")
     );
-    if let (Some(first), Some(last)) = (c.first_interval, c.last_interval) {
+    if let (Some(first), Some(last)) = (c.span.first_interval, c.span.last_interval) {
         let days = (last - first).num_days() + 1;
         if days > BACKFILL_DAYS {
             message.push_str(&format!(

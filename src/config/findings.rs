@@ -589,7 +589,7 @@ fn scan_mismatch(c: &Coverage, labels: &Labels, opts: &ExportOptions) -> Option<
     let dims = labels.dimensions();
     let measures: Vec<&str> = labels.measures().iter().map(|(m, _)| *m).collect();
     let scanned: Vec<&str> = c.measures.iter().map(|m| m.name.as_str()).collect();
-    if dims != c.dimensions || measures != scanned {
+    if dims != c.dims.dimensions || measures != scanned {
         what.push("other measures or dimensions".into());
     }
     (!what.is_empty()).then(|| what.join("; "))
@@ -597,14 +597,14 @@ fn scan_mismatch(c: &Coverage, labels: &Labels, opts: &ExportOptions) -> Option<
 
 /// What a scan found, against the limits.
 fn coverage_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
-    if !c.complete {
+    if !c.completeness.complete {
         out.push(Finding::warning(
             Rule::ScanIncomplete,
             "the scan did not read every file to its end: the coverage figures are partial",
             vec![Fix::Rescan],
         ));
     }
-    if c.records == 0 {
+    if c.read.records == 0 {
         out.push(Finding::error(
             Rule::NoRecords,
             format!(
@@ -695,12 +695,13 @@ pub const MAX_SKIPPED_SHARE: f64 = 0.01;
 /// Skipped records: a warning, or an error when more than 1% of the records are skipped (the
 /// figures then say little about what L4M would read).
 fn skipped_findings(c: &Coverage, out: &mut Vec<Finding>) {
-    if c.records_skipped == 0 {
+    if c.read.records_skipped == 0 {
         return;
     }
-    let total = c.records + c.records_skipped;
-    let share = c.records_skipped as f64 / total as f64;
+    let total = c.read.records + c.read.records_skipped;
+    let share = c.read.records_skipped as f64 / total as f64;
     let by_reason: Vec<String> = c
+        .read
         .records_skipped_by_reason
         .iter()
         .map(|(r, n)| {
@@ -714,13 +715,14 @@ fn skipped_findings(c: &Coverage, out: &mut Vec<Finding>) {
         })
         .collect();
     let ex = c
+        .read
         .skipped_examples
         .first()
         .map(|e| format!("; first: {e}"))
         .unwrap_or_default();
     let message = format!(
         "{} of {total} records skipped ({:.2}%: {}{ex}); L4M skips them too",
-        c.records_skipped,
+        c.read.records_skipped,
         share * 100.0,
         by_reason.join(", ")
     );
@@ -739,39 +741,39 @@ fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
     let f = c.frequency;
     let min = Limit::MinIntervals.value();
     let max = Limit::MaxBacktestIntervals.value();
-    if c.intervals_with_data < min {
+    if c.span.intervals_with_data < min {
         out.push(Finding::error(
             Rule::IntervalCount,
             format!(
                 "{} intervals of {} hold data, below the {min} a backtest needs ({} more needed)",
-                c.intervals_with_data,
+                c.span.intervals_with_data,
                 f.human(),
-                min - c.intervals_with_data
+                min - c.span.intervals_with_data
             ),
             vec![
                 Fix::outside("add intervals of history"),
                 Fix::set(Setting::Frequency),
             ],
         ));
-    } else if c.intervals_spanned > max {
+    } else if c.span.intervals_spanned > max {
         out.push(Finding::warning(
             Rule::IntervalCount,
             format!(
                 "the data spans {} intervals: a backtest reads at most {max}, the rest is left out",
-                c.intervals_spanned
+                c.span.intervals_spanned
             ),
             vec![],
         ));
     }
-    if let (Some(first), Some(last)) = (c.first_interval, c.last_interval) {
+    if let (Some(first), Some(last)) = (c.span.first_interval, c.span.last_interval) {
         let days = (last - first).num_days();
-        if days > c.continuous_history_days {
+        if days > c.history.continuous_history_days {
             out.push(Finding::warning(
                 Rule::ContinuousHistory,
                 format!(
                     "the data spans {days} days: continuous mode reads at most {} intervals of history within {} days at {}; older data is left out",
-                    c.continuous_max_intervals,
-                    c.continuous_history_days,
+                    c.history.continuous_max_intervals,
+                    c.history.continuous_history_days,
                     f.human()
                 ),
                 vec![],
@@ -781,8 +783,9 @@ fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
 }
 
 fn layout_findings(c: &Coverage, out: &mut Vec<Finding>) {
-    if c.records_outside_folder > 0 {
+    if c.layout.records_outside_folder > 0 {
         let ex = c
+            .layout
             .outside_folder_example
             .as_ref()
             .map(|e| format!(" (first: {}:{})", e.file, e.line))
@@ -791,18 +794,18 @@ fn layout_findings(c: &Coverage, out: &mut Vec<Finding>) {
             Rule::RecordsOutsideFolder,
             format!(
                 "{} records lie outside the interval their folder names{ex}: continuous mode ignores them",
-                c.records_outside_folder
+                c.layout.records_outside_folder
             ),
             vec![Fix::outside("move them to their interval's folder")],
         ));
     }
-    if c.files_outside_template > 0 {
+    if c.layout.files_outside_template > 0 {
         out.push(Finding::warning(
             Rule::FilesOutsideTemplate,
             format!(
                 "{} files sit in folders that do not fit the path template {}: L4M will not read them",
-                c.files_outside_template,
-                c.template.as_deref().unwrap_or("")
+                c.layout.files_outside_template,
+                c.layout.template.as_deref().unwrap_or("")
             ),
             vec![Fix::outside("move them into interval folders")],
         ));
@@ -811,50 +814,54 @@ fn layout_findings(c: &Coverage, out: &mut Vec<Finding>) {
 
 fn quota_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
     let f = c.frequency;
-    if c.intervals_over_records_quota > 0 {
+    if c.quotas.intervals_over_records_quota > 0 {
         out.push(Finding::warning(
             Rule::RecordsPerInterval,
             format!(
                 "{} intervals hold more than {} records (max {}): above the default quota",
-                c.intervals_over_records_quota, c.records_quota, c.max_records_per_interval
+                c.quotas.intervals_over_records_quota,
+                c.quotas.records_quota,
+                c.quotas.max_records_per_interval
             ),
             vec![Fix::outside(
                 "ask AWS to raise the quota, or split the data",
             )],
         ));
     }
-    if c.intervals_over_bytes_quota > 0 {
+    if c.quotas.intervals_over_bytes_quota > 0 {
         out.push(Finding::warning(
             Rule::BytesPerInterval,
             format!(
                 "{} intervals hold more than {} of data (about {} at most, estimated from file sizes): above the quota",
-                c.intervals_over_bytes_quota,
-                crate::units::bytes(c.bytes_quota),
-                crate::units::bytes(c.max_bytes_per_interval)
+                c.quotas.intervals_over_bytes_quota,
+                crate::units::bytes(c.quotas.bytes_quota),
+                crate::units::bytes(c.quotas.max_bytes_per_interval)
             ),
             vec![Fix::outside("split or trim the data")],
         ));
     }
-    if c.intervals_over_files_quota > 0 {
+    if c.quotas.intervals_over_files_quota > 0 {
         out.push(Finding::warning(
             Rule::FilesPerInterval,
             format!(
                 "{} intervals are spread over more than {} files (max {}): above the default quota",
-                c.intervals_over_files_quota, c.files_quota, c.max_files_per_interval
+                c.quotas.intervals_over_files_quota,
+                c.quotas.files_quota,
+                c.quotas.max_files_per_interval
             ),
             vec![Fix::outside("merge the files of an interval")],
         ));
     }
     let measures = labels.measures().len() as u64;
-    let metrics = c.dimension_combinations.saturating_mul(measures);
+    let metrics = c.dims.dimension_combinations.saturating_mul(measures);
     let max = Limit::MetricsPerDetector.at(f);
     if metrics > max {
         out.push(Finding::error(
             Rule::MetricCount,
             format!(
                 "{measures} measures x {}{} dimension combinations = {metrics} metrics, above the {max} a {} detector allows",
-                if c.combinations_capped { "at least " } else { "" },
-                c.dimension_combinations,
+                if c.dims.combinations_capped { "at least " } else { "" },
+                c.dims.dimension_combinations,
                 f.human()
             ),
             vec![Fix::label_any(Role::Ignored)],
@@ -863,8 +870,9 @@ fn quota_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
 }
 
 fn value_findings(c: &Coverage, out: &mut Vec<Finding>) {
-    if c.long_dimension_values > 0 {
+    if c.dims.long_dimension_values > 0 {
         let ex = c
+            .dims
             .long_dimension_example
             .as_ref()
             .map(|e| format!(" (first: {}:{} {})", e.file, e.line, e.reason))
@@ -873,7 +881,7 @@ fn value_findings(c: &Coverage, out: &mut Vec<Finding>) {
             Rule::DimensionValueLength,
             format!(
                 "{} dimension values are longer than {} characters{ex}",
-                c.long_dimension_values,
+                c.dims.long_dimension_values,
                 Limit::DimensionValueChars.value()
             ),
             vec![

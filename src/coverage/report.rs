@@ -78,6 +78,8 @@ pub struct IncompleteFile {
 }
 
 /// What a scan found: how the records of a dataset spread over intervals, against L4M's limits.
+/// The figures come in parts; each part's fields are written at the top level of the JSON
+/// (`#[serde(flatten)]`), in this order.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
     pub frequency: Frequency,
@@ -85,6 +87,34 @@ pub struct Coverage {
     pub timezone: Tz,
     pub timestamp_column: String,
     pub timestamp_format: String,
+    #[serde(flatten)]
+    pub read: ReadFigures,
+    #[serde(flatten)]
+    pub span: SpanFigures,
+    #[serde(flatten)]
+    pub history: HistoryLimits,
+    #[serde(flatten)]
+    pub quotas: QuotaFigures,
+    #[serde(flatten)]
+    pub dims: DimensionFigures,
+    pub measures: Vec<MeasureCheck>,
+    #[serde(flatten)]
+    pub completeness: Completeness,
+    #[serde(flatten)]
+    pub layout: LayoutFigures,
+    /// Every interval with data, in time order.
+    pub intervals: Vec<IntervalCount>,
+    /// What the scan was narrowed to, if it was (its figures are then of those records only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrowed: Option<super::Narrow>,
+    /// Per-series figures and the data-quality report (scans made with `ScanSpec::series`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quality: Option<Quality>,
+}
+
+/// What was read: files, bytes, records, and the records not counted.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadFigures {
     pub files_scanned: u64,
     pub bytes_scanned: u64,
     pub records: u64,
@@ -94,6 +124,11 @@ pub struct Coverage {
     /// How the scan went, when it is worth saying (a large file read by one thread, and why).
     pub notes: Vec<String>,
     pub skipped_examples: Vec<SkipExample>,
+}
+
+/// Where the intervals with data lie.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpanFigures {
     pub first_interval: Option<DateTime<Utc>>,
     pub last_interval: Option<DateTime<Utc>>,
     /// The first interval's start on the dataset's wall clock.
@@ -104,6 +139,11 @@ pub struct Coverage {
     pub intervals_missing: u64,
     /// The longest runs of missing intervals, longest first (at most 5).
     pub longest_gaps: Vec<Gap>,
+}
+
+/// The history L4M needs and keeps, and whether the data has it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryLimits {
     pub threshold: u64,
     /// Intervals with data reach the 285 minimum.
     pub meets_threshold: bool,
@@ -112,6 +152,11 @@ pub struct Coverage {
     pub backtest_max_intervals: u64,
     pub continuous_max_intervals: u64,
     pub continuous_history_days: i64,
+}
+
+/// The fullest interval against each per-interval quota.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuotaFigures {
     pub max_records_per_interval: u64,
     pub max_records_interval: Option<DateTime<Utc>>,
     pub records_quota: u64,
@@ -124,6 +169,11 @@ pub struct Coverage {
     pub intervals_over_bytes_quota: u64,
     pub files_quota: u64,
     pub intervals_over_files_quota: u64,
+}
+
+/// The dimensions and their values.
+#[derive(Debug, Clone, Serialize)]
+pub struct DimensionFigures {
     pub dimensions: Vec<String>,
     /// Distinct combinations of dimension values (a lower bound when `combinations_capped`).
     pub dimension_combinations: u64,
@@ -131,12 +181,21 @@ pub struct Coverage {
     /// Dimension values longer than 40 characters.
     pub long_dimension_values: u64,
     pub long_dimension_example: Option<SkipExample>,
-    pub measures: Vec<MeasureCheck>,
+}
+
+/// Whether every file was read to its end.
+#[derive(Debug, Clone, Serialize)]
+pub struct Completeness {
     /// Files that stopped early (cut stream, damaged gzip, unreadable): the figures are partial.
     pub incomplete_files: Vec<IncompleteFile>,
     /// False when the scan was cancelled or a file could not be read to its end.
     pub complete: bool,
     pub cancelled: bool,
+}
+
+/// The continuous layout's interval folders, when the files sit in them.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayoutFigures {
     /// The continuous layout's path template, when the files sit in interval folders.
     pub template: Option<String>,
     /// Interval folders holding data.
@@ -150,14 +209,6 @@ pub struct Coverage {
     /// Records whose timestamp is outside the interval their folder names.
     pub records_outside_folder: u64,
     pub outside_folder_example: Option<SkipExample>,
-    /// Every interval with data, in time order.
-    pub intervals: Vec<IntervalCount>,
-    /// What the scan was narrowed to, if it was (its figures are then of those records only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub narrowed: Option<super::Narrow>,
-    /// Per-series figures and the data-quality report (scans made with `ScanSpec::series`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quality: Option<Quality>,
 }
 
 /// An instant as chrono writes it (`2023-01-01T00:05:00Z`), written without the formatting
@@ -199,7 +250,7 @@ impl Coverage {
     /// The wall-clock start of the interval in `slot` (see [`IntervalCount::slot`]), in the
     /// dataset's timezone.
     pub fn slot_start(&self, slot: u64) -> Option<NaiveDateTime> {
-        let first = self.first_interval_local?;
+        let first = self.span.first_interval_local?;
         first.checked_add_signed(chrono::TimeDelta::seconds(
             self.frequency.seconds().checked_mul(slot as i64)?,
         ))
@@ -210,7 +261,7 @@ impl Coverage {
     /// the span after it. It places an instant of another scan (the backtest split of the whole
     /// dataset on a narrowed scan) on this one. `None` for a scan without data.
     pub fn slot_of(&self, instant: DateTime<Utc>) -> Option<i64> {
-        let first = self.first_interval_local?;
+        let first = self.span.first_interval_local?;
         let local = instant.with_timezone(&self.timezone).naive_local();
         let seconds = (local - first).num_seconds();
         Some(seconds.div_euclid(self.frequency.seconds()))
@@ -410,23 +461,13 @@ pub(super) fn build(
     let f = spec.frequency;
     let len = f.seconds();
     let tz = &spec.timezone;
-    let first = t.per_interval.keys().next().copied();
-    let last = t.per_interval.keys().next_back().copied();
-    let spanned = match (first, last) {
-        (Some(a), Some(b)) => ((b - a) / len + 1) as u64,
-        _ => 0,
-    };
-    let with_data = t.per_interval.len() as u64;
-    let (max_records, max_at) = fullest(&t.per_interval, tz);
-    let records_quota = Limit::RecordsPerInterval.at(f);
-    let files_quota = Limit::FilesPerInterval.at(f);
-    let bytes_quota = Limit::BytesPerInterval.at(f);
-    let min_intervals = Limit::MinIntervals.value();
-    let over = |quota: u64, value: fn(&IntervalTotals) -> u64| {
-        over_quota(t.per_interval.values().map(value), quota)
-    };
+    let span = span_figures(&t, len, tz);
+    let quotas = quota_figures(&t, f, tz, dataset.is_folder);
+    let (first, spanned) = (
+        t.per_interval.keys().next().copied(),
+        span.intervals_spanned,
+    );
     let cancelled = control.is_cancelled();
-    let (folders_missing, missing_folders) = missing_folders(&t.folder_keys, len, tz);
     let combinations = if spec.dimensions.is_empty() {
         1
     } else {
@@ -437,17 +478,66 @@ pub(super) fn build(
         let span = quality::Span { first, spanned };
         quality::build(s, spec, &span, t.records, skipped, combinations)
     });
+    let min_intervals = Limit::MinIntervals.value();
     Coverage {
         frequency: f,
         timezone: *tz,
         timestamp_column: spec.timestamp_column.clone(),
         timestamp_format: spec.format.pattern().to_string(),
-        files_scanned: t.files,
-        bytes_scanned: t.bytes,
-        records: t.records,
-        records_skipped: skipped,
-        records_skipped_by_reason: by_reason(&t.skipped),
-        notes,
+        read: ReadFigures {
+            files_scanned: t.files,
+            bytes_scanned: t.bytes,
+            records: t.records,
+            records_skipped: skipped,
+            records_skipped_by_reason: by_reason(&t.skipped),
+            notes,
+            skipped_examples: t.examples,
+        },
+        history: HistoryLimits {
+            threshold: min_intervals,
+            meets_threshold: span.intervals_with_data >= min_intervals,
+            span_meets_threshold: spanned >= min_intervals,
+            backtest_max_intervals: Limit::MaxBacktestIntervals.value(),
+            continuous_max_intervals: Limit::MaxContinuousIntervals.value(),
+            continuous_history_days: Limit::ContinuousHistoryDays.at(f) as i64,
+        },
+        span,
+        quotas,
+        dims: DimensionFigures {
+            dimensions: spec.dimensions.clone(),
+            dimension_combinations: combinations,
+            combinations_capped: t.combos.len() >= MAX_COMBINATIONS,
+            long_dimension_values: t.long_values,
+            long_dimension_example: t.long_example,
+        },
+        measures: t.measures,
+        completeness: Completeness {
+            complete: !cancelled && t.incomplete.is_empty(),
+            incomplete_files: t.incomplete,
+            cancelled,
+        },
+        layout: LayoutFigures {
+            files_outside_template: t.files_outside_template,
+            records_outside_folder: t.outside,
+            outside_folder_example: t.outside_example,
+            ..layout_figures(spec, &t.folder_keys, len, tz)
+        },
+        intervals: interval_list(&t.per_interval, len, tz),
+        narrowed: spec.narrow.clone(),
+        quality,
+    }
+}
+
+/// The span of the intervals with data, and its gaps.
+fn span_figures(t: &Totals, len: i64, tz: &Tz) -> SpanFigures {
+    let first = t.per_interval.keys().next().copied();
+    let last = t.per_interval.keys().next_back().copied();
+    let spanned = match (first, last) {
+        (Some(a), Some(b)) => ((b - a) / len + 1) as u64,
+        _ => 0,
+    };
+    let with_data = t.per_interval.len() as u64;
+    SpanFigures {
         first_interval: first.map(|k| instant(k, tz)),
         last_interval: last.map(|k| instant(k, tz)),
         first_interval_local: first.map(wall_clock),
@@ -455,46 +545,49 @@ pub(super) fn build(
         intervals_with_data: with_data,
         intervals_missing: spanned - with_data,
         longest_gaps: longest_gaps(t.per_interval.keys().copied(), len, tz),
-        threshold: min_intervals,
-        meets_threshold: with_data >= min_intervals,
-        span_meets_threshold: spanned >= min_intervals,
-        backtest_max_intervals: Limit::MaxBacktestIntervals.value(),
-        continuous_max_intervals: Limit::MaxContinuousIntervals.value(),
-        continuous_history_days: Limit::ContinuousHistoryDays.at(f) as i64,
+    }
+}
+
+/// The fullest intervals against the per-interval quotas (files per interval only for a folder).
+fn quota_figures(t: &Totals, f: Frequency, tz: &Tz, folder: bool) -> QuotaFigures {
+    let (max_records, max_at) = fullest(&t.per_interval, tz);
+    let records_quota = Limit::RecordsPerInterval.at(f);
+    let files_quota = Limit::FilesPerInterval.at(f);
+    let bytes_quota = Limit::BytesPerInterval.at(f);
+    let over = |quota: u64, value: fn(&IntervalTotals) -> u64| {
+        over_quota(t.per_interval.values().map(value), quota)
+    };
+    let max =
+        |value: fn(&IntervalTotals) -> u64| t.per_interval.values().map(value).max().unwrap_or(0);
+    QuotaFigures {
         max_records_per_interval: max_records,
         max_records_interval: max_at,
         records_quota,
         intervals_over_records_quota: over(records_quota, |c| c.records),
-        max_files_per_interval: t.per_interval.values().map(|c| c.files).max().unwrap_or(0),
-        max_bytes_per_interval: t.per_interval.values().map(|c| c.bytes).max().unwrap_or(0),
+        max_files_per_interval: max(|c| c.files),
+        max_bytes_per_interval: max(|c| c.bytes),
         bytes_quota,
         intervals_over_bytes_quota: over(bytes_quota, |c| c.bytes),
         files_quota,
-        intervals_over_files_quota: if dataset.is_folder {
+        intervals_over_files_quota: if folder {
             over(files_quota, |c| c.files)
         } else {
             0
         },
-        dimensions: spec.dimensions.clone(),
-        dimension_combinations: combinations,
-        combinations_capped: t.combos.len() >= MAX_COMBINATIONS,
-        long_dimension_values: t.long_values,
-        long_dimension_example: t.long_example,
-        measures: t.measures,
-        complete: !cancelled && t.incomplete.is_empty(),
-        incomplete_files: t.incomplete,
-        cancelled,
+    }
+}
+
+/// The interval folders of the continuous layout (the records outside them are the tally's).
+fn layout_figures(spec: &ScanSpec, keys: &BTreeSet<i64>, len: i64, tz: &Tz) -> LayoutFigures {
+    let (folders_missing, missing_folders) = missing_folders(keys, len, tz);
+    LayoutFigures {
         template: spec.template.as_ref().map(|t| t.template.clone()),
-        folders: t.folder_keys.len() as u64,
+        folders: keys.len() as u64,
         folders_missing,
         missing_folders,
-        files_outside_template: t.files_outside_template,
-        records_outside_folder: t.outside,
-        outside_folder_example: t.outside_example,
-        skipped_examples: t.examples,
-        narrowed: spec.narrow.clone(),
-        quality,
-        intervals: interval_list(&t.per_interval, len, tz),
+        files_outside_template: 0,
+        records_outside_folder: 0,
+        outside_folder_example: None,
     }
 }
 
@@ -593,7 +686,7 @@ mod tests {
             Vec::new(),
             &ScanControl::default(),
         );
-        c.first_interval_local = Some(first);
+        c.span.first_interval_local = Some(first);
         c
     }
 
@@ -624,7 +717,7 @@ mod tests {
             assert_eq!(c.slot_of(instant), Some(slot as i64));
         }
         let mut empty = c.clone();
-        empty.first_interval_local = None;
+        empty.span.first_interval_local = None;
         assert_eq!(empty.slot_of(at(10, 0)), None);
     }
 }

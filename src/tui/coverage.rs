@@ -255,8 +255,8 @@ impl CoverageView {
         Geometry::new(
             chart,
             self.zoom,
-            r.intervals_spanned as usize,
-            r.max_records_per_interval,
+            r.span.intervals_spanned as usize,
+            r.quotas.max_records_per_interval,
         )
     }
 
@@ -294,7 +294,7 @@ impl CoverageView {
     fn on_whole(&mut self, coverage: Coverage, narrowing: Option<Choice>, ctx: &mut Ctx) {
         self.frequency = coverage.frequency;
         self.timezone = coverage.timezone;
-        let cancelled = coverage.cancelled;
+        let cancelled = coverage.completeness.cancelled;
         let whole = Figures::new(coverage);
         self.cursor = self.cursor.min(whole.slots.len().saturating_sub(1));
         let holds = narrowing.as_ref().map(|n| still_holds(&whole.coverage, n));
@@ -312,11 +312,11 @@ impl CoverageView {
     }
 
     fn on_narrowed(&mut self, whole: Figures, choice: Choice, coverage: Coverage, ctx: &mut Ctx) {
-        if !coverage.cancelled {
+        if !coverage.completeness.cancelled {
             ctx.info(format!(
                 "narrowed to {}: {} intervals with data ({} or {} shows the whole dataset)",
                 choice.label,
-                thousands(coverage.intervals_with_data),
+                thousands(coverage.span.intervals_with_data),
                 words::key(keys::COVERAGE, Action::Whole),
                 words::key(keys::COVERAGE, Action::Back),
             ));
@@ -622,19 +622,19 @@ fn still_holds(r: &Coverage, n: &Choice) -> bool {
         .narrow
         .dimensions
         .iter()
-        .all(|(d, _)| r.dimensions.contains(d));
+        .all(|(d, _)| r.dims.dimensions.contains(d));
     let measure = n.narrow.measure.as_ref();
     dims && measure.is_none_or(|m| r.measures.iter().any(|c| &c.name == m))
 }
 
 /// A scan cancelled or cut short: say its figures are partial.
 fn say_partial(coverage: &Coverage, ctx: &mut Ctx) {
-    if coverage.cancelled {
+    if coverage.completeness.cancelled {
         ctx.error(format!(
             "scan cancelled: the figures are partial ({} scans again)",
             words::key(keys::COVERAGE, Action::Rescan)
         ));
-    } else if !coverage.complete {
+    } else if !coverage.completeness.complete {
         ctx.error("some files could not be read to the end: the figures are partial");
     }
 }
@@ -681,7 +681,7 @@ fn draw_progress(frame: &mut Frame, p: Progress, summary: Rect) {
 
 /// The verdict, the span, the longest gap, the quotas and the skipped records of a scan.
 fn summary_lines(r: &Coverage, tz: Tz) -> Vec<Line<'static>> {
-    let pass = r.meets_threshold;
+    let pass = r.history.meets_threshold;
     let verdict = Line::from(vec![
         Span::styled(
             if pass { " PASS " } else { " FAIL " },
@@ -693,31 +693,35 @@ fn summary_lines(r: &Coverage, tz: Tz) -> Vec<Line<'static>> {
         Span::styled(
             format!(
                 " {} intervals with data {} {}",
-                thousands(r.intervals_with_data),
+                thousands(r.span.intervals_with_data),
                 if pass { "≥" } else { "<" },
-                r.threshold
+                r.history.threshold
             ),
             Style::new().bold(),
         ),
         Span::styled(
             format!(
                 "   span {} ({} missing){}",
-                thousands(r.intervals_spanned),
-                thousands(r.intervals_missing),
-                if r.complete { "" } else { "   PARTIAL" }
+                thousands(r.span.intervals_spanned),
+                thousands(r.span.intervals_missing),
+                if r.completeness.complete {
+                    ""
+                } else {
+                    "   PARTIAL"
+                }
             ),
             Style::new().fg(Color::Gray),
         ),
     ]);
-    let last = (r.intervals_spanned as usize).saturating_sub(1);
+    let last = (r.span.intervals_spanned as usize).saturating_sub(1);
     let range = Line::from(format!(
         " {} to {} ({})   {} records in {} file{}",
         slot_time(r, 0),
         slot_time(r, last),
         tz.name(),
-        thousands(r.records),
-        r.files_scanned,
-        plural(r.files_scanned)
+        thousands(r.read.records),
+        r.read.files_scanned,
+        plural(r.read.files_scanned)
     ));
     vec![
         verdict,
@@ -729,13 +733,13 @@ fn summary_lines(r: &Coverage, tz: Tz) -> Vec<Line<'static>> {
 }
 
 fn gap_line(r: &Coverage, tz: Tz) -> Line<'static> {
-    Line::from(match r.longest_gaps.first() {
+    Line::from(match r.span.longest_gaps.first() {
         Some(g) => format!(
             " longest gap {} interval{} from {}   ({} gaps listed; {} and {} jump to them)",
             thousands(g.intervals),
             plural(g.intervals),
             g.start.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
-            r.longest_gaps.len(),
+            r.span.longest_gaps.len(),
             words::key(keys::COVERAGE, Action::NextGap),
             words::key(keys::COVERAGE, Action::PrevGap),
         ),
@@ -746,20 +750,20 @@ fn gap_line(r: &Coverage, tz: Tz) -> Line<'static> {
 fn quota_line(r: &Coverage) -> Line<'static> {
     Line::from(format!(
         " max {} records per interval (quota {}), max {} file{} per interval (quota {})",
-        thousands(r.max_records_per_interval),
-        thousands(r.records_quota),
-        r.max_files_per_interval,
-        plural(r.max_files_per_interval),
-        r.files_quota
+        thousands(r.quotas.max_records_per_interval),
+        thousands(r.quotas.records_quota),
+        r.quotas.max_files_per_interval,
+        plural(r.quotas.max_files_per_interval),
+        r.quotas.files_quota
     ))
 }
 
 fn skipped_line(r: &Coverage) -> Line<'static> {
-    match r.skipped_examples.first() {
+    match r.read.skipped_examples.first() {
         Some(e) => Line::from(Span::styled(
             format!(
                 " {} skipped, e.g. {}:{} {}",
-                thousands(r.records_skipped),
+                thousands(r.read.records_skipped),
                 e.file,
                 e.line,
                 e.reason

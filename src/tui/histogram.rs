@@ -31,7 +31,7 @@ pub struct Slot {
 /// Every slot of a scan, from the first interval with data to the last, laid out once when the
 /// result arrives: memory grows with intervals, never rows.
 pub fn slots(c: &Coverage) -> Vec<Slot> {
-    let mut out = vec![Slot::default(); c.intervals_spanned as usize];
+    let mut out = vec![Slot::default(); c.span.intervals_spanned as usize];
     for iv in &c.intervals {
         if let Some(s) = out.get_mut(iv.slot as usize) {
             s.records += iv.records;
@@ -221,7 +221,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, g: Option<&Geometry>, v: &View) {
     }
     block.render(area, buf);
     let Some(g) = g else { return };
-    draw_axis(buf, g, v.coverage.max_records_per_interval);
+    draw_axis(buf, g, v.coverage.quotas.max_records_per_interval);
     for k in 0..g.columns {
         let column = v.scroll + k;
         if column >= g.total {
@@ -264,7 +264,7 @@ fn draw_column(buf: &mut Buffer, g: &Geometry, v: &View, column: usize, k: usize
         .is_some_and(|s| s.part(range.end.saturating_sub(1)) == Some(Part::Outside));
     let colour = if left_out { Color::DarkGray } else { ACCENT };
     let bar_rows = g.bars.height as usize;
-    let max = v.coverage.max_records_per_interval.max(1) as f64;
+    let max = v.coverage.quotas.max_records_per_interval.max(1) as f64;
     let eighths = value.map_or(0, |n| {
         ((n as f64 / max) * (bar_rows * 8) as f64).round().max(1.0) as usize
     });
@@ -376,7 +376,7 @@ fn draw_threshold(buf: &mut Buffer, g: &Geometry, v: &View) {
     let r = v.coverage;
     let Some(slot) = r
         .intervals
-        .get(r.threshold as usize - 1)
+        .get(r.history.threshold as usize - 1)
         .map(|iv| iv.slot as usize)
     else {
         return;
@@ -391,7 +391,7 @@ fn draw_threshold(buf: &mut Buffer, g: &Geometry, v: &View) {
             .set_char('┃')
             .set_style(Style::new().fg(Color::Yellow).bold());
     }
-    let label = format!(" {} intervals with data ", r.threshold);
+    let label = format!(" {} intervals with data ", r.history.threshold);
     let right = g.bars.x + g.bars.width;
     let lx = if x + 1 + label.len() as u16 <= right {
         x + 1

@@ -106,7 +106,7 @@ fn value_choices(c: &Coverage, q: &Quality) -> Vec<Choice> {
         }
     }
     for s in &q.series {
-        for (k, name) in c.dimensions.iter().enumerate() {
+        for (k, name) in c.dims.dimensions.iter().enumerate() {
             let value = s.dimensions.get(name).and_then(|v| v.as_str());
             if let Some(e) = value.and_then(|v| values.get_mut(&(k, v))) {
                 e.1 = Some(e.1.map_or(s.intervals_with_data, |n| n.min(s.intervals_with_data)));
@@ -116,7 +116,7 @@ fn value_choices(c: &Coverage, q: &Quality) -> Vec<Choice> {
     let mut out: Vec<(usize, Choice)> = values
         .into_iter()
         .map(|((k, value), (metrics, intervals))| {
-            let dimensions = vec![(c.dimensions[k].clone(), value.to_string())];
+            let dimensions = vec![(c.dims.dimensions[k].clone(), value.to_string())];
             let choice = Choice {
                 kind: Kind::Value,
                 label: pairs(&dimensions),

@@ -587,7 +587,7 @@ fn history_older_than_14_days_is_counted_against_the_time_of_export() {
         )
     };
     // An hour after the last interval: 600 - 14 x 24 = 264 intervals are too old.
-    let b = built(cov.last_interval.unwrap() + chrono::TimeDelta::hours(1));
+    let b = built(cov.span.last_interval.unwrap() + chrono::TimeDelta::hours(1));
     let f = b
         .findings
         .iter()
@@ -605,7 +605,7 @@ fn history_older_than_14_days_is_counted_against_the_time_of_export() {
     );
     assert_eq!(b.preview().lines().count(), 42);
     // Right after the first interval nothing is too old.
-    let b = built(cov.first_interval.unwrap() + chrono::TimeDelta::hours(1));
+    let b = built(cov.span.first_interval.unwrap() + chrono::TimeDelta::hours(1));
     assert!(b.findings.iter().all(|f| f.rule.as_str() != "backfill"));
 }
 

@@ -169,14 +169,14 @@ fn coverage_scans_the_whole_folder_and_switches_interval() {
     keys(&mut app, &[Key::Char('c')]);
     assert_eq!(app.screen, Screen::Coverage);
     let r = app.coverage.as_ref().unwrap().result().cloned().unwrap();
-    assert_eq!(r.records, 11_508);
-    assert_eq!(r.intervals_with_data, 548);
-    assert!(r.meets_threshold);
+    assert_eq!(r.read.records, 11_508);
+    assert_eq!(r.span.intervals_with_data, 548);
+    assert!(r.history.meets_threshold);
     keys(&mut app, &[Key::Char('4')]);
     let r = app.coverage.as_ref().unwrap().result().cloned().unwrap();
     assert_eq!(r.frequency, Frequency::P1D);
-    assert_eq!(r.intervals_with_data, 24);
-    assert!(!r.meets_threshold);
+    assert_eq!(r.span.intervals_with_data, 24);
+    assert!(!r.history.meets_threshold);
     assert!(
         app.findings
             .list
@@ -201,7 +201,7 @@ fn esc_cancels_a_running_scan_and_the_result_says_partial() {
     pump(&mut app);
     let c = app.coverage.as_ref().unwrap();
     assert!(!c.running());
-    assert!(c.result().unwrap().cancelled);
+    assert!(c.result().unwrap().completeness.cancelled);
     assert!(app.status().unwrap().text.starts_with("scan cancelled"));
     keys(&mut app, &[Key::Esc]);
     assert_eq!(app.screen, Screen::Dataset);
@@ -232,7 +232,7 @@ fn timezone_is_set_from_the_coverage_screen() {
     let r = app.coverage.as_ref().unwrap().result().cloned().unwrap();
     assert_eq!(r.timezone.name(), "America/New_York");
     assert_eq!(
-        r.first_interval.unwrap().to_rfc3339(),
+        r.span.first_interval.unwrap().to_rfc3339(),
         "2020-10-01T04:00:00+00:00"
     );
 }

@@ -545,9 +545,12 @@ fn daily_slots_in_new_york_across_the_spring_change_are_local_days() {
     let r = c.result().cloned().unwrap();
     assert_eq!(r.frequency, Frequency::P1D);
     assert_eq!(r.timezone.name(), "America/New_York");
-    assert_eq!(r.intervals_spanned, 30);
-    assert_eq!(c.whole().unwrap().slots.len() as u64, r.intervals_spanned);
-    assert_eq!(r.intervals_missing, 0);
+    assert_eq!(r.span.intervals_spanned, 30);
+    assert_eq!(
+        c.whole().unwrap().slots.len() as u64,
+        r.span.intervals_spanned
+    );
+    assert_eq!(r.span.intervals_missing, 0);
     // Every day after the change still starts at local midnight.
     keys(&mut app, &[Key::Char('+')]);
     let c = app.coverage.as_ref().unwrap();
@@ -578,12 +581,15 @@ fn hourly_slots_in_berlin_across_the_autumn_change_read_local_hours() {
     let c = app.coverage.as_ref().unwrap();
     let r = c.result().cloned().unwrap();
     assert_eq!(r.frequency, Frequency::PT1H);
-    assert_eq!(c.whole().unwrap().slots.len() as u64, r.intervals_spanned);
     assert_eq!(
-        r.intervals_spanned, 35,
+        c.whole().unwrap().slots.len() as u64,
+        r.span.intervals_spanned
+    );
+    assert_eq!(
+        r.span.intervals_spanned, 35,
         "35 wall-clock hours hold 36 instants"
     );
-    assert_eq!(r.records, 36);
+    assert_eq!(r.read.records, 36);
     keys(&mut app, &[Key::Char('+'), Key::Char('+'), Key::Char('g')]);
     // From 2020-10-24 14:00 local, 02:00 on the 25th is 12 hours later: it holds both instants.
     for _ in 0..12 {

@@ -51,7 +51,7 @@ fn labels(app: &App) -> Vec<String> {
 
 fn intervals_shown(app: &App) -> u64 {
     let c = app.coverage.as_ref().unwrap();
-    c.shown().unwrap().0.intervals_with_data
+    c.shown().unwrap().0.span.intervals_with_data
 }
 
 #[test]
@@ -228,7 +228,7 @@ fn a_rescan_at_another_interval_narrows_the_new_figures_again() {
     assert_eq!(intervals_shown(&app), 65);
     keys(&mut app, &[Key::Char('4')]);
     let c = app.coverage.as_ref().unwrap();
-    assert_eq!(c.result().unwrap().intervals_with_data, 130);
+    assert_eq!(c.result().unwrap().span.intervals_with_data, 130);
     // app has a revenue every other day: 65 days.
     assert_eq!(intervals_shown(&app), 65);
     assert_eq!(c.narrowed().unwrap().coverage.frequency.to_string(), "P1D");
