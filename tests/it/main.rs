@@ -14,6 +14,7 @@ mod cli_aws_sample;
 mod cli_bad_input;
 mod cli_generated;
 mod cli_help;
+mod cli_snapshots;
 mod dst;
 mod engine_names_no_flags;
 mod findings_stale;

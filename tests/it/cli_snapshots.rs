@@ -1,0 +1,84 @@
+//! The command line's text and `--json` output on the bundled sample, as insta snapshots (the
+//! screens are snapshotted the same way): any change to what a user or a script reads shows in
+//! review, word for word and key for key. The `coverage --json` interval list is cut to its first
+//! three entries (the rest are counted), so that the snapshot stays readable.
+
+use crate::common;
+
+use common::*;
+use serde_json::Value;
+
+const SAMPLE: &str = "assets/ecommerce";
+
+/// Standard output of a run that must succeed.
+fn out(args: &[&str]) -> String {
+    let (code, out, err) = run(l4m().env("COLUMNS", "100").args(args));
+    assert_eq!(code, 0, "l4m {args:?}: {err}");
+    out
+}
+
+/// JSON output, pretty, with the list under `key` cut to its first three entries.
+fn json_cut(args: &[&str], key: &str) -> String {
+    let mut v: Value = serde_json::from_str(&out(args)).expect("the output is JSON");
+    if let Some(list) = v.get_mut(key).and_then(Value::as_array_mut) {
+        let n = list.len();
+        list.truncate(3);
+        list.push(Value::String(format!("... {n} in all")));
+    }
+    serde_json::to_string_pretty(&v).unwrap()
+}
+
+#[test]
+fn snapshot_inspect_text() {
+    insta::assert_snapshot!(out(&["inspect", SAMPLE]));
+}
+
+#[test]
+fn snapshot_inspect_json() {
+    insta::assert_snapshot!(json_cut(&["inspect", SAMPLE, "--json"], "sample"));
+}
+
+#[test]
+fn snapshot_coverage_text() {
+    insta::assert_snapshot!(out(&["coverage", SAMPLE]));
+}
+
+#[test]
+fn snapshot_coverage_json() {
+    insta::assert_snapshot!(json_cut(&["coverage", SAMPLE, "--json"], "intervals"));
+}
+
+#[test]
+fn snapshot_quality_text() {
+    insta::assert_snapshot!(out(&["quality", SAMPLE]));
+}
+
+#[test]
+fn snapshot_quality_json() {
+    insta::assert_snapshot!(json_cut(&["quality", SAMPLE, "--json"], "intervals"));
+}
+
+#[test]
+fn snapshot_export_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ecommerce.json");
+    let path = file.to_str().unwrap();
+    let fields = [
+        "--frequency",
+        "PT1H",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/L4MReader",
+        "--detector-arn",
+        "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:ecommerce",
+        "--historical-path",
+        "s3://bucket/ecommerce/",
+    ];
+    let args = [&["export", SAMPLE, "-o", path][..], &fields].concat();
+    let (code, stdout, stderr) = run(l4m().env("COLUMNS", "100").args(&args));
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    // What export says goes to standard error (standard output may be the config itself).
+    let masked = stderr.replace(path, "OUT.json");
+    insta::assert_snapshot!("export_text", masked);
+    let json = out(&[&["export", SAMPLE, "-o", "-", "--json"][..], &fields].concat());
+    insta::assert_snapshot!("export_json", json);
+}
