@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::format::{self, Detected, Detection, Dialect, Overrides};
-use crate::schema::interval::detect_frequency;
+use crate::schema::interval::{IntervalFill, detect_frequency, fill_by_interval};
 use crate::schema::profile::{ColumnProfile, profile};
 use crate::schema::timefmt::{ParsedTime, TimeFormat};
 use crate::schema::{Confidence, Frequency, Labels};
@@ -25,6 +25,9 @@ pub struct Inspection {
     /// Suggested labels (the user's changes are applied on top by the caller).
     pub suggested: Labels,
     pub frequency: Detected<Option<Frequency>>,
+    /// How the sample's timestamps fill each interval length, in the order of [`Frequency::ALL`]
+    /// (empty when no timestamp parses).
+    pub by_interval: Vec<IntervalFill>,
     /// The continuous-layout path template found in the folder names (recursive datasets).
     pub template: Option<PathTemplate>,
 }
@@ -33,7 +36,16 @@ impl Inspection {
     pub fn dialect(&self) -> Dialect {
         self.detection.dialect()
     }
+
+    /// Take an interval detection ([`detect_interval`]).
+    pub fn set_interval(&mut self, (frequency, by_interval): IntervalFound) {
+        self.frequency = frequency;
+        self.by_interval = by_interval;
+    }
 }
+
+/// What [`detect_interval`] finds: the interval, and how each interval length is filled.
+pub type IntervalFound = (Detected<Option<Frequency>>, Vec<IntervalFill>);
 
 /// Read the head of a file and detect its format. Errors name the file.
 pub fn detect_file(source: &dyn Source, file: &Entry, overrides: &Overrides) -> Result<Detection> {
@@ -65,6 +77,7 @@ pub fn inspect(
     let mut inspection = Inspection {
         sample_file: first.location.relative_to(&dataset.root),
         frequency: Detected::new(None, Confidence::None, ""),
+        by_interval: Vec::new(),
         template: None,
         dataset,
         detection,
@@ -80,7 +93,8 @@ pub fn inspect(
             .collect();
         inspection.template = crate::source::template::detect(&names);
     }
-    inspection.frequency = detect_interval(source, &inspection, &inspection.suggested)?;
+    let found = detect_interval(source, &inspection, &inspection.suggested)?;
+    inspection.set_interval(found);
     Ok(inspection)
 }
 
@@ -95,7 +109,8 @@ pub fn redetect_interval(
     if labels.timestamp() != before.timestamp()
         || labels.timestamp_format != before.timestamp_format
     {
-        inspection.frequency = detect_interval(source, inspection, labels)?;
+        let found = detect_interval(source, inspection, labels)?;
+        inspection.set_interval(found);
     }
     Ok(())
 }
@@ -107,13 +122,17 @@ pub fn detect_interval(
     source: &dyn Source,
     inspection: &Inspection,
     labels: &Labels,
-) -> Result<Detected<Option<Frequency>>> {
+) -> Result<IntervalFound> {
     let (Some(column), Some(tf)) = (labels.timestamp(), labels.timestamp_format.as_ref()) else {
-        return Ok(Detected::new(None, Confidence::None, "no timestamp column"));
+        let none = Detected::new(None, Confidence::None, "no timestamp column");
+        return Ok((none, Vec::new()));
     };
     let dialect = inspection.dialect();
     let Some(j) = dialect.column_index(column) else {
-        return Ok(Detected::new(None, Confidence::None, "no such column"));
+        return Ok((
+            Detected::new(None, Confidence::None, "no such column"),
+            Vec::new(),
+        ));
     };
     let mut times = Vec::new();
     collect_times(&inspection.detection.sample, j, tf, &mut times);
@@ -136,7 +155,7 @@ pub fn detect_interval(
             }
         }
         let d = detect_frequency(&times);
-        return Ok(Detected::new(
+        let d = Detected::new(
             d.value,
             d.confidence,
             format!(
@@ -144,9 +163,19 @@ pub fn detect_interval(
                 d.reason,
                 files.len().min(MORE_HEADS + 1)
             ),
-        ));
+        );
+        return Ok((d, fills(&times)));
     }
-    Ok(detect_frequency(&times))
+    Ok((detect_frequency(&times), fills(&times)))
+}
+
+/// How the timestamps fill each interval length (none when no timestamp parsed).
+fn fills(times: &[i64]) -> Vec<IntervalFill> {
+    if times.is_empty() {
+        Vec::new()
+    } else {
+        fill_by_interval(times)
+    }
 }
 
 fn collect_times(sample: &format::Sample, j: usize, tf: &TimeFormat, out: &mut Vec<i64>) {

@@ -99,6 +99,7 @@ pub fn inspect_json(i: &Inspection, labels: &Labels) -> Value {
         "frequency": i.frequency.value,
         "frequency_confidence": i.frequency.confidence,
         "frequency_reason": i.frequency.reason,
+        "by_interval": i.by_interval,
         "template": i.template,
         "notes": d.notes,
         "detections": {

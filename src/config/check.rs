@@ -70,7 +70,8 @@ pub fn prepare(
     header_list(config, &mut inspection, &mut out);
     let labels = apply_labels(config, &inspection, &mut out);
     let mut options = config.options.clone();
-    inspection.frequency = inspect::detect_interval(source, &inspection, &labels)?;
+    let found = inspect::detect_interval(source, &inspection, &labels)?;
+    inspection.set_interval(found);
     interval_findings(config, &inspection, &mut options, &mut out);
     template_findings(config, &inspection, &mut out);
     if let Some(tz) = &config.unknown_timezone {
