@@ -307,6 +307,7 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
         return o;
     }
     intervals_text(c, &mut o);
+    by_interval_text(c, &mut o);
     quotas_text(c, i.dataset.is_folder, &mut o);
     layout_text(c, &mut o);
     histogram_text(c, &mut o);
@@ -362,6 +363,40 @@ fn intervals_text(c: &Coverage, o: &mut String) {
             rfc3339(g.start),
             rfc3339(g.end)
         );
+    }
+}
+
+/// Every interval length from the same scan, the scan's own marked, and a warning when the
+/// scan's interval is finer than the records come.
+fn by_interval_text(c: &Coverage, o: &mut String) {
+    if c.span.by_interval.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "  every interval     with data / spanned, empty, against {}:",
+        c.history.threshold
+    );
+    for fill in &c.span.by_interval {
+        let _ = writeln!(
+            o,
+            "    {:<6}{} {:>9} / {:<9} {:>4.0}%  {}",
+            fill.frequency.as_str(),
+            if fill.frequency == c.frequency {
+                "◀"
+            } else {
+                " "
+            },
+            thousands(fill.intervals_with_data),
+            thousands(fill.intervals_spanned),
+            fill.missing_share() * 100.0,
+            if fill.meets_threshold { "PASS" } else { "FAIL" }
+        );
+    }
+    let mut found = Vec::new();
+    l4m::config::findings::cadence_finding(c, &mut found);
+    for f in &found {
+        let _ = writeln!(o, "  warning [{}] {}", f.rule, CliWords.finding(f));
     }
 }
 

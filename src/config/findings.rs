@@ -12,9 +12,11 @@ use super::model::{ServiceModel, Violation, ViolationKind};
 use crate::coverage::Coverage;
 use crate::fix::{Fix, Setting};
 use crate::format::{Dialect, FileFormat, delimiter_name};
+use crate::schema::interval::cadence_gap;
 use crate::schema::limits::Limit;
 use crate::schema::timefmt::TimeFormat;
 use crate::schema::{ColumnKind, ColumnProfile, Frequency, Labels, Role};
+use crate::units::thousands;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -68,6 +70,8 @@ pub enum Rule {
     MeasurePrecision,
     SparseMetrics,
     ColumnCompleteness,
+    /// An interval finer than the data's cadence: intervals empty for that reason alone.
+    IntervalCadence,
     /// A break of the API model that no other rule speaks for (a bug of ours if it shows).
     ApiModel,
     /// A column a config names that the data does not have.
@@ -157,6 +161,7 @@ impl Rule {
             Rule::MeasurePrecision => "measure-precision",
             Rule::SparseMetrics => "sparse-metrics",
             Rule::ColumnCompleteness => "column-completeness",
+            Rule::IntervalCadence => "interval-cadence",
             Rule::ApiModel => "api-model",
             Rule::ColumnMissing => "column-missing",
             Rule::FileFormat => "file-format",
@@ -737,7 +742,32 @@ fn skipped_findings(c: &Coverage, out: &mut Vec<Finding>) {
     });
 }
 
+/// The chosen interval is finer than the records come: a share of its intervals is empty for
+/// that reason alone, where a coarser interval leaves none (or far fewer) empty.
+pub fn cadence_finding(c: &Coverage, out: &mut Vec<Finding>) {
+    let Some((here, coarser)) = cadence_gap(&c.span.by_interval, c.frequency) else {
+        return;
+    };
+    out.push(Finding::warning(
+        Rule::IntervalCadence,
+        format!(
+            "at {} {:.0}% of the intervals are empty ({} of {}): the records come further apart than {}; at {} {:.0}% are ({} of {})",
+            here.frequency,
+            here.missing_share() * 100.0,
+            thousands(here.intervals_missing),
+            thousands(here.intervals_spanned),
+            here.frequency.human(),
+            coarser.frequency,
+            coarser.missing_share() * 100.0,
+            thousands(coarser.intervals_missing),
+            thousands(coarser.intervals_spanned),
+        ),
+        vec![Fix::set_to(Setting::Frequency, coarser.frequency.as_str())],
+    ));
+}
+
 fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
+    cadence_finding(c, out);
     let f = c.frequency;
     let min = Limit::MinIntervals.value();
     let max = Limit::MaxBacktestIntervals.value();

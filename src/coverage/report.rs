@@ -7,10 +7,11 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::quality::{self, Quality};
-use super::series::SeriesTally;
+use super::series::{Runs, SeriesTally};
 use super::tally::{SkipReason, Tally};
 use super::{FastHash, MAX_COMBINATIONS, MAX_EXAMPLES, ScanControl, ScanSpec};
 use crate::schema::Frequency;
+use crate::schema::interval::{IntervalFill, fill_by_interval};
 use crate::schema::limits::Limit;
 use crate::source::dataset::Dataset;
 
@@ -139,6 +140,9 @@ pub struct SpanFigures {
     pub intervals_missing: u64,
     /// The longest runs of missing intervals, longest first (at most 5).
     pub longest_gaps: Vec<Gap>,
+    /// How the records fill each interval length, in the order of [`Frequency::ALL`]: one scan
+    /// counts them all.
+    pub by_interval: Vec<IntervalFill>,
 }
 
 /// The history L4M needs and keeps, and whether the data has it.
@@ -301,6 +305,8 @@ struct IntervalTotals {
 pub(super) struct Totals {
     /// Interval key to what the interval holds.
     per_interval: BTreeMap<i64, IntervalTotals>,
+    /// The 5-minute slots with a record (every interval length's fill is made of them).
+    slots: Runs,
     files: u64,
     bytes: u64,
     records: u64,
@@ -345,6 +351,7 @@ impl Totals {
 
     /// Add one file's tally; files come in dataset order, so the first examples are kept.
     pub fn add(&mut self, f: Tally) {
+        self.slots.merge(&f.slots);
         self.files += 1;
         self.bytes += f.bytes;
         self.records += f.records;
@@ -545,7 +552,17 @@ fn span_figures(t: &Totals, len: i64, tz: &Tz) -> SpanFigures {
         intervals_with_data: with_data,
         intervals_missing: spanned - with_data,
         longest_gaps: longest_gaps(t.per_interval.keys().copied(), len, tz),
+        by_interval: by_interval(&t.slots),
     }
+}
+
+/// Each interval length's fill, from the 5-minute slots with data.
+fn by_interval(slots: &Runs) -> Vec<IntervalFill> {
+    if slots.count() == 0 {
+        return Vec::new();
+    }
+    let starts: Vec<i64> = slots.starts(super::tally::SLOT_SECONDS).collect();
+    fill_by_interval(&starts)
 }
 
 /// The fullest intervals against the per-interval quotas (files per interval only for a folder).

@@ -104,6 +104,15 @@ impl Runs {
     pub fn count(&self) -> usize {
         self.0.len()
     }
+
+    /// The start of every interval with data, in order.
+    pub fn starts(&self, len: i64) -> impl Iterator<Item = i64> + '_ {
+        self.0.iter().flat_map(move |&(word, bits)| {
+            (0..64)
+                .filter(move |b| bits & (1u64 << b) != 0)
+                .map(move |b| (word * 64 + b) * len)
+        })
+    }
 }
 
 /// One combination of dimension values and the runs of each measure.

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::read::{Fields, MAX_RECORD_BYTES};
 use super::report::SkipExample;
-use super::series::SeriesTally;
+use super::series::{Runs, SeriesTally};
 use super::{FastHash, MAX_COMBINATIONS, MAX_EXAMPLES, ScanSpec};
 use crate::schema::limits::Limit;
 use crate::schema::timefmt::{FixedLayout, ParsedTime, bytes_above};
@@ -188,6 +188,9 @@ fn same_prefix(raw: &[u8], prefix: &[u8]) -> bool {
     }
 }
 
+/// The finest interval length: the slots every length's figures are made of.
+pub(super) const SLOT_SECONDS: i64 = 300;
+
 /// Counts from one file or piece.
 #[derive(Default)]
 pub(super) struct Tally {
@@ -215,6 +218,11 @@ pub(super) struct Tally {
     pub folder_unparsed: bool,
     pub outside_folder: u64,
     pub outside_example: Option<SkipExample>,
+    /// The 5-minute slots (wall clock) that hold a record, whatever the scan's interval: every
+    /// interval length's figures come from them ([`crate::schema::interval::IntervalFill`]).
+    pub slots: Runs,
+    /// The last slot added (records mostly come in time order).
+    last_slot: i64,
     /// Records mostly come in time order: a run of one interval is counted, then added at once.
     run_key: i64,
     run_count: u64,
@@ -236,8 +244,11 @@ impl Tally {
             name: name.to_string(),
             measures: vec![MeasureTally::default(); spec.measures.len()],
             run_key: i64::MIN,
+            last_slot: i64::MIN,
+            // A value's minute decides its 5-minute slot (and so its interval, for every length):
+            // a cached key is reused for the rest of its minute only.
             cache: IntervalCache {
-                layout: spec.format.fixed_layout(spec.frequency.seconds()),
+                layout: spec.format.fixed_layout(SLOT_SECONDS),
                 ..IntervalCache::default()
             },
             series: spec.series.then(|| {
@@ -438,7 +449,13 @@ impl Tally {
             self.skip(SkipReason::BadTimestamp, line, Some(raw), reason);
             return None;
         };
-        let key = interval_key(wall_clock(parsed, &spec.timezone), spec.frequency.seconds());
+        let local = wall_clock(parsed, &spec.timezone);
+        let key = interval_key(local, spec.frequency.seconds());
+        let slot = interval_key(local, SLOT_SECONDS) / SLOT_SECONDS;
+        if slot != self.last_slot {
+            self.slots.add_index(slot);
+            self.last_slot = slot;
+        }
         self.cache.put(raw, key);
         Some(key)
     }
@@ -558,6 +575,7 @@ impl Tally {
         let shift = |e: &mut SkipExample| e.line += lines_before;
         next.examples.iter_mut().for_each(shift);
         self.counts = merge_counts(std::mem::take(&mut self.counts), next.counts);
+        self.slots.merge(&next.slots);
         self.records += next.records;
         for (a, b) in self.skipped.iter_mut().zip(next.skipped) {
             *a += b;
