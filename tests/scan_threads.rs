@@ -367,3 +367,48 @@ fn an_unclosed_quote_in_a_gzip_file_skips_its_own_line() {
         assert_one_unclosed_quote_at_line_402(&json, &format!("gzip, {threads} threads"));
     }
 }
+
+#[test]
+fn a_quote_still_open_past_the_record_limit_skips_its_own_line_as_too_long_at_any_threads() {
+    // Past 8 MiB a scan stops looking for the quote's end: the line is skipped as too long, and
+    // its reason says why a line of a few bytes is too long.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("open.csv");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let note = "n".repeat(120);
+    let mut text = String::from("timestamp,region,note\n");
+    for row in 0..70_000 {
+        if row == 400 {
+            text.push_str("garbage,,\"x\n");
+            continue;
+        }
+        let t = start + chrono::Duration::minutes(row);
+        text.push_str(&format!("{},us,{note}\n", t.format("%Y-%m-%d %H:%M:%S")));
+    }
+    assert!(text.len() > 9 << 20, "{} bytes", text.len());
+    std::fs::write(&path, &text).unwrap();
+    let (one, _) = scan(&path, 1, u64::MAX);
+    for (threads, piece) in [(2, 1 << 20), (3, 3_000_001)] {
+        let (many, pieces) = scan(&path, threads, piece);
+        assert!(pieces > 1, "{threads} threads");
+        assert_eq!(
+            without_notes(&many),
+            without_notes(&one),
+            "{threads} threads"
+        );
+    }
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(v["records"], 69_999);
+    assert_eq!(
+        v["records_skipped_by_reason"],
+        serde_json::json!({"too-long": 1})
+    );
+    assert_eq!(v["skipped_examples"][0]["line"], 402);
+    assert_eq!(
+        v["skipped_examples"][0]["reason"],
+        "a quote opened on this line is still open 8.4 MB later, more than a scan reads"
+    );
+}

@@ -390,18 +390,20 @@ impl Tally {
         );
     }
 
-    /// A record longer than the scan reads, skipped without being read.
+    /// A record longer than the scan reads, skipped without being read: its first line (of
+    /// `bytes`) is dropped. A line shorter than the limit is a quote opened on it and still open
+    /// past the limit (how far past depends on how the file was read: not said).
     pub fn too_long(&mut self, line: u64, bytes: u64) {
-        self.skip(
-            SkipReason::TooLong,
-            line,
-            None,
+        let max = crate::units::bytes(MAX_RECORD_BYTES as u64);
+        let reason = if bytes < MAX_RECORD_BYTES as u64 {
+            format!("a quote opened on this line is still open {max} later, more than a scan reads")
+        } else {
             format!(
-                "a record of {} is longer than the {} a scan reads",
-                crate::units::bytes(bytes),
-                crate::units::bytes(MAX_RECORD_BYTES as u64)
-            ),
-        );
+                "a record of {} is longer than the {max} a scan reads",
+                crate::units::bytes(bytes)
+            )
+        };
+        self.skip(SkipReason::TooLong, line, None, reason);
     }
 
     /// Count one record (`raw` is all of its bytes): its interval, then its folder, dimensions
