@@ -6,7 +6,9 @@ What is measured, per dataset (bench/make_data.py generates them, deterministic,
 target/bench-data/ for the next run):
 
   csv    rows.csv, about BYTES: l4m coverage (timestamp, dimension and measure checks), l4m coverage
-         with every other column --ignore'd (timestamp only), polars, DuckDB, pandas, wc -l
+         with every other column --ignore'd (timestamp only), the same on one thread
+         (--concurrency 1), polars, DuckDB, pandas, the Rust readers csv-core and simd-csv
+         (examples/csv_peers.rs, one thread each: neither splits a file), wc -l
   gzip   head.csv.gz, the first fifth of those rows: l4m coverage, polars, DuckDB, gzip -dc
   jsonl  head.jsonl, the same rows as JSON lines: l4m coverage, polars scan_ndjson, DuckDB read_json
 
@@ -46,6 +48,7 @@ import make_data
 
 ROOT = make_data.ROOT
 L4M = ROOT / "target" / "release" / "l4m"
+CSV_PEERS = ROOT / "target" / "release" / "examples" / "csv_peers"
 FIGURES = [
     "records",
     "intervals_with_data",
@@ -84,6 +87,10 @@ def peer(name, path):
     return [sys.executable, str(ROOT / "bench" / "peers.py"), name, path]
 
 
+def rust_peer(name, path):
+    return [str(CSV_PEERS), name, path]
+
+
 def tools_for(dataset, path):
     """The tools of a dataset's table, the reference (l4m coverage) first."""
     if dataset == "csv":
@@ -91,11 +98,14 @@ def tools_for(dataset, path):
         return [
             Tool("l4m coverage", l4m(path), True),
             Tool("l4m coverage, timestamp only", l4m(path, *ignore), True),
+            Tool("l4m timestamp only, 1 thread", l4m(path, *ignore, "--concurrency", "1"), True),
             # Another report: its figures are not compared here (tests/it/quality.rs checks them).
             Tool("l4m quality", [str(L4M), "quality", *l4m(path)[2:]], False),
             Tool("polars", peer("polars", path), True),
             Tool("duckdb", peer("duckdb", path), True),
             Tool("pandas", peer("pandas", path), True),
+            Tool("csv-core, 1 thread", rust_peer("csv-core", path), True),
+            Tool("simd-csv, 1 thread", rust_peer("simd-csv", path), True),
             Tool("wc -l", ["wc", "-l", path], False),
         ]
     if dataset == "gzip":
@@ -224,6 +234,13 @@ def goals(results):
         goal(ts.wall <= 5 * wc.wall,
              f"csv: l4m timestamp only within 5x of wc -l: {ts.wall:.2f} s vs {wc.wall:.2f} s "
              f"= {ts.wall / wc.wall:.2f}x")
+        one = t["l4m timestamp only, 1 thread"]
+        core, simd = t["csv-core, 1 thread"], t["simd-csv, 1 thread"]
+        goal(one.wall < core.wall and one.wall < simd.wall,
+             f"csv: l4m's splitter (timestamp only, 1 thread) faster than csv-core and simd-csv "
+             f"counting the same way on one thread: l4m {one.wall:.2f} s, csv-core "
+             f"{core.wall:.2f} s, simd-csv {simd.wall:.2f} s (l4m takes {one.wall / core.wall:.2f}x "
+             f"csv-core, {one.wall / simd.wall:.2f}x simd-csv)")
         q = t["l4m quality"]
         goal(q.wall <= 1.5 * full.wall,
              f"csv: l4m quality at most 1.5x l4m coverage: {q.wall:.2f} s vs {full.wall:.2f} s "
@@ -278,8 +295,9 @@ def main():
     if unknown := chosen - set(DATASETS):
         ap.error(f"unknown datasets {', '.join(sorted(unknown))}: use {','.join(DATASETS)}")
     datasets = [d for d in DATASETS if d in chosen]
-    if not L4M.exists():
-        sys.exit(f"{L4M} is missing: run bench/compare.sh (it builds it)")
+    for binary in (L4M, CSV_PEERS):
+        if not binary.exists():
+            sys.exit(f"{binary} is missing: run bench/compare.sh (it builds it)")
 
     manifest = make_data.generate(a.bytes, a.seed)
     machine()

@@ -29,6 +29,9 @@ samples = {
     "bom-crlf": b"\xef\xbb\xbfts,v\r\n2020-01-01,1\r\n2020-01-02,2\r\n",
     "nested-json": b'{"ts": "2020-01-01 00:00:00", "tags": {"a": [1, {"b": null}]}, "s": "a\\"b"}\n{"ts": "2020-01-01 00:05:00", "n": 1e3}\n',
     "space": b"ts views clicks\n20201001 1 2\n20201002 3 4\n",
+    "unclosed-quote": b'ts,v,note\n2020-01-01 00:00:00,1,"a, b"\ngarbage,,"x\n2020-01-01 01:00:00,2,"c"\n'
+    + b'2020-01-01 02:00:00,3,"d""e"\n',
+    "quoted-crlf": b'ts,v,note\r\n2020-01-01 00:00:00,1,"two\r\nlines, ""q"""\r\n"2020-01-01 01:00:00",2,""\r\n',
 }
 
 def put(target, name, data):

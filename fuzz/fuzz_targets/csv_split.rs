@@ -6,9 +6,14 @@
 //! - the reader does not depend on where a read ended: a buffer cut before the end of a record
 //!   needs more bytes, and any buffer that holds the whole record (with its line break) gives the
 //!   same record and fields as the whole data (the scan reads files a block at a time);
-//! - differential: a record without the quote symbol gives the same fields as the `csv` crate set
-//!   up as detection sets it up (`format::csv_builder`, CR trimmed with `format::strip_cr`),
-//!   wherever both readers are at the same record boundary;
+//! - differential: every record gives the same fields as the `csv` crate set up as detection
+//!   sets it up (`format::csv_builder`, CR trimmed with `format::strip_cr`), quoted or not
+//!   (embedded delimiters, doubled quotes, quoted line breaks, CRLF), wherever both readers are
+//!   at the same record boundary, up to the first quote left open at the end of the data (the
+//!   `csv` crate reads the rest of the data as that record; the splitter skips its first line);
+//! - an unclosed quote's line (`Split::Unclosed`) is the one a fresh splitter reading from its
+//!   start to the end of the data gives, also when the splitter found it at its line break
+//!   (after an earlier one, without reading to the end);
 //! - the records split many at a time (`CsvSplitter::split_many`, the scan's hot path) are the
 //!   records split one at a time, with the same kept fields and widths.
 #![no_main]
@@ -50,15 +55,26 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// Every record of `body` as the scan reads it at the end of the data: (start, end, fields).
-fn split_all(body: &[u8], delimiter: u8, quote: Option<u8>) -> Vec<(usize, usize, Fields)> {
+/// A record as the scan reads it at the end of the data: start, end, fields, and whether it is an
+/// unclosed quote's line.
+struct Record {
+    start: usize,
+    end: usize,
+    fields: Fields,
+    unclosed: bool,
+}
+
+/// Every record of `body` as the scan reads it at the end of the data.
+fn split_all(body: &[u8], delimiter: u8, quote: Option<u8>) -> Vec<Record> {
     let mut s = CsvSplitter::new(delimiter, quote);
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < body.len() {
         let rest = &body[pos..];
-        let Split::Record { len } = s.split(rest, true) else {
-            panic!("at the end of the data every record ends (at byte {pos})");
+        let (len, unclosed) = match s.split(rest, true) {
+            Split::Record { len } => (len, false),
+            Split::Unclosed { len } => (len, true),
+            Split::NeedMore => panic!("at the end of the data every record ends (at byte {pos})"),
         };
         assert!(
             len > 0 && len <= rest.len(),
@@ -66,20 +82,43 @@ fn split_all(body: &[u8], delimiter: u8, quote: Option<u8>) -> Vec<(usize, usize
             rest.len()
         );
         let fields = fields(&s, rest);
-        streams_alike(delimiter, quote, rest, len, &fields);
-        out.push((pos, pos + len, fields));
+        if unclosed {
+            assert!(quote.is_some(), "an unclosed quote without a quote symbol");
+            let line = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |nl| nl + 1);
+            assert_eq!(len, line, "an unclosed quote's record is its first line");
+            // Read to the end of the data by a splitter that has not seen an earlier one.
+            assert_eq!(
+                CsvSplitter::new(delimiter, quote).split(rest, true),
+                Split::Unclosed { len },
+                "the unclosed quote at {pos}, read to the end"
+            );
+        } else {
+            streams_alike(delimiter, quote, rest, len, &fields);
+        }
+        out.push(Record {
+            start: pos,
+            end: pos + len,
+            fields,
+            unclosed,
+        });
         pos += len;
     }
     out
 }
 
 /// The records `split_many` gives, from every place a batch stops, against the ones split alone.
-fn many_like_one(body: &[u8], delimiter: u8, quote: Option<u8>, records: &[(usize, usize, Fields)]) {
+fn many_like_one(body: &[u8], delimiter: u8, quote: Option<u8>, records: &[Record]) {
     const KEEP: usize = 4;
     let many = CsvSplitter::new(delimiter, quote).keeping(KEEP);
     let mut batch = Batch::default();
     let mut pos = 0;
-    for (start, end, fields) in records {
+    for Record {
+        start, end, fields, ..
+    } in records
+    {
         if *start < pos {
             continue;
         }
@@ -88,11 +127,20 @@ fn many_like_one(body: &[u8], delimiter: u8, quote: Option<u8>, records: &[(usiz
         let Some(first) = batch.records().first() else {
             continue;
         };
+        let first_record = &body[*start..*end];
+        assert!(
+            quote.is_none_or(|q| !first_record.contains(&q)),
+            "a record split many at a time holds no quote"
+        );
         assert_eq!(first.start, 0);
         assert_eq!(first.len as usize, end - start, "record at {start}");
         assert_eq!(first.width as usize, fields.len(), "record at {start}");
         for (i, f) in fields.iter().enumerate().take(KEEP) {
-            assert_eq!(batch.field(&body[pos..], 0, i), Some(&f[..]), "field {i} at {start}");
+            assert_eq!(
+                batch.field(&body[pos..], 0, i),
+                Some(&f[..]),
+                "field {i} at {start}"
+            );
         }
         let last = batch.records().last().unwrap();
         assert_eq!(taken, (last.start + last.len) as usize);
@@ -141,13 +189,9 @@ fn streams_alike(delimiter: u8, quote: Option<u8>, rest: &[u8], len: usize, whol
     }
 }
 
-/// Records without the quote symbol against the csv crate, where both readers are in step.
-fn compare_with_csv_crate(
-    body: &[u8],
-    delimiter: u8,
-    quote: Option<u8>,
-    records: &[(usize, usize, Fields)],
-) {
+/// Every record against the csv crate, where both readers are in step, up to the first
+/// unclosed quote.
+fn compare_with_csv_crate(body: &[u8], delimiter: u8, quote: Option<u8>, records: &[Record]) {
     let mut reader = csv_builder(delimiter, quote).from_reader(body);
     let mut by_end: HashMap<usize, Fields> = HashMap::new();
     let mut record = csv::ByteRecord::new();
@@ -169,26 +213,32 @@ fn compare_with_csv_crate(
     if !body.starts_with(b"\xef\xbb\xbf") {
         in_step.insert(0);
     }
-    for (start, end, fields) in records {
-        if !in_step.contains(start) {
+    for r in records {
+        if !in_step.contains(&r.start) {
             continue;
         }
-        let bytes = &body[*start..*end];
+        let bytes = &body[r.start..r.end];
+        if r.unclosed {
+            // The csv crate reads the rest of the data as this record; past it, the two differ.
+            assert!(
+                by_end.contains_key(&body.len()),
+                "the csv crate ends an unclosed quote's record at the end of the data"
+            );
+            return;
+        }
         if bytes == b"\n" {
-            in_step.insert(*end);
+            in_step.insert(r.end);
             continue;
         }
-        if quote.is_some_and(|q| bytes.contains(&q)) {
-            continue;
-        }
-        let theirs = by_end.get(end).unwrap_or_else(|| {
+        let theirs = by_end.get(&r.end).unwrap_or_else(|| {
             panic!(
-                "the csv crate has no record ending at {end}; ours: {:?}",
+                "the csv crate has no record ending at {}; ours: {:?}",
+                r.end,
                 String::from_utf8_lossy(bytes)
             )
         });
         assert_eq!(
-            fields,
+            &r.fields,
             theirs,
             "fields of {:?} (delimiter {:?}, quote {:?})",
             String::from_utf8_lossy(bytes),

@@ -709,15 +709,7 @@ fn skipped_findings(c: &Coverage, out: &mut Vec<Finding>) {
         .read
         .records_skipped_by_reason
         .iter()
-        .map(|(r, n)| {
-            format!(
-                "{n} {}",
-                serde_json::to_value(r)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            )
-        })
+        .map(|(r, n)| format!("{n} {}", r.name()))
         .collect();
     let ex = c
         .read

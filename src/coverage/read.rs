@@ -527,7 +527,7 @@ fn start_records(
     let header = reader
         .next_record(&mut splitter)
         .map_err(|e| e.to_string())?
-        .map(|rec| {
+        .map(|(rec, _)| {
             (0..splitter.width())
                 .map(|k| field_text(splitter.field(rec, k).unwrap_or_default()))
                 .collect::<Vec<String>>()
@@ -596,7 +596,11 @@ impl Run<'_> {
                     projection,
                     ..
                 } => match reader.next_record(splitter).map_err(&failed)? {
-                    Some(rec) => {
+                    Some((_, true)) => {
+                        self.tally.unclosed_quote(line);
+                        true
+                    }
+                    Some((rec, false)) => {
                         let fields = CsvFields {
                             splitter,
                             buf: rec,
@@ -775,27 +779,38 @@ impl Feeder {
         Ok(())
     }
 
-    /// The next CSV record (its fields are in `splitter`), or `None` at the end of the data.
-    fn next_record<'b>(&'b mut self, splitter: &mut CsvSplitter) -> io::Result<Option<&'b [u8]>> {
+    /// The next CSV record (its fields are in `splitter`), or `None` at the end of the data. The
+    /// flag says the record is a line whose quote is still open at the end of the data
+    /// ([`Split::Unclosed`]): a bad record, after which reading resumes at the next line.
+    fn next_record<'b>(
+        &'b mut self,
+        splitter: &mut CsvSplitter,
+    ) -> io::Result<Option<(&'b [u8], bool)>> {
         loop {
             let at_end = self.eof;
             if self.pos == self.len && at_end {
                 return Ok(None);
             }
-            match splitter.split(&self.buf[self.pos..self.len], at_end) {
-                Split::Record { len } => {
-                    let rec = self.pos..self.pos + len;
-                    self.pos += len;
-                    self.newlines += splitter.newlines();
-                    return Ok(Some(&self.buf[rec]));
+            let (len, unclosed) = match splitter.split(&self.buf[self.pos..self.len], at_end) {
+                Split::Record { len } => (len, false),
+                Split::Unclosed { len } => (len, true),
+                // A quote open for longer than the limit is skipped as too long (its first line)
+                // before the end of the data can tell whether it closes.
+                Split::NeedMore if self.len - self.pos >= MAX_RECORD_BYTES => {
+                    self.skip_long()?;
+                    continue;
                 }
-                Split::NeedMore if self.len - self.pos >= MAX_RECORD_BYTES => self.skip_long()?,
                 Split::NeedMore => {
                     if !self.fill()? && self.pos == self.len {
                         return Ok(None);
                     }
+                    continue;
                 }
-            }
+            };
+            let rec = self.pos..self.pos + len;
+            self.pos += len;
+            self.newlines += splitter.newlines();
+            return Ok(Some((&self.buf[rec], unclosed)));
         }
     }
 

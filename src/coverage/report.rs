@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::quality::{self, Quality};
 use super::series::{Runs, SeriesTally};
-use super::tally::{SkipReason, Tally};
+use super::tally::{SkipCounts, SkipReason, Tally};
 use super::{FastHash, MAX_COMBINATIONS, MAX_EXAMPLES, ScanControl, ScanSpec};
 use crate::schema::Frequency;
 use crate::schema::interval::{IntervalFill, fill_by_interval};
@@ -310,7 +310,7 @@ pub(super) struct Totals {
     files: u64,
     bytes: u64,
     records: u64,
-    skipped: [u64; 7],
+    skipped: SkipCounts,
     examples: Vec<SkipExample>,
     combos: HashSet<u64, FastHash>,
     long_values: u64,
@@ -355,9 +355,7 @@ impl Totals {
         self.files += 1;
         self.bytes += f.bytes;
         self.records += f.records;
-        for (a, b) in self.skipped.iter_mut().zip(f.skipped) {
-            *a += b;
-        }
+        self.skipped.merge(&f.skipped);
         let share = |n: u64| (f.bytes as u128 * n as u128 / f.records.max(1) as u128) as u64;
         // The counts come in key order: the first file's build the map at once.
         if self.per_interval.is_empty() {
@@ -480,7 +478,7 @@ pub(super) fn build(
     } else {
         t.combos.len() as u64
     };
-    let skipped: u64 = t.skipped.iter().sum();
+    let skipped = t.skipped.total();
     let quality = t.series.as_ref().map(|s| {
         let span = quality::Span { first, spanned };
         quality::build(s, spec, &span, t.records, skipped, combinations)
@@ -623,13 +621,8 @@ fn fullest(per_interval: &BTreeMap<i64, IntervalTotals>, tz: &Tz) -> (u64, Optio
 }
 
 /// Skipped records by reason, the reasons that occurred only.
-fn by_reason(skipped: &[u64; 7]) -> BTreeMap<SkipReason, u64> {
-    SkipReason::ALL
-        .iter()
-        .zip(skipped)
-        .filter(|(_, n)| **n > 0)
-        .map(|(r, n)| (*r, *n))
-        .collect()
+fn by_reason(skipped: &SkipCounts) -> BTreeMap<SkipReason, u64> {
+    skipped.iter().filter(|(_, n)| *n > 0).collect()
 }
 
 /// Every interval with data, with its slot on the wall clock from the first.

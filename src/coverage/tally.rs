@@ -71,36 +71,115 @@ pub(super) fn fold(a: u64, b: u64) -> u64 {
     (p as u64) ^ ((p >> 64) as u64)
 }
 
-/// Why a record was not counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SkipReason {
+/// Defines [`SkipReason`] from one table: each reason's variant and its name in the JSON
+/// (`records_skipped_by_reason`) and the findings. [`SkipReason::ALL`] lists them in the table's
+/// order, which is also the order of [`SkipCounts`] and of the JSON's keys; a reason added to the
+/// table is counted, merged and reported everywhere without another edit.
+macro_rules! skip_reasons {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal,)+) => {
+        /// Why a record was not counted.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum SkipReason {
+            $($(#[doc = $doc])* $variant,)+
+        }
+
+        impl SkipReason {
+            /// Every reason, in the table's order (its index in [`SkipCounts`]).
+            pub const ALL: [SkipReason; [$(SkipReason::$variant),+].len()] =
+                [$(SkipReason::$variant),+];
+
+            /// The reason's name in reports: `records_skipped_by_reason` in the JSON, findings.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(SkipReason::$variant => $name,)+
+                }
+            }
+        }
+    };
+}
+
+skip_reasons! {
     /// A CSV record with more or fewer fields than the header.
-    Ragged,
+    Ragged => "ragged",
     /// A JSON-lines line that is not a JSON object.
-    NotAnObject,
+    NotAnObject => "not-an-object",
     /// No timestamp value.
-    NoTimestamp,
+    NoTimestamp => "no-timestamp",
     /// A timestamp that does not parse with the format.
-    BadTimestamp,
+    BadTimestamp => "bad-timestamp",
     /// Bytes that are not UTF-8 text in a value the scan reads.
-    NotUtf8,
+    NotUtf8 => "not-utf8",
     /// A NUL byte in the record: binary data.
-    Binary,
+    Binary => "binary",
     /// A record longer than the scan reads.
-    TooLong,
+    TooLong => "too-long",
+    /// A CSV line whose quote is still open at the end of the file: that line alone is skipped,
+    /// and the scan resumes at the next line (instead of the quote taking the rest of the file).
+    UnclosedQuote => "unclosed-quote",
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 7] = [
-        SkipReason::Ragged,
-        SkipReason::NotAnObject,
-        SkipReason::NoTimestamp,
-        SkipReason::BadTimestamp,
-        SkipReason::NotUtf8,
-        SkipReason::Binary,
-        SkipReason::TooLong,
-    ];
+    /// How many reasons there are.
+    pub const COUNT: usize = SkipReason::ALL.len();
+
+    /// The reason's slot in [`SkipCounts`]: its place in the table.
+    const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+// The variants carry no discriminants, so each one's place in the table is its index.
+const _: () = {
+    let mut i = 0;
+    while i < SkipReason::COUNT {
+        assert!(SkipReason::ALL[i].index() == i);
+        i += 1;
+    }
+};
+
+impl Serialize for SkipReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Records not counted, by reason: one count for each of [`SkipReason::ALL`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SkipCounts([u64; SkipReason::COUNT]);
+
+impl SkipCounts {
+    /// One more record skipped for `why`.
+    pub fn add(&mut self, why: SkipReason) {
+        self.0[why.index()] += 1;
+    }
+
+    /// Records skipped for `why`.
+    pub fn get(&self, why: SkipReason) -> u64 {
+        self.0[why.index()]
+    }
+
+    /// Add another file's (or piece's) counts.
+    pub fn merge(&mut self, other: &SkipCounts) {
+        for why in SkipReason::ALL {
+            self.0[why.index()] += other.get(why);
+        }
+    }
+
+    /// Records skipped for any reason.
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    /// Every reason with its count, in [`SkipReason::ALL`] order (reasons without records too).
+    pub fn iter(&self) -> impl Iterator<Item = (SkipReason, u64)> + '_ {
+        SkipReason::ALL.into_iter().map(|why| (why, self.get(why)))
+    }
 }
 
 /// The checks of one measure's values.
@@ -201,8 +280,8 @@ pub(super) struct Tally {
     /// The same, in key order, once [`Tally::finish`] is called.
     pub counts: Vec<(i64, u64)>,
     pub records: u64,
-    /// Records not counted, by reason (in [`SkipReason::ALL`] order).
-    pub skipped: [u64; 7],
+    /// Records not counted, by reason.
+    pub skipped: SkipCounts,
     pub examples: Vec<SkipExample>,
     pub combos: HashSet<u64, FastHash>,
     pub long_dimension_values: u64,
@@ -295,7 +374,7 @@ impl Tally {
     }
 
     fn skip(&mut self, why: SkipReason, line: u64, value: Option<&[u8]>, reason: String) {
-        self.skipped[SkipReason::ALL.iter().position(|r| *r == why).unwrap_or(0)] += 1;
+        self.skipped.add(why);
         if self.examples.len() < MAX_EXAMPLES {
             let ex = self.example(line, value, reason);
             self.examples.push(ex);
@@ -312,18 +391,30 @@ impl Tally {
         );
     }
 
-    /// A record longer than the scan reads, skipped without being read.
-    pub fn too_long(&mut self, line: u64, bytes: u64) {
+    /// A CSV line whose quote is still open at the end of the file, skipped alone.
+    pub fn unclosed_quote(&mut self, line: u64) {
         self.skip(
-            SkipReason::TooLong,
+            SkipReason::UnclosedQuote,
             line,
             None,
-            format!(
-                "a record of {} is longer than the {} a scan reads",
-                crate::units::bytes(bytes),
-                crate::units::bytes(MAX_RECORD_BYTES as u64)
-            ),
+            "a quote opened on this line is still open at the end of the file".into(),
         );
+    }
+
+    /// A record longer than the scan reads, skipped without being read: its first line (of
+    /// `bytes`) is dropped. A line shorter than the limit is a quote opened on it and still open
+    /// past the limit (how far past depends on how the file was read: not said).
+    pub fn too_long(&mut self, line: u64, bytes: u64) {
+        let max = crate::units::bytes(MAX_RECORD_BYTES as u64);
+        let reason = if bytes < MAX_RECORD_BYTES as u64 {
+            format!("a quote opened on this line is still open {max} later, more than a scan reads")
+        } else {
+            format!(
+                "a record of {} is longer than the {max} a scan reads",
+                crate::units::bytes(bytes)
+            )
+        };
+        self.skip(SkipReason::TooLong, line, None, reason);
     }
 
     /// Count one record (`raw` is all of its bytes): its interval, then its folder, dimensions
@@ -577,9 +668,7 @@ impl Tally {
         self.counts = merge_counts(std::mem::take(&mut self.counts), next.counts);
         self.slots.merge(&next.slots);
         self.records += next.records;
-        for (a, b) in self.skipped.iter_mut().zip(next.skipped) {
-            *a += b;
-        }
+        self.skipped.merge(&next.skipped);
         let room = MAX_EXAMPLES.saturating_sub(self.examples.len());
         self.examples.extend(next.examples.into_iter().take(room));
         for h in next.combos {
@@ -734,6 +823,46 @@ fn long_measure_value(v: &[u8], digits: &[u8]) -> Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skip_reasons_keep_their_json_names_and_order_and_every_one_is_counted_and_merged() {
+        // The names (and their order) of `records_skipped_by_reason` before the table: the JSON
+        // of the first seven stays byte for byte what it was.
+        let names: Vec<&str> = SkipReason::ALL.iter().map(|r| r.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "ragged",
+                "not-an-object",
+                "no-timestamp",
+                "bad-timestamp",
+                "not-utf8",
+                "binary",
+                "too-long",
+                "unclosed-quote",
+            ]
+        );
+        let mut a = SkipCounts::default();
+        let mut b = SkipCounts::default();
+        for (k, why) in SkipReason::ALL.into_iter().enumerate() {
+            assert_eq!(serde_json::to_string(&why).unwrap(), format!("\"{why}\""));
+            for _ in 0..=k {
+                a.add(why);
+            }
+            b.add(why);
+        }
+        a.merge(&b);
+        let got: Vec<(SkipReason, u64)> = a.iter().collect();
+        let want: Vec<(SkipReason, u64)> = (SkipReason::ALL.into_iter()).zip(2..).collect();
+        assert_eq!(got, want);
+        assert_eq!(a.total(), (2..2 + SkipReason::COUNT as u64).sum::<u64>());
+        let map: std::collections::BTreeMap<SkipReason, u64> = a.iter().collect();
+        assert_eq!(
+            serde_json::to_string(&map).unwrap(),
+            "{\"ragged\":2,\"not-an-object\":3,\"no-timestamp\":4,\"bad-timestamp\":5,\
+             \"not-utf8\":6,\"binary\":7,\"too-long\":8,\"unclosed-quote\":9}"
+        );
+    }
 
     #[test]
     fn interval_counts_merge_in_key_order_adding_shared_keys() {

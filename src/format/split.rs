@@ -18,6 +18,14 @@ pub enum Split {
     /// The buffer ends inside the record: give more bytes (or, at the end of the data, call again
     /// with `at_end`).
     NeedMore,
+    /// A quote opened in the record is still open at the end of the data: the record is bad, and
+    /// so is only its first line, `len` bytes (its line break included). The next record starts
+    /// after it. The fields in the splitter are what was read, for what they are worth.
+    ///
+    /// From then on the splitter knows that the rest of the data leaves open to its end any quote
+    /// still open at a line break (see [`CsvSplitter::split`]), so it gives every later line that
+    /// is one without reading to the end again. A new stream needs a new splitter.
+    Unclosed { len: usize },
 }
 
 /// The fields of the last record a [`CsvSplitter`] split, as byte ranges.
@@ -38,6 +46,8 @@ pub struct CsvSplitter {
     keep: usize,
     /// The last record is known to be ASCII without NUL (false: not known).
     plain: bool,
+    /// A quote was found open at the end of the data (see [`Split::Unclosed`]).
+    open_to_end: bool,
 }
 
 impl CsvSplitter {
@@ -60,6 +70,15 @@ impl CsvSplitter {
     /// Split the record at the front of `buf`. With `at_end`, the buffer holds the rest of the data
     /// and a record without a final line break ends with it. (A scan splits most records many at
     /// a time with [`CsvSplitter::split_many`]; this is for the others.)
+    ///
+    /// A record whose quote is still open at the end of the data is [`Split::Unclosed`]: its first
+    /// line is skipped and splitting resumes at the next line, so that one stray quote cannot
+    /// swallow the rest of a file. Once one is found, a later record still inside a quote at its
+    /// first line break is one too, without reading to the end: the reading from the unclosed
+    /// record's start was inside a quote at every line break after its first one, and a reading
+    /// from a later line that is inside a quote at a line break is, from that byte on, the same
+    /// reading, so it too ends open. The answer is the one a reading to the end would give, which
+    /// keeps a scan's results the same wherever a file is split between threads.
     pub fn split(&mut self, buf: &[u8], at_end: bool) -> Split {
         // 64 bytes at a time: each block gives bit masks of its delimiters, line breaks, quotes
         // and unusual bytes; every delimiter is taken from its mask without reading again.
@@ -275,6 +294,10 @@ impl CsvSplitter {
                     quoted = false;
                 } else {
                     if b == b'\n' {
+                        if self.open_to_end {
+                            self.end_field(field_start);
+                            return self.unclosed(buf);
+                        }
                         self.newlines += 1;
                     }
                     self.scratch.push(b);
@@ -302,9 +325,20 @@ impl CsvSplitter {
         if !at_end {
             return Split::NeedMore;
         }
-        // The data ends inside the record (an unclosed quote takes the rest of the data).
         self.end_field(field_start);
+        if quoted {
+            return self.unclosed(buf);
+        }
+        // The data ends inside the record, without a line break.
         Split::Record { len: buf.len() }
+    }
+
+    /// The record at the front of `buf` holds a quote open to the end of the data: its first line.
+    fn unclosed(&mut self, buf: &[u8]) -> Split {
+        self.open_to_end = true;
+        let len = memchr(b'\n', buf).map_or(buf.len(), |nl| nl + 1);
+        self.newlines = u64::from(buf[..len].ends_with(b"\n"));
+        Split::Unclosed { len }
     }
 
     fn end_field(&mut self, field_start: u32) {
@@ -909,6 +943,7 @@ mod tests {
     fn fields(s: &mut CsvSplitter, buf: &[u8], at_end: bool) -> Option<(usize, Vec<String>)> {
         match s.split(buf, at_end) {
             Split::NeedMore => None,
+            Split::Unclosed { len } => panic!("an unclosed quote's line of {len} bytes"),
             Split::Record { len } => Some((
                 len,
                 (0..s.width())
@@ -1078,6 +1113,281 @@ mod tests {
         assert_eq!(s.newlines(), 2);
         // A quoted line break at the end of the buffer needs more bytes.
         assert_eq!(fields(&mut s, b"\"open\nstill", false), None);
+    }
+
+    /// Every record of `data` as a scan reads it, at the end of the data: its bytes, whether it
+    /// is an unclosed quote's line, and its fields.
+    fn split_all(data: &[u8], delimiter: u8) -> Vec<(Vec<u8>, bool, Vec<Vec<u8>>)> {
+        let mut s = CsvSplitter::new(delimiter, Some(b'"'));
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < data.len() {
+            let rest = &data[at..];
+            let (len, unclosed) = match s.split(rest, true) {
+                Split::Record { len } => (len, false),
+                Split::Unclosed { len } => (len, true),
+                Split::NeedMore => panic!("at the end of the data a record ends (at {at})"),
+            };
+            let fields = (0..s.width())
+                .map(|i| s.field(rest, i).unwrap().to_vec())
+                .collect();
+            out.push((rest[..len].to_vec(), unclosed, fields));
+            at += len;
+        }
+        out
+    }
+
+    /// The records of `data` as detection reads them: the `csv` crate set up by
+    /// [`crate::format::csv_builder`], the `\r` of a CRLF trimmed; each with where it ends.
+    fn csv_crate_records(data: &[u8], delimiter: u8) -> Vec<(usize, Vec<Vec<u8>>)> {
+        let mut reader = crate::format::csv_builder(delimiter, Some(b'"')).from_reader(data);
+        let mut record = csv::ByteRecord::new();
+        let mut out = Vec::new();
+        while reader.read_byte_record(&mut record).unwrap() {
+            let mut fields: Vec<Vec<u8>> = record.iter().map(<[u8]>::to_vec).collect();
+            if let Some(last) = fields.last_mut() {
+                *last = crate::format::strip_cr(last).to_vec();
+            }
+            out.push((reader.position().byte() as usize, fields));
+        }
+        out
+    }
+
+    #[test]
+    fn quoted_records_split_as_the_csv_crate_reads_them() {
+        // Records of random quoted and unquoted fields: embedded delimiters, doubled quotes,
+        // quoted line breaks (LF and CRLF), a CR inside quotes, a quote inside an unquoted field,
+        // empty quoted fields, text after a closing quote; lines ending in LF, CRLF or nothing
+        // (the last). The splitter's fields must be the csv crate's, record by record, and the
+        // fields that were written.
+        let mut rand = crate::testing::random(20);
+        for round in 0..400 {
+            let delimiter = [b',', b';', b'\t', b'|'][round % 4];
+            let mut data = Vec::new();
+            let mut written: Vec<(Vec<Vec<u8>>, bool)> = Vec::new();
+            for _ in 0..1 + rand(12) {
+                let mut fields = Vec::new();
+                for f in 0..1 + rand(6) {
+                    if f > 0 {
+                        data.push(delimiter);
+                    }
+                    let mut value = Vec::new();
+                    let quoted = rand(3) > 0;
+                    for _ in 0..rand(12) {
+                        let letter = [b'a' + rand(26) as u8];
+                        let delimiter = [delimiter];
+                        value.extend_from_slice(match rand(12) {
+                            0 if quoted => &delimiter[..],
+                            1 if quoted => b"\"",
+                            2 if quoted => b"\n",
+                            3 if quoted => b"\r\n",
+                            4 if quoted => b"\r",
+                            5 => b" ",
+                            6 => "é".as_bytes(),
+                            _ => &letter[..],
+                        });
+                    }
+                    if !quoted && value.is_empty() {
+                        // Not an empty line, which the csv crate skips.
+                        value.push(b'z');
+                    }
+                    if !quoted && rand(8) == 0 {
+                        // A quote inside an unquoted field is text.
+                        value.extend_from_slice(b"5\" pipe");
+                    }
+                    if quoted {
+                        data.push(b'"');
+                        for &b in &value {
+                            if b == b'"' {
+                                data.push(b'"');
+                            }
+                            data.push(b);
+                        }
+                        data.push(b'"');
+                    } else {
+                        data.extend_from_slice(&value);
+                    }
+                    fields.push(value);
+                }
+                let crlf = rand(2) == 0;
+                written.push((fields, crlf));
+                data.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+            }
+            if rand(3) == 0 {
+                // The last record without its line break.
+                while data.last().is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+                    data.pop();
+                }
+            }
+            let ours = split_all(&data, delimiter);
+            let theirs = csv_crate_records(&data, delimiter);
+            assert_eq!(
+                ours.len(),
+                theirs.len(),
+                "{:?}",
+                String::from_utf8_lossy(&data)
+            );
+            let mut end = 0;
+            for (k, ((bytes, unclosed, fields), (their_end, their_fields))) in
+                ours.iter().zip(&theirs).enumerate()
+            {
+                end += bytes.len();
+                let what = String::from_utf8_lossy(bytes);
+                assert!(!unclosed, "record {k}: {what:?}");
+                assert_eq!(
+                    end, *their_end,
+                    "record {k} ends where the csv crate's does"
+                );
+                assert_eq!(fields, their_fields, "record {k}: {what:?}");
+                // Both readers take a CR that ends a line's last field before an LF, quoted or
+                // not, for a CRLF's (detection trims it with `strip_cr`, the splitter likewise).
+                let (mut want, crlf) = written[k].clone();
+                if let Some(last) = want.last_mut()
+                    && last.ends_with(b"\r")
+                    && (!crlf || k + 1 == written.len() && !data.ends_with(b"\n"))
+                {
+                    last.pop();
+                }
+                assert_eq!(fields, &want, "record {k}: {what:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_soup_splits_as_the_csv_crate_reads_it_up_to_an_unclosed_quote() {
+        // Random bytes of few kinds (delimiter, quote, LF, CR, letters): every record the csv
+        // crate reads is the splitter's, with the same fields, up to the first quote left open
+        // at the end (where the csv crate reads the rest of the data as one record).
+        let mut rand = crate::testing::random(21);
+        let mut compared = 0;
+        for _ in 0..3000 {
+            let data: Vec<u8> = (0..rand(60))
+                .map(|_| match rand(9) {
+                    0 | 1 => b',',
+                    2 | 3 => b'"',
+                    4 => b'\n',
+                    5 => b'\r',
+                    _ => b'a' + rand(3) as u8,
+                })
+                .collect();
+            let theirs = csv_crate_records(&data, b',');
+            let mut their = theirs.iter();
+            let mut end = 0;
+            for (bytes, unclosed, fields) in split_all(&data, b',') {
+                let start = end;
+                end += bytes.len();
+                if unclosed {
+                    // The csv crate takes the rest of the data as this record.
+                    let (their_end, _) = their.next().unwrap();
+                    assert_eq!(*their_end, data.len());
+                    break;
+                }
+                if bytes == b"\n" {
+                    // The csv crate skips an empty line.
+                    continue;
+                }
+                let (their_end, their_fields) = their.next().unwrap_or_else(|| {
+                    panic!(
+                        "no csv record after {start}: {:?}",
+                        String::from_utf8_lossy(&data)
+                    )
+                });
+                assert_eq!(end, *their_end, "{:?}", String::from_utf8_lossy(&data));
+                assert_eq!(
+                    &fields,
+                    their_fields,
+                    "{:?}",
+                    String::from_utf8_lossy(&data)
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 5000, "{compared} records compared");
+    }
+
+    #[test]
+    fn an_unclosed_quote_makes_its_line_bad_and_the_next_line_a_record_again() {
+        // From the stray quote on, every line break is inside a quote: `e","f` closes one and
+        // opens another, `k""l` holds an escaped quote. Read alone, `e","f` opens a quote too.
+        let data = b"a,b\ngarbage,,\"x\nc,d\ne\",\"f\ng,h\r\nk\"\"l\nj,k";
+        let records = split_all(data, b',');
+        let got: Vec<(&[u8], bool)> = records.iter().map(|(b, u, _)| (b.as_slice(), *u)).collect();
+        assert_eq!(
+            got,
+            [
+                (&b"a,b\n"[..], false),
+                (b"garbage,,\"x\n", true),
+                (b"c,d\n", false),
+                (b"e\",\"f\n", true),
+                (b"g,h\r\n", false),
+                (b"k\"\"l\n", false),
+                (b"j,k", false),
+            ]
+        );
+        assert_eq!(records[4].2, [b"g".to_vec(), b"h".to_vec()]);
+        assert_eq!(records[5].2, [b"k\"\"l".to_vec()]);
+        // A later unclosed line is found at its own line break, without reading to the end; a
+        // fresh splitter that reads to the end gives the same line.
+        let mut at = 0;
+        for (bytes, unclosed, _) in &records {
+            if *unclosed {
+                let mut fresh = CsvSplitter::new(b',', Some(b'"'));
+                assert_eq!(
+                    fresh.split(&data[at..], true),
+                    Split::Unclosed { len: bytes.len() }
+                );
+                assert_eq!(fresh.newlines(), 1);
+            }
+            at += bytes.len();
+        }
+        // Before the end of the data, an open quote needs more bytes.
+        let mut s = CsvSplitter::new(b',', Some(b'"'));
+        assert_eq!(s.split(b"garbage,,\"x\nc,d\n", false), Split::NeedMore);
+        // A quote open on the last line, without a line break.
+        assert_eq!(s.split(b"x,\"y", true), Split::Unclosed { len: 4 });
+        assert_eq!(s.newlines(), 0);
+    }
+
+    #[test]
+    fn unclosed_quotes_found_at_their_line_break_are_the_ones_a_reading_to_the_end_finds() {
+        // Random lines with quotes: each unclosed line the splitter gives (after the first, found
+        // at its line break) is what a fresh splitter reading from there to the end gives, and a
+        // fresh splitter agrees on every record after it.
+        let mut rand = crate::testing::random(22);
+        let mut later = 0;
+        for _ in 0..6000 {
+            let data: Vec<u8> = (0..rand(80))
+                .map(|_| match rand(8) {
+                    0 | 1 => b',',
+                    2 => b'"',
+                    3 | 4 => b'\n',
+                    _ => b'a' + rand(3) as u8,
+                })
+                .collect();
+            let mut at = 0;
+            let mut seen = 0;
+            for (bytes, unclosed, fields) in split_all(&data, b',') {
+                let mut fresh = CsvSplitter::new(b',', Some(b'"'));
+                let got = fresh.split(&data[at..], true);
+                let len = bytes.len();
+                let want = if unclosed {
+                    Split::Unclosed { len }
+                } else {
+                    Split::Record { len }
+                };
+                assert_eq!(got, want, "at {at} of {:?}", String::from_utf8_lossy(&data));
+                if !unclosed {
+                    let theirs: Vec<Vec<u8>> = (0..fresh.width())
+                        .map(|i| fresh.field(&data[at..], i).unwrap().to_vec())
+                        .collect();
+                    assert_eq!(theirs, fields);
+                }
+                seen += usize::from(unclosed);
+                later += usize::from(unclosed && seen > 1);
+                at += len;
+            }
+        }
+        assert!(later > 50, "{later} unclosed lines after a first one");
     }
 
     #[test]

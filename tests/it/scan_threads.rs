@@ -247,3 +247,168 @@ fn a_header_without_a_line_break_beside_a_data_file_is_judged_the_same_by_any_th
     assert_eq!(incomplete[0]["file"], "b.csv");
     assert_eq!(v["records"], 40);
 }
+
+/// 420 rows after a header, hourly; the row at line 402 is `garbage,,,,"x`, whose quote stays
+/// open to the end of the file (no other row has a quote). The last row's note is
+/// lengthened by `pad` bytes, to move the middle of the file.
+fn with_an_unclosed_quote_at_line_402(pad: usize) -> Vec<u8> {
+    let mut out = String::from("timestamp,region,device,value,note\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    for row in 0..420 {
+        let line = row + 2;
+        if line == 402 {
+            out.push_str("garbage,,,,\"x\n");
+            continue;
+        }
+        let t = start + chrono::Duration::hours(row);
+        let region = ["us", "eu", "ap"][row as usize % 3];
+        let more = if row == 419 {
+            "x".repeat(pad)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "{},{region},pc_web,{row}.5,note {row}{more}\n",
+            t.format("%Y-%m-%d %H:%M:%S")
+        ));
+    }
+    out.into_bytes()
+}
+
+/// The figures a scan of [`with_an_unclosed_quote_at_line_402`] must give.
+fn assert_one_unclosed_quote_at_line_402(json: &str, what: &str) {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["records"], 419, "{what}: records");
+    assert_eq!(v["records_skipped"], 1, "{what}: records_skipped");
+    assert_eq!(
+        v["records_skipped_by_reason"],
+        serde_json::json!({"unclosed-quote": 1}),
+        "{what}"
+    );
+    let examples = v["skipped_examples"].as_array().unwrap();
+    assert_eq!(examples.len(), 1, "{what}: {examples:?}");
+    assert_eq!(examples[0]["line"], 402, "{what}");
+    assert_eq!(
+        examples[0]["reason"], "a quote opened on this line is still open at the end of the file",
+        "{what}"
+    );
+    // 420 hourly intervals spanned: the bad row's is missing.
+    assert_eq!(v["intervals_with_data"], 419, "{what}");
+    assert_eq!(v["intervals_spanned"], 420, "{what}");
+}
+
+#[test]
+fn an_unclosed_quote_skips_its_own_line_and_the_rows_after_it_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unclosed.csv");
+    std::fs::write(&path, with_an_unclosed_quote_at_line_402(0)).unwrap();
+    let (json, pieces) = scan(&path, 1, u64::MAX);
+    assert_eq!(pieces, 1);
+    assert_one_unclosed_quote_at_line_402(&json, "one thread");
+}
+
+#[test]
+fn an_unclosed_quote_gives_the_same_answer_at_one_to_four_threads_and_any_pieces() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unclosed.csv");
+    let plain = with_an_unclosed_quote_at_line_402(0);
+    let bad = plain.windows(8).position(|w| w == b"garbage,").unwrap();
+    let bad_len = b"garbage,,,,\"x\n".len();
+    // A piece boundary before the bad line, at its first byte, inside it, at its line break and
+    // at the next line: the file is padded so that its middle falls there, and split in two.
+    let mut settings = Vec::new();
+    for boundary in [
+        bad - 3,
+        bad,
+        bad + 1,
+        bad + 7,
+        bad + bad_len - 1,
+        bad + bad_len,
+    ] {
+        let pad = 2 * boundary - plain.len();
+        settings.push((
+            with_an_unclosed_quote_at_line_402(pad),
+            vec![boundary as u64],
+        ));
+    }
+    // Tiny pieces, up to 8 a thread.
+    settings.push((plain, (0..12).map(|k| 50 + k * 97).collect()));
+    let mut split = 0;
+    for (bytes, pieces) in settings {
+        std::fs::write(&path, &bytes).unwrap();
+        let (whole, _) = scan(&path, 1, u64::MAX);
+        assert_one_unclosed_quote_at_line_402(&whole, "one thread");
+        for threads in 1..=4 {
+            for &piece in &pieces {
+                let (json, n) = scan(&path, threads, piece);
+                let what = format!(
+                    "{threads} threads, pieces of {piece} of {} bytes",
+                    bytes.len()
+                );
+                assert_one_unclosed_quote_at_line_402(&json, &what);
+                assert_eq!(without_notes(&json), without_notes(&whole), "{what}");
+                split += usize::from(n > 1);
+            }
+        }
+    }
+    assert!(split >= 50, "files were split ({split})");
+}
+
+#[test]
+fn an_unclosed_quote_in_a_gzip_file_skips_its_own_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unclosed.csv.gz");
+    std::fs::write(&path, gzip(&with_an_unclosed_quote_at_line_402(0))).unwrap();
+    for threads in 1..=4 {
+        let (json, _) = scan(&path, threads, 97);
+        assert_one_unclosed_quote_at_line_402(&json, &format!("gzip, {threads} threads"));
+    }
+}
+
+#[test]
+fn a_quote_still_open_past_the_record_limit_skips_its_own_line_as_too_long_at_any_threads() {
+    // Past 8 MiB a scan stops looking for the quote's end: the line is skipped as too long, and
+    // its reason says why a line of a few bytes is too long.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("open.csv");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let note = "n".repeat(120);
+    let mut text = String::from("timestamp,region,note\n");
+    for row in 0..70_000 {
+        if row == 400 {
+            text.push_str("garbage,,\"x\n");
+            continue;
+        }
+        let t = start + chrono::Duration::minutes(row);
+        text.push_str(&format!("{},us,{note}\n", t.format("%Y-%m-%d %H:%M:%S")));
+    }
+    assert!(text.len() > 9 << 20, "{} bytes", text.len());
+    std::fs::write(&path, &text).unwrap();
+    let (one, _) = scan(&path, 1, u64::MAX);
+    for (threads, piece) in [(2, 1 << 20), (3, 3_000_001)] {
+        let (many, pieces) = scan(&path, threads, piece);
+        assert!(pieces > 1, "{threads} threads");
+        assert_eq!(
+            without_notes(&many),
+            without_notes(&one),
+            "{threads} threads"
+        );
+    }
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(v["records"], 69_999);
+    assert_eq!(
+        v["records_skipped_by_reason"],
+        serde_json::json!({"too-long": 1})
+    );
+    assert_eq!(v["skipped_examples"][0]["line"], 402);
+    assert_eq!(
+        v["skipped_examples"][0]["reason"],
+        "a quote opened on this line is still open 8.4 MB later, more than a scan reads"
+    );
+}
