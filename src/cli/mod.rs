@@ -133,6 +133,9 @@ enum Command {
     /// Per-metric coverage, the data-quality report and the backtest split, before a backtest
     #[command(after_help = EXIT_CODES)]
     Quality(CoverageArgs),
+    /// Each metric's values per interval (SUM or AVG, as labelled), with a sparkline
+    #[command(after_help = EXIT_CODES)]
+    Series(SeriesArgs),
     /// Check the labels and write a CreateMetricSet request or CloudFormation template
     #[command(after_help = EXIT_CODES)]
     Export(Box<ExportArgs>),
@@ -285,6 +288,34 @@ struct CoverageArgs {
 }
 
 #[derive(Debug, Args)]
+struct SeriesArgs {
+    #[command(flatten)]
+    read: ReadArgs,
+    #[command(flatten)]
+    labels: LabelArgs,
+    #[command(flatten)]
+    time: TimeArgs,
+    #[command(flatten)]
+    s3: S3Args,
+    /// Only the metrics whose dimension DIM has VALUE; repeat it, and every one must hold
+    #[arg(long = "where", value_name = "DIM=VALUE", value_parser = parse_where, help_heading = LABELS)]
+    where_: Vec<(String, String)>,
+    /// Print JSON instead of text
+    #[arg(long, help_heading = OUTPUT)]
+    json: bool,
+}
+
+/// `--where DIM=VALUE`.
+fn parse_where(s: &str) -> std::result::Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((d, v)) if !d.trim().is_empty() => Ok((d.trim().to_string(), v.to_string())),
+        _ => Err(format!(
+            "{s:?} is not DIM=VALUE: name a dimension and its value, e.g. platform=web"
+        )),
+    }
+}
+
+#[derive(Debug, Args)]
 struct ExportArgs {
     #[command(flatten)]
     read: ReadArgs,
@@ -418,6 +449,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Some(Command::Inspect(a)) => cmd_inspect(a, &s3),
         Some(Command::Coverage(a)) => cmd_coverage(a, &s3),
         Some(Command::Quality(a)) => cmd_quality(a, &s3),
+        Some(Command::Series(a)) => cmd_series(a, &s3),
         Some(Command::Export(a)) => cmd_export(*a, &s3),
         Some(Command::Check(a)) => cmd_check(a, &s3),
         None => cmd_tui(
@@ -775,6 +807,42 @@ fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     } else {
         0
     })
+}
+
+fn cmd_series(a: SeriesArgs, s3: &S3Args) -> CliResult<u8> {
+    let p = prepare(&a.read, &a.labels, s3)?;
+    let dims = p.labels.dimensions();
+    if let Some((d, _)) = a.where_.iter().find(|(d, _)| !dims.contains(&d.as_str())) {
+        return Err(Failure::Usage(format!(
+            "--where {d}=...: {d:?} is not a dimension (the dimensions: {}); label it with --dimension {d}",
+            if dims.is_empty() {
+                "none".to_string()
+            } else {
+                dims.join(", ")
+            }
+        )));
+    }
+    let mut spec = scan_spec(
+        &p,
+        a.time.frequency,
+        a.time.timezone.unwrap_or(chrono_tz::Tz::UTC),
+        a.time.concurrency,
+    )?;
+    spec.series = true;
+    spec.values = Some(p.labels.measures().iter().map(|(_, agg)| *agg).collect());
+    if !a.where_.is_empty() {
+        spec.narrow = Some(l4m::coverage::Narrow {
+            dimensions: a.where_.clone(),
+            measure: None,
+        });
+    }
+    let cov = run_scan(&p, &spec)?;
+    if a.json {
+        print_json(&output::series_json(&cov))?;
+    } else {
+        emit(&output::series_text(&p.inspection, &cov, &a.where_))?;
+    }
+    Ok(0)
 }
 
 /// The export options: the command line's, else the config's (with `--config`), else what the

@@ -997,3 +997,139 @@ pub fn successor_text(
     }
     o
 }
+
+/// `series --json`: each metric's points, one per interval of the span.
+pub fn series_json(c: &Coverage) -> Value {
+    let values = c.values.as_ref();
+    json!({
+        "frequency": c.frequency,
+        "timezone": c.timezone.name(),
+        "metrics": values.map(|v| json!(v.metrics)).unwrap_or(json!([])),
+        "metrics_total": values.map_or(0, |v| v.metrics_total),
+        "metrics_left_out": values.map_or(0, |v| v.metrics_left_out),
+        "complete": c.completeness.complete,
+    })
+}
+
+/// Width of a sparkline, in characters.
+const SPARK_WIDTH: usize = 48;
+
+/// A metric's values as a line of block characters: each character is the mean of its share of
+/// the points, scaled between the metric's min and max; `·` where none has a value.
+pub fn sparkline(points: &[l4m::coverage::ValuePoint], width: usize) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let values: Vec<f64> = points.iter().filter_map(|p| p.value).collect();
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(*v), h.max(*v))
+        });
+    let width = width.min(points.len()).max(1);
+    (0..width)
+        .map(|k| {
+            let part = &points[k * points.len() / width..(k + 1) * points.len() / width];
+            let vals: Vec<f64> = part.iter().filter_map(|p| p.value).collect();
+            if vals.is_empty() {
+                return '·';
+            }
+            let mean = vals.iter().sum::<f64>() / vals.len() as f64;
+            let at = if hi > lo {
+                (mean - lo) / (hi - lo)
+            } else {
+                0.5
+            };
+            BLOCKS[((at * 7.0).round() as usize).min(7)]
+        })
+        .collect()
+}
+
+/// A number as a metric's min or max: whole numbers without decimals, others with up to 4.
+fn number(v: f64) -> String {
+    let sign = if v < 0.0 { "-" } else { "" };
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{sign}{}", thousands(v.abs() as u64))
+    } else {
+        format!("{v:.4}").trim_end_matches('0').to_string()
+    }
+}
+
+/// `series`: one line per metric (its dimension values, min, max, missing share and sparkline).
+pub fn series_text(i: &Inspection, c: &Coverage, wheres: &[(String, String)]) -> String {
+    let mut o = String::new();
+    let Some(v) = &c.values else {
+        return o;
+    };
+    let _ = writeln!(
+        o,
+        "{}: {} metric{}, interval {} ({}), timezone {}",
+        i.dataset.root,
+        thousands(v.metrics_total),
+        if v.metrics_total == 1 { "" } else { "s" },
+        c.frequency,
+        c.frequency.human(),
+        c.timezone.name()
+    );
+    if let (Some(first), Some(last)) = (c.span.first_interval, c.span.last_interval) {
+        let _ = writeln!(
+            o,
+            "from {} to {} ({} intervals)\n",
+            rfc3339(first),
+            rfc3339(last),
+            thousands(c.span.intervals_spanned)
+        );
+    }
+    for m in &v.metrics {
+        series_line(m, &mut o);
+    }
+    if v.metrics_left_out > 0 {
+        let _ = writeln!(
+            o,
+            "\n{} more metrics left out (at most {} a call): narrow with --where DIM=VALUE",
+            thousands(v.metrics_left_out),
+            l4m::coverage::MAX_METRICS
+        );
+    }
+    if v.metrics.is_empty() {
+        let which = if wheres.is_empty() {
+            "label a measure (--measure COL)".to_string()
+        } else {
+            "no record has those dimension values: check --where".to_string()
+        };
+        let _ = writeln!(o, "no metric: {which}");
+    }
+    o
+}
+
+fn series_line(m: &l4m::coverage::MetricValues, o: &mut String) {
+    let dims: Vec<String> = m
+        .dimensions
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+        .collect();
+    let values: Vec<f64> = m.points.iter().filter_map(|p| p.value).collect();
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(*v), h.max(*v))
+        });
+    let missing = 1.0 - m.with_value() as f64 / m.points.len().max(1) as f64;
+    let range = if values.is_empty() {
+        "no value".to_string()
+    } else {
+        format!("{} to {}", number(lo), number(hi))
+    };
+    let _ = writeln!(
+        o,
+        "  {} {} {}\n    {:<24} missing {:>5.1}%  {}",
+        m.measure,
+        m.aggregation.as_str(),
+        if dims.is_empty() {
+            "(all records)".to_string()
+        } else {
+            dims.join(" ")
+        },
+        range,
+        missing * 100.0,
+        sparkline(&m.points, SPARK_WIDTH)
+    );
+}

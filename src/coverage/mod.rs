@@ -10,6 +10,7 @@ mod read;
 mod report;
 mod series;
 mod tally;
+mod values;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -32,6 +33,7 @@ use tally::Tally;
 
 pub use read::MAX_RECORD_BYTES;
 pub use tally::SkipReason;
+pub use values::{MAX_METRICS, MetricValues, ValuePoint, Values};
 
 /// What to scan for.
 #[derive(Debug, Clone)]
@@ -50,6 +52,9 @@ pub struct ScanSpec {
     /// Follow every series (measure x dimension combination) and the data-quality counts: what
     /// `quality` reports and the findings judge. It costs a little more than counting intervals.
     pub series: bool,
+    /// Sum each metric's values per interval, with these aggregations (one per measure, in
+    /// order): what `series` reports. Needs `series`.
+    pub values: Option<Vec<crate::schema::Aggregation>>,
     /// Count only the records of some dimension values (and with a value of one measure): the
     /// coverage of one dimension value or one series.
     pub narrow: Option<Narrow>,
@@ -95,6 +100,7 @@ impl ScanSpec {
             concurrency: default_concurrency(&inspection.dataset),
             piece_bytes: DEFAULT_PIECE_BYTES,
             series: false,
+            values: None,
             narrow: None,
             template: inspection.template.clone(),
         })

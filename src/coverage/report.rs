@@ -111,6 +111,9 @@ pub struct Coverage {
     /// Per-series figures and the data-quality report (scans made with `ScanSpec::series`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
+    /// Each metric's values per interval (scans made with `ScanSpec::values`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<super::Values>,
 }
 
 /// What was read: files, bytes, records, and the records not counted.
@@ -274,7 +277,7 @@ impl Coverage {
 
 /// The UTC instant at which a wall-clock interval starts in `tz`. A wall time that a DST change
 /// skips is taken as the instant just after the jump.
-pub(super) fn instant(key: i64, tz: &Tz) -> DateTime<Utc> {
+pub(crate) fn instant(key: i64, tz: &Tz) -> DateTime<Utc> {
     let naive = DateTime::from_timestamp(key, 0)
         .map(|d| d.naive_utc())
         .unwrap_or(NaiveDateTime::MIN);
@@ -483,6 +486,10 @@ pub(super) fn build(
         let span = quality::Span { first, spanned };
         quality::build(s, spec, &span, t.records, skipped, combinations)
     });
+    let values = t
+        .series
+        .as_ref()
+        .and_then(|s| super::values::build(s, spec, first, spanned));
     let min_intervals = Limit::MinIntervals.value();
     Coverage {
         frequency: f,
@@ -530,6 +537,7 @@ pub(super) fn build(
         intervals: interval_list(&t.per_interval, len, tz),
         narrowed: spec.narrow.clone(),
         quality,
+        values,
     }
 }
 
@@ -686,6 +694,7 @@ mod tests {
             concurrency: 1,
             piece_bytes: super::super::DEFAULT_PIECE_BYTES,
             series: false,
+            values: None,
             narrow: None,
             template: None,
         };

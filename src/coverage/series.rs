@@ -115,12 +115,92 @@ impl Runs {
     }
 }
 
+/// A metric's values in one interval: their sum, how many there were, and the records of its
+/// combination of dimension values (with a value or not).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Cell {
+    /// The interval's index (its wall-clock start over its length).
+    pub index: i64,
+    pub sum: f64,
+    pub values: u64,
+    pub records: u64,
+}
+
+/// A metric's cells in interval order: memory grows with the intervals, never with the records.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cells(pub Vec<Cell>);
+
+impl Cells {
+    /// One record in interval `index`, with its value if it has one.
+    #[inline]
+    pub fn add(&mut self, index: i64, value: Option<f64>) {
+        let one = Cell {
+            index,
+            sum: value.unwrap_or(0.0),
+            values: value.is_some() as u64,
+            records: 1,
+        };
+        match self.0.last_mut() {
+            Some(last) if last.index == index => last.join(&one),
+            Some(last) if last.index > index => {
+                match self.0.binary_search_by_key(&index, |c| c.index) {
+                    Ok(at) => self.0[at].join(&one),
+                    Err(at) => self.0.insert(at, one),
+                }
+            }
+            _ => self.0.push(one),
+        }
+    }
+
+    /// Add every cell of `other`.
+    pub fn merge(&mut self, other: &Cells) {
+        let (a, b) = (&self.0, &other.0);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            let next = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) if x.index == y.index => {
+                    let mut c = *x;
+                    c.join(y);
+                    (i, j) = (i + 1, j + 1);
+                    c
+                }
+                (Some(x), Some(y)) if x.index < y.index => {
+                    i += 1;
+                    *x
+                }
+                (Some(x), None) => {
+                    i += 1;
+                    *x
+                }
+                (_, Some(y)) => {
+                    j += 1;
+                    *y
+                }
+                (None, None) => break,
+            };
+            out.push(next);
+        }
+        self.0 = out;
+    }
+}
+
+impl Cell {
+    fn join(&mut self, other: &Cell) {
+        self.sum += other.sum;
+        self.values += other.values;
+        self.records += other.records;
+    }
+}
+
 /// One combination of dimension values and the runs of each measure.
 #[derive(Debug, Clone)]
 pub struct Combination {
     pub values: Vec<String>,
     /// Per measure, in label order.
     pub runs: Vec<Runs>,
+    /// Per measure, its values per interval (scans that sum values; empty otherwise).
+    pub cells: Vec<Cells>,
 }
 
 /// The series and data-quality counts of one file or piece.
@@ -180,6 +260,7 @@ impl SeriesTally {
         combo: u64,
         values: impl FnOnce() -> Vec<String>,
         measures: &[bool],
+        numbers: Option<&[Option<f64>]>,
         key: i64,
         len: i64,
     ) -> bool {
@@ -193,6 +274,7 @@ impl SeriesTally {
                 self.combinations.push(Combination {
                     values: values(),
                     runs: vec![Runs::default(); measures.len()],
+                    cells: vec![Cells::default(); numbers.map_or(0, <[_]>::len)],
                 });
                 self.ids.insert(combo, self.combinations.len() - 1);
                 (self.combinations.len() - 1, true)
@@ -202,6 +284,11 @@ impl SeriesTally {
                 return true;
             }
         };
+        if let Some(numbers) = numbers {
+            for (cells, n) in self.combinations[id].cells.iter_mut().zip(numbers) {
+                cells.add(index, *n);
+            }
+        }
         for (runs, has) in self.combinations[id].runs.iter_mut().zip(measures) {
             if !has {
                 continue;
@@ -227,6 +314,9 @@ impl SeriesTally {
                         self.runs -= a.count();
                         a.merge(b);
                         self.runs += a.count();
+                    }
+                    for (a, b) in self.combinations[mine].cells.iter_mut().zip(&c.cells) {
+                        a.merge(b);
                     }
                 }
                 None if self.combinations.len() < MAX_SERIES_COMBINATIONS => {

@@ -310,6 +310,8 @@ pub(super) struct Tally {
     pub series: Option<SeriesTally>,
     /// Which measures of the current record have a value.
     has_value: Vec<bool>,
+    /// The current record's measure values, when the scan sums them.
+    numbers: Vec<Option<f64>>,
     /// A narrowed scan's conditions.
     narrow: Option<NarrowFields>,
 }
@@ -465,7 +467,24 @@ impl Tally {
                 .collect()
         };
         let len = spec.frequency.seconds();
-        let new = s.point(combo, values, &self.has_value, key, len);
+        let numbers = spec.values.is_some().then(|| {
+            self.numbers.clear();
+            for m in 0..layout.measures {
+                let v = row.get(1 + layout.dimensions + m).map(<[u8]>::trim_ascii);
+                let n = self.has_value[m]
+                    .then(|| {
+                        std::str::from_utf8(v.unwrap_or_default())
+                            .ok()?
+                            .parse::<f64>()
+                            .ok()
+                    })
+                    .flatten()
+                    .filter(|n| n.is_finite());
+                self.numbers.push(n);
+            }
+            self.numbers.as_slice()
+        });
+        let new = s.point(combo, values, &self.has_value, numbers, key, len);
         // A combination seen before brings no new dimension value: only a new one (or any, once
         // the combinations are capped) is hashed value by value.
         let mut partial = self.has_value.iter().any(|h| !h);

@@ -28,6 +28,7 @@ mod s3;
 mod s3_faults;
 mod sample_is_reproducible;
 mod scan_threads;
+mod series;
 mod source_faults;
 mod structure;
 mod successors;
