@@ -301,6 +301,7 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
             o,
             "\n  no interval holds data: check the timestamp column and format"
         );
+        layout_text(c, &mut o);
         return o;
     }
     intervals_text(c, &mut o);

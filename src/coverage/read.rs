@@ -163,7 +163,7 @@ fn split_plan(
         if header.is_none() {
             header = Some(
                 (0..splitter.width())
-                    .map(|k| field_text(splitter.field(&text[at..], k).unwrap_or_default()))
+                    .map(|k| field_text(k, splitter.field(&text[at..], k).unwrap_or_default()))
                     .collect::<Vec<String>>(),
             );
         }
@@ -178,8 +178,9 @@ fn split_plan(
     }
 }
 
-fn field_text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).trim().to_string()
+/// The name the `k`-th field of a header gives its column, as detection names it.
+fn field_text(k: usize, bytes: &[u8]) -> String {
+    crate::format::header_name(k, &String::from_utf8_lossy(crate::format::strip_cr(bytes)))
 }
 
 /// The columns of a file whose header orders them its own way.
@@ -529,7 +530,7 @@ fn start_records(
         .map_err(|e| e.to_string())?
         .map(|rec| {
             (0..splitter.width())
-                .map(|k| field_text(splitter.field(rec, k).unwrap_or_default()))
+                .map(|k| field_text(k, splitter.field(rec, k).unwrap_or_default()))
                 .collect::<Vec<String>>()
         });
     match (&task.columns, header) {

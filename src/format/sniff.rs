@@ -451,17 +451,14 @@ fn split_header(
         .into_iter()
         .enumerate()
         .map(|(i, n)| {
-            let n = n.trim().to_string();
-            if n.is_empty() {
+            if n.trim().is_empty() {
                 notes.push(format!(
                     "column {} has no name in the header: called column_{}",
                     i + 1,
                     i + 1
                 ));
-                format!("column_{}", i + 1)
-            } else {
-                n
             }
+            super::header_name(i, &n)
         })
         .collect();
     let mut seen = std::collections::HashSet::new();
@@ -583,6 +580,9 @@ fn detect_header(rows: &[(u64, Vec<String>)]) -> Detected<bool> {
     }
     // A column whose values are numbers or times below a text first line is the clearest sign.
     for (j, name) in first.iter().enumerate() {
+        if name.trim().is_empty() {
+            continue;
+        }
         let classes: Vec<Class> = rest
             .iter()
             .filter_map(|(_, r)| r.get(j).map(|v| class(v)))

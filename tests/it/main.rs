@@ -15,6 +15,7 @@ mod cli_bad_input;
 mod cli_generated;
 mod dst;
 mod engine_names_no_flags;
+mod files_as_tools_write_them;
 mod findings_stale;
 mod fuzz_regressions;
 mod hostile_input;
