@@ -296,6 +296,7 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
     for e in c.skipped_examples.iter().take(3) {
         let _ = writeln!(o, "                     {e}");
     }
+    day_month_text(c, &mut o);
     if c.first_interval.is_none() {
         let _ = writeln!(
             o,
@@ -309,6 +310,32 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
     layout_text(c, &mut o);
     histogram_text(c, &mut o);
     o
+}
+
+/// A day/month reading the data does not settle, or that it contradicts; and the notes of the scan.
+fn day_month_text(c: &Coverage, o: &mut String) {
+    for n in &c.notes {
+        if n.starts_with("timestamps read as") {
+            let _ = writeln!(o, "  timestamps         {n}");
+        }
+    }
+    let Some(d) = &c.day_month else { return };
+    if d.other_fits_better() {
+        let _ = writeln!(
+            o,
+            "  timestamps         {} values do not parse as {} but do as {}: day and month are the other way round (--timestamp-format '{}')",
+            thousands(d.only_other),
+            c.timestamp_format,
+            d.other,
+            d.other
+        );
+    } else if d.ambiguous() {
+        let _ = writeln!(
+            o,
+            "  timestamps         AMBIGUOUS: every value reads as {} and as {} (no day above 12): read as {}, a guess; confirm with --timestamp-format",
+            c.timestamp_format, d.other, c.timestamp_format
+        );
+    }
 }
 
 /// The span, the verdict against 285 and the longest gaps.

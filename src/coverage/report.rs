@@ -70,6 +70,34 @@ pub struct MeasureCheck {
     pub too_large: u64,
 }
 
+/// A timestamp format whose day and month could be the other way round (`MM/dd/yyyy` and
+/// `dd/MM/yyyy`), against the values of the whole dataset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayMonth {
+    /// The other reading's pattern.
+    pub other: String,
+    /// Timestamps that do not parse with the format but do with the other reading.
+    pub only_other: u64,
+    /// The first of them.
+    pub example: Option<SkipExample>,
+    /// Some timestamp parses with the format and not with the other reading: the format is
+    /// settled by the data. When false and `only_other` is 0, every value reads either way.
+    pub settled: bool,
+}
+
+impl DayMonth {
+    /// The other reading fits values the format does not, and nothing settles the format: the
+    /// data reads the other way round.
+    pub fn other_fits_better(&self) -> bool {
+        self.only_other > 0 && !self.settled
+    }
+
+    /// Every timestamp (there is at least one) reads either way: the format is a guess.
+    pub fn ambiguous(&self) -> bool {
+        self.only_other == 0 && !self.settled
+    }
+}
+
 /// A file that could not be read to its end.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IncompleteFile {
@@ -155,6 +183,10 @@ pub struct Coverage {
     /// What the scan was narrowed to, if it was (its figures are then of those records only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrowed: Option<super::Narrow>,
+    /// The timestamp format read with day and month the other way round, when it has such a
+    /// reading: whether the data settles which one is right.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day_month: Option<DayMonth>,
     /// Per-series figures and the data-quality report (scans made with `ScanSpec::series`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
@@ -265,6 +297,7 @@ pub(super) struct Totals {
     outside: u64,
     outside_example: Option<SkipExample>,
     series: Option<SeriesTally>,
+    day_month: super::tally::DayMonthTally,
 }
 
 impl Totals {
@@ -288,6 +321,7 @@ impl Totals {
                     spec.dimensions.len(),
                 )
             }),
+            day_month: super::tally::DayMonthTally::new(spec),
             ..Totals::default()
         }
     }
@@ -346,6 +380,7 @@ impl Totals {
             c.too_large += m.too_large;
             c.not_numeric_example = c.not_numeric_example.take().or(m.not_numeric_example);
         }
+        self.day_month.merge(f.day_month, |_| {});
         if let (Some(a), Some(b)) = (&mut self.series, f.series) {
             a.merge(b);
         }
@@ -437,7 +472,14 @@ pub(super) fn build(
         let span = quality::Span { first, spanned };
         quality::build(s, spec, &span, t.records, skipped, combinations)
     });
+    let day_month = t.day_month.other.as_ref().map(|other| DayMonth {
+        other: other.pattern().to_string(),
+        only_other: t.day_month.only_other,
+        example: t.day_month.example.clone(),
+        settled: t.day_month.settled,
+    });
     Coverage {
+        day_month: day_month.filter(|d| t.records > 0 || d.only_other > 0),
         frequency: f,
         timezone: *tz,
         timestamp_column: spec.timestamp_column.clone(),

@@ -103,6 +103,64 @@ impl SkipReason {
     ];
 }
 
+/// Whether the timestamps read the other way round (day and month swapped) would fit better: the
+/// values that fail the format but parse swapped, and whether any value parses only the chosen
+/// way (which settles it). Checked on the failing path, and on parsed values until settled.
+#[derive(Debug, Default, Clone)]
+pub(super) struct DayMonthTally {
+    /// The format with day and month swapped, when the format has one.
+    pub other: Option<crate::schema::timefmt::TimeFormat>,
+    /// Values that fail the format and parse swapped.
+    pub only_other: u64,
+    pub example: Option<SkipExample>,
+    /// A value parses with the format and not swapped: the reading is settled.
+    pub settled: bool,
+}
+
+impl DayMonthTally {
+    pub fn new(spec: &ScanSpec) -> DayMonthTally {
+        DayMonthTally {
+            other: spec.format.day_month_swapped(),
+            ..DayMonthTally::default()
+        }
+    }
+
+    /// A value that parsed with the format: does it settle the reading?
+    #[inline]
+    fn parsed(&mut self, value: &str) {
+        if !self.settled
+            && let Some(other) = &self.other
+            && other.parse(value).is_none()
+        {
+            self.settled = true;
+        }
+    }
+
+    /// A value that does not parse with the format: does it parse swapped?
+    fn failed(&mut self, value: &[u8]) -> bool {
+        let fits = self.other.as_ref().is_some_and(|o| {
+            std::str::from_utf8(value)
+                .ok()
+                .and_then(|v| o.parse(v))
+                .is_some()
+        });
+        self.only_other += fits as u64;
+        fits
+    }
+
+    /// Add the figures of a later piece or file.
+    pub fn merge(&mut self, next: DayMonthTally, shift: impl Fn(&mut SkipExample)) {
+        self.only_other += next.only_other;
+        self.settled |= next.settled;
+        if self.example.is_none() {
+            self.example = next.example.map(|mut e| {
+                shift(&mut e);
+                e
+            });
+        }
+    }
+}
+
 /// The checks of one measure's values.
 #[derive(Debug, Default, Clone)]
 pub(super) struct MeasureTally {
@@ -225,6 +283,8 @@ pub(super) struct Tally {
     has_value: Vec<bool>,
     /// A narrowed scan's conditions.
     narrow: Option<NarrowFields>,
+    /// Timestamps that would read better with day and month swapped.
+    pub day_month: DayMonthTally,
 }
 
 /// A narrowed scan's conditions by projected field: (field, value) pairs, and the measure's field.
@@ -247,6 +307,7 @@ impl Tally {
                 )
             }),
             has_value: vec![false; spec.measures.len()],
+            day_month: DayMonthTally::new(spec),
             narrow: spec.narrow.as_ref().map(|n| {
                 let field = |names: &[String], name: &str| names.iter().position(|d| d == name);
                 let dims = n
@@ -430,14 +491,20 @@ impl Tally {
         if let Some(key) = self.cache.get(raw) {
             return Some(key);
         }
-        let parsed = std::str::from_utf8(raw)
-            .ok()
-            .and_then(|s| spec.format.parse(s));
+        let text = std::str::from_utf8(raw).ok();
+        let parsed = text.and_then(|s| spec.format.parse(s));
         let Some(parsed) = parsed else {
             let reason = format!("does not parse as {}", spec.format.pattern());
+            if self.day_month.failed(raw) && self.day_month.example.is_none() {
+                let ex = self.example(line, Some(raw), reason.clone());
+                self.day_month.example = Some(ex);
+            }
             self.skip(SkipReason::BadTimestamp, line, Some(raw), reason);
             return None;
         };
+        if let Some(text) = text {
+            self.day_month.parsed(text);
+        }
         let key = interval_key(wall_clock(parsed, &spec.timezone), spec.frequency.seconds());
         self.cache.put(raw, key);
         Some(key)
@@ -570,6 +637,7 @@ impl Tally {
             }
             self.combos.insert(h);
         }
+        self.day_month.merge(next.day_month, shift);
         self.long_dimension_values += next.long_dimension_values;
         if self.long_dimension_example.is_none() {
             self.long_dimension_example = next.long_dimension_example.map(|mut e| {

@@ -123,11 +123,11 @@ fn a_scan_that_counts_nothing_because_a_file_failed_says_why() {
 
 #[test]
 fn the_bundled_pandas_sample_is_what_pandas_csv_writes_and_scans_right() {
-    let path = root().join("assets/pandas/hourly.csv");
+    let path = root().join("assets/sample-pandas.csv");
     let want = std::fs::read_to_string(&path).unwrap();
     assert!(
         want == pandas_csv(336),
-        "assets/pandas/hourly.csv differs from pandas_csv(336)"
+        "assets/sample-pandas.csv differs from pandas_csv(336)"
     );
     // Truth: 336 hourly records, 2024-01-01 to 2024-01-14, no gap.
     let (code, v) = coverage_json(&path, &[]);
@@ -138,4 +138,150 @@ fn the_bundled_pandas_sample_is_what_pandas_csv_writes_and_scans_right() {
     assert_eq!(v["meets_threshold"], true);
     assert_eq!(v["first_interval"], "2024-01-01T00:00:00Z");
     assert_eq!(v["last_interval"], "2024-01-14T23:00:00Z");
+}
+
+// 2. Day-first dates
+
+/// Every minute from day 1 of March 2024 to `last_day`, as `dd/MM/yyyy HH:mm`, with a long text
+/// column so that the first MiB (the head detection reads) holds days 1 to 12 only.
+fn day_first_minutes(last_day: u32) -> String {
+    let filler = "x".repeat(200);
+    let mut text = String::from("time,host,note,value\n");
+    for day in 1..=last_day {
+        for minute in 0..1440 {
+            let _ = writeln!(
+                text,
+                "{day:02}/03/2024 {:02}:{:02},web-{},{filler},{}",
+                minute / 60,
+                minute % 60,
+                minute % 3,
+                minute % 7
+            );
+        }
+    }
+    text
+}
+
+#[test]
+fn day_first_dates_past_the_head_switch_the_reading_and_count_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = day_first_minutes(28);
+    assert!(text.len() > 9_000_000);
+    let p = file(dir.path(), "dayfirst.csv", text.as_bytes());
+    // The head alone reads either way: month first, LOW.
+    let (_, v) = run_json(l4m().arg("inspect").arg(&p).arg("--json"));
+    assert_eq!(v["columns"][0]["timestamp_format"], "MM/dd/yyyy HH:mm");
+
+    // Truth: 40,320 records in 672 hours, 2024-03-01 00:00 to 2024-03-28 23:00.
+    let (code, v) = coverage_json(&p, &["--frequency", "PT1H"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["timestamp_format"], "dd/MM/yyyy HH:mm");
+    assert_eq!(v["records"], 40_320);
+    assert_eq!(v["records_skipped"], 0);
+    assert_eq!(v["intervals_with_data"], 672);
+    assert_eq!(v["intervals_missing"], 0);
+    assert_eq!(v["first_interval"], "2024-03-01T00:00:00Z");
+    assert_eq!(v["last_interval"], "2024-03-28T23:00:00Z");
+    assert_eq!(v["day_month"]["settled"], true);
+    let note = v["notes"][0].as_str().unwrap();
+    assert!(
+        note.starts_with("timestamps read as dd/MM/yyyy HH:mm (day and month the other way round from MM/dd/yyyy HH:mm")
+            && note.contains("23040 values parse only that way"),
+        "{note}"
+    );
+    let (_, out, _) = run(l4m().arg("coverage").arg(&p).args(["--frequency", "PT1H"]));
+    assert!(
+        out.contains("timestamps         timestamps read as dd/MM/yyyy HH:mm"),
+        "{out}"
+    );
+
+    // A format given by the user is kept: the scan says which format fits them all, with a fix.
+    let (_, v) = coverage_json(
+        &p,
+        &[
+            "--frequency",
+            "PT1H",
+            "--timestamp-format",
+            "MM/dd/yyyy HH:mm",
+        ],
+    );
+    assert_eq!(v["records"], 17_280);
+    assert_eq!(v["day_month"]["only_other"], 23_040);
+    assert_eq!(v["day_month"]["other"], "dd/MM/yyyy HH:mm");
+    assert_eq!(v["day_month"]["settled"], false);
+    let dir_out = tempfile::tempdir().unwrap();
+    let (code, v) = run_json(
+        l4m()
+            .arg("export")
+            .arg(&p)
+            .args([
+                "--frequency",
+                "PT1H",
+                "--timestamp-format",
+                "MM/dd/yyyy HH:mm",
+            ])
+            .arg("-o")
+            .arg(dir_out.path().join("c.json"))
+            .arg("--json"),
+    );
+    assert_eq!(code, 3);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "timestamp-format" && f["severity"] == "error")
+        .unwrap_or_else(|| panic!("a timestamp-format error: {v}"));
+    assert!(
+        f["message"].as_str().unwrap().starts_with(
+            "23040 timestamps do not parse as \"MM/dd/yyyy HH:mm\" but do as \"dd/MM/yyyy HH:mm\""
+        ),
+        "{f}"
+    );
+    assert_eq!(f["fixes"][0]["value"], "dd/MM/yyyy HH:mm", "{f}");
+
+    // The same figures for any number of threads.
+    let one = scan_lib(&p, 1, 1 << 20);
+    let three = scan_lib(&p, 3, 1 << 20);
+    assert_eq!(one["day_month"], three["day_month"]);
+    assert_eq!(one["day_month"]["only_other"], 23_040);
+}
+
+#[test]
+fn day_month_that_only_days_up_to_12_show_is_said_to_be_ambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("time,value\n");
+    for day in 1..=12 {
+        for hour in 0..24 {
+            let _ = writeln!(text, "{day:02}/03/2024 {hour:02}:00,{hour}");
+        }
+    }
+    let p = file(dir.path(), "ambiguous.csv", text.as_bytes());
+    // Truth: 288 records, each read either way.
+    let (code, v) = coverage_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(v["records"], 288);
+    assert_eq!(v["day_month"]["settled"], false);
+    assert_eq!(v["day_month"]["only_other"], 0);
+    let (_, out, _) = run(l4m().arg("coverage").arg(&p));
+    assert!(
+        out.contains("AMBIGUOUS: every value reads as MM/dd/yyyy HH:mm and as dd/MM/yyyy HH:mm"),
+        "{out}"
+    );
+    let dir_out = tempfile::tempdir().unwrap();
+    let (_, v) = run_json(
+        l4m()
+            .arg("export")
+            .arg(&p)
+            .arg("-o")
+            .arg(dir_out.path().join("c.json"))
+            .arg("--json"),
+    );
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "timestamp-format")
+        .unwrap_or_else(|| panic!("a timestamp-format finding: {v}"));
+    assert_eq!(f["severity"], "warning");
+    assert!(f["message"].as_str().unwrap().contains("is a guess"), "{f}");
 }
