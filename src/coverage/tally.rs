@@ -458,6 +458,10 @@ impl Tally {
         if let (Some(expected), Some(width)) = (layout.width, row.width())
             && width != expected
         {
+            // A blank line is not a record (as the csv module, pandas, polars and DuckDB read it).
+            if blank(raw) {
+                return false;
+            }
             let reason = format!("has {width} fields, expected {expected}");
             self.skip(SkipReason::Ragged, line, None, reason);
             return false;

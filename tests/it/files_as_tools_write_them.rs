@@ -285,3 +285,60 @@ fn day_month_that_only_days_up_to_12_show_is_said_to_be_ambiguous() {
     assert_eq!(f["severity"], "warning");
     assert!(f["message"].as_str().unwrap().contains("is a guess"), "{f}");
 }
+
+// 3. Blank lines
+
+#[test]
+fn blank_lines_are_not_records() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, eol) in [("lf.csv", "\n"), ("crlf.csv", "\r\n")] {
+        let mut text = format!("ts,v{eol}");
+        for (i, ts) in hourly(1000).enumerate() {
+            if i > 0 && i % 50 == 0 {
+                text.push_str(eol);
+            }
+            let _ = write!(text, "{ts},{i}{eol}");
+        }
+        text.push_str(eol);
+        text.push_str("   ");
+        text.push_str(eol);
+        let p = file(dir.path(), name, text.as_bytes());
+        // Truth: 1000 records in 1000 hours, nothing skipped, so no records-skipped finding.
+        let (code, v) = coverage_json(&p, &[]);
+        assert_eq!(code, 0);
+        assert_eq!(v["records"], 1000, "{name}");
+        assert_eq!(v["records_skipped"], 0, "{name}: {}", v["skipped_examples"]);
+        assert_eq!(v["intervals_with_data"], 1000);
+        for threads in [1, 3] {
+            let v = scan_lib(&p, threads, 4096);
+            assert_eq!(v["records"], 1000, "{name}, {threads} threads");
+            assert_eq!(v["records_skipped"], 0);
+        }
+        let out = dir.path().join(format!("{name}.json"));
+        let (_, v) = run_json(
+            l4m()
+                .arg("export")
+                .arg(&p)
+                .arg("-o")
+                .arg(&out)
+                .arg("--json"),
+        );
+        let rules: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        assert!(!rules.contains(&"records-skipped"), "{rules:?}");
+    }
+    // A ragged row is still one: only blank lines are left out.
+    let p = file(
+        dir.path(),
+        "r.csv",
+        b"ts,v\n2024-01-01 00:00:00,1\n\n2024-01-01 01:00:00\n",
+    );
+    let (_, v) = coverage_json(&p, &["--frequency", "PT1H"]);
+    assert_eq!(v["records"], 1);
+    assert_eq!(v["records_skipped_by_reason"]["ragged"], 1);
+    assert_eq!(v["skipped_examples"][0]["line"], 4);
+}
