@@ -315,7 +315,7 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
 /// A day/month reading the data does not settle, or that it contradicts; and the notes of the scan.
 fn day_month_text(c: &Coverage, o: &mut String) {
     for n in &c.notes {
-        if n.starts_with("timestamps read as") {
+        if n.starts_with("timestamps read as") || n.contains("in a daylight-saving gap of") {
             let _ = writeln!(o, "  timestamps         {n}");
         }
     }

@@ -187,6 +187,12 @@ pub struct Coverage {
     /// reading: whether the data settles which one is right.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day_month: Option<DayMonth>,
+    /// Wall-clock timestamps that fall in a daylight-saving gap of the timezone (a time the clock
+    /// skips): counted at the same time after the change, as Java reads them; the first of them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub timestamps_in_dst_gap: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dst_gap_example: Option<SkipExample>,
     /// Per-series figures and the data-quality report (scans made with `ScanSpec::series`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
@@ -214,6 +220,10 @@ fn rfc3339<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Er
     put(14, 2, t.minute());
     put(17, 2, t.second());
     s.serialize_str(std::str::from_utf8(&out).unwrap_or_default())
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn tz_name<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
@@ -250,20 +260,18 @@ impl Coverage {
 }
 
 /// The UTC instant at which a wall-clock interval starts in `tz`. A wall time that a DST change
-/// skips is taken as the instant just after the jump.
+/// skips is taken as the instant of the change: the first instant of the interval, before every
+/// record in it (a 30-minute change leaves half of the hour), and after the previous interval.
 pub(super) fn instant(key: i64, tz: &Tz) -> DateTime<Utc> {
     let naive = DateTime::from_timestamp(key, 0)
         .map(|d| d.naive_utc())
         .unwrap_or(NaiveDateTime::MIN);
     match tz.from_local_datetime(&naive).earliest() {
         Some(t) => t.with_timezone(&Utc),
-        None => {
-            let shifted = naive + chrono::Duration::hours(1);
-            tz.from_local_datetime(&shifted)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_else(|| naive.and_utc())
-        }
+        None => super::tally::dst_gap(tz, naive)
+            .filter(|(start, end, _)| *start <= naive && naive < *end)
+            .map(|(_, _, change)| change.and_utc())
+            .unwrap_or_else(|| naive.and_utc()),
     }
 }
 
@@ -298,6 +306,8 @@ pub(super) struct Totals {
     outside_example: Option<SkipExample>,
     series: Option<SeriesTally>,
     day_month: super::tally::DayMonthTally,
+    moved_past_gap: u64,
+    moved_example: Option<SkipExample>,
 }
 
 impl Totals {
@@ -381,6 +391,8 @@ impl Totals {
             c.not_numeric_example = c.not_numeric_example.take().or(m.not_numeric_example);
         }
         self.day_month.merge(f.day_month, |_| {});
+        self.moved_past_gap += f.moved_past_gap;
+        self.moved_example = self.moved_example.take().or(f.moved_example);
         if let (Some(a), Some(b)) = (&mut self.series, f.series) {
             a.merge(b);
         }
@@ -478,7 +490,17 @@ pub(super) fn build(
         example: t.day_month.example.clone(),
         settled: t.day_month.settled,
     });
+    let mut notes = notes;
+    if let Some(e) = &t.moved_example {
+        notes.push(format!(
+            "{} timestamps fall in a daylight-saving gap of {} (a wall-clock time that does not exist) and are counted after the change, as Java reads them (first: {e})",
+            t.moved_past_gap,
+            tz.name()
+        ));
+    }
     Coverage {
+        timestamps_in_dst_gap: t.moved_past_gap,
+        dst_gap_example: t.moved_example.clone(),
         day_month: day_month.filter(|d| t.records > 0 || d.only_other > 0),
         frequency: f,
         timezone: *tz,

@@ -23,11 +23,82 @@ pub(super) fn interval_key(local: NaiveDateTime, len: i64) -> i64 {
     local.and_utc().timestamp().div_euclid(len) * len
 }
 
+/// True unless the timezone keeps one offset all year (UTC, `Etc/...`): only then can a
+/// wall-clock time fall in a gap.
+fn dst_gap_possible(tz: &Tz) -> bool {
+    use chrono::Offset;
+    let name = tz.name();
+    if name == "UTC" || name.starts_with("Etc/") {
+        return false;
+    }
+    // A zone whose offset is the same on both solstices of recent years has no gap then.
+    let at = |y: i32, m: u32| {
+        chrono::NaiveDate::from_ymd_opt(y, m, 21)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| tz.offset_from_utc_datetime(&t).fix())
+    };
+    !(1970..=2037).step_by(1).all(|y| at(y, 1) == at(y, 7))
+}
+
 /// The wall-clock time of a parsed timestamp in the dataset's timezone.
 fn wall_clock(t: ParsedTime, tz: &Tz) -> NaiveDateTime {
     match t {
         ParsedTime::Local(n) => n,
         ParsedTime::Instant(u) => tz.from_utc_datetime(&u.naive_utc()).naive_local(),
+    }
+}
+
+/// A daylight-saving gap of `tz` near `local` (within a day or two): the first wall-clock time
+/// the change skips, the first it does not, and the instant of the change. Local times in
+/// `[start, end)` do not exist; Java (and so L4M) reads them as the same time after the change.
+pub(super) fn dst_gap(
+    tz: &Tz,
+    local: NaiveDateTime,
+) -> Option<(NaiveDateTime, NaiveDateTime, NaiveDateTime)> {
+    use chrono::{DateTime, Offset};
+    let utc = |secs: i64| DateTime::from_timestamp(secs, 0).map(|d| d.naive_utc());
+    let offset = |secs: i64| {
+        utc(secs).map_or(0, |u| {
+            i64::from(tz.offset_from_utc_datetime(&u).fix().local_minus_utc())
+        })
+    };
+    let day = local.date().and_hms_opt(0, 0, 0)?.and_utc().timestamp();
+    let (mut lo, mut hi) = (day - 26 * 3600, day + 50 * 3600);
+    let (before, after) = (offset(lo), offset(hi));
+    if after <= before {
+        return None;
+    }
+    // The first second with the later offset.
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if offset(mid) == before {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let start = utc(hi + before)?;
+    let end = utc(hi + offset(hi))?;
+    (start < end).then_some((start, end, utc(hi)?))
+}
+
+/// The gap of the day last looked up, so that a scan in time order asks the timezone once a day.
+#[derive(Default)]
+struct GapCache {
+    day: Option<chrono::NaiveDate>,
+    gap: Option<(NaiveDateTime, NaiveDateTime)>,
+}
+
+impl GapCache {
+    /// A wall-clock time inside a gap, moved past it (by the gap's length, as Java does).
+    fn moved(&mut self, tz: &Tz, local: NaiveDateTime) -> Option<NaiveDateTime> {
+        let day = local.date();
+        if self.day != Some(day) {
+            self.day = Some(day);
+            self.gap = dst_gap(tz, local).map(|(s, e, _)| (s, e));
+        }
+        let (start, end) = self.gap?;
+        (start <= local && local < end).then(|| local + (end - start))
     }
 }
 
@@ -285,6 +356,12 @@ pub(super) struct Tally {
     narrow: Option<NarrowFields>,
     /// Timestamps that would read better with day and month swapped.
     pub day_month: DayMonthTally,
+    /// The dataset's timezone has daylight-saving gaps (not UTC or a fixed offset).
+    has_gaps: bool,
+    gaps: GapCache,
+    /// Wall-clock timestamps inside a daylight-saving gap, counted after it; the first of them.
+    pub moved_past_gap: u64,
+    pub moved_example: Option<SkipExample>,
 }
 
 /// A narrowed scan's conditions by projected field: (field, value) pairs, and the measure's field.
@@ -308,6 +385,7 @@ impl Tally {
             }),
             has_value: vec![false; spec.measures.len()],
             day_month: DayMonthTally::new(spec),
+            has_gaps: dst_gap_possible(&spec.timezone),
             narrow: spec.narrow.as_ref().map(|n| {
                 let field = |names: &[String], name: &str| names.iter().position(|d| d == name);
                 let dims = n
@@ -509,7 +587,25 @@ impl Tally {
         if let Some(text) = text {
             self.day_month.parsed(text);
         }
-        let key = interval_key(wall_clock(parsed, &spec.timezone), spec.frequency.seconds());
+        let mut local = wall_clock(parsed, &spec.timezone);
+        if self.has_gaps
+            && matches!(parsed, ParsedTime::Local(_))
+            && let Some(moved) = self.gaps.moved(&spec.timezone, local)
+        {
+            local = moved;
+            self.moved_past_gap += 1;
+            if self.moved_example.is_none() {
+                let reason = format!(
+                    "does not exist in {} (a daylight-saving gap): counted at {}",
+                    spec.timezone.name(),
+                    moved.format("%Y-%m-%d %H:%M:%S")
+                );
+                self.moved_example = Some(self.example(line, Some(raw), reason));
+            }
+            // Not cached: the next value with the same prefix may be outside the gap.
+            return Some(interval_key(local, spec.frequency.seconds()));
+        }
+        let key = interval_key(local, spec.frequency.seconds());
         self.cache.put(raw, key);
         Some(key)
     }
@@ -642,6 +738,13 @@ impl Tally {
             self.combos.insert(h);
         }
         self.day_month.merge(next.day_month, shift);
+        self.moved_past_gap += next.moved_past_gap;
+        if self.moved_example.is_none() {
+            self.moved_example = next.moved_example.map(|mut e| {
+                shift(&mut e);
+                e
+            });
+        }
         self.long_dimension_values += next.long_dimension_values;
         if self.long_dimension_example.is_none() {
             self.long_dimension_example = next.long_dimension_example.map(|mut e| {
@@ -872,5 +975,38 @@ mod tests {
             };
             assert_eq!(measure_value(&v), want, "{text:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod dst_gap_tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    #[test]
+    fn gaps_of_new_york_and_lord_howe() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        assert_eq!(
+            dst_gap(&ny, at("2024-03-10 02:30:00")),
+            Some((
+                at("2024-03-10 02:00:00"),
+                at("2024-03-10 03:00:00"),
+                at("2024-03-10 07:00:00")
+            ))
+        );
+        let lh: Tz = "Australia/Lord_Howe".parse().unwrap();
+        assert_eq!(
+            dst_gap(&lh, at("2024-10-06 02:10:00")),
+            Some((
+                at("2024-10-06 02:00:00"),
+                at("2024-10-06 02:30:00"),
+                at("2024-10-05 15:30:00")
+            ))
+        );
+        assert!(dst_gap_possible(&ny) && dst_gap_possible(&lh));
+        assert!(!dst_gap_possible(&chrono_tz::UTC));
     }
 }

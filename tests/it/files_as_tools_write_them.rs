@@ -342,3 +342,130 @@ fn blank_lines_are_not_records() {
     assert_eq!(v["records_skipped_by_reason"]["ragged"], 1);
     assert_eq!(v["skipped_examples"][0]["line"], 4);
 }
+
+// 4. Daylight-saving gaps
+
+/// Every 10 minutes of six hours from `day` 00:00, written as naive `yyyy-MM-dd HH:mm:ss` (the
+/// way a naive range writes them, times the change skips included).
+fn naive_ten_minutes(day: &str) -> String {
+    let mut text = String::from("ts,v\n");
+    for m in (0..360).step_by(10) {
+        let _ = writeln!(text, "{day} {:02}:{:02}:00,1", m / 60, m % 60);
+    }
+    text
+}
+
+/// (start, records) of every interval with data, and checks that starts are distinct and rise.
+fn starts(v: &serde_json::Value) -> Vec<(String, u64)> {
+    let list: Vec<(String, u64)> = v["intervals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["start"].as_str().unwrap().to_string(),
+                i["records"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        list.windows(2).all(|w| w[0].0 < w[1].0),
+        "starts rise: {list:?}"
+    );
+    list
+}
+
+#[test]
+fn naive_times_in_a_dst_gap_are_counted_after_the_change_and_intervals_start_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = |a: &str, n: u64| (a.to_string(), n);
+    // New York, 2024-03-10: 02:00-02:59 does not exist. Truth: 36 records; the six at 02:xx are
+    // 03:xx (as Java reads them), so the 03:00 hour (07:00Z) holds 12 and 02:00 none.
+    let p = file(
+        dir.path(),
+        "ny.csv",
+        naive_ten_minutes("2024-03-10").as_bytes(),
+    );
+    let (code, v) = coverage_json(
+        &p,
+        &["--frequency", "PT1H", "--timezone", "America/New_York"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(v["records"], 36);
+    assert_eq!(v["records_skipped"], 0);
+    assert_eq!(v["timestamps_in_dst_gap"], 6);
+    assert_eq!(v["dst_gap_example"]["line"], 14);
+    assert_eq!(
+        starts(&v),
+        [
+            s("2024-03-10T05:00:00Z", 6),
+            s("2024-03-10T06:00:00Z", 6),
+            s("2024-03-10T07:00:00Z", 12),
+            s("2024-03-10T08:00:00Z", 6),
+            s("2024-03-10T09:00:00Z", 6)
+        ]
+    );
+    assert_eq!(v["intervals_spanned"], 6);
+    assert_eq!(v["intervals_with_data"], 5);
+    let (_, out, _) = run(l4m().arg("coverage").arg(&p).args([
+        "--frequency",
+        "PT1H",
+        "--timezone",
+        "America/New_York",
+    ]));
+    assert!(
+        out.contains("6 timestamps fall in a daylight-saving gap of America/New_York"),
+        "{out}"
+    );
+
+    // Lord Howe, 2024-10-06: 02:00-02:29 does not exist (a 30-minute change at 15:30Z). Truth: 36
+    // records; the 02:00 hour starts at the change, 15:30Z, and holds 02:30-02:59 and the three
+    // moved there.
+    let p = file(
+        dir.path(),
+        "lh.csv",
+        naive_ten_minutes("2024-10-06").as_bytes(),
+    );
+    let args = ["--frequency", "PT1H", "--timezone", "Australia/Lord_Howe"];
+    let (_, v) = coverage_json(&p, &args);
+    assert_eq!(v["records"], 36);
+    assert_eq!(v["timestamps_in_dst_gap"], 3);
+    assert_eq!(
+        starts(&v),
+        [
+            s("2024-10-05T13:30:00Z", 6),
+            s("2024-10-05T14:30:00Z", 6),
+            s("2024-10-05T15:30:00Z", 6),
+            s("2024-10-05T16:00:00Z", 6),
+            s("2024-10-05T17:00:00Z", 6),
+            s("2024-10-05T18:00:00Z", 6)
+        ]
+    );
+}
+
+#[test]
+fn records_with_an_offset_across_a_half_hour_change_land_in_an_interval_that_starts_before_them() {
+    // Every 10 minutes from 14:00Z to 16:50Z on 2024-10-05, in UTC. Lord Howe's clock skips
+    // 02:00-02:29 at 15:30Z: the records at 15:30-15:50Z are 02:30-02:50 local, in the hour
+    // that starts at 15:30Z.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("ts,v\n");
+    for m in (0..180).step_by(10) {
+        let _ = writeln!(text, "2024-10-05T{:02}:{:02}:00Z,1", 14 + m / 60, m % 60);
+    }
+    let p = file(dir.path(), "utc.csv", text.as_bytes());
+    let args = ["--frequency", "PT1H", "--timezone", "Australia/Lord_Howe"];
+    let (_, v) = coverage_json(&p, &args);
+    assert_eq!(v["records"], 18);
+    assert!(v.get("timestamps_in_dst_gap").is_none());
+    let s = |a: &str, n: u64| (a.to_string(), n);
+    assert_eq!(
+        starts(&v),
+        [
+            s("2024-10-05T13:30:00Z", 3),
+            s("2024-10-05T14:30:00Z", 6),
+            s("2024-10-05T15:30:00Z", 3),
+            s("2024-10-05T16:00:00Z", 6)
+        ]
+    );
+}
