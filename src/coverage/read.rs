@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use flate2::read::MultiGzDecoder;
 use memchr::memchr;
 
 use super::tally::{Layout, Tally};
@@ -258,7 +257,7 @@ impl Read for Inflated {
 
 /// Inflate a gzip stream into `tx`, a block at a time, until it ends, fails or the reader is gone.
 fn inflate(stream: Box<dyn Read + Send>, tx: SyncSender<io::Result<Vec<u8>>>) {
-    let mut decoder = MultiGzDecoder::new(io::BufReader::with_capacity(BLOCK, stream));
+    let mut decoder = decode::GzMembers::new(io::BufReader::with_capacity(BLOCK, stream));
     loop {
         let mut block = vec![0u8; BLOCK];
         let mut filled = 0;

@@ -469,3 +469,47 @@ fn records_with_an_offset_across_a_half_hour_change_land_in_an_interval_that_sta
         ]
     );
 }
+
+// 5. Gzip with trailing zero padding
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn gzip_with_trailing_zero_padding_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("ts,v\n");
+    for (i, ts) in hourly(600).enumerate() {
+        let _ = writeln!(text, "{ts},{i}");
+    }
+    // Two members (as `cat a.gz b.gz` makes), then 512 NUL bytes.
+    let (a, b) = text.split_at(text.find("2024-01-10").unwrap());
+    let mut bytes = gzip(a.as_bytes());
+    bytes.extend(gzip(b.as_bytes()));
+    bytes.extend([0u8; 512]);
+    let p = file(dir.path(), "padded.csv.gz", &bytes);
+    // Truth: 600 records in 600 hours, the whole file read.
+    let (code, v) = coverage_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(v["records"], 600);
+    assert_eq!(v["complete"], true, "{}", v["incomplete_files"]);
+    assert_eq!(v["incomplete_files"], serde_json::json!([]));
+    // Padding that turns into other bytes is damage, as before.
+    bytes.extend(b"garbage");
+    let p = file(dir.path(), "damaged.csv.gz", &bytes);
+    let (_, v) = coverage_json(&p, &[]);
+    assert_eq!(v["records"], 600);
+    assert_eq!(v["complete"], false);
+    assert!(
+        v["incomplete_files"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("invalid gzip header"),
+        "{}",
+        v["incomplete_files"]
+    );
+}
