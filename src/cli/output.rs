@@ -315,9 +315,14 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
 /// A day/month reading the data does not settle, or that it contradicts; and the notes of the scan.
 fn day_month_text(c: &Coverage, o: &mut String) {
     for n in &c.notes {
-        if n.starts_with("timestamps read as") || n.contains("in a daylight-saving gap of") {
-            let _ = writeln!(o, "  timestamps         {n}");
-        }
+        let label = if n.contains("not in the dataset's format") {
+            "files"
+        } else if n.starts_with("timestamps read as") || n.contains("in a daylight-saving gap of") {
+            "timestamps"
+        } else {
+            continue;
+        };
+        let _ = writeln!(o, "  {label:<18} {n}");
     }
     let Some(d) = &c.day_month else { return };
     if d.other_fits_better() {

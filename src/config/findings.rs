@@ -605,6 +605,18 @@ fn coverage_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
         ));
     }
     day_month_findings(c, out);
+    if let Some(first) = c.files_in_other_format.first() {
+        out.push(Finding::error(
+            Rule::FileFormat,
+            format!(
+                "{} files are not in the dataset's format (first: {first}): they are counted here, but L4M reads every file of a dataset with one format and cannot read them",
+                c.files_in_other_format.len()
+            ),
+            vec![Fix::outside(
+                "convert them to the dataset's format, or keep each format in a folder of its own",
+            )],
+        ));
+    }
     if c.records == 0 {
         out.push(Finding::error(
             Rule::NoRecords,

@@ -187,6 +187,10 @@ pub struct Coverage {
     /// reading: whether the data settles which one is right.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day_month: Option<DayMonth>,
+    /// Files in the other format than the dataset's (JSON lines among CSV files, or the
+    /// reverse): read as what they are, but L4M reads every file of a dataset in one format.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files_in_other_format: Vec<String>,
     /// Wall-clock timestamps that fall in a daylight-saving gap of the timezone (a time the clock
     /// skips): counted at the same time after the change, as Java reads them; the first of them.
     #[serde(skip_serializing_if = "is_zero")]
@@ -308,6 +312,7 @@ pub(super) struct Totals {
     day_month: super::tally::DayMonthTally,
     moved_past_gap: u64,
     moved_example: Option<SkipExample>,
+    other_format: Vec<String>,
 }
 
 impl Totals {
@@ -391,6 +396,9 @@ impl Totals {
             c.not_numeric_example = c.not_numeric_example.take().or(m.not_numeric_example);
         }
         self.day_month.merge(f.day_month, |_| {});
+        if f.other_format.is_some() {
+            self.other_format.push(f.name.clone());
+        }
         self.moved_past_gap += f.moved_past_gap;
         self.moved_example = self.moved_example.take().or(f.moved_example);
         if let (Some(a), Some(b)) = (&mut self.series, f.series) {
@@ -498,7 +506,14 @@ pub(super) fn build(
             tz.name()
         ));
     }
+    if let Some(first) = t.other_format.first() {
+        notes.push(format!(
+            "{} files are not in the dataset's format and were read as what they are (first: {first}): L4M reads every file of a dataset in one format",
+            t.other_format.len()
+        ));
+    }
     Coverage {
+        files_in_other_format: t.other_format.clone(),
         timestamps_in_dst_gap: t.moved_past_gap,
         dst_gap_example: t.moved_example.clone(),
         day_month: day_month.filter(|d| t.records > 0 || d.only_other > 0),

@@ -356,6 +356,8 @@ pub(super) struct Tally {
     narrow: Option<NarrowFields>,
     /// Timestamps that would read better with day and month swapped.
     pub day_month: DayMonthTally,
+    /// The file is in the other format than the dataset's, and was read as that.
+    pub other_format: Option<crate::format::FileFormat>,
     /// The dataset's timezone has daylight-saving gaps (not UTC or a fixed offset).
     has_gaps: bool,
     gaps: GapCache,

@@ -513,3 +513,63 @@ fn gzip_with_trailing_zero_padding_is_read_whole() {
         v["incomplete_files"]
     );
 }
+
+// 6. A folder mixing CSV and JSON lines
+
+#[test]
+fn a_folder_mixing_csv_and_json_lines_reads_each_file_as_what_it_is_and_says_so() {
+    let hours: Vec<String> = hourly(600).collect();
+    let csv = |from: usize| {
+        let mut t = String::from("ts,v\n");
+        for (i, ts) in hours[from..from + 300].iter().enumerate() {
+            let _ = writeln!(t, "{ts},{i}");
+        }
+        t
+    };
+    let jsonl = |from: usize| {
+        let mut t = String::new();
+        for (i, ts) in hours[from..from + 300].iter().enumerate() {
+            let _ = writeln!(t, "{{\"ts\": \"{ts}\", \"v\": {i}}}");
+        }
+        t
+    };
+    for (first, second, other) in [
+        (("a.csv", csv(0)), ("b.jsonl", jsonl(300)), "b.jsonl"),
+        (("a.jsonl", jsonl(0)), ("b.csv", csv(300)), "b.csv"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        file(dir.path(), first.0, first.1.as_bytes());
+        file(dir.path(), second.0, second.1.as_bytes());
+        // Truth: 600 records in 600 hours, both files read to their end.
+        let (code, v) = coverage_json(dir.path(), &[]);
+        assert_eq!(code, 0);
+        assert_eq!(v["records"], 600, "{other}: {v}");
+        assert_eq!(v["records_skipped"], 0);
+        assert_eq!(v["intervals_with_data"], 600);
+        assert_eq!(v["complete"], true);
+        assert_eq!(v["files_in_other_format"], serde_json::json!([other]));
+        let out = dir.path().join("c.json");
+        let (_, v) = run_json(
+            l4m()
+                .arg("export")
+                .arg(dir.path())
+                .arg("-o")
+                .arg(&out)
+                .arg("--json"),
+        );
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "file-format")
+            .unwrap_or_else(|| panic!("a file-format finding: {v}"));
+        assert_eq!(f["severity"], "error");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("(first: {other})")),
+            "{f}"
+        );
+    }
+}
