@@ -483,6 +483,7 @@ pub(super) fn read_task(
             dimensions: spec.dimensions.len(),
             measures: spec.measures.len(),
             width: (dialect.format == FileFormat::Csv).then_some(columns.width),
+            delimiter: dialect.delimiter,
         };
         let mut run = Run {
             records: &mut records,

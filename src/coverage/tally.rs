@@ -40,6 +40,22 @@ fn dst_gap_possible(tz: &Tz) -> bool {
     !(1970..=2037).step_by(1).all(|y| at(y, 1) == at(y, 7))
 }
 
+/// Why an epoch value outside 1970 to a year from now is not a time, with the unit its digits
+/// suggest.
+fn implausible_epoch(raw: &[u8], t: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Datelike;
+    let digits = raw.iter().take_while(|b| b.is_ascii_digit()).count();
+    let unit = match digits {
+        14..=16 => "epoch microseconds",
+        17..=19 => "epoch nanoseconds",
+        _ => "another unit",
+    };
+    format!(
+        "as UNIX time is in the year {}, outside 1970 to a year from now: {digits} digits look like {unit} (UNIX reads seconds or milliseconds)",
+        t.year()
+    )
+}
+
 /// The wall-clock time of a parsed timestamp in the dataset's timezone.
 fn wall_clock(t: ParsedTime, tz: &Tz) -> NaiveDateTime {
     match t {
@@ -250,6 +266,9 @@ pub(super) struct Layout {
     pub measures: usize,
     /// Fields every CSV record must have (JSON lines: not checked).
     pub width: Option<usize>,
+    /// The CSV delimiter: a record with one more field, empty, after a trailing delimiter has
+    /// the fields it should.
+    pub delimiter: u8,
 }
 
 /// The interval of the last timestamp parsed, to skip parsing the next one when it repeats (or,
@@ -356,6 +375,8 @@ pub(super) struct Tally {
     narrow: Option<NarrowFields>,
     /// Timestamps that would read better with day and month swapped.
     pub day_month: DayMonthTally,
+    /// For epoch time: the latest plausible instant (a year from now), in seconds.
+    unix_until: Option<i64>,
     /// The file is in the other format than the dataset's, and was read as that.
     pub other_format: Option<crate::format::FileFormat>,
     /// The dataset's timezone has daylight-saving gaps (not UTC or a fixed offset).
@@ -388,6 +409,10 @@ impl Tally {
             has_value: vec![false; spec.measures.len()],
             day_month: DayMonthTally::new(spec),
             has_gaps: dst_gap_possible(&spec.timezone),
+            unix_until: spec
+                .format
+                .is_unix()
+                .then(|| chrono::Utc::now().timestamp() + 366 * 86_400),
             narrow: spec.narrow.as_ref().map(|n| {
                 let field = |names: &[String], name: &str| names.iter().position(|d| d == name);
                 let dims = n
@@ -542,10 +567,20 @@ impl Tally {
             if blank(raw) {
                 return false;
             }
+            let line_end = raw.strip_suffix(b"\n").unwrap_or(raw);
+            let line_end = line_end.strip_suffix(b"\r").unwrap_or(line_end);
+            if width == expected + 1 && line_end.last() == Some(&layout.delimiter) {
+                return self.plain_text(line, raw, row, layout);
+            }
             let reason = format!("has {width} fields, expected {expected}");
             self.skip(SkipReason::Ragged, line, None, reason);
             return false;
         }
+        self.plain_text(line, raw, row, layout)
+    }
+
+    /// A record without NUL bytes whose read values are UTF-8; others are skipped.
+    fn plain_text(&mut self, line: u64, raw: &[u8], row: &impl Fields, layout: &Layout) -> bool {
         // Nearly every record is plain ASCII without NUL: one pass over its words says so.
         if row.known_plain() || plain_ascii(raw) {
             return true;
@@ -588,6 +623,13 @@ impl Tally {
         };
         if let Some(text) = text {
             self.day_month.parsed(text);
+        }
+        if let (Some(until), ParsedTime::Instant(t)) = (self.unix_until, parsed)
+            && !(0..=until).contains(&t.timestamp())
+        {
+            let reason = implausible_epoch(raw, t);
+            self.skip(SkipReason::BadTimestamp, line, Some(raw), reason);
+            return None;
         }
         let mut local = wall_clock(parsed, &spec.timezone);
         if self.has_gaps

@@ -573,3 +573,119 @@ fn a_folder_mixing_csv_and_json_lines_reads_each_file_as_what_it_is_and_says_so(
         );
     }
 }
+
+// 7. Errors that say what is wrong
+
+#[test]
+fn cr_only_line_ends_are_named_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("ts,v\r");
+    for (i, ts) in hourly(5000).enumerate() {
+        let _ = write!(text, "{ts},{i}\r");
+    }
+    let p = file(dir.path(), "mac.csv", text.as_bytes());
+    let (code, out, err) = run(l4m().arg("coverage").arg(&p));
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert_one_line_error(
+        &err,
+        "mac.csv: has lines that end with a carriage return alone (CR, as old Mac exports write them)",
+    );
+    assert!(err.len() < 400, "{err}");
+}
+
+#[test]
+fn a_json_array_file_is_named_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let objects: Vec<String> = hourly(3)
+        .map(|ts| format!("{{\"ts\": \"{ts}\", \"v\": 1}}"))
+        .collect();
+    for (name, text) in [
+        ("compact.json", format!("[{}]", objects.join(","))),
+        (
+            "pretty.json",
+            format!("[\n  {}\n]\n", objects.join(",\n  ")),
+        ),
+    ] {
+        let p = file(dir.path(), name, text.as_bytes());
+        let (code, _, err) = run(l4m().arg("inspect").arg(&p));
+        assert_eq!(code, 1);
+        assert_one_line_error(
+            &err,
+            &format!(
+                "{name}: is a JSON array ([{{...}}, {{...}}]): L4M reads JSON lines, one object a line"
+            ),
+        );
+    }
+}
+
+#[test]
+fn a_trailing_delimiter_on_some_rows_keeps_the_comma_and_counts_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("ts,v\n");
+    for (i, ts) in hourly(600).enumerate() {
+        let trailing = if i % 3 == 0 { "," } else { "" };
+        let _ = writeln!(text, "{ts},{i}{trailing}");
+    }
+    let p = file(dir.path(), "trailing.csv", text.as_bytes());
+    let (code, v) = run_json(l4m().arg("inspect").arg(&p).arg("--json"));
+    assert_eq!(code, 0);
+    assert_eq!(v["delimiter"], ",");
+    let names: Vec<&str> = v["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ts", "v"]);
+    // Truth: 600 records in 600 hours, none ragged.
+    let (code, v) = coverage_json(&p, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(v["records"], 600);
+    assert_eq!(v["records_skipped"], 0, "{}", v["skipped_examples"]);
+    for threads in [1, 3] {
+        let v = scan_lib(&p, threads, 4096);
+        assert_eq!(v["records"], 600, "{threads} threads");
+    }
+}
+
+#[test]
+fn epoch_microseconds_read_as_unix_are_bad_timestamps_with_the_likely_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("ts,v\n");
+    for i in 0..400i64 {
+        // 2024-01-01T00:00:00Z plus i hours, in microseconds.
+        let _ = writeln!(text, "{},{i}", (1_704_067_200 + i * 3600) * 1_000_000);
+    }
+    let p = file(dir.path(), "micros.csv", text.as_bytes());
+    // Truth: none of them is a time UNIX reads; nothing is counted in year 55969.
+    let (code, v) = coverage_json(
+        &p,
+        &[
+            "--timestamp",
+            "ts",
+            "--timestamp-format",
+            "UNIX",
+            "--frequency",
+            "PT1H",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(v["records"], 0);
+    assert_eq!(v["records_skipped_by_reason"]["bad-timestamp"], 400);
+    let reason = v["skipped_examples"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("16 digits look like epoch microseconds"),
+        "{reason}"
+    );
+    assert!(v["first_interval"].is_null());
+    let (_, out, _) = run(l4m().arg("coverage").arg(&p).args([
+        "--timestamp",
+        "ts",
+        "--timestamp-format",
+        "UNIX",
+        "--frequency",
+        "PT1H",
+    ]));
+    assert!(!out.contains("+55969"), "{out}");
+}
