@@ -455,6 +455,36 @@ fn missing_folders(keys: &BTreeSet<i64>, len: i64, tz: &Tz) -> (u64, Vec<DateTim
     (count, first)
 }
 
+/// The day/month check of the whole dataset, when the format has a swapped reading and some
+/// timestamp was read (or fits only the other reading).
+fn day_month(t: &Totals) -> Option<DayMonth> {
+    let other = t.day_month.other.as_ref()?;
+    (t.records > 0 || t.day_month.only_other > 0).then(|| DayMonth {
+        other: other.pattern().to_string(),
+        only_other: t.day_month.only_other,
+        example: t.day_month.example.clone(),
+        settled: t.day_month.settled,
+    })
+}
+
+/// The notes of the plan, and what the reading found worth saying.
+fn scan_notes(t: &Totals, tz: &Tz, mut notes: Vec<String>) -> Vec<String> {
+    if let Some(e) = &t.moved_example {
+        notes.push(format!(
+            "{} timestamps fall in a daylight-saving gap of {} (a wall-clock time that does not exist) and are counted after the change, as Java reads them (first: {e})",
+            t.moved_past_gap,
+            tz.name()
+        ));
+    }
+    if let Some(first) = t.other_format.first() {
+        notes.push(format!(
+            "{} files are not in the dataset's format and were read as what they are (first: {first}): L4M reads every file of a dataset in one format",
+            t.other_format.len()
+        ));
+    }
+    notes
+}
+
 pub(super) fn build(
     dataset: &Dataset,
     spec: &ScanSpec,
@@ -467,10 +497,9 @@ pub(super) fn build(
     let tz = &spec.timezone;
     let first = t.per_interval.keys().next().copied();
     let last = t.per_interval.keys().next_back().copied();
-    let spanned = match (first, last) {
-        (Some(a), Some(b)) => ((b - a) / len + 1) as u64,
-        _ => 0,
-    };
+    let spanned = first
+        .zip(last)
+        .map_or(0, |(a, b)| ((b - a) / len + 1) as u64);
     let with_data = t.per_interval.len() as u64;
     let (max_records, max_at) = fullest(&t.per_interval, tz);
     let records_quota = Limit::RecordsPerInterval.at(f);
@@ -492,31 +521,11 @@ pub(super) fn build(
         let span = quality::Span { first, spanned };
         quality::build(s, spec, &span, t.records, skipped, combinations)
     });
-    let day_month = t.day_month.other.as_ref().map(|other| DayMonth {
-        other: other.pattern().to_string(),
-        only_other: t.day_month.only_other,
-        example: t.day_month.example.clone(),
-        settled: t.day_month.settled,
-    });
-    let mut notes = notes;
-    if let Some(e) = &t.moved_example {
-        notes.push(format!(
-            "{} timestamps fall in a daylight-saving gap of {} (a wall-clock time that does not exist) and are counted after the change, as Java reads them (first: {e})",
-            t.moved_past_gap,
-            tz.name()
-        ));
-    }
-    if let Some(first) = t.other_format.first() {
-        notes.push(format!(
-            "{} files are not in the dataset's format and were read as what they are (first: {first}): L4M reads every file of a dataset in one format",
-            t.other_format.len()
-        ));
-    }
     Coverage {
         files_in_other_format: t.other_format.clone(),
         timestamps_in_dst_gap: t.moved_past_gap,
         dst_gap_example: t.moved_example.clone(),
-        day_month: day_month.filter(|d| t.records > 0 || d.only_other > 0),
+        day_month: day_month(&t),
         frequency: f,
         timezone: *tz,
         timestamp_column: spec.timestamp_column.clone(),
@@ -526,7 +535,7 @@ pub(super) fn build(
         records: t.records,
         records_skipped: skipped,
         records_skipped_by_reason: by_reason(&t.skipped),
-        notes,
+        notes: scan_notes(&t, tz, notes),
         first_interval: first.map(|k| instant(k, tz)),
         last_interval: last.map(|k| instant(k, tz)),
         first_interval_local: first.map(wall_clock),

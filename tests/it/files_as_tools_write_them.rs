@@ -689,3 +689,228 @@ fn epoch_microseconds_read_as_unix_are_bad_timestamps_with_the_likely_unit() {
     ]));
     assert!(!out.contains("+55969"), "{out}");
 }
+
+// The regression corpus: files as common tools write them, each with its truth.
+
+/// One generated input: its files (name, bytes), extra arguments, and the truth.
+struct Case {
+    name: &'static str,
+    files: Vec<(String, Vec<u8>)>,
+    args: Vec<&'static str>,
+    records: u64,
+    intervals: u64,
+}
+
+fn case(name: &'static str, file: &str, text: String) -> Case {
+    Case {
+        name,
+        files: vec![(file.to_string(), text.into_bytes())],
+        args: Vec::new(),
+        records: 300,
+        intervals: 300,
+    }
+}
+
+/// Lines of `n` hourly rows from 2024-01-01 00:00 UTC, written by `row(i, time)`.
+fn rows(n: usize, row: impl Fn(usize, chrono::NaiveDateTime) -> String) -> String {
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    (0..n)
+        .map(|i| row(i, start + chrono::Duration::hours(i as i64)))
+        .collect()
+}
+
+fn corpus() -> Vec<Case> {
+    let iso = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    let mut cases = vec![
+        case("pandas to_csv()", "pandas.csv", pandas_csv(300)),
+        case(
+            "pandas to_csv(index=False)",
+            "plain.csv",
+            format!("ts,v\n{}", rows(300, |i, t| format!("{},{i}\n", iso(t)))),
+        ),
+        case(
+            "R write.csv (quoted, row names)",
+            "r.csv",
+            format!(
+                "\"\",\"ts\",\"region\",\"v\"\n{}",
+                rows(300, |i, t| format!(
+                    "\"{}\",\"{}\",\"eu\",{i}\n",
+                    i + 1,
+                    iso(t)
+                ))
+            ),
+        ),
+        case(
+            "Python csv module (CRLF, minimal quoting)",
+            "py.csv",
+            format!(
+                "ts,note,v\r\n{}",
+                rows(300, |i, t| format!("{},\"a, b\",{i}\r\n", iso(t)))
+            ),
+        ),
+        case(
+            "Excel CSV UTF-8 (BOM, CRLF)",
+            "excel.csv",
+            format!(
+                "\u{feff}Date,Views\r\n{}",
+                rows(300, |i, t| format!(
+                    "{},{i}\r\n",
+                    t.format("%m/%d/%Y %H:%M")
+                ))
+            ),
+        ),
+        case(
+            "Excel European (sep=;, decimal comma)",
+            "eu.csv",
+            format!(
+                "sep=;\r\nDatum;Wert\r\n{}",
+                rows(300, |i, t| format!(
+                    "{};{i},5\r\n",
+                    t.format("%d.%m.%Y %H:%M")
+                ))
+            ),
+        ),
+        case(
+            "tab-separated (psql, Excel text)",
+            "data.tsv",
+            format!("ts\tv\n{}", rows(300, |i, t| format!("{}\t{i}\n", iso(t)))),
+        ),
+        case(
+            "polars write_csv (T, microseconds)",
+            "polars.csv",
+            format!(
+                "ts,v\n{}",
+                rows(300, |i, t| format!(
+                    "{},{i}\n",
+                    t.format("%Y-%m-%dT%H:%M:%S%.6f")
+                ))
+            ),
+        ),
+        case(
+            "pandas to_json(orient=records, lines=True): epoch ms",
+            "pandas.jsonl",
+            rows(300, |i, t| {
+                format!("{{\"ts\":{},\"v\":{i}}}\n", t.and_utc().timestamp_millis())
+            }),
+        ),
+        case(
+            "JSON lines, ISO 8601 with Z",
+            "iso.jsonl",
+            rows(300, |i, t| {
+                format!(
+                    "{{\"ts\": \"{}Z\", \"v\": {i}}}\n",
+                    t.format("%Y-%m-%dT%H:%M:%S")
+                )
+            }),
+        ),
+        case(
+            "ISO 8601 with an offset",
+            "offset.csv",
+            format!(
+                "ts,v\n{}",
+                rows(300, |i, t| {
+                    let local = t + chrono::Duration::hours(1);
+                    format!("{}+01:00,{i}\n", local.format("%Y-%m-%dT%H:%M:%S"))
+                })
+            ),
+        ),
+        case(
+            "US 12-hour (MM/dd/yyyy hh:mm:ss a)",
+            "us.csv",
+            format!(
+                "ts,v\n{}",
+                rows(300, |i, t| format!(
+                    "{},{i}\n",
+                    t.format("%m/%d/%Y %I:%M:%S %p")
+                ))
+            ),
+        ),
+        case(
+            "quoted line breaks (csv module)",
+            "multiline.csv",
+            format!(
+                "ts,comment,v\n{}",
+                rows(300, |i, t| format!(
+                    "{},\"line one\nline two\",{i}\n",
+                    iso(t)
+                ))
+            ),
+        ),
+    ];
+    let plain = format!("ts,v\n{}", rows(300, |i, t| format!("{},{i}\n", iso(t))));
+    cases.push(Case {
+        files: vec![("data.csv.gz".into(), gzip(plain.as_bytes()))],
+        ..case(
+            "gzip (gzip -9, pandas compression=gzip)",
+            "x",
+            String::new(),
+        )
+    });
+    // Spark: a folder of part files with a header each, and _SUCCESS.
+    let mut spark = case("Spark (part files, _SUCCESS)", "x", String::new());
+    spark.files = (0..3)
+        .map(|k| {
+            let body = rows(300, |i, t| {
+                if i / 100 == k {
+                    format!("{},{i}\n", iso(t))
+                } else {
+                    String::new()
+                }
+            });
+            (
+                format!("part-0000{k}-abc.csv"),
+                format!("ts,v\n{body}").into_bytes(),
+            )
+        })
+        .chain([("_SUCCESS".to_string(), Vec::new())])
+        .collect();
+    cases.push(spark);
+    // DuckDB COPY ... (FORMAT csv): daily, 300 days.
+    let mut daily = case(
+        "DuckDB COPY (daily)",
+        "daily.csv",
+        format!(
+            "day,v\n{}",
+            rows(300 * 24, |i, t| if i % 24 == 0 {
+                format!("{},{i}\n", t.format("%Y-%m-%d"))
+            } else {
+                String::new()
+            })
+        ),
+    );
+    daily.args = vec!["--frequency", "P1D"];
+    cases.push(daily);
+    cases
+}
+
+#[test]
+fn a_corpus_of_files_as_common_tools_write_them_counts_right() {
+    let mut wrong = Vec::new();
+    for c in corpus() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in &c.files {
+            file(dir.path(), name, bytes);
+        }
+        let location = if c.files.len() == 1 {
+            dir.path().join(&c.files[0].0)
+        } else {
+            dir.path().to_path_buf()
+        };
+        let (code, v) = coverage_json(&location, &c.args);
+        let got = (
+            code,
+            v["records"].as_u64(),
+            v["records_skipped"].as_u64(),
+            v["intervals_with_data"].as_u64(),
+            v["complete"].as_bool(),
+        );
+        let want = (0, Some(c.records), Some(0), Some(c.intervals), Some(true));
+        if got != want {
+            wrong.push(format!("{}: got {got:?}, want {want:?}", c.name));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
