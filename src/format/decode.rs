@@ -54,7 +54,7 @@ pub struct GzMembers<R: BufRead> {
 }
 
 enum Members<R: BufRead> {
-    Member(GzDecoder<R>),
+    Member(Box<GzDecoder<R>>),
     Between { input: R, padding: bool },
     Gone,
 }
@@ -63,7 +63,7 @@ impl<R: BufRead> GzMembers<R> {
     /// A stream that starts with a gzip member.
     pub fn new(input: R) -> GzMembers<R> {
         GzMembers {
-            state: Members::Member(GzDecoder::new(input)),
+            state: Members::Member(Box::new(GzDecoder::new(input))),
         }
     }
 }
@@ -113,7 +113,7 @@ impl<R: BufRead> Read for GzMembers<R> {
                     else {
                         unreachable!()
                     };
-                    self.state = Members::Member(GzDecoder::new(input));
+                    self.state = Members::Member(Box::new(GzDecoder::new(input)));
                 }
                 Members::Gone => return Ok(0),
             }

@@ -546,7 +546,7 @@ fn record_widths(
         if record.len() > 1
             && record
                 .iter()
-                .last()
+                .next_back()
                 .is_some_and(|f| super::strip_cr(f).is_empty())
         {
             *trailing.entry(record.len()).or_default() += 1;
