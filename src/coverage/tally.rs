@@ -27,9 +27,19 @@ pub(super) fn interval_key(local: NaiveDateTime, len: i64) -> i64 {
 /// wall-clock time fall in a gap.
 fn dst_gap_possible(tz: &Tz) -> bool {
     use chrono::Offset;
+    use std::cell::Cell;
+    thread_local! {
+        /// The last zone asked about on this thread: a scan asks once a file.
+        static LAST: Cell<Option<(Tz, bool)>> = const { Cell::new(None) };
+    }
     let name = tz.name();
     if name == "UTC" || name.starts_with("Etc/") {
         return false;
+    }
+    if let Some((last, answer)) = LAST.get()
+        && last == *tz
+    {
+        return answer;
     }
     // A zone whose offset is the same on both solstices of recent years has no gap then.
     let at = |y: i32, m: u32| {
@@ -37,7 +47,9 @@ fn dst_gap_possible(tz: &Tz) -> bool {
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|t| tz.offset_from_utc_datetime(&t).fix())
     };
-    !(1970..=2037).step_by(1).all(|y| at(y, 1) == at(y, 7))
+    let answer = !(1970..=2037).all(|y| at(y, 1) == at(y, 7));
+    LAST.set(Some((*tz, answer)));
+    answer
 }
 
 /// Why an epoch value outside 1970 to a year from now is not a time, with the unit its digits
