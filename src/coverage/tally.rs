@@ -574,25 +574,10 @@ impl Tally {
     fn well_formed(&mut self, line: u64, raw: &[u8], row: &impl Fields, layout: &Layout) -> bool {
         if let (Some(expected), Some(width)) = (layout.width, row.width())
             && width != expected
+            && !self.odd_width(line, raw, width, expected, layout.delimiter)
         {
-            // A blank line is not a record (as the csv module, pandas, polars and DuckDB read it).
-            if blank(raw) {
-                return false;
-            }
-            let line_end = raw.strip_suffix(b"\n").unwrap_or(raw);
-            let line_end = line_end.strip_suffix(b"\r").unwrap_or(line_end);
-            if width == expected + 1 && line_end.last() == Some(&layout.delimiter) {
-                return self.plain_text(line, raw, row, layout);
-            }
-            let reason = format!("has {width} fields, expected {expected}");
-            self.skip(SkipReason::Ragged, line, None, reason);
             return false;
         }
-        self.plain_text(line, raw, row, layout)
-    }
-
-    /// A record without NUL bytes whose read values are UTF-8; others are skipped.
-    fn plain_text(&mut self, line: u64, raw: &[u8], row: &impl Fields, layout: &Layout) -> bool {
         // Nearly every record is plain ASCII without NUL: one pass over its words says so.
         if row.known_plain() || plain_ascii(raw) {
             return true;
@@ -611,6 +596,32 @@ impl Tally {
             return false;
         }
         true
+    }
+
+    /// A record with another number of fields than the header: true when it is one all the
+    /// same (a trailing delimiter leaves one more, empty field); a blank line is no record (as
+    /// the csv module, pandas, polars and DuckDB read it); the others are skipped as ragged.
+    #[cold]
+    #[inline(never)]
+    fn odd_width(
+        &mut self,
+        line: u64,
+        raw: &[u8],
+        width: usize,
+        expected: usize,
+        delimiter: u8,
+    ) -> bool {
+        if blank(raw) {
+            return false;
+        }
+        let line_end = raw.strip_suffix(b"\n").unwrap_or(raw);
+        let line_end = line_end.strip_suffix(b"\r").unwrap_or(line_end);
+        if width == expected + 1 && line_end.last() == Some(&delimiter) {
+            return true;
+        }
+        let reason = format!("has {width} fields, expected {expected}");
+        self.skip(SkipReason::Ragged, line, None, reason);
+        false
     }
 
     /// The interval key of the record's timestamp; a missing or unparsable one is skipped.
