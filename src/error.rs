@@ -60,10 +60,10 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A column name that the data does not have.
-    #[error("unknown column {name:?}: the columns are {}", .columns.join(", "))]
+    #[error("unknown column {name:?}: the columns are {}", some_columns(.columns))]
     UnknownColumn { name: String, columns: Vec<String> },
     /// No column is labelled as the timestamp.
-    #[error("no timestamp column (the columns are {})", .columns.join(", "))]
+    #[error("no timestamp column (the columns are {})", some_columns(.columns))]
     NoTimestamp { columns: Vec<String> },
     /// The timestamp column has no format (its values match none that l4m knows).
     #[error("no timestamp format for column {column:?}: its values match no known format")]
@@ -164,6 +164,10 @@ pub enum ReadProblem {
     NotJson { line: u64, detail: String },
     /// A line of a JSON-lines file that is JSON but not an object.
     NotJsonObject { line: u64 },
+    /// Lines end with a carriage return alone (old Mac exports).
+    CrLineEnds,
+    /// One JSON array of objects (`[{...},{...}]`), not JSON lines.
+    JsonArray,
 }
 
 impl fmt::Display for ReadProblem {
@@ -209,7 +213,27 @@ impl fmt::Display for ReadProblem {
                 f,
                 "line {line} is not a JSON object: JSON lines need one flat object per line"
             ),
+            ReadProblem::CrLineEnds => f.write_str(
+                "has lines that end with a carriage return alone (CR, as old Mac exports write them): L4M reads lines that end with LF or CRLF",
+            ),
+            ReadProblem::JsonArray => f.write_str(
+                "is a JSON array ([{...}, {...}]): L4M reads JSON lines, one object a line",
+            ),
         }
+    }
+}
+
+/// Column names for a one-line message: the first 12, and how many in all past that.
+pub fn some_columns(columns: &[String]) -> String {
+    const SHOWN: usize = 12;
+    if columns.len() <= SHOWN {
+        columns.join(", ")
+    } else {
+        format!(
+            "{}, ... ({} in all)",
+            columns[..SHOWN].join(", "),
+            columns.len()
+        )
     }
 }
 
@@ -550,6 +574,12 @@ impl ReadProblem {
             ReadProblem::Ragged { .. } => {
                 vec![Fix::outside("fix that row"), Fix::set(Setting::Delimiter)]
             }
+            ReadProblem::CrLineEnds => vec![Fix::outside(
+                "convert the line ends to LF (e.g. tr '\\r' '\\n' < in.csv > out.csv)",
+            )],
+            ReadProblem::JsonArray => vec![Fix::outside(
+                "write one object a line (e.g. jq -c '.[]' in.json > out.jsonl)",
+            )],
             ReadProblem::NotJson { .. } | ReadProblem::NotJsonObject { .. } => {
                 vec![
                     Fix::outside("fix that line"),

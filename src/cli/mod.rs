@@ -576,6 +576,8 @@ struct Prepared {
     labels: Labels,
     /// From a config the labels came from: its settings, and where it disagrees with the data.
     from_config: Option<(ExportOptions, Vec<Finding>)>,
+    /// The timestamp format was given (an option or a config), not detected.
+    format_given: bool,
 }
 
 fn overrides(read: &ReadArgs) -> Overrides {
@@ -607,6 +609,7 @@ fn prepare(read: &ReadArgs, label_args: &LabelArgs, s3: &S3Args) -> CliResult<Pr
         inspection,
         labels,
         from_config: None,
+        format_given: label_args.timestamp_format.is_some(),
     })
 }
 
@@ -635,6 +638,7 @@ fn prepare_from_config(
         inspection,
         labels,
         from_config: Some((c.options, c.findings)),
+        format_given: true,
     })
 }
 
@@ -708,7 +712,48 @@ fn handle_interrupts() {
     });
 }
 
-fn run_scan(p: &Prepared, spec: &ScanSpec) -> CliResult<Coverage> {
+/// Scan; when the format was detected from the head and the whole data reads day and month the
+/// other way round (a value only that reading accepts, none only the detected one), scan again
+/// with that reading, take it as the label, and say so in the notes.
+fn run_scan(p: &mut Prepared, spec: &ScanSpec) -> CliResult<Coverage> {
+    let coverage = run_scan_once(p, spec)?;
+    let Some(dm) = coverage
+        .day_month
+        .as_ref()
+        .filter(|d| d.other_fits_better())
+    else {
+        return Ok(coverage);
+    };
+    if p.format_given {
+        return Ok(coverage);
+    }
+    let other = l4m::schema::timefmt::TimeFormat::compile(&dm.other)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let note = format!(
+        "timestamps read as {} (day and month the other way round from {}, which the head suggested): {} values parse only that way{}, none only as {}",
+        dm.other,
+        coverage.timestamp_format,
+        dm.only_other,
+        dm.example
+            .as_ref()
+            .map(|e| format!(
+                " (first {}:{} {:?})",
+                e.file,
+                e.line,
+                e.value.as_deref().unwrap_or("")
+            ))
+            .unwrap_or_default(),
+        coverage.timestamp_format
+    );
+    let mut spec = spec.clone();
+    spec.format = other.clone();
+    let mut again = run_scan_once(p, &spec)?;
+    p.labels.timestamp_format = Some(other);
+    again.read.notes.insert(0, note);
+    Ok(again)
+}
+
+fn run_scan_once(p: &Prepared, spec: &ScanSpec) -> CliResult<Coverage> {
     let control = Arc::clone(SCAN.get_or_init(Arc::default));
     SCANNING.store(true, Ordering::SeqCst);
     let coverage = coverage::scan(
@@ -767,14 +812,14 @@ fn cmd_inspect(a: InspectArgs, s3: &S3Args) -> CliResult<u8> {
 }
 
 fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
-    let p = prepare(&a.read, &a.labels, s3)?;
+    let mut p = prepare(&a.read, &a.labels, s3)?;
     let spec = scan_spec(
         &p,
         a.time.frequency,
         a.time.timezone.unwrap_or(chrono_tz::Tz::UTC),
         a.time.concurrency,
     )?;
-    let cov = run_scan(&p, &spec)?;
+    let cov = run_scan(&mut p, &spec)?;
     if a.json {
         print_json(&cov)?;
     } else {
@@ -788,7 +833,7 @@ fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
 }
 
 fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
-    let p = prepare(&a.read, &a.labels, s3)?;
+    let mut p = prepare(&a.read, &a.labels, s3)?;
     let mut spec = scan_spec(
         &p,
         a.time.frequency,
@@ -796,7 +841,7 @@ fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
         a.time.concurrency,
     )?;
     spec.series = true;
-    let cov = run_scan(&p, &spec)?;
+    let cov = run_scan(&mut p, &spec)?;
     if a.json {
         print_json(&output::quality_json(&cov))?;
     } else {
@@ -810,7 +855,7 @@ fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
 }
 
 fn cmd_series(a: SeriesArgs, s3: &S3Args) -> CliResult<u8> {
-    let p = prepare(&a.read, &a.labels, s3)?;
+    let mut p = prepare(&a.read, &a.labels, s3)?;
     let dims = p.labels.dimensions();
     if let Some((d, _)) = a.where_.iter().find(|(d, _)| !dims.contains(&d.as_str())) {
         return Err(Failure::Usage(format!(
@@ -836,7 +881,7 @@ fn cmd_series(a: SeriesArgs, s3: &S3Args) -> CliResult<u8> {
             measure: None,
         });
     }
-    let cov = run_scan(&p, &spec)?;
+    let cov = run_scan(&mut p, &spec)?;
     if a.json {
         print_json(&output::series_json(&cov))?;
     } else {
@@ -926,7 +971,7 @@ fn mapping_path(a: &ExportArgs) -> Option<PathBuf> {
 
 fn cmd_export(a: ExportArgs, s3: &S3Args) -> CliResult<u8> {
     export_usage(&a)?;
-    let p = match &a.config {
+    let mut p = match &a.config {
         Some(file) => prepare_from_config(file, &a.read, &a.labels, s3)?,
         None => prepare(&a.read, &a.labels, s3)?,
     };
@@ -938,7 +983,7 @@ fn cmd_export(a: ExportArgs, s3: &S3Args) -> CliResult<u8> {
         let mut spec = scan_spec(&p, options.frequency, options.timezone, a.time.concurrency)?;
         // Per-metric history is judged too (the sparse-metrics finding).
         spec.series = true;
-        Some(run_scan(&p, &spec)?)
+        Some(run_scan(&mut p, &spec)?)
     };
     let dialect = p.inspection.dialect();
     let combinations = if a.target.needs_scan() {

@@ -299,11 +299,13 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
     for e in c.read.skipped_examples.iter().take(3) {
         let _ = writeln!(o, "                     {e}");
     }
+    day_month_text(c, &mut o);
     if c.span.first_interval.is_none() {
         let _ = writeln!(
             o,
             "\n  no interval holds data: check the timestamp column and format"
         );
+        layout_text(c, &mut o);
         return o;
     }
     intervals_text(c, &mut o);
@@ -312,6 +314,37 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
     layout_text(c, &mut o);
     histogram_text(c, &mut o);
     o
+}
+
+/// A day/month reading the data does not settle, or that it contradicts; and the notes of the scan.
+fn day_month_text(c: &Coverage, o: &mut String) {
+    for n in &c.read.notes {
+        let label = if n.contains("not in the dataset's format") {
+            "files"
+        } else if n.starts_with("timestamps read as") || n.contains("in a daylight-saving gap of") {
+            "timestamps"
+        } else {
+            continue;
+        };
+        let _ = writeln!(o, "  {label:<18} {n}");
+    }
+    let Some(d) = &c.day_month else { return };
+    if d.other_fits_better() {
+        let _ = writeln!(
+            o,
+            "  timestamps         {} values do not parse as {} but do as {}: day and month are the other way round (--timestamp-format '{}')",
+            thousands(d.only_other),
+            c.timestamp_format,
+            d.other,
+            d.other
+        );
+    } else if d.ambiguous() {
+        let _ = writeln!(
+            o,
+            "  timestamps         AMBIGUOUS: every value reads as {} and as {} (no day above 12): read as {}, a guess; confirm with --timestamp-format",
+            c.timestamp_format, d.other, c.timestamp_format
+        );
+    }
 }
 
 /// The span, the verdict against 285 and the longest gaps.

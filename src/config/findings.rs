@@ -609,6 +609,19 @@ fn coverage_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
             vec![Fix::Rescan],
         ));
     }
+    day_month_findings(c, out);
+    if let Some(first) = c.files_in_other_format.first() {
+        out.push(Finding::error(
+            Rule::FileFormat,
+            format!(
+                "{} files are not in the dataset's format (first: {first}): they are counted here, but L4M reads every file of a dataset with one format and cannot read them",
+                c.files_in_other_format.len()
+            ),
+            vec![Fix::outside(
+                "convert them to the dataset's format, or keep each format in a folder of its own",
+            )],
+        ));
+    }
     if c.read.records == 0 {
         out.push(Finding::error(
             Rule::NoRecords,
@@ -630,6 +643,40 @@ fn coverage_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
     value_findings(c, out);
     if let Some(q) = &c.quality {
         quality_findings(q, out);
+    }
+}
+
+/// Day and month the other way round: values only the other reading accepts (an error, with the
+/// format that fits them all), or values that read either way (a warning: the format is a guess).
+fn day_month_findings(c: &Coverage, out: &mut Vec<Finding>) {
+    let Some(d) = &c.day_month else { return };
+    let f = &c.timestamp_format;
+    if d.other_fits_better() {
+        out.push(Finding::error(
+            Rule::TimestampFormat,
+            format!(
+                "{} timestamps do not parse as {f:?} but do as {:?}{}, and none parses only as {f:?}: day and month are the other way round",
+                d.only_other,
+                d.other,
+                d.example
+                    .as_ref()
+                    .map(|e| format!(" (first: {}:{} {:?})", e.file, e.line, e.value.as_deref().unwrap_or("")))
+                    .unwrap_or_default()
+            ),
+            vec![Fix::set_to(Setting::TimestampFormat, d.other.clone())],
+        ));
+    } else if d.ambiguous() {
+        out.push(Finding::warning(
+            Rule::TimestampFormat,
+            format!(
+                "every timestamp reads as {f:?} and as {:?} (no day above 12 in the whole dataset): which field is the day is a guess",
+                d.other
+            ),
+            vec![
+                Fix::set_to(Setting::TimestampFormat, f.clone()),
+                Fix::set_to(Setting::TimestampFormat, d.other.clone()),
+            ],
+        ));
     }
 }
 

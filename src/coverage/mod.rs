@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use chrono_tz::Tz;
 
 pub use quality::{Backtest, DataQualityMetric, Quality, SeriesReport};
-pub use report::{Coverage, Gap, IntervalCount, SkipExample};
+pub use report::{Coverage, DayMonth, Gap, IntervalCount, SkipExample};
 
 use crate::format::Dialect;
 use crate::inspect::Inspection;

@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use flate2::read::MultiGzDecoder;
 use memchr::memchr;
 
 use super::tally::{Layout, Tally};
@@ -150,6 +149,14 @@ fn split_plan(
     if dialect.sep_line {
         text = memchr(b'\n', text).map_or(&[][..], |nl| &text[nl + 1..]);
     }
+    let jsonl_head = text
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'{');
+    if jsonl_head != (dialect.format == FileFormat::Jsonl) {
+        // In the other format: one reader detects it and reads it whole.
+        return Ok(None);
+    }
     if dialect.format == FileFormat::Jsonl {
         return Ok(Some(columns.clone()));
     }
@@ -163,7 +170,7 @@ fn split_plan(
         if header.is_none() {
             header = Some(
                 (0..splitter.width())
-                    .map(|k| field_text(splitter.field(&text[at..], k).unwrap_or_default()))
+                    .map(|k| field_text(k, splitter.field(&text[at..], k).unwrap_or_default()))
                     .collect::<Vec<String>>(),
             );
         }
@@ -178,8 +185,9 @@ fn split_plan(
     }
 }
 
-fn field_text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).trim().to_string()
+/// The name the `k`-th field of a header gives its column, as detection names it.
+fn field_text(k: usize, bytes: &[u8]) -> String {
+    crate::format::header_name(k, &String::from_utf8_lossy(crate::format::strip_cr(bytes)))
 }
 
 /// The columns of a file whose header orders them its own way.
@@ -257,7 +265,7 @@ impl Read for Inflated {
 
 /// Inflate a gzip stream into `tx`, a block at a time, until it ends, fails or the reader is gone.
 fn inflate(stream: Box<dyn Read + Send>, tx: SyncSender<io::Result<Vec<u8>>>) {
-    let mut decoder = MultiGzDecoder::new(io::BufReader::with_capacity(BLOCK, stream));
+    let mut decoder = decode::GzMembers::new(io::BufReader::with_capacity(BLOCK, stream));
     loop {
         let mut block = vec![0u8; BLOCK];
         let mut filled = 0;
@@ -456,6 +464,18 @@ pub(super) fn read_task(
     let mut newlines = 0;
     let outcome = std::thread::scope(|scope| {
         let mut reader = open_stream(scope, source, file, &task, control, &stored)?;
+        // A file in the other format (JSON lines among CSV files, or the reverse) is read as
+        // what it is, by column name.
+        let own = if task.start == 0 {
+            own_dialect(&mut reader, dialect, columns)?
+        } else {
+            None
+        };
+        tally.other_format = own.as_ref().map(|(d, _)| d.format);
+        let (dialect, columns) = match &own {
+            Some((d, c)) => (d, c),
+            None => (dialect, columns),
+        };
         let columns = start_records(&mut reader, &task, dialect, columns)?;
         synced = reader.offset();
         let mut records = Records::new(dialect, &columns.projection);
@@ -463,6 +483,7 @@ pub(super) fn read_task(
             dimensions: spec.dimensions.len(),
             measures: spec.measures.len(),
             width: (dialect.format == FileFormat::Csv).then_some(columns.width),
+            delimiter: dialect.delimiter,
         };
         let mut run = Run {
             records: &mut records,
@@ -500,6 +521,71 @@ pub(super) fn read_task(
     }
 }
 
+/// The dialect and columns of a file whose first bytes show the other format than the dataset's
+/// (`{` starts JSON lines), detected from its first block; `None` when it is in the dataset's.
+fn own_dialect(
+    reader: &mut Feeder,
+    dialect: &Dialect,
+    columns: &Columns,
+) -> Result<Option<(Dialect, Columns)>, String> {
+    let first = |r: &Feeder| {
+        let head = &r.buf[r.pos..r.len];
+        let text = head.strip_prefix(&decode::UTF8_BOM[..]).unwrap_or(head);
+        text.iter().find(|b| !b.is_ascii_whitespace()).copied()
+    };
+    // Only as much as shows the first byte: a read error later is the feed's to report.
+    while first(reader).is_none() && reader.len - reader.pos < BLOCK {
+        if !reader.fill().map_err(|e| e.to_string())? {
+            break;
+        }
+    }
+    let Some(first) = first(reader) else {
+        return Ok(None);
+    };
+    let jsonl = first == b'{';
+    if jsonl == (dialect.format == FileFormat::Jsonl) {
+        return Ok(None);
+    }
+    // The other format: its head is detected from a whole block.
+    while reader.len - reader.pos < BLOCK && reader.fill().map_err(|e| e.to_string())? {}
+    let head = &reader.buf[reader.pos..reader.len];
+    let overrides = crate::format::Overrides {
+        format: Some(if jsonl {
+            FileFormat::Jsonl
+        } else {
+            FileFormat::Csv
+        }),
+        ..Default::default()
+    };
+    let own = crate::format::detect(head, reader.eof, &overrides)
+        .map_err(|e| format!("it is not in the dataset's format, and {e}"))?
+        .dialect();
+    let projection = columns
+        .projection
+        .iter()
+        .map(|&p| {
+            let column = &dialect.columns[p];
+            own.columns.iter().position(|h| h == column).ok_or_else(|| {
+                format!(
+                    "it is {} (the dataset is {}) and has no column {column:?} (it has {})",
+                    format_name(own.format),
+                    format_name(dialect.format),
+                    own.columns.join(", ")
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let width = own.columns.len();
+    Ok(Some((own, Columns { projection, width })))
+}
+
+fn format_name(f: FileFormat) -> &'static str {
+    match f {
+        FileFormat::Csv => "CSV",
+        FileFormat::Jsonl => "JSON lines",
+    }
+}
+
 /// Position the reader at the first record of the task: past the byte-order mark and the header
 /// of a file's first piece (matching the columns to the header), or past the partial line before
 /// a later piece's start. Gives the file's columns.
@@ -529,7 +615,7 @@ fn start_records(
         .map_err(|e| e.to_string())?
         .map(|(rec, _)| {
             (0..splitter.width())
-                .map(|k| field_text(splitter.field(rec, k).unwrap_or_default()))
+                .map(|k| field_text(k, splitter.field(rec, k).unwrap_or_default()))
                 .collect::<Vec<String>>()
         });
     match (&task.columns, header) {

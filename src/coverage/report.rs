@@ -71,6 +71,34 @@ pub struct MeasureCheck {
     pub too_large: u64,
 }
 
+/// A timestamp format whose day and month could be the other way round (`MM/dd/yyyy` and
+/// `dd/MM/yyyy`), against the values of the whole dataset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayMonth {
+    /// The other reading's pattern.
+    pub other: String,
+    /// Timestamps that do not parse with the format but do with the other reading.
+    pub only_other: u64,
+    /// The first of them.
+    pub example: Option<SkipExample>,
+    /// Some timestamp parses with the format and not with the other reading: the format is
+    /// settled by the data. When false and `only_other` is 0, every value reads either way.
+    pub settled: bool,
+}
+
+impl DayMonth {
+    /// The other reading fits values the format does not, and nothing settles the format: the
+    /// data reads the other way round.
+    pub fn other_fits_better(&self) -> bool {
+        self.only_other > 0 && !self.settled
+    }
+
+    /// Every timestamp (there is at least one) reads either way: the format is a guess.
+    pub fn ambiguous(&self) -> bool {
+        self.only_other == 0 && !self.settled
+    }
+}
+
 /// A file that could not be read to its end.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IncompleteFile {
@@ -108,6 +136,20 @@ pub struct Coverage {
     /// What the scan was narrowed to, if it was (its figures are then of those records only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrowed: Option<super::Narrow>,
+    /// The timestamp format read with day and month the other way round, when it has such a
+    /// reading: whether the data settles which one is right.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day_month: Option<DayMonth>,
+    /// Files in the other format than the dataset's (JSON lines among CSV files, or the
+    /// reverse): read as what they are, but L4M reads every file of a dataset in one format.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files_in_other_format: Vec<String>,
+    /// Wall-clock timestamps that fall in a daylight-saving gap of the timezone (a time the clock
+    /// skips): counted at the same time after the change, as Java reads them; the first of them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub timestamps_in_dst_gap: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dst_gap_example: Option<SkipExample>,
     /// Per-series figures and the data-quality report (scans made with `ScanSpec::series`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
@@ -242,6 +284,10 @@ fn rfc3339<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Er
     s.serialize_str(std::str::from_utf8(&out).unwrap_or_default())
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 fn tz_name<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(tz.name())
 }
@@ -276,20 +322,18 @@ impl Coverage {
 }
 
 /// The UTC instant at which a wall-clock interval starts in `tz`. A wall time that a DST change
-/// skips is taken as the instant just after the jump.
+/// skips is taken as the instant of the change: the first instant of the interval, before every
+/// record in it (a 30-minute change leaves half of the hour), and after the previous interval.
 pub(crate) fn instant(key: i64, tz: &Tz) -> DateTime<Utc> {
     let naive = DateTime::from_timestamp(key, 0)
         .map(|d| d.naive_utc())
         .unwrap_or(NaiveDateTime::MIN);
     match tz.from_local_datetime(&naive).earliest() {
         Some(t) => t.with_timezone(&Utc),
-        None => {
-            let shifted = naive + chrono::Duration::hours(1);
-            tz.from_local_datetime(&shifted)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_else(|| naive.and_utc())
-        }
+        None => super::tally::dst_gap(tz, naive)
+            .filter(|(start, end, _)| *start <= naive && naive < *end)
+            .map(|(_, _, change)| change.and_utc())
+            .unwrap_or_else(|| naive.and_utc()),
     }
 }
 
@@ -325,6 +369,10 @@ pub(super) struct Totals {
     outside: u64,
     outside_example: Option<SkipExample>,
     series: Option<SeriesTally>,
+    day_month: super::tally::DayMonthTally,
+    moved_past_gap: u64,
+    moved_example: Option<SkipExample>,
+    other_format: Vec<String>,
 }
 
 impl Totals {
@@ -348,6 +396,7 @@ impl Totals {
                     spec.dimensions.len(),
                 )
             }),
+            day_month: super::tally::DayMonthTally::new(spec),
             ..Totals::default()
         }
     }
@@ -405,6 +454,12 @@ impl Totals {
             c.too_large += m.too_large;
             c.not_numeric_example = c.not_numeric_example.take().or(m.not_numeric_example);
         }
+        self.day_month.merge(f.day_month, |_| {});
+        if f.other_format.is_some() {
+            self.other_format.push(f.name.clone());
+        }
+        self.moved_past_gap += f.moved_past_gap;
+        self.moved_example = self.moved_example.take().or(f.moved_example);
         if let (Some(a), Some(b)) = (&mut self.series, f.series) {
             a.merge(b);
         }
@@ -459,6 +514,36 @@ fn missing_folders(keys: &BTreeSet<i64>, len: i64, tz: &Tz) -> (u64, Vec<DateTim
     (count, first)
 }
 
+/// The day/month check of the whole dataset, when the format has a swapped reading and some
+/// timestamp was read (or fits only the other reading).
+fn day_month(t: &Totals) -> Option<DayMonth> {
+    let other = t.day_month.other.as_ref()?;
+    (t.records > 0 || t.day_month.only_other > 0).then(|| DayMonth {
+        other: other.pattern().to_string(),
+        only_other: t.day_month.only_other,
+        example: t.day_month.example.clone(),
+        settled: t.day_month.settled,
+    })
+}
+
+/// The notes of the plan, and what the reading found worth saying.
+fn scan_notes(t: &Totals, tz: &Tz, mut notes: Vec<String>) -> Vec<String> {
+    if let Some(e) = &t.moved_example {
+        notes.push(format!(
+            "{} timestamps fall in a daylight-saving gap of {} (a wall-clock time that does not exist) and are counted after the change, as Java reads them (first: {e})",
+            t.moved_past_gap,
+            tz.name()
+        ));
+    }
+    if let Some(first) = t.other_format.first() {
+        notes.push(format!(
+            "{} files are not in the dataset's format and were read as what they are (first: {first}): L4M reads every file of a dataset in one format",
+            t.other_format.len()
+        ));
+    }
+    notes
+}
+
 pub(super) fn build(
     dataset: &Dataset,
     spec: &ScanSpec,
@@ -491,7 +576,13 @@ pub(super) fn build(
         .as_ref()
         .and_then(|s| super::values::build(s, spec, first, spanned));
     let min_intervals = Limit::MinIntervals.value();
+    let day_month = day_month(&t);
+    let notes = scan_notes(&t, tz, notes);
     Coverage {
+        files_in_other_format: t.other_format.clone(),
+        timestamps_in_dst_gap: t.moved_past_gap,
+        dst_gap_example: t.moved_example.clone(),
+        day_month,
         frequency: f,
         timezone: *tz,
         timestamp_column: spec.timestamp_column.clone(),
@@ -545,10 +636,9 @@ pub(super) fn build(
 fn span_figures(t: &Totals, len: i64, tz: &Tz) -> SpanFigures {
     let first = t.per_interval.keys().next().copied();
     let last = t.per_interval.keys().next_back().copied();
-    let spanned = match (first, last) {
-        (Some(a), Some(b)) => ((b - a) / len + 1) as u64,
-        _ => 0,
-    };
+    let spanned = first
+        .zip(last)
+        .map_or(0, |(a, b)| ((b - a) / len + 1) as u64);
     let with_data = t.per_interval.len() as u64;
     SpanFigures {
         first_interval: first.map(|k| instant(k, tz)),

@@ -23,11 +23,110 @@ pub(super) fn interval_key(local: NaiveDateTime, len: i64) -> i64 {
     local.and_utc().timestamp().div_euclid(len) * len
 }
 
+/// True unless the timezone keeps one offset all year (UTC, `Etc/...`): only then can a
+/// wall-clock time fall in a gap.
+fn dst_gap_possible(tz: &Tz) -> bool {
+    use chrono::Offset;
+    use std::cell::Cell;
+    thread_local! {
+        /// The last zone asked about on this thread: a scan asks once a file.
+        static LAST: Cell<Option<(Tz, bool)>> = const { Cell::new(None) };
+    }
+    let name = tz.name();
+    if name == "UTC" || name.starts_with("Etc/") {
+        return false;
+    }
+    if let Some((last, answer)) = LAST.get()
+        && last == *tz
+    {
+        return answer;
+    }
+    // A zone whose offset is the same on both solstices of recent years has no gap then.
+    let at = |y: i32, m: u32| {
+        chrono::NaiveDate::from_ymd_opt(y, m, 21)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| tz.offset_from_utc_datetime(&t).fix())
+    };
+    let answer = !(1970..=2037).all(|y| at(y, 1) == at(y, 7));
+    LAST.set(Some((*tz, answer)));
+    answer
+}
+
+/// Why an epoch value outside 1970 to a year from now is not a time, with the unit its digits
+/// suggest.
+fn implausible_epoch(raw: &[u8], t: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Datelike;
+    let digits = raw.iter().take_while(|b| b.is_ascii_digit()).count();
+    let unit = match digits {
+        14..=16 => "epoch microseconds",
+        17..=19 => "epoch nanoseconds",
+        _ => "another unit",
+    };
+    format!(
+        "as UNIX time is in the year {}, outside 1970 to a year from now: {digits} digits look like {unit} (UNIX reads seconds or milliseconds)",
+        t.year()
+    )
+}
+
 /// The wall-clock time of a parsed timestamp in the dataset's timezone.
 fn wall_clock(t: ParsedTime, tz: &Tz) -> NaiveDateTime {
     match t {
         ParsedTime::Local(n) => n,
         ParsedTime::Instant(u) => tz.from_utc_datetime(&u.naive_utc()).naive_local(),
+    }
+}
+
+/// A daylight-saving gap of `tz` near `local` (within a day or two): the first wall-clock time
+/// the change skips, the first it does not, and the instant of the change. Local times in
+/// `[start, end)` do not exist; Java (and so L4M) reads them as the same time after the change.
+pub(super) fn dst_gap(
+    tz: &Tz,
+    local: NaiveDateTime,
+) -> Option<(NaiveDateTime, NaiveDateTime, NaiveDateTime)> {
+    use chrono::{DateTime, Offset};
+    let utc = |secs: i64| DateTime::from_timestamp(secs, 0).map(|d| d.naive_utc());
+    let offset = |secs: i64| {
+        utc(secs).map_or(0, |u| {
+            i64::from(tz.offset_from_utc_datetime(&u).fix().local_minus_utc())
+        })
+    };
+    let day = local.date().and_hms_opt(0, 0, 0)?.and_utc().timestamp();
+    let (mut lo, mut hi) = (day - 26 * 3600, day + 50 * 3600);
+    let (before, after) = (offset(lo), offset(hi));
+    if after <= before {
+        return None;
+    }
+    // The first second with the later offset.
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if offset(mid) == before {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let start = utc(hi + before)?;
+    let end = utc(hi + offset(hi))?;
+    (start < end).then_some((start, end, utc(hi)?))
+}
+
+/// The gap of the day last looked up, so that a scan in time order asks the timezone once a day.
+#[derive(Default)]
+struct GapCache {
+    day: Option<chrono::NaiveDate>,
+    gap: Option<(NaiveDateTime, NaiveDateTime)>,
+}
+
+impl GapCache {
+    /// A wall-clock time inside a gap, moved past it (by the gap's length, as Java does).
+    fn moved(&mut self, tz: &Tz, local: NaiveDateTime) -> Option<NaiveDateTime> {
+        let day = local.date();
+        if self.day != Some(day) {
+            self.day = Some(day);
+            self.gap = dst_gap(tz, local).map(|(s, e, _)| (s, e));
+        }
+        let (start, end) = self.gap?;
+        (start <= local && local < end).then(|| local + (end - start))
     }
 }
 
@@ -182,6 +281,64 @@ impl SkipCounts {
     }
 }
 
+/// Whether the timestamps read the other way round (day and month swapped) would fit better: the
+/// values that fail the format but parse swapped, and whether any value parses only the chosen
+/// way (which settles it). Checked on the failing path, and on parsed values until settled.
+#[derive(Debug, Default, Clone)]
+pub(super) struct DayMonthTally {
+    /// The format with day and month swapped, when the format has one.
+    pub other: Option<crate::schema::timefmt::TimeFormat>,
+    /// Values that fail the format and parse swapped.
+    pub only_other: u64,
+    pub example: Option<SkipExample>,
+    /// A value parses with the format and not swapped: the reading is settled.
+    pub settled: bool,
+}
+
+impl DayMonthTally {
+    pub fn new(spec: &ScanSpec) -> DayMonthTally {
+        DayMonthTally {
+            other: spec.format.day_month_swapped(),
+            ..DayMonthTally::default()
+        }
+    }
+
+    /// A value that parsed with the format: does it settle the reading?
+    #[inline]
+    fn parsed(&mut self, value: &str) {
+        if !self.settled
+            && let Some(other) = &self.other
+            && other.parse(value).is_none()
+        {
+            self.settled = true;
+        }
+    }
+
+    /// A value that does not parse with the format: does it parse swapped?
+    fn failed(&mut self, value: &[u8]) -> bool {
+        let fits = self.other.as_ref().is_some_and(|o| {
+            std::str::from_utf8(value)
+                .ok()
+                .and_then(|v| o.parse(v))
+                .is_some()
+        });
+        self.only_other += fits as u64;
+        fits
+    }
+
+    /// Add the figures of a later piece or file.
+    pub fn merge(&mut self, next: DayMonthTally, shift: impl Fn(&mut SkipExample)) {
+        self.only_other += next.only_other;
+        self.settled |= next.settled;
+        if self.example.is_none() {
+            self.example = next.example.map(|mut e| {
+                shift(&mut e);
+                e
+            });
+        }
+    }
+}
+
 /// The checks of one measure's values.
 #[derive(Debug, Default, Clone)]
 pub(super) struct MeasureTally {
@@ -200,6 +357,9 @@ pub(super) struct Layout {
     pub measures: usize,
     /// Fields every CSV record must have (JSON lines: not checked).
     pub width: Option<usize>,
+    /// The CSV delimiter: a record with one more field, empty, after a trailing delimiter has
+    /// the fields it should.
+    pub delimiter: u8,
 }
 
 /// The interval of the last timestamp parsed, to skip parsing the next one when it repeats (or,
@@ -314,6 +474,18 @@ pub(super) struct Tally {
     numbers: Vec<Option<f64>>,
     /// A narrowed scan's conditions.
     narrow: Option<NarrowFields>,
+    /// Timestamps that would read better with day and month swapped.
+    pub day_month: DayMonthTally,
+    /// For epoch time: the latest plausible instant (a year from now), in seconds.
+    unix_until: Option<i64>,
+    /// The file is in the other format than the dataset's, and was read as that.
+    pub other_format: Option<crate::format::FileFormat>,
+    /// The dataset's timezone has daylight-saving gaps (not UTC or a fixed offset).
+    has_gaps: bool,
+    gaps: GapCache,
+    /// Wall-clock timestamps inside a daylight-saving gap, counted after it; the first of them.
+    pub moved_past_gap: u64,
+    pub moved_example: Option<SkipExample>,
 }
 
 /// A narrowed scan's conditions by projected field: (field, value) pairs, and the measure's field.
@@ -339,6 +511,12 @@ impl Tally {
                 )
             }),
             has_value: vec![false; spec.measures.len()],
+            day_month: DayMonthTally::new(spec),
+            has_gaps: dst_gap_possible(&spec.timezone),
+            unix_until: spec
+                .format
+                .is_unix()
+                .then(|| chrono::Utc::now().timestamp() + 366 * 86_400),
             narrow: spec.narrow.as_ref().map(|n| {
                 let field = |names: &[String], name: &str| names.iter().position(|d| d == name);
                 let dims = n
@@ -517,9 +695,8 @@ impl Tally {
     fn well_formed(&mut self, line: u64, raw: &[u8], row: &impl Fields, layout: &Layout) -> bool {
         if let (Some(expected), Some(width)) = (layout.width, row.width())
             && width != expected
+            && !self.odd_width(line, raw, width, expected, layout.delimiter)
         {
-            let reason = format!("has {width} fields, expected {expected}");
-            self.skip(SkipReason::Ragged, line, None, reason);
             return false;
         }
         // Nearly every record is plain ASCII without NUL: one pass over its words says so.
@@ -542,6 +719,32 @@ impl Tally {
         true
     }
 
+    /// A record with another number of fields than the header: true when it is one all the
+    /// same (a trailing delimiter leaves one more, empty field); a blank line is no record (as
+    /// the csv module, pandas, polars and DuckDB read it); the others are skipped as ragged.
+    #[cold]
+    #[inline(never)]
+    fn odd_width(
+        &mut self,
+        line: u64,
+        raw: &[u8],
+        width: usize,
+        expected: usize,
+        delimiter: u8,
+    ) -> bool {
+        if blank(raw) {
+            return false;
+        }
+        let line_end = raw.strip_suffix(b"\n").unwrap_or(raw);
+        let line_end = line_end.strip_suffix(b"\r").unwrap_or(line_end);
+        if width == expected + 1 && line_end.last() == Some(&delimiter) {
+            return true;
+        }
+        let reason = format!("has {width} fields, expected {expected}");
+        self.skip(SkipReason::Ragged, line, None, reason);
+        false
+    }
+
     /// The interval key of the record's timestamp; a missing or unparsable one is skipped.
     fn interval_of(&mut self, line: u64, row: &impl Fields, spec: &ScanSpec) -> Option<i64> {
         let Some(raw) = row.get(0).map(<[u8]>::trim_ascii).filter(|v| !v.is_empty()) else {
@@ -551,23 +754,60 @@ impl Tally {
         if let Some(key) = self.cache.get(raw) {
             return Some(key);
         }
-        let parsed = std::str::from_utf8(raw)
-            .ok()
-            .and_then(|s| spec.format.parse(s));
+        let text = std::str::from_utf8(raw).ok();
+        let parsed = text.and_then(|s| spec.format.parse(s));
         let Some(parsed) = parsed else {
             let reason = format!("does not parse as {}", spec.format.pattern());
+            if self.day_month.failed(raw) && self.day_month.example.is_none() {
+                let ex = self.example(line, Some(raw), reason.clone());
+                self.day_month.example = Some(ex);
+            }
             self.skip(SkipReason::BadTimestamp, line, Some(raw), reason);
             return None;
         };
-        let local = wall_clock(parsed, &spec.timezone);
+        if let Some(text) = text {
+            self.day_month.parsed(text);
+        }
+        if let (Some(until), ParsedTime::Instant(t)) = (self.unix_until, parsed)
+            && !(0..=until).contains(&t.timestamp())
+        {
+            let reason = implausible_epoch(raw, t);
+            self.skip(SkipReason::BadTimestamp, line, Some(raw), reason);
+            return None;
+        }
+        let mut local = wall_clock(parsed, &spec.timezone);
+        if self.has_gaps
+            && matches!(parsed, ParsedTime::Local(_))
+            && let Some(moved) = self.gaps.moved(&spec.timezone, local)
+        {
+            local = moved;
+            self.moved_past_gap += 1;
+            if self.moved_example.is_none() {
+                let reason = format!(
+                    "does not exist in {} (a daylight-saving gap): counted at {}",
+                    spec.timezone.name(),
+                    moved.format("%Y-%m-%d %H:%M:%S")
+                );
+                self.moved_example = Some(self.example(line, Some(raw), reason));
+            }
+            // Not cached: the next value with the same prefix may be outside the gap.
+            self.add_slot(local);
+            return Some(interval_key(local, spec.frequency.seconds()));
+        }
         let key = interval_key(local, spec.frequency.seconds());
+        self.add_slot(local);
+        self.cache.put(raw, key);
+        Some(key)
+    }
+
+    /// Mark the 5-minute slot of a record's wall-clock time.
+    #[inline]
+    fn add_slot(&mut self, local: NaiveDateTime) {
         let slot = interval_key(local, SLOT_SECONDS) / SLOT_SECONDS;
         if slot != self.last_slot {
             self.slots.add_index(slot);
             self.last_slot = slot;
         }
-        self.cache.put(raw, key);
-        Some(key)
     }
 
     fn count(&mut self, key: i64) {
@@ -695,6 +935,14 @@ impl Tally {
                 break;
             }
             self.combos.insert(h);
+        }
+        self.day_month.merge(next.day_month, shift);
+        self.moved_past_gap += next.moved_past_gap;
+        if self.moved_example.is_none() {
+            self.moved_example = next.moved_example.map(|mut e| {
+                shift(&mut e);
+                e
+            });
         }
         self.long_dimension_values += next.long_dimension_values;
         if self.long_dimension_example.is_none() {
@@ -966,5 +1214,38 @@ mod tests {
             };
             assert_eq!(measure_value(&v), want, "{text:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod dst_gap_tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    #[test]
+    fn gaps_of_new_york_and_lord_howe() {
+        let ny: Tz = "America/New_York".parse().unwrap();
+        assert_eq!(
+            dst_gap(&ny, at("2024-03-10 02:30:00")),
+            Some((
+                at("2024-03-10 02:00:00"),
+                at("2024-03-10 03:00:00"),
+                at("2024-03-10 07:00:00")
+            ))
+        );
+        let lh: Tz = "Australia/Lord_Howe".parse().unwrap();
+        assert_eq!(
+            dst_gap(&lh, at("2024-10-06 02:10:00")),
+            Some((
+                at("2024-10-06 02:00:00"),
+                at("2024-10-06 02:30:00"),
+                at("2024-10-05 15:30:00")
+            ))
+        );
+        assert!(dst_gap_possible(&ny) && dst_gap_possible(&lh));
+        assert!(!dst_gap_possible(&chrono_tz::UTC));
     }
 }

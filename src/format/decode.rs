@@ -3,7 +3,7 @@
 
 use std::io::{self, BufRead, BufReader, Read};
 
-use flate2::bufread::MultiGzDecoder;
+use flate2::bufread::GzDecoder;
 use serde::Serialize;
 
 use crate::error::ReadProblem;
@@ -46,6 +46,81 @@ pub struct DecodedHead {
     pub complete: bool,
 }
 
+/// The gzip members of a stream one after another, as `gzip -dc` reads them. Zero bytes after
+/// the last member (the padding some uploaders and tape tools leave) end the stream; anything
+/// else after them is an error, as a damaged header is.
+pub struct GzMembers<R: BufRead> {
+    state: Members<R>,
+}
+
+enum Members<R: BufRead> {
+    Member(Box<GzDecoder<R>>),
+    Between { input: R, padding: bool },
+    Gone,
+}
+
+impl<R: BufRead> GzMembers<R> {
+    /// A stream that starts with a gzip member.
+    pub fn new(input: R) -> GzMembers<R> {
+        GzMembers {
+            state: Members::Member(Box::new(GzDecoder::new(input))),
+        }
+    }
+}
+
+impl<R: BufRead> Read for GzMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            match &mut self.state {
+                Members::Member(decoder) => {
+                    let n = decoder.read(buf)?;
+                    if n > 0 {
+                        return Ok(n);
+                    }
+                    // The member ended: what follows it decides.
+                    let Members::Member(decoder) =
+                        std::mem::replace(&mut self.state, Members::Gone)
+                    else {
+                        unreachable!()
+                    };
+                    self.state = Members::Between {
+                        input: decoder.into_inner(),
+                        padding: false,
+                    };
+                }
+                Members::Between { input, padding } => {
+                    let avail = input.fill_buf()?;
+                    if avail.is_empty() {
+                        return Ok(0);
+                    }
+                    let zeros = avail.iter().take_while(|&&b| b == 0).count();
+                    if zeros > 0 {
+                        input.consume(zeros);
+                        *padding = true;
+                        continue;
+                    }
+                    if *padding {
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            "invalid gzip header: bytes after the zero padding that follows the last member",
+                        ));
+                    }
+                    let Members::Between { input, .. } =
+                        std::mem::replace(&mut self.state, Members::Gone)
+                    else {
+                        unreachable!()
+                    };
+                    self.state = Members::Member(Box::new(GzDecoder::new(input)));
+                }
+                Members::Gone => return Ok(0),
+            }
+        }
+    }
+}
+
 /// Decompress (if gzip) and strip a BOM from the first bytes of a file. `raw_complete` says whether
 /// `raw` is the whole file. At most `max_out` decompressed bytes are kept.
 pub fn decode_head(
@@ -54,7 +129,7 @@ pub fn decode_head(
     max_out: usize,
 ) -> Result<DecodedHead, ReadProblem> {
     let (mut bytes, compression, mut complete) = if is_gzip(raw) {
-        let mut decoder = MultiGzDecoder::new(raw);
+        let mut decoder = GzMembers::new(raw);
         let mut out = Vec::new();
         let mut buf = [0u8; 64 * 1024];
         let mut complete = raw_complete;
@@ -142,7 +217,7 @@ pub fn decode_stream(
         (
             Box::new(BufReader::with_capacity(
                 256 * 1024,
-                MultiGzDecoder::new(buffered),
+                GzMembers::new(buffered),
             )),
             Compression::Gzip,
         )

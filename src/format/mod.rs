@@ -92,6 +92,18 @@ pub fn find_column<'a>(
         })
 }
 
+/// The name of the `i`-th (0-based) column as a header gives it: trimmed, and `column_N` when it is
+/// empty (pandas writes its index column without a name). Every reader of a header names columns
+/// with this, so that a name detection gave is found again when a scan reads the header.
+pub fn header_name(i: usize, raw: &str) -> String {
+    let n = raw.trim();
+    if n.is_empty() {
+        format!("column_{}", i + 1)
+    } else {
+        n.to_string()
+    }
+}
+
 /// The CSV reader settings of detection: records are taken raw (no header
 /// handling, ragged rows allowed, so that we report them), and `\n` alone ends a record, which
 /// keeps line numbers right in CRLF files (csv-core counts the `\n` of a CRLF into the next

@@ -81,6 +81,9 @@ pub fn detect(
     overrides: &Overrides,
 ) -> Result<Detection, ReadProblem> {
     let head = decode_head(raw, raw_complete, crate::source::HEAD_BYTES as usize)?;
+    if cr_line_ends(&head.bytes) {
+        return Err(ReadProblem::CrLineEnds);
+    }
     let (compression, charset) = encoding_detected(&head);
     let mut text = whole_lines(&head)?;
     // Excel writes `sep=;` on the first line to name the delimiter.
@@ -98,6 +101,9 @@ pub fn detect(
     let line_ending = line_ending(text);
 
     let first_char = text.trim_start().chars().next().unwrap_or(' ');
+    if first_char == '[' && overrides.format.is_none() && looks_like_json_array(text) {
+        return Err(ReadProblem::JsonArray);
+    }
     let format = match overrides.format {
         Some(f) => Detected::given(f),
         None if first_char == '{' => Detected::new(
@@ -147,6 +153,25 @@ pub fn detect(
         sample,
         notes,
     })
+}
+
+/// More lines end with a carriage return alone than with a line feed (old Mac line ends).
+fn cr_line_ends(bytes: &[u8]) -> bool {
+    let lf = memchr::memchr_iter(b'\n', bytes).count();
+    let bare_cr = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
+        .count();
+    bare_cr > lf
+}
+
+/// A head that starts a JSON array of objects: `[`, then `{` (or `]`: an empty array).
+fn looks_like_json_array(text: &str) -> bool {
+    let rest = text
+        .trim_start()
+        .strip_prefix('[')
+        .unwrap_or("")
+        .trim_start();
+    rest.starts_with('{') || rest.starts_with(']')
 }
 
 /// How the head is stored: compressed or not, and its charset.
@@ -303,7 +328,7 @@ fn best_candidate(text: &str, overrides: &Overrides) -> Result<Candidate, ReadPr
         };
         let read_quote = quote.or(if quote_seen == 0 { Some(b'"') } else { None });
         // Only the widths of the records: the winner's values are read once it is known.
-        let counts = record_widths(text, d, read_quote);
+        let (counts, trailing) = record_widths(text, d, read_quote);
         let records: usize = counts.values().sum();
         if records == 0 {
             continue;
@@ -312,6 +337,9 @@ fn best_candidate(text: &str, overrides: &Overrides) -> Result<Candidate, ReadPr
             .iter()
             .max_by_key(|(len, n)| (**n, **len))
             .unwrap_or((&1, &0));
+        // A trailing delimiter (an empty last field) on some rows is common: those rows have the
+        // same fields.
+        let n = n + trailing.get(&(fields + 1)).copied().unwrap_or(0);
         candidates.push(Candidate {
             delimiter: d,
             quote,
@@ -402,6 +430,13 @@ fn consistent_rows(
     share: f64,
     notes: &mut Vec<String>,
 ) -> Result<Vec<(u64, Vec<String>)>, ReadProblem> {
+    // A trailing delimiter leaves an empty last field: the row has the same fields without it.
+    let mut rows = rows;
+    for (_, r) in rows.iter_mut() {
+        if r.len() == fields + 1 && r.last().is_some_and(|f| f.trim().is_empty()) {
+            r.pop();
+        }
+    }
     let ragged = |(line, r): &(u64, Vec<String>)| ReadProblem::Ragged {
         line: *line,
         fields: r.len(),
@@ -451,17 +486,14 @@ fn split_header(
         .into_iter()
         .enumerate()
         .map(|(i, n)| {
-            let n = n.trim().to_string();
-            if n.is_empty() {
+            if n.trim().is_empty() {
                 notes.push(format!(
                     "column {} has no name in the header: called column_{}",
                     i + 1,
                     i + 1
                 ));
-                format!("column_{}", i + 1)
-            } else {
-                n
             }
+            super::header_name(i, &n)
         })
         .collect();
     let mut seen = std::collections::HashSet::new();
@@ -498,15 +530,29 @@ fn detect_quote(text: &str, delimiter: u8) -> (Option<u8>, usize) {
     }
 }
 
-/// How many records of `text` have each number of fields, read as [`parse_csv`] reads them.
-fn record_widths(text: &str, delimiter: u8, quote: Option<u8>) -> HashMap<usize, usize> {
+/// How many records of `text` have each number of fields, read as [`parse_csv`] reads them; and
+/// of those, how many end with an empty field (a trailing delimiter).
+fn record_widths(
+    text: &str,
+    delimiter: u8,
+    quote: Option<u8>,
+) -> (HashMap<usize, usize>, HashMap<usize, usize>) {
     let mut reader = super::csv_builder(delimiter, quote).from_reader(text.as_bytes());
     let mut counts = HashMap::new();
-    let mut record = csv::StringRecord::new();
-    while let Ok(true) = reader.read_record(&mut record) {
+    let mut trailing = HashMap::new();
+    let mut record = csv::ByteRecord::new();
+    while let Ok(true) = reader.read_byte_record(&mut record) {
         *counts.entry(record.len()).or_default() += 1;
+        if record.len() > 1
+            && record
+                .iter()
+                .next_back()
+                .is_some_and(|f| super::strip_cr(f).is_empty())
+        {
+            *trailing.entry(record.len()).or_default() += 1;
+        }
     }
-    counts
+    (counts, trailing)
 }
 
 fn parse_csv(text: &str, delimiter: u8, quote: Option<u8>) -> Vec<(u64, Vec<String>)> {
@@ -583,6 +629,9 @@ fn detect_header(rows: &[(u64, Vec<String>)]) -> Detected<bool> {
     }
     // A column whose values are numbers or times below a text first line is the clearest sign.
     for (j, name) in first.iter().enumerate() {
+        if name.trim().is_empty() {
+            continue;
+        }
         let classes: Vec<Class> = rest
             .iter()
             .filter_map(|(_, r)| r.get(j).map(|v| class(v)))

@@ -150,6 +150,17 @@ fn suggest_one(p: &ColumnProfile) -> (Role, Aggregation, String) {
         ),
         ColumnKind::Number => {
             let integer = p.numeric.as_ref().is_some_and(|n| n.integer);
+            let index_like = p.index == 0
+                || ["index", "unnamed: 0", "idx", "row"]
+                    .contains(&p.name.to_ascii_lowercase().as_str());
+            if index_like && p.numeric.as_ref().is_some_and(|n| n.row_numbers) {
+                return (
+                    Role::Ignored,
+                    Aggregation::Sum,
+                    "a row index (0, 1, 2... one per row, as pandas writes first), not a measure"
+                        .into(),
+                );
+            }
             if integer && name_hints_identifier(&p.name) && share > IDENTIFIER_SHARE {
                 return (
                     Role::Ignored,

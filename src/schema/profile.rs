@@ -37,6 +37,10 @@ pub struct NumericStats {
     pub max_decimals: usize,
     /// The largest absolute value.
     pub max_abs: f64,
+    /// Every row holds the number after the one above (0, 1, 2...): a row index such as the
+    /// unnamed first column pandas writes, not a measure.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub row_numbers: bool,
 }
 
 /// The timestamp format found for a column.
@@ -128,7 +132,11 @@ fn profile_column(sample: &Sample, j: usize, any_epoch: bool) -> ColumnProfile {
         }
     }
     let numeric = (!non_empty.is_empty() && non_empty.iter().all(|v| looks_numeric(v)))
-        .then(|| numeric_stats(&non_empty));
+        .then(|| numeric_stats(&non_empty))
+        .map(|mut n| {
+            n.row_numbers = non_empty.len() == values.len() && row_numbers(&values);
+            n
+        });
     // Timestamps: text values that parse as a date, or epoch numbers in a column named like time.
     let detected = if non_empty.is_empty() {
         None
@@ -197,7 +205,20 @@ fn numeric_stats(values: &[&str]) -> NumericStats {
         integer,
         max_decimals,
         max_abs,
+        row_numbers: false,
     }
+}
+
+/// At least three whole numbers, each one more than the one above.
+fn row_numbers(values: &[&str]) -> bool {
+    values.len() >= 3
+        && values.iter().all(|v| v.bytes().all(|b| b.is_ascii_digit()))
+        && values
+            .windows(2)
+            .all(|w| match (w[0].parse::<u64>(), w[1].parse::<u64>()) {
+                (Ok(a), Ok(b)) => a.checked_add(1) == Some(b),
+                _ => false,
+            })
 }
 
 #[cfg(test)]
@@ -241,6 +262,22 @@ mod tests {
         assert_eq!(p[3].numeric.as_ref().unwrap().max_decimals, 14);
         assert_eq!(p[3].empty, 1);
         assert_eq!(p[3].non_empty, 2);
+    }
+
+    #[test]
+    fn a_column_of_row_numbers_is_told_from_a_measure() {
+        let s = sample(
+            &["column_1", "ts", "v"],
+            &[
+                &["0", "2024-01-01 00:00", "5"],
+                &["1", "2024-01-01 01:00", "6"],
+                &["2", "2024-01-01 02:00", "7"],
+                &["3", "2024-01-01 03:00", "9"],
+            ],
+        );
+        let p = profile(&s);
+        assert!(p[0].numeric.as_ref().unwrap().row_numbers);
+        assert!(!p[2].numeric.as_ref().unwrap().row_numbers);
     }
 
     #[test]

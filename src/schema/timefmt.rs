@@ -193,6 +193,16 @@ impl TimeFormat {
         &self.pattern
     }
 
+    /// The same layout with day and month the other way round (`dd/MM/yyyy HH:mm` for
+    /// `MM/dd/yyyy HH:mm`), when detection knows one: values with both fields at 12 or below
+    /// read either way.
+    pub fn day_month_swapped(&self) -> Option<TimeFormat> {
+        CANDIDATES
+            .iter()
+            .find(|c| c.format.pattern == self.pattern)
+            .and_then(|c| c.swapped.clone())
+    }
+
     /// True for epoch time (`UNIX`).
     pub fn is_unix(&self) -> bool {
         matches!(self.kind, Kind::Unix)

@@ -17,6 +17,7 @@ mod cli_help;
 mod cli_snapshots;
 mod dst;
 mod engine_names_no_flags;
+mod files_as_tools_write_them;
 mod findings_stale;
 mod fuzz_regressions;
 mod hostile_input;

@@ -50,7 +50,7 @@ fn browser_opens_folders_filters_and_goes_back_up() {
         .iter()
         .map(|e| e.name.as_str())
         .collect();
-    assert_eq!(names, ["ecommerce", "README.md"]);
+    assert_eq!(names, ["ecommerce", "README.md", "sample-pandas.csv"]);
     keys(&mut app, &[Key::Enter]);
     assert_eq!(
         app.browser.location,
