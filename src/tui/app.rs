@@ -29,7 +29,7 @@ use crate::config::check::Prepared;
 use crate::config::export::{location_paths, name_from_location};
 use crate::config::{self, ConfigSource, ExportOptions};
 use crate::coverage::ScanSpec;
-use crate::fix::Words as _;
+use crate::fix::{Fix, Setting, Words as _};
 use crate::format::Overrides;
 use crate::inspect::Inspection;
 use crate::schema::Frequency;
@@ -204,6 +204,8 @@ pub struct App {
     pub config_findings: Vec<config::Finding>,
     /// The config file the UI was opened with, as the status names it.
     config_name: Option<String>,
+    /// The interval the opened config states (its interval finding holds while it is in force).
+    config_frequency: Option<Frequency>,
     /// What the source waits for, once it has waited [`WAIT_SHOWN_AFTER`] (`Esc` cancels it).
     pub wait: Option<Waiting>,
     /// Set by `Esc` on a wait: the event loop tells the source to end its waits.
@@ -251,6 +253,7 @@ impl App {
             last_click: None,
             config_findings: Vec::new(),
             config_name: None,
+            config_frequency: None,
             wait: None,
             cancel: false,
         };
@@ -561,6 +564,7 @@ impl App {
     pub fn open_config(&mut self, at: Opening, name: String, config: ConfigSource) {
         let (location, recursive, is_file) = at;
         let mut d = DatasetView::new(location.clone(), recursive, is_file);
+        self.config_frequency = config.options.frequency;
         d.inspect_id = self.ctx.request(Job::Prepare {
             location,
             recursive,
@@ -911,9 +915,57 @@ impl App {
         );
         built
             .findings
-            .splice(0..0, self.config_findings.iter().cloned());
+            .splice(0..0, self.standing_config_findings(d));
+        // Judged on the sample whatever set the format: the config, a session or a key.
+        built
+            .findings
+            .extend(config::check::sample_format_finding(i, &d.labels));
         built.findings.sort_by_key(|f| f.severity);
         Some(built)
+    }
+
+    /// The findings of the opened config that still hold for what the UI has now. Each is
+    /// derived again from the state: one whose fix is in force is gone, the timestamp format is
+    /// judged live on the sample, the interval holds while it is the config's, and a column the
+    /// data lacks is left out of what the UI writes (a warning: no key can reach it).
+    fn standing_config_findings(&self, d: &DatasetView) -> Vec<config::Finding> {
+        use config::findings::{Rule, Severity};
+        let Some(i) = d.inspection.as_ref() else {
+            return Vec::new();
+        };
+        let fixed = |f: &config::Finding| {
+            f.fixes.iter().any(|fix| match fix {
+                Fix::Set {
+                    setting,
+                    value: Some(v),
+                    example: false,
+                    ..
+                } => reading_in_force(i, *setting).as_deref() == Some(v.as_str()),
+                _ => false,
+            })
+        };
+        let edited = |k: FieldKey| self.export.edited.contains(&k);
+        let mut out = Vec::new();
+        for f in &self.config_findings {
+            let holds = match f.rule {
+                Rule::TimestampFormat => false,
+                Rule::Frequency => d.frequency() == self.config_frequency,
+                Rule::Timezone => !edited(FieldKey::Timezone),
+                Rule::TemplatePath => !edited(FieldKey::TemplatePath),
+                _ => !fixed(f),
+            };
+            if !holds {
+                continue;
+            }
+            let mut f = f.clone();
+            if f.rule == Rule::ColumnMissing && f.severity == Severity::Error {
+                f.severity = Severity::Warning;
+                f.message.push_str(": a config written here leaves it out");
+                f.fixes.clear();
+            }
+            out.push(f);
+        }
+        out
     }
 
     /// The main file the export form would write, and its text.
@@ -1052,6 +1104,22 @@ fn words_key(table: &[Binding], action: Action) -> &'static str {
 /// A worker's failure in this UI's words, for a screen that shows it as it is.
 fn worded<T>(result: Result<T, Failure>) -> Result<T, String> {
     result.map_err(|e| TuiWords.error(&e))
+}
+
+/// How the data is read now, for a setting of the reading, in a config finding's words.
+fn reading_in_force(i: &Inspection, setting: Setting) -> Option<String> {
+    let d = i.dialect();
+    Some(match setting {
+        Setting::Delimiter => (d.delimiter as char).to_string(),
+        Setting::Header => d.has_header.to_string(),
+        Setting::Quote => d.quote.map(|q| (q as char).to_string()).unwrap_or_default(),
+        Setting::Format => match d.format {
+            crate::format::FileFormat::Csv => "CSV".into(),
+            crate::format::FileFormat::Jsonl => "JSON lines".into(),
+        },
+        Setting::Compression => d.compression.api_name().into(),
+        _ => return None,
+    })
 }
 
 /// How to undo a restored session, in this UI's words.

@@ -1,0 +1,141 @@
+//! Issue 23: a UI that never says all is well when it is not. Every finding, status and ✓ is
+//! derived from the state of the moment; each defect the issue lists has a test here, and a
+//! property test drives random keys through the screens and compares the findings shown with
+//! those computed from scratch.
+
+use crate::common;
+
+use common::tui::*;
+
+use std::path::PathBuf;
+
+use l4m::config::findings::{Rule, Severity};
+use l4m::source::Location;
+use l4m::tui::app::{App, Options, Screen};
+use l4m::tui::keys::Key;
+
+/// The bundled sample on its columns screen.
+fn sample_columns(size: (u16, u16)) -> App {
+    let mut app = app_at("assets/ecommerce", size, Options::default());
+    keys(&mut app, &[Key::Char('o')]);
+    app
+}
+
+/// Give the timestamp format as a user does: `f`, clear, type, Enter.
+fn set_format(app: &mut App, format: &str) {
+    app.key(Key::Char('f'));
+    app.key(Key::End);
+    for _ in 0..40 {
+        app.key(Key::Backspace);
+    }
+    typed(app, format);
+    keys(app, &[Key::Enter]);
+}
+
+fn format_findings(app: &App) -> Vec<(Severity, String)> {
+    app.findings
+        .list
+        .iter()
+        .filter(|f| f.rule == Rule::TimestampFormat)
+        .map(|f| (f.severity, f.message.clone()))
+        .collect()
+}
+
+/// The sample opened with a config whose timestamp format is `format`.
+fn opened_with_format(format: &str, extra_dimension: Option<&str>) -> App {
+    let mut dimensions = vec!["platform"];
+    dimensions.extend(extra_dimension);
+    let config = serde_json::json!({
+        "AnomalyDetectorArn": "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:shop",
+        "MetricSetName": "shop-daily",
+        "MetricList": [{"MetricName": "revenue", "AggregationFunction": "SUM"}],
+        "TimestampColumn": {"ColumnName": "timestamp", "ColumnFormat": format},
+        "DimensionList": dimensions,
+        "MetricSetFrequency": "P1D",
+        "MetricSource": {"S3SourceConfig": {
+            "RoleArn": "arn:aws:iam::123456789012:role/L4MRole",
+            "HistoricalDataPathList": ["s3://my-bucket/shop/daily/"],
+            "FileFormatDescriptor": {"CsvFormatDescriptor": {
+                "FileCompression": "NONE", "ContainsHeader": true, "Delimiter": ","
+            }}
+        }}
+    })
+    .to_string();
+    let location = Location::Local(PathBuf::from("assets/ecommerce"));
+    let mut app = App::new(location.clone(), false, Options::default());
+    app.ctx.size = (120, 36);
+    let config = l4m::config::read_config(&config).unwrap();
+    app.open_config((location, false, false), "shop.json".into(), config);
+    pump(&mut app);
+    app
+}
+
+// ---- 1. a wrong timestamp format is an error, whatever set it ------------------------------
+
+#[test]
+fn a_format_typed_on_the_columns_that_parses_nothing_is_an_error_and_blocks_the_write() {
+    let mut app = sample_columns((120, 36));
+    assert!(format_findings(&app).is_empty(), "{:?}", app.findings.list);
+    set_format(&mut app, "yyyy-MM-dd HH:mm");
+    let found = format_findings(&app);
+    assert_eq!(found.len(), 1, "{:?}", app.findings.list);
+    assert_eq!(found[0].0, Severity::Error);
+    assert!(found[0].1.contains("parses 0 of"), "{}", found[0].1);
+    let screen = draw(&app, 120, 36);
+    assert!(!screen.contains("✓"), "{screen}");
+    keys(&mut app, &[Key::Char('v')]);
+    let screen = draw(&app, 120, 36);
+    assert!(!screen.contains("nothing to fix"), "{screen}");
+    assert!(screen.contains("parses 0 of"), "{screen}");
+    // Back to a format that parses: the finding is gone.
+    keys(&mut app, &[Key::Esc]);
+    set_format(&mut app, "yyyy-MM-dd HH:mm:ss");
+    assert!(format_findings(&app).is_empty(), "{:?}", app.findings.list);
+}
+
+#[test]
+fn a_format_typed_on_the_columns_is_not_written_by_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.json");
+    let mut app = sample_columns((120, 36));
+    set_format(&mut app, "yyyy-MM-dd HH:mm");
+    keys(&mut app, &[Key::Char('e')]);
+    fill(
+        &mut app,
+        l4m::tui::export::FieldKey::Output,
+        out.to_str().unwrap(),
+    );
+    keys(&mut app, &[Key::Char('w')]);
+    assert_status_starts(&app, "not written");
+    assert!(!out.exists());
+}
+
+// ---- 2. findings from --config go when what they say is fixed --------------------------------
+
+#[test]
+fn a_config_format_finding_goes_once_the_format_is_fixed_as_it_says() {
+    let mut app = opened_with_format("dd/MM/yyyy HH:mm", None);
+    assert_eq!(app.screen, Screen::Dataset);
+    let found = format_findings(&app);
+    assert_eq!(found.len(), 1, "{:?}", app.findings.list);
+    assert_eq!(found[0].0, Severity::Error);
+    set_format(&mut app, "yyyy-MM-dd HH:mm:ss");
+    assert!(format_findings(&app).is_empty(), "{:?}", app.findings.list);
+    assert_eq!(app.findings.errors(), 0, "{:?}", app.findings.list);
+}
+
+#[test]
+fn a_config_column_the_data_lacks_is_a_warning_that_asks_for_no_key() {
+    let app = opened_with_format("yyyy-MM-dd HH:mm:ss", Some("country"));
+    let country: Vec<_> = app
+        .findings
+        .list
+        .iter()
+        .filter(|f| f.rule == Rule::ColumnMissing)
+        .collect();
+    assert_eq!(country.len(), 1, "{:?}", app.findings.list);
+    assert_eq!(country[0].severity, Severity::Warning);
+    assert!(country[0].fixes.is_empty());
+    assert!(country[0].message.contains("leaves it out"));
+    assert_eq!(app.findings.errors(), 0, "{:?}", app.findings.list);
+}
