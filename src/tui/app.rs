@@ -920,6 +920,7 @@ impl App {
         built
             .findings
             .extend(config::check::sample_format_finding(i, &d.labels));
+        built.findings.extend(self.export.problem_findings());
         built.findings.sort_by_key(|f| f.severity);
         Some(built)
     }

@@ -22,7 +22,7 @@ use crate::config::model::ServiceModel;
 use crate::config::{
     ExportOptions, ExportTarget, Finding, Syntax, TargetOptions, cloudwatch, opensearch,
 };
-use crate::fix::Setting;
+use crate::fix::{Fix, Setting};
 use crate::schema::Frequency;
 
 /// The fields of the export form, in order.
@@ -273,6 +273,27 @@ impl ExportForm {
             .collect()
     }
 
+    /// Every field problem as an error of the form: the findings count it, so no ✓ stands beside
+    /// a field marked ✗.
+    pub fn problem_findings(&self) -> Vec<Finding> {
+        use crate::config::findings::Rule;
+        self.problems()
+            .into_iter()
+            .map(|(k, p)| {
+                let rule = match k {
+                    FieldKey::Offset => Rule::Offset,
+                    FieldKey::Timezone => Rule::Timezone,
+                    FieldKey::Frequency => Rule::Frequency,
+                    FieldKey::Index => Rule::IndexPattern,
+                    FieldKey::Namespace => Rule::Namespace,
+                    _ => Rule::ApiModel,
+                };
+                let fixes = k.setting().map(Fix::set).into_iter().collect();
+                Finding::error(rule, format!("{}: {p}", k.label()), fixes)
+            })
+            .collect()
+    }
+
     /// The export options as the form holds them; the interval and timezone fall back to the
     /// dataset's when the field is empty.
     pub fn options(&self, frequency: Option<Frequency>, timezone: Tz) -> ExportOptions {
@@ -515,12 +536,21 @@ impl Component for ExportForm {
             Paragraph::new(self.bottom_lines(findings)).wrap(Wrap { trim: true }),
             l.bottom,
         );
+        // A field marked ✗ is not in the file: the preview says it is not what `w` would write.
+        let (title, border) = if self.problems().is_empty() {
+            (" the exact file (PgUp/PgDn scroll) ", Color::DarkGray)
+        } else {
+            (
+                " stale: without the fields marked ✗ (fix them to write) ",
+                Color::Red,
+            )
+        };
         let preview = Paragraph::new(file.to_string())
             .scroll((self.preview_scroll as u16, 0))
             .block(
                 Block::bordered()
-                    .title(" the exact file (PgUp/PgDn scroll) ")
-                    .border_style(Style::new().fg(Color::DarkGray)),
+                    .title(title)
+                    .border_style(Style::new().fg(border)),
             );
         frame.render_widget(preview, l.preview);
     }

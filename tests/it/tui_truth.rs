@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use l4m::config::findings::{Rule, Severity};
 use l4m::source::Location;
 use l4m::tui::app::{App, Options, Screen};
+use l4m::tui::export::FieldKey;
 use l4m::tui::keys::Key;
 
 /// The bundled sample on its columns screen.
@@ -138,4 +139,61 @@ fn a_config_column_the_data_lacks_is_a_warning_that_asks_for_no_key() {
     assert!(country[0].fixes.is_empty());
     assert!(country[0].message.contains("leaves it out"));
     assert_eq!(app.findings.errors(), 0, "{:?}", app.findings.list);
+}
+
+/// The bundled sample, scanned, on the export form.
+fn sample_export(size: (u16, u16)) -> App {
+    let mut app = sample_columns(size);
+    keys(&mut app, &[Key::Char('c')]);
+    keys(&mut app, &[Key::Char('e')]);
+    app
+}
+
+// ---- 5. a field marked ✗ is an error of the form; the preview says it is stale ---------------
+
+#[test]
+fn a_wrong_interval_in_the_form_is_an_error_and_the_preview_says_it_is_stale() {
+    let mut app = sample_export((120, 36));
+    let before = draw(&app, 120, 36);
+    assert!(before.contains("the exact file"), "{before}");
+    fill(&mut app, FieldKey::Frequency, "PT7M");
+    let screen = draw(&app, 120, 36);
+    assert!(screen.contains("PT7M ✗"), "{screen}");
+    assert!(!screen.contains("✓"), "{screen}");
+    assert!(
+        screen.contains("stale: without the fields marked ✗"),
+        "{screen}"
+    );
+    assert!(
+        app.findings
+            .list
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.message.starts_with("interval: ")),
+        "{:?}",
+        app.findings.list
+    );
+    fill(&mut app, FieldKey::Frequency, "PT1H");
+    let screen = draw(&app, 120, 36);
+    assert!(screen.contains("the exact file"), "{screen}");
+    assert!(!screen.contains("interval: "), "{screen}");
+}
+
+// ---- 12. the detector ARN is greyed for CloudFormation --------------------------------------
+
+#[test]
+fn snapshot_the_detector_arn_is_greyed_for_cloudformation() {
+    let mut app = sample_export((120, 36));
+    while app.export.selected > 0 {
+        app.key(Key::Up);
+    }
+    keys(&mut app, &[Key::Char(' ')]);
+    assert_eq!(app.export.target, l4m::config::ExportTarget::CloudFormation);
+    let screen = draw(&app, 120, 36);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("detector ARN"))
+        .unwrap()
+        .to_string();
+    assert!(row.contains("— (other targets)"), "{row}");
+    insta::assert_snapshot!(screen);
 }
