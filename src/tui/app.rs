@@ -675,7 +675,11 @@ impl App {
                 d.column = d.column.min(columns.saturating_sub(1));
                 d.row = 0;
                 d.error = None;
-                d.inspection = Some(Arc::new(*inspection));
+                let inspection = Arc::new(*inspection);
+                if d.overrides == Overrides::default() {
+                    d.as_detected = Some(inspection.clone());
+                }
+                d.inspection = Some(inspection);
                 self.restore_session();
                 self.prefill_export();
                 self.refresh_findings();
@@ -697,6 +701,10 @@ impl App {
         let Some(i) = d.inspection.clone() else {
             return;
         };
+        if from == Restore::Same {
+            self.restore_same(s, &i);
+            return;
+        }
         let labels = s.apply_labels(&mut d.labels, &i.profiles);
         s.apply_settings(d, &mut self.export);
         let reset = words_reset();
@@ -715,6 +723,35 @@ impl App {
         self.sessions.insert(s.location.clone(), s);
     }
 
+    /// The dataset read again with other settings: the user's labels go back on the columns
+    /// that still exist, by name; the others are held for a reading that has them again, and
+    /// the status says which.
+    fn restore_same(&mut self, s: Session, i: &Inspection) {
+        let Some(d) = self.dataset.as_mut() else {
+            return;
+        };
+        let (held, held_format) = s.apply_labels_by_name(&mut d.labels, &i.profiles);
+        s.apply_settings(d, &mut self.export);
+        let kept = s.labels.len() - held.len();
+        let names: Vec<&str> = held.iter().map(|l| l.column.as_str()).collect();
+        let columns = i.detection.sample.columns.len();
+        let read = format!("read again: {columns} column{}", plural(columns));
+        match (kept, names.is_empty()) {
+            (0, true) => {}
+            (_, true) => self.ctx.info(format!(
+                "{read}; your labels kept on {kept} column{} by name",
+                plural(kept)
+            )),
+            _ => self.ctx.info(format!(
+                "{read}; your labels kept on {kept}; held for when the columns are back: {}",
+                names.join(", ")
+            )),
+        }
+        d.held = held;
+        d.held_format = held_format;
+        self.sessions.insert(s.location.clone(), s);
+    }
+
     /// Back to the suggestions: labels, read settings, interval and timezone.
     fn reset_settings(&mut self) {
         let Some(d) = self.dataset.as_mut() else {
@@ -724,6 +761,8 @@ impl App {
             return;
         };
         d.labels = i.suggested.clone();
+        d.held.clear();
+        d.held_format = None;
         d.frequency = None;
         d.timezone = chrono_tz::UTC;
         for key in [FieldKey::Frequency, FieldKey::Timezone] {
@@ -1121,6 +1160,10 @@ fn reading_in_force(i: &Inspection, setting: Setting) -> Option<String> {
         Setting::Compression => d.compression.api_name().into(),
         _ => return None,
     })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// How to undo a restored session, in this UI's words.

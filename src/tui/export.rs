@@ -540,10 +540,7 @@ impl Component for ExportForm {
         let (title, border) = if self.problems().is_empty() {
             (" the exact file (PgUp/PgDn scroll) ", Color::DarkGray)
         } else {
-            (
-                " stale: without the fields marked ✗ (fix them to write) ",
-                Color::Red,
-            )
+            (" stale: without the fields marked ✗ ", Color::Red)
         };
         let preview = Paragraph::new(file.to_string())
             .scroll((self.preview_scroll as u16, 0))

@@ -197,3 +197,68 @@ fn snapshot_the_detector_arn_is_greyed_for_cloudformation() {
     assert!(row.contains("— (other targets)"), "{row}");
     insta::assert_snapshot!(screen);
 }
+
+fn role_of(app: &App, column: &str) -> Option<String> {
+    let d = app.dataset.as_ref().unwrap();
+    d.labels.get(column).map(|l| format!("{:?}", l.role))
+}
+
+/// The sample's columns with `views` ignored.
+fn views_ignored() -> App {
+    let mut app = sample_columns((120, 36));
+    while app.dataset.as_ref().unwrap().column < 3 {
+        app.key(Key::Right);
+    }
+    keys(&mut app, &[Key::Char('i')]);
+    assert_eq!(role_of(&app, "views").as_deref(), Some("Ignored"));
+    app
+}
+
+// ---- 3. D and H keep the labels of the columns that still exist, by name ----------------------
+
+#[test]
+fn d_five_times_back_to_the_comma_keeps_the_labels_and_says_what_it_held() {
+    let mut app = views_ignored();
+    keys(&mut app, &[Key::Char('D')]);
+    assert_status_holds(&app, "held for when the columns are back: views");
+    for _ in 0..4 {
+        keys(&mut app, &[Key::Char('D')]);
+    }
+    assert_eq!(
+        app.dataset.as_ref().unwrap().overrides.delimiter,
+        Some(b',')
+    );
+    assert_eq!(role_of(&app, "views").as_deref(), Some("Ignored"));
+    assert_status_holds(&app, "your labels kept on 1 column by name");
+}
+
+#[test]
+fn h_twice_keeps_the_labels() {
+    let mut app = views_ignored();
+    keys(&mut app, &[Key::Char('H'), Key::Char('H')]);
+    assert_eq!(role_of(&app, "views").as_deref(), Some("Ignored"));
+    assert!(app.dataset.as_ref().unwrap().held.is_empty());
+}
+
+// ---- 4. a value the user set shows as set, beside what was detected ---------------------------
+
+#[test]
+fn a_delimiter_or_header_the_user_set_shows_as_set_beside_the_detection() {
+    let mut app = sample_columns((120, 36));
+    let screen = draw(&app, 120, 36);
+    assert!(screen.contains("delim , HIGH"), "{screen}");
+    keys(&mut app, &[Key::Char('D')]);
+    let screen = draw(&app, 120, 36);
+    assert!(
+        screen.contains("delim tab set (detected , HIGH)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("delim tab HIGH"), "{screen}");
+    let mut app = sample_columns((120, 36));
+    keys(&mut app, &[Key::Char('H')]);
+    let screen = draw(&app, 120, 36);
+    assert!(
+        screen.contains("header no set (detected yes HIGH)"),
+        "{screen}"
+    );
+}
