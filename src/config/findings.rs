@@ -596,13 +596,35 @@ fn scan_mismatch(c: &Coverage, labels: &Labels, opts: &ExportOptions) -> Option<
 }
 
 /// What a scan found, against the limits.
-fn coverage_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
-    if !c.complete {
-        out.push(Finding::warning(
+/// A scan that did not read every file to its end: the files it could not read are named (a
+/// scan again reads them no better: they are to repair or move), a cancelled one is to scan again.
+fn incomplete_finding(c: &Coverage) -> Finding {
+    let Some(first) = c.incomplete_files.first() else {
+        return Finding::warning(
             Rule::ScanIncomplete,
             "the scan did not read every file to its end: the coverage figures are partial",
             vec![Fix::Rescan],
-        ));
+        );
+    };
+    let more = match c.incomplete_files.len() - 1 {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    Finding::warning(
+        Rule::ScanIncomplete,
+        format!(
+            "the scan could not read {} to its end ({}){more}: the coverage figures are partial",
+            first.file, first.error
+        ),
+        vec![Fix::outside(
+            "repair the file, or move it out of the dataset's folder",
+        )],
+    )
+}
+
+fn coverage_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
+    if !c.complete {
+        out.push(incomplete_finding(c));
     }
     if c.records == 0 {
         out.push(Finding::error(

@@ -7,7 +7,7 @@
 //! the state. Tests drive it with keys and canned responses, without a terminal or threads.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -1035,6 +1035,14 @@ impl App {
         self.prefill_export();
         self.refresh_findings();
         self.push_screen(Screen::Export);
+        if let Some(dir) = &self.export.out_dir
+            && !self.export.edited.contains(&FieldKey::Output)
+        {
+            self.ctx.info(format!(
+                "the output goes to {}, outside the data folder: a file written inside it would be read as data",
+                dir.display()
+            ));
+        }
     }
 
     /// Fill the export form with what the location and the labels tell; what the user typed stays.
@@ -1043,7 +1051,23 @@ impl App {
         let Some(i) = &d.inspection else { return };
         let f = &mut self.export;
         let root = &i.dataset.root;
-        f.prefill(FieldKey::Name, name_from_location(root));
+        // `l4m` with no argument opens "."; the name is the folder's, as with an argument.
+        let named = match root {
+            Location::Local(p) => std::fs::canonicalize(p).map_or(root.clone(), Location::Local),
+            _ => root.clone(),
+        };
+        f.prefill(FieldKey::Name, name_from_location(&named));
+        f.out_dir = match (&named, std::env::current_dir().ok()) {
+            (Location::Local(data), Some(cwd)) => {
+                let data = if i.dataset.is_folder {
+                    data.clone()
+                } else {
+                    data.parent().map(Path::to_path_buf).unwrap_or_default()
+                };
+                out_dir_outside(&data, &std::fs::canonicalize(&cwd).unwrap_or(cwd))
+            }
+            _ => None,
+        };
         f.prefill(
             FieldKey::Frequency,
             d.frequency().map(|f| f.as_str().to_string()),
@@ -1160,6 +1184,15 @@ fn reading_in_force(i: &Inspection, setting: Setting) -> Option<String> {
         Setting::Compression => d.compression.api_name().into(),
         _ => return None,
     })
+}
+
+/// Where an output goes by default when the working folder `cwd` is inside the dataset's folder
+/// `data` (both resolved): the folder beside it, as a path relative to `cwd` (`..` in `data`
+/// itself). `None` when `cwd` is outside: the output goes there.
+pub fn out_dir_outside(data: &Path, cwd: &Path) -> Option<PathBuf> {
+    let inside = cwd.strip_prefix(data).ok()?;
+    let up = inside.components().count() + 1;
+    Some((0..up).map(|_| "..").collect())
 }
 
 fn plural(n: usize) -> &'static str {

@@ -634,6 +634,15 @@ fn say_partial(coverage: &Coverage, ctx: &mut Ctx) {
             "scan cancelled: the figures are partial ({} scans again)",
             words::key(keys::COVERAGE, Action::Rescan)
         ));
+    } else if let Some(first) = coverage.incomplete_files.first() {
+        let more = match coverage.incomplete_files.len() - 1 {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        ctx.error(format!(
+            "could not read {} to its end ({}){more}: the figures are partial",
+            first.file, first.error
+        ));
     } else if !coverage.complete {
         ctx.error("some files could not be read to the end: the figures are partial");
     }

@@ -160,6 +160,9 @@ pub struct ExportForm {
     pub confirm_overwrite: Option<PathBuf>,
     /// First line of the preview shown.
     pub preview_scroll: usize,
+    /// Where the output goes by default when the working folder is inside the local dataset's
+    /// folder (a file written there would be read as data): beside the dataset's folder.
+    pub out_dir: Option<PathBuf>,
 }
 
 impl ExportForm {
@@ -224,7 +227,11 @@ impl ExportForm {
         } else {
             name
         };
-        self.target.default_file_name(&stem, self.syntax())
+        let file = self.target.default_file_name(&stem, self.syntax());
+        match &self.out_dir {
+            Some(dir) => dir.join(file).display().to_string(),
+            None => file,
+        }
     }
 
     fn syntax(&self) -> Syntax {

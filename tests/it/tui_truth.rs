@@ -262,3 +262,44 @@ fn a_delimiter_or_header_the_user_set_shows_as_set_beside_the_detection() {
         "{screen}"
     );
 }
+
+// ---- 6. an export is not written into the data; files that fail are named ---------------------
+
+#[test]
+fn the_default_output_goes_beside_the_data_folder_when_l4m_runs_inside_it() {
+    use l4m::tui::app::out_dir_outside;
+    use std::path::Path;
+    let data = Path::new("/d/shop");
+    assert_eq!(out_dir_outside(data, data), Some(PathBuf::from("..")));
+    assert_eq!(
+        out_dir_outside(data, Path::new("/d/shop/2020")),
+        Some(PathBuf::from("../.."))
+    );
+    assert_eq!(out_dir_outside(data, Path::new("/d")), None);
+    assert_eq!(out_dir_outside(data, Path::new("/d/shopping")), None);
+}
+
+#[test]
+fn a_file_that_cannot_be_read_to_its_end_is_named_and_no_rescan_is_offered() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read("assets/ecommerce/2020-10-01.csv").unwrap();
+    std::fs::write(dir.path().join("2020-10-01.csv"), &good).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&std::fs::read("assets/ecommerce/2020-10-02.csv").unwrap())
+        .unwrap();
+    let gz = gz.finish().unwrap();
+    std::fs::write(dir.path().join("2020-10-02.csv.gz"), &gz[..gz.len() / 2]).unwrap();
+    let mut app = app_at(dir.path(), (120, 36), Options::default());
+    keys(&mut app, &[Key::Char('o')]);
+    keys(&mut app, &[Key::Char('c')]);
+    assert_status_holds(&app, "2020-10-02.csv.gz to its end");
+    let f = app
+        .findings
+        .list
+        .iter()
+        .find(|f| f.rule == Rule::ScanIncomplete)
+        .expect("the scan-incomplete finding");
+    assert!(f.message.contains("2020-10-02.csv.gz"), "{}", f.message);
+    assert!(!f.fixes.contains(&l4m::fix::Fix::Rescan), "{:?}", f.fixes);
+}
