@@ -210,6 +210,9 @@ pub struct App {
     pub wait: Option<Waiting>,
     /// Set by `Esc` on a wait: the event loop tells the source to end its waits.
     cancel: bool,
+    /// A fresh start (`--fresh`) leaves the saved sessions in place until a config is written:
+    /// until then what is set is kept for this run only.
+    keep_saved: bool,
 }
 
 /// The location a dataset's session belongs to: the folder of a file, or the folder itself.
@@ -230,6 +233,7 @@ impl App {
     /// A new app on a location: a folder opens in the browser, a file opens as a dataset.
     pub fn new(location: Location, is_file: bool, options: Options) -> App {
         let browser_at = dataset_key(&location, is_file);
+        let keep_saved = options.fresh;
         let mut app = App {
             screen: Screen::Browser,
             browser: Browser::new(browser_at.clone()),
@@ -256,6 +260,7 @@ impl App {
             config_frequency: None,
             wait: None,
             cancel: false,
+            keep_saved,
         };
         app.browser.list(browser_at, &mut app.ctx);
         if is_file {
@@ -811,7 +816,7 @@ impl App {
         };
         let name = session_name(d);
         let s = Session::capture(name.clone(), d, &self.export);
-        if let Some(dir) = &self.options.state_dir
+        if let Some(dir) = self.options.state_dir.as_ref().filter(|_| !self.keep_saved)
             && let Ok(contents) = serde_json::to_string_pretty(&s)
         {
             let path = session::file(dir, &name, s.recursive);
@@ -1146,7 +1151,11 @@ impl App {
                 Ok(()) => {
                     let names: Vec<String> =
                         paths.iter().map(|p| p.display().to_string()).collect();
-                    self.ctx.info(format!("wrote {}", names.join(" and ")))
+                    self.ctx.info(format!("wrote {}", names.join(" and ")));
+                    // A fresh start's settings are the user's once a config is written.
+                    if std::mem::take(&mut self.keep_saved) {
+                        self.save_session();
+                    }
                 }
                 Err(e) => self.ctx.error(TuiWords.error(&e)),
             },

@@ -303,3 +303,59 @@ fn a_file_that_cannot_be_read_to_its_end_is_named_and_no_rescan_is_offered() {
     assert!(f.message.contains("2020-10-02.csv.gz"), "{}", f.message);
     assert!(!f.fixes.contains(&l4m::fix::Fix::Rescan), "{:?}", f.fixes);
 }
+
+// ---- 7. --fresh leaves the saved session in place until a config is written -------------------
+
+#[test]
+fn fresh_keeps_the_saved_session_until_a_config_is_written() {
+    let state = tempfile::tempdir().unwrap();
+    let with_state = |fresh| Options {
+        fresh,
+        state_dir: Some(state.path().to_path_buf()),
+        ..Options::default()
+    };
+    let mut app = app_at("assets/ecommerce", (120, 36), with_state(false));
+    keys(&mut app, &[Key::Char('o')]);
+    while app.dataset.as_ref().unwrap().column < 3 {
+        app.key(Key::Right);
+    }
+    keys(&mut app, &[Key::Char('i')]);
+    drop(app);
+    let name = l4m::tui::session::location_name(&Location::Local("assets/ecommerce".into()));
+    let file = l4m::tui::session::file(state.path(), &name, false);
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(saved.contains("views"), "{saved}");
+
+    let mut app = app_at("assets/ecommerce", (120, 36), with_state(true));
+    keys(&mut app, &[Key::Char('o')]);
+    assert_eq!(role_of(&app, "views").as_deref(), Some("Measure"));
+    while app.dataset.as_ref().unwrap().column < 4 {
+        app.key(Key::Right);
+    }
+    keys(&mut app, &[Key::Char('i')]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), saved);
+
+    let out = tempfile::tempdir().unwrap();
+    keys(&mut app, &[Key::Char('e')]);
+    fill(
+        &mut app,
+        FieldKey::RoleArn,
+        "arn:aws:iam::123456789012:role/L4MRole",
+    );
+    fill(
+        &mut app,
+        FieldKey::DetectorArn,
+        "arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:x",
+    );
+    fill(&mut app, FieldKey::HistoricalPath, "s3://b/shop/");
+    fill(
+        &mut app,
+        FieldKey::Output,
+        out.path().join("x.json").to_str().unwrap(),
+    );
+    keys(&mut app, &[Key::Char('w')]);
+    assert_status_starts(&app, "wrote ");
+    let now = std::fs::read_to_string(&file).unwrap();
+    assert_ne!(now, saved);
+    assert!(now.contains("revenue"), "{now}");
+}
