@@ -15,6 +15,7 @@ use crate::format::{Dialect, FileFormat, delimiter_name};
 use crate::schema::limits::Limit;
 use crate::schema::timefmt::TimeFormat;
 use crate::schema::{ColumnKind, ColumnProfile, Frequency, Labels, Role};
+use crate::units::thousands;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -680,8 +681,9 @@ fn quality_findings(q: &crate::coverage::Quality, out: &mut Vec<Finding>) {
         out.push(Finding::warning(
             Rule::SparseMetrics,
             format!(
-                "{sparse} of {} metrics have fewer than {min} intervals with data{} (sparsest: {}): L4M learns each metric from its own history",
-                q.series_followed,
+                "{} of {} metrics have fewer than {min} intervals with data{} (sparsest: {}): L4M learns each metric from its own history",
+                thousands(sparse as u64),
+                thousands(q.series_followed as u64),
                 if q.series_capped { " (of those followed)" } else { "" },
                 examples.join("; ")
             ),
@@ -741,8 +743,9 @@ fn skipped_findings(c: &Coverage, out: &mut Vec<Finding>) {
         .map(|e| format!("; first: {e}"))
         .unwrap_or_default();
     let message = format!(
-        "{} of {total} records skipped ({:.2}%: {}{ex}); L4M skips them too",
-        c.records_skipped,
+        "{} of {} records skipped ({:.2}%: {}{ex}); L4M skips them too",
+        thousands(c.records_skipped),
+        thousands(total),
         share * 100.0,
         by_reason.join(", ")
     );
@@ -766,7 +769,7 @@ fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
             Rule::IntervalCount,
             format!(
                 "{} intervals of {} hold data, below the {min} a backtest needs ({} more needed)",
-                c.intervals_with_data,
+                thousands(c.intervals_with_data),
                 f.human(),
                 min - c.intervals_with_data
             ),
@@ -779,8 +782,9 @@ fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
         out.push(Finding::warning(
             Rule::IntervalCount,
             format!(
-                "the data spans {} intervals: a backtest reads at most {max}, the rest is left out",
-                c.intervals_spanned
+                "the data spans {} intervals: a backtest reads at most {}, the rest is left out",
+                thousands(c.intervals_spanned),
+                thousands(max)
             ),
             vec![],
         ));
@@ -792,7 +796,7 @@ fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
                 Rule::ContinuousHistory,
                 format!(
                     "the data spans {days} days: continuous mode reads at most {} intervals of history within {} days at {}; older data is left out",
-                    c.continuous_max_intervals,
+                    thousands(c.continuous_max_intervals),
                     c.continuous_history_days,
                     f.human()
                 ),
@@ -813,7 +817,7 @@ fn layout_findings(c: &Coverage, out: &mut Vec<Finding>) {
             Rule::RecordsOutsideFolder,
             format!(
                 "{} records lie outside the interval their folder names{ex}: continuous mode ignores them",
-                c.records_outside_folder
+                thousands(c.records_outside_folder)
             ),
             vec![Fix::outside("move them to their interval's folder")],
         ));
@@ -823,7 +827,7 @@ fn layout_findings(c: &Coverage, out: &mut Vec<Finding>) {
             Rule::FilesOutsideTemplate,
             format!(
                 "{} files sit in folders that do not fit the path template {}: L4M will not read them",
-                c.files_outside_template,
+                thousands(c.files_outside_template),
                 c.template.as_deref().unwrap_or("")
             ),
             vec![Fix::outside("move them into interval folders")],
@@ -838,7 +842,9 @@ fn quota_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
             Rule::RecordsPerInterval,
             format!(
                 "{} intervals hold more than {} records (max {}): above the default quota",
-                c.intervals_over_records_quota, c.records_quota, c.max_records_per_interval
+                thousands(c.intervals_over_records_quota),
+                thousands(c.records_quota),
+                thousands(c.max_records_per_interval)
             ),
             vec![Fix::outside(
                 "ask AWS to raise the quota, or split the data",
@@ -850,7 +856,7 @@ fn quota_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
             Rule::BytesPerInterval,
             format!(
                 "{} intervals hold more than {} of data (about {} at most, estimated from file sizes): above the quota",
-                c.intervals_over_bytes_quota,
+                thousands(c.intervals_over_bytes_quota),
                 crate::units::bytes(c.bytes_quota),
                 crate::units::bytes(c.max_bytes_per_interval)
             ),
@@ -862,7 +868,9 @@ fn quota_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
             Rule::FilesPerInterval,
             format!(
                 "{} intervals are spread over more than {} files (max {}): above the default quota",
-                c.intervals_over_files_quota, c.files_quota, c.max_files_per_interval
+                thousands(c.intervals_over_files_quota),
+                thousands(c.files_quota),
+                thousands(c.max_files_per_interval)
             ),
             vec![Fix::outside("merge the files of an interval")],
         ));
@@ -922,7 +930,8 @@ fn value_findings(c: &Coverage, out: &mut Vec<Finding>) {
                 Rule::MeasureNumeric,
                 format!(
                     "measure {:?} has {} values that are not numbers{ex}",
-                    m.name, m.not_numeric
+                    m.name,
+                    thousands(m.not_numeric)
                 ),
                 vec![
                     Fix::outside("fix those values"),
@@ -937,7 +946,7 @@ fn value_findings(c: &Coverage, out: &mut Vec<Finding>) {
                 format!(
                     "measure {:?} has {} values of 10^{} or more",
                     m.name,
-                    m.too_large,
+                    thousands(m.too_large),
                     Limit::MeasureMagnitudeDigits.value()
                 ),
                 vec![Fix::outside("scale the column down")],
@@ -949,7 +958,7 @@ fn value_findings(c: &Coverage, out: &mut Vec<Finding>) {
                 format!(
                     "measure {:?} has {} values with more than {} decimals, which the 2021 guide does not allow",
                     m.name,
-                    m.over_4_decimals,
+                    thousands(m.over_4_decimals),
                     Limit::MeasureDecimals.value()
                 ),
                 vec![Fix::outside("round them")],

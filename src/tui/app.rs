@@ -342,6 +342,19 @@ impl App {
         }
     }
 
+    /// Whether a text field of the screen in front takes the keys.
+    pub fn typing(&self) -> bool {
+        match self.screen {
+            Screen::Browser => self.browser.filter_input.is_some(),
+            Screen::Dataset => self
+                .dataset
+                .as_ref()
+                .is_some_and(|d| d.format_input.is_some()),
+            Screen::Export => self.export.editing.is_some(),
+            Screen::Coverage | Screen::Findings => false,
+        }
+    }
+
     /// The key table of the screen in front.
     pub fn bindings(&self) -> &'static [Binding] {
         self.front().map_or(keys::BROWSER, |c| c.bindings())

@@ -587,12 +587,13 @@ impl CoverageView {
                 Style::new().bold(),
             ),
             Span::raw(format!(
-                "   {} of {} intervals with data, {}–{} records, up to {} files",
+                "   {} of {} intervals with data, {}–{} records, up to {} file{}",
                 with_data.len(),
                 range.len(),
                 thousands(low),
                 thousands(high),
-                files(|s| s.files)
+                files(|s| s.files),
+                plural(files(|s| s.files))
             )),
         ])
     }
@@ -688,6 +689,38 @@ fn draw_progress(frame: &mut Frame, p: Progress, summary: Rect) {
     );
 }
 
+/// A scan where no timestamp parsed: what that means and what to do, instead of an empty span.
+fn nothing_parsed_lines(r: &Coverage) -> Vec<Line<'static>> {
+    let k = |a| words::key(keys::DATASET, a);
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!(
+                " no timestamp parsed: no record of {:?} reads as {} ({} record{} skipped in {} file{})",
+                r.timestamp_column,
+                r.timestamp_format,
+                thousands(r.records_skipped),
+                plural(r.records_skipped),
+                r.files_scanned,
+                plural(r.files_scanned)
+            ),
+            Style::new().fg(Color::Red).bold(),
+        )),
+        Line::from(format!(
+            " on the columns ({} goes back), press {} to give the format the values have, or {} on the column that holds the time",
+            words::key(keys::COVERAGE, Action::Back),
+            k(Action::EditTimestampFormat),
+            k(Action::SetRole(crate::schema::Role::Timestamp)),
+        )),
+    ];
+    if let Some(e) = r.skipped_examples.first() {
+        lines.push(Line::from(Span::styled(
+            format!(" e.g. {}:{} {}", e.file, e.line, e.reason),
+            Style::new().fg(Color::Yellow),
+        )));
+    }
+    lines
+}
+
 /// The verdict, the span, the longest gap, the quotas and the skipped records of a scan.
 fn summary_lines(r: &Coverage, tz: Tz) -> Vec<Line<'static>> {
     let pass = r.meets_threshold;
@@ -740,11 +773,12 @@ fn summary_lines(r: &Coverage, tz: Tz) -> Vec<Line<'static>> {
 fn gap_line(r: &Coverage, tz: Tz) -> Line<'static> {
     Line::from(match r.longest_gaps.first() {
         Some(g) => format!(
-            " longest gap {} interval{} from {}   ({} gaps listed; {} and {} jump to them)",
+            " longest gap {} interval{} from {}   ({} gap{} listed; {} and {} jump to them)",
             thousands(g.intervals),
             plural(g.intervals),
             g.start.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
             r.longest_gaps.len(),
+            plural(r.longest_gaps.len() as u64),
             words::key(keys::COVERAGE, Action::NextGap),
             words::key(keys::COVERAGE, Action::PrevGap),
         ),
@@ -754,8 +788,9 @@ fn gap_line(r: &Coverage, tz: Tz) -> Line<'static> {
 
 fn quota_line(r: &Coverage) -> Line<'static> {
     Line::from(format!(
-        " max {} records per interval (quota {}), max {} file{} per interval (quota {})",
+        " max {} record{} per interval (quota {}), max {} file{} per interval (quota {})",
         thousands(r.max_records_per_interval),
+        plural(r.max_records_per_interval),
         thousands(r.records_quota),
         r.max_files_per_interval,
         plural(r.max_files_per_interval),
@@ -885,6 +920,13 @@ impl Component for CoverageView {
             frame.render_widget(Paragraph::new(lines), l.summary);
             return;
         };
+        if r.records == 0 {
+            lines.push(findings_line(findings));
+            frame.render_widget(Paragraph::new(lines), l.summary);
+            let why = Paragraph::new(nothing_parsed_lines(r)).wrap(Wrap { trim: false });
+            frame.render_widget(why, l.chart);
+            return;
+        }
         lines.extend(summary_lines(r, self.timezone));
         if let Some(stale) = findings.iter().find(|f| f.rule == Rule::ScanStale) {
             lines.push(self.stale_line(stale));

@@ -25,6 +25,16 @@ use crate::schema::{ColumnKind, Confidence, Frequency, Labels, Role};
 use crate::source::Location;
 use crate::units::{bytes, thousands};
 
+/// How many measures and dimensions the labels have, in words.
+fn role_counts(labels: &Labels) -> String {
+    let (m, d) = (
+        labels.measures().len() as u64,
+        labels.dimensions().len() as u64,
+    );
+    let p = super::style::plural;
+    format!("   {m} measure{}, {d} dimension{}", p(m), p(d))
+}
+
 /// The reading settings that only CSV has.
 const CSV_ONLY: [&str; 3] = ["delim", "quote", "header"];
 
@@ -576,14 +586,7 @@ impl DatasetView {
             Span::styled(col.to_string(), role_style(Role::Timestamp)),
             Span::styled(" as ", gray),
             Span::styled(format, Style::new().bold()),
-            Span::styled(
-                format!(
-                    "   {} measures, {} dimensions",
-                    self.labels.measures().len(),
-                    self.labels.dimensions().len()
-                ),
-                gray,
-            ),
+            Span::styled(role_counts(&self.labels), gray),
         ])
     }
 }

@@ -96,6 +96,20 @@ fn status_line(app: &App, status: Option<&super::app::Status>) -> Line<'static> 
             format!(" {}", s.text),
             Style::new().fg(ACCENT),
         )),
+        None if app.typing() => {
+            // A field takes the keys: its own, not the screen's, are offered.
+            let mut spans = vec![Span::raw(" ")];
+            for (key, what) in [
+                ("Enter", "keep"),
+                ("Esc", "cancel"),
+                ("←/→", "move"),
+                ("↑/↓", "earlier values"),
+            ] {
+                spans.push(Span::styled(key, Style::new().fg(ACCENT).bold()));
+                spans.push(Span::raw(format!(" {what}  ")));
+            }
+            Line::from(spans)
+        }
         None => {
             let mut spans = vec![Span::raw(" ")];
             // The global keys first, so "? help" shows however narrow the terminal is.

@@ -359,3 +359,50 @@ fn fresh_keeps_the_saved_session_until_a_config_is_written() {
     assert_ne!(now, saved);
     assert!(now.contains("revenue"), "{now}");
 }
+
+// ---- 8. coverage when nothing parses says so and what to do -----------------------------------
+
+#[test]
+fn coverage_where_no_timestamp_parses_says_so_and_what_to_do() {
+    let mut app = sample_columns((120, 36));
+    set_format(&mut app, "yyyy-MM-dd HH:mm");
+    keys(&mut app, &[Key::Char('c')]);
+    assert_eq!(app.screen, Screen::Coverage);
+    let screen = draw(&app, 120, 36);
+    assert!(screen.contains("no timestamp parsed"), "{screen}");
+    assert!(screen.contains("press f to give the format"), "{screen}");
+    assert!(!screen.contains(" to  (UTC)"), "{screen}");
+    assert!(!screen.contains("✓"), "{screen}");
+}
+
+// ---- 13. small things ---------------------------------------------------------------------------
+
+#[test]
+fn one_dimension_is_singular() {
+    let mut app = sample_columns((120, 36));
+    app.key(Key::Right);
+    keys(&mut app, &[Key::Char('i')]);
+    let screen = draw(&app, 120, 36);
+    assert!(screen.contains("2 measures, 1 dimension "), "{screen}");
+}
+
+#[test]
+fn while_a_field_is_typed_the_key_bar_offers_the_field_keys() {
+    let mut app = sample_export((120, 36));
+    app.key(Key::Down);
+    app.key(Key::Down);
+    app.key(Key::Enter);
+    let screen = draw(&app, 120, 36);
+    let bar = screen.lines().last().unwrap();
+    assert!(bar.contains("Enter keep  Esc cancel"), "{bar}");
+    assert!(!bar.contains("q quit"), "{bar}");
+}
+
+#[test]
+fn the_browser_help_says_esc_goes_up_a_folder() {
+    let b = l4m::tui::keys::BROWSER
+        .iter()
+        .find(|b| b.label == "Esc")
+        .unwrap();
+    assert!(b.help.contains("up a folder"), "{}", b.help);
+}
