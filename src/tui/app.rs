@@ -505,6 +505,7 @@ impl App {
     }
 
     /// Carry out the events the components raised, and the ones those raise.
+    /// Then the findings are derived again from the state: never patched as events happen.
     fn route(&mut self) {
         while !self.ctx.events.is_empty() {
             let events = std::mem::take(&mut self.ctx.events);
@@ -512,6 +513,7 @@ impl App {
                 self.handle(e);
             }
         }
+        self.refresh_findings();
     }
 
     fn handle(&mut self, event: Event) {
@@ -1033,11 +1035,27 @@ impl App {
         Some((main.value, main.text))
     }
 
+    /// The findings for the state as it is now, computed from scratch: the labels, the reading,
+    /// the form, the scan and the opened config. A dataset not read (yet) is an error itself.
+    pub fn computed_findings(&self) -> Vec<config::Finding> {
+        use config::findings::Rule;
+        match (self.export_built(), &self.dataset) {
+            (Some(built), _) => built.findings,
+            (None, Some(d)) => vec![config::Finding::error(
+                Rule::FileFormat,
+                d.error
+                    .clone()
+                    .unwrap_or_else(|| "the dataset is still being read".into()),
+                vec![],
+            )],
+            (None, None) => Vec::new(),
+        }
+    }
+
     /// Recompute the findings for the current labels, coverage and export form.
     pub fn refresh_findings(&mut self) {
-        if let Some(built) = self.export_built() {
-            self.findings.set(built.findings);
-        }
+        let findings = self.computed_findings();
+        self.findings.set(findings);
     }
 
     fn open_export(&mut self) {

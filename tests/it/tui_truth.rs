@@ -406,3 +406,98 @@ fn the_browser_help_says_esc_goes_up_a_folder() {
         .unwrap();
     assert!(b.help.contains("up a folder"), "{}", b.help);
 }
+
+// ---- how to keep it true: random keys, findings from scratch, no ✓ beside an error -------------
+
+/// xorshift64*: small, deterministic, enough to pick keys.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[(self.next() % from.len() as u64) as usize]
+    }
+}
+
+/// What a user types into a field: bits of intervals, formats, timezones.
+const TEXT: &[Key] = &[
+    Key::Char('P'),
+    Key::Char('T'),
+    Key::Char('1'),
+    Key::Char('5'),
+    Key::Char('7'),
+    Key::Char('H'),
+    Key::Char('M'),
+    Key::Char('D'),
+    Key::Char('y'),
+    Key::Char('d'),
+    Key::Char('-'),
+    Key::Char(':'),
+    Key::Char('s'),
+    Key::Char(' '),
+    Key::Backspace,
+    Key::Backspace,
+    Key::Enter,
+    Key::Esc,
+];
+
+/// The keys worth pressing on the screen in front: its table (no write: the test writes no file,
+/// and no recursive opening), and typing while a field takes the keys.
+fn candidates(app: &App) -> Vec<Key> {
+    use l4m::tui::keys::Action;
+    if app.typing() {
+        return TEXT.to_vec();
+    }
+    let mut out: Vec<Key> = app
+        .bindings()
+        .iter()
+        .filter(|b| !matches!(b.action, Action::Write | Action::OpenDatasetRecursive))
+        .map(|b| b.keys[0])
+        .collect();
+    out.extend([Key::Enter, Key::Esc, Key::Char('y')]);
+    out
+}
+
+#[test]
+fn random_keys_never_leave_the_findings_stale_nor_a_check_mark_beside_an_error() {
+    let started = std::time::Instant::now();
+    for seed in [0x9e37_79b9_7f4a_7c15u64, 23, 0xdead_beef] {
+        let mut rng = Rng(seed);
+        let mut app = sample_columns((120, 36));
+        let mut trail: Vec<Key> = Vec::new();
+        for step in 0..300 {
+            let key = if app.screen == Screen::Browser {
+                // Stay on the sample: open it again rather than wander the repository.
+                Key::Char('o')
+            } else {
+                rng.pick(&candidates(&app))
+            };
+            trail.push(key);
+            keys(&mut app, &[key]);
+            let fresh = app.computed_findings();
+            assert_eq!(
+                app.findings.list, fresh,
+                "seed {seed:#x} step {step}: the findings shown are stale after {trail:?}"
+            );
+            let size = if step % 7 == 0 { (80, 24) } else { (120, 36) };
+            app.ctx.size = size;
+            let screen = draw(&app, size.0, size.1);
+            if app.findings.errors() > 0 {
+                assert!(
+                    !screen.contains('✓'),
+                    "seed {seed:#x} step {step}: a ✓ beside {} error(s) after {trail:?}\n{screen}",
+                    app.findings.errors()
+                );
+            }
+        }
+    }
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}
