@@ -442,7 +442,10 @@ impl CoverageView {
             Action::Bottom => last,
             Action::NextGap | Action::PrevGap => {
                 match self.gap_from(self.cursor, action == Action::NextGap) {
-                    Some(slot) => slot,
+                    Some(slot) => {
+                        self.say_gap(slot, ctx);
+                        slot
+                    }
                     None => {
                         ctx.info("no more gaps that way");
                         return;
@@ -452,6 +455,30 @@ impl CoverageView {
             _ => return,
         };
         self.follow_cursor(ctx, false);
+    }
+
+    /// A gap jumped to, in the status line: its start and length, seen however far the chart is
+    /// zoomed out (the gap may lie in the cursor's own column).
+    fn say_gap(&self, slot: usize, ctx: &mut Ctx) {
+        let Some((r, s)) = self.shown() else {
+            return;
+        };
+        let len = s[slot..]
+            .iter()
+            .take_while(|x| x.records == 0)
+            .count()
+            .max(1);
+        let range = if len == 1 {
+            slot_time(r, slot)
+        } else {
+            format!("{} to {}", slot_time(r, slot), slot_time(r, slot + len - 1))
+        };
+        ctx.info(format!(
+            "gap of {} missing interval{}: {range} {}",
+            thousands(len as u64),
+            plural(len as u64),
+            self.timezone.name()
+        ));
     }
 
     /// The first slot of the next (or previous) run of missing intervals from `slot`.

@@ -501,3 +501,20 @@ fn random_keys_never_leave_the_findings_stale_nor_a_check_mark_beside_an_error()
     }
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
 }
+
+// ---- 9. a gap jump shows the gap, however far the chart is zoomed out -------------------------
+
+#[test]
+fn n_zoomed_out_says_the_gap_it_jumped_to() {
+    let mut app = sample_columns((120, 36));
+    keys(&mut app, &[Key::Char('c')]);
+    // Zoomed out as far as it goes: the gaps may share the cursor's column.
+    for _ in 0..6 {
+        keys(&mut app, &[Key::Char('-')]);
+    }
+    keys(&mut app, &[Key::Char('n')]);
+    let s = status(&app);
+    assert!(s.starts_with("gap of "), "{s}");
+    assert!(s.contains("2020-10-05 04:00"), "{s}");
+    assert!(draw(&app, 120, 36).contains("2020-10-05 04:00"));
+}
