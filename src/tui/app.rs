@@ -190,6 +190,8 @@ pub struct App {
     pub export: ExportForm,
     pub findings: Findings,
     pub help: bool,
+    /// The first line of the help shown (`?` on the help shows the next page).
+    pub help_scroll: usize,
     pub quit: bool,
     pub ctx: Ctx,
     options: Options,
@@ -242,6 +244,7 @@ impl App {
             export: ExportForm::default(),
             findings: Findings::default(),
             help: false,
+            help_scroll: 0,
             quit: false,
             ctx: Ctx {
                 size: (80, 24),
@@ -408,7 +411,13 @@ impl App {
     /// Handle a key (tests call this directly).
     pub fn key(&mut self, key: Key) {
         if self.help {
-            self.help = false;
+            // `?` shows the next page of a help taller than the screen; any other key closes it.
+            let pages = super::ui::help_pages(self);
+            if key == Key::Char('?') && self.help_scroll + pages.1 < pages.0 {
+                self.help_scroll += pages.1;
+            } else {
+                self.help = false;
+            }
             return;
         }
         if key == Key::CtrlC {
@@ -421,7 +430,10 @@ impl App {
         } else if !taken {
             match keys::lookup(self.bindings(), key) {
                 Some(action) => {
-                    self.ctx.status = None;
+                    // The help shows the last message whole: it is kept while the help is open.
+                    if action != Action::Help {
+                        self.ctx.status = None;
+                    }
                     self.act(action);
                 }
                 None => {
@@ -451,7 +463,10 @@ impl App {
     pub fn act(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.help = true,
+            Action::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
             _ => match self.front_mut() {
                 (Some(c), ctx) => c.act(action, ctx),
                 // A screen without its state (no dataset opened yet): back to the one before.

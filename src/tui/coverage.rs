@@ -560,7 +560,8 @@ impl CoverageView {
     }
 
     /// The interval or column under the cursor: its time, records and files.
-    fn readout(&self, v: &histogram::View, g: &Geometry) -> Line<'static> {
+    /// What is said of the backtest part is left out, whole, when the line is too narrow for it.
+    fn readout(&self, v: &histogram::View, g: &Geometry, width: u16) -> Line<'static> {
         let mut line = self.readout_counts(v.coverage, v.slots, g);
         let range = g.slots(g.column_of(self.cursor));
         let parts = v
@@ -571,10 +572,11 @@ impl CoverageView {
             Some((Some(a), Some(b))) => format!("{} to {}", a.words(), b.words()),
             _ => return line,
         };
-        line.spans.push(Span::styled(
-            format!("   ({words})"),
-            Style::new().fg(Color::Gray),
-        ));
+        let part = format!("   ({words})");
+        if line.width() + part.chars().count() <= width as usize {
+            line.spans
+                .push(Span::styled(part, Style::new().fg(Color::Gray)));
+        }
         line
     }
 
@@ -970,7 +972,10 @@ impl Component for CoverageView {
         };
         histogram::draw(frame.buffer_mut(), l.chart, g.as_ref(), &view);
         if let Some(g) = g {
-            frame.render_widget(Paragraph::new(self.readout(&view, &g)), l.readout);
+            frame.render_widget(
+                Paragraph::new(self.readout(&view, &g, l.readout.width)),
+                l.readout,
+            );
         }
         if let Some(p) = &self.picker {
             p.draw(frame, body);

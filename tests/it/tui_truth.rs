@@ -518,3 +518,49 @@ fn n_zoomed_out_says_the_gap_it_jumped_to() {
     assert!(s.contains("2020-10-05 04:00"), "{s}");
     assert!(draw(&app, 120, 36).contains("2020-10-05 04:00"));
 }
+
+// ---- 10. no text cut mid-word; what is left out stays reachable -------------------------------
+
+#[test]
+fn a_long_status_is_cut_between_words_and_the_help_shows_it_whole() {
+    let mut app = sample_columns((80, 24));
+    let long = "the quick brown fox jumps over the lazy dog while the status line is far too narrow to hold every word of this message, so some words are left out";
+    app.note(long);
+    let screen = draw(&app, 80, 24);
+    let bar = screen.lines().last().unwrap().trim_matches('"').trim_end();
+    assert!(bar.ends_with("far too…"), "{bar}");
+    app.key(Key::Char('?'));
+    let help = draw(&app, 80, 24);
+    assert!(help.contains("so some words are left out"), "{help}");
+}
+
+#[test]
+fn at_80x24_the_key_bar_keeps_esc_and_the_coverage_help_pages_through_every_key() {
+    let mut app = sample_columns((80, 24));
+    let bar = draw(&app, 80, 24).lines().last().unwrap().to_string();
+    assert!(bar.contains("Esc back"), "{bar}");
+    keys(&mut app, &[Key::Char('c')]);
+    app.ctx.status = None;
+    let bar = draw(&app, 80, 24).lines().last().unwrap().to_string();
+    assert!(bar.contains("Esc"), "{bar}");
+    app.key(Key::Char('?'));
+    let mut seen = String::new();
+    for _ in 0..10 {
+        if !app.help {
+            break;
+        }
+        seen.push_str(&draw(&app, 80, 24));
+        app.key(Key::Char('?'));
+    }
+    assert!(!app.help, "? closes the help after its last page");
+    for b in l4m::tui::keys::COVERAGE {
+        let first = b.help.split(' ').next().unwrap();
+        assert!(
+            seen.contains(first),
+            "{} {:?} not shown:\n{seen}",
+            b.label,
+            b.help
+        );
+    }
+    assert!(seen.contains("Keys (? more"), "{seen}");
+}
