@@ -682,8 +682,8 @@ fn quality_findings(q: &crate::coverage::Quality, out: &mut Vec<Finding>) {
             Rule::SparseMetrics,
             format!(
                 "{} of {} metrics have fewer than {min} intervals with data{} (sparsest: {}): L4M learns each metric from its own history",
-                thousands(sparse as u64),
-                thousands(q.series_followed as u64),
+                thousands(sparse),
+                thousands(q.series_followed),
                 if q.series_capped { " (of those followed)" } else { "" },
                 examples.join("; ")
             ),
