@@ -466,101 +466,50 @@ fn candidates(app: &App) -> Vec<Key> {
     out
 }
 
+/// 300 random keys from `app`'s state: after each, the findings shown are those computed from
+/// scratch, and no ✓ is drawn while one of them is an error.
+fn random_walk(mut app: App, seed: u64) {
+    let mut rng = Rng(seed);
+    let mut trail: Vec<Key> = Vec::new();
+    for step in 0..300 {
+        let key = if app.screen == Screen::Browser {
+            // Stay on the sample: open it again rather than wander the repository.
+            Key::Char('o')
+        } else {
+            rng.pick(&candidates(&app))
+        };
+        trail.push(key);
+        keys(&mut app, &[key]);
+        let fresh = app.computed_findings();
+        assert_eq!(
+            app.findings.list, fresh,
+            "seed {seed:#x} step {step}: the findings shown are stale after {trail:?}"
+        );
+        let size = if step % 7 == 0 { (80, 24) } else { (120, 36) };
+        app.ctx.size = size;
+        let screen = draw(&app, size.0, size.1);
+        if app.findings.errors() > 0 {
+            assert!(
+                !screen.contains('✓'),
+                "seed {seed:#x} step {step}: a ✓ beside {} error(s) after {trail:?}\n{screen}",
+                app.findings.errors()
+            );
+        }
+    }
+}
+
 #[test]
 fn random_keys_never_leave_the_findings_stale_nor_a_check_mark_beside_an_error() {
     let started = std::time::Instant::now();
     for seed in [0x9e37_79b9_7f4a_7c15u64, 23, 0xdead_beef] {
-        let mut rng = Rng(seed);
-        let mut app = sample_columns((120, 36));
-        let mut trail: Vec<Key> = Vec::new();
-        for step in 0..300 {
-            let key = if app.screen == Screen::Browser {
-                // Stay on the sample: open it again rather than wander the repository.
-                Key::Char('o')
-            } else {
-                rng.pick(&candidates(&app))
-            };
-            trail.push(key);
-            keys(&mut app, &[key]);
-            let fresh = app.computed_findings();
-            assert_eq!(
-                app.findings.list, fresh,
-                "seed {seed:#x} step {step}: the findings shown are stale after {trail:?}"
-            );
-            let size = if step % 7 == 0 { (80, 24) } else { (120, 36) };
-            app.ctx.size = size;
-            let screen = draw(&app, size.0, size.1);
-            if app.findings.errors() > 0 {
-                assert!(
-                    !screen.contains('✓'),
-                    "seed {seed:#x} step {step}: a ✓ beside {} error(s) after {trail:?}\n{screen}",
-                    app.findings.errors()
-                );
-            }
-        }
+        random_walk(sample_columns((120, 36)), seed);
     }
-    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
-}
-
-// ---- 9. a gap jump shows the gap, however far the chart is zoomed out -------------------------
-
-#[test]
-fn n_zoomed_out_says_the_gap_it_jumped_to() {
-    let mut app = sample_columns((120, 36));
-    keys(&mut app, &[Key::Char('c')]);
-    // Zoomed out as far as it goes: the gaps may share the cursor's column.
-    for _ in 0..6 {
-        keys(&mut app, &[Key::Char('-')]);
-    }
-    keys(&mut app, &[Key::Char('n')]);
-    let s = status(&app);
-    assert!(s.starts_with("gap of "), "{s}");
-    assert!(s.contains("2020-10-05 04:00"), "{s}");
-    assert!(draw(&app, 120, 36).contains("2020-10-05 04:00"));
-}
-
-// ---- 10. no text cut mid-word; what is left out stays reachable -------------------------------
-
-#[test]
-fn a_long_status_is_cut_between_words_and_the_help_shows_it_whole() {
-    let mut app = sample_columns((80, 24));
-    let long = "the quick brown fox jumps over the lazy dog while the status line is far too narrow to hold every word of this message, so some words are left out";
-    app.note(long);
-    let screen = draw(&app, 80, 24);
-    let bar = screen.lines().last().unwrap().trim_matches('"').trim_end();
-    assert!(bar.ends_with("far too…"), "{bar}");
-    app.key(Key::Char('?'));
-    let help = draw(&app, 80, 24);
-    assert!(help.contains("so some words are left out"), "{help}");
-}
-
-#[test]
-fn at_80x24_the_key_bar_keeps_esc_and_the_coverage_help_pages_through_every_key() {
-    let mut app = sample_columns((80, 24));
-    let bar = draw(&app, 80, 24).lines().last().unwrap().to_string();
-    assert!(bar.contains("Esc back"), "{bar}");
-    keys(&mut app, &[Key::Char('c')]);
-    app.ctx.status = None;
-    let bar = draw(&app, 80, 24).lines().last().unwrap().to_string();
-    assert!(bar.contains("Esc"), "{bar}");
-    app.key(Key::Char('?'));
-    let mut seen = String::new();
-    for _ in 0..10 {
-        if !app.help {
-            break;
-        }
-        seen.push_str(&draw(&app, 80, 24));
-        app.key(Key::Char('?'));
-    }
-    assert!(!app.help, "? closes the help after its last page");
-    for b in l4m::tui::keys::COVERAGE {
-        let first = b.help.split(' ').next().unwrap();
-        assert!(
-            seen.contains(first),
-            "{} {:?} not shown:\n{seen}",
-            b.label,
-            b.help
+    // Opened with a config that disagrees with the data: its findings are derived too.
+    for seed in [7u64, 0x1234_5678] {
+        random_walk(
+            opened_with_format("dd/MM/yyyy HH:mm", Some("country")),
+            seed,
         );
     }
-    assert!(seen.contains("Keys (? more"), "{seen}");
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
 }
