@@ -397,12 +397,29 @@ fn timestamp_format(
         out.push(Finding::error(Rule::TimestampFormat, e.to_string(), fixes).at(path));
         return;
     }
-    let Some(tf) = &labels.timestamp_format else {
-        return;
-    };
-    let Some(j) = inspection.dialect().column_index(column) else {
-        return;
-    };
+    if let Some(f) = sample_format_finding(inspection, labels) {
+        out.push(f.at(path));
+    }
+}
+
+/// How the timestamp format fares on the sample's values of the timestamp column: a finding when
+/// some do not parse (an error when fewer than half do). The one check, whatever set the format
+/// (a config, a flag, a key in the terminal UI).
+pub fn sample_format_finding(inspection: &Inspection, labels: &Labels) -> Option<Finding> {
+    let column = labels.timestamp()?;
+    let tf = labels.timestamp_format.as_ref()?;
+    let pattern = tf.pattern();
+    let detected = inspection
+        .profiles
+        .iter()
+        .find(|p| p.name == column)
+        .and_then(|p| p.time_format())
+        .map(TimeFormat::pattern);
+    let fixes = detected
+        .filter(|d| *d != pattern)
+        .map(|d| vec![Fix::set_to(Setting::TimestampFormat, d)])
+        .unwrap_or_default();
+    let j = inspection.dialect().column_index(column)?;
     let values: Vec<&str> = inspection
         .detection
         .sample
@@ -413,7 +430,7 @@ fn timestamp_format(
         .collect();
     let parsed = values.iter().filter(|v| tf.parse(v).is_some()).count();
     if values.is_empty() || parsed == values.len() {
-        return;
+        return None;
     }
     let share = parsed as f64 / values.len() as f64;
     let first_bad = values.iter().find(|v| tf.parse(v).is_none()).copied();
@@ -425,14 +442,11 @@ fn timestamp_format(
             .map(|d| format!("; the values look like {d:?}"))
             .unwrap_or_default()
     );
-    out.push(
-        if share < FEW_PARSE {
-            Finding::error(Rule::TimestampFormat, message, fixes)
-        } else {
-            Finding::warning(Rule::TimestampFormat, message, fixes)
-        }
-        .at(path),
-    );
+    Some(if share < FEW_PARSE {
+        Finding::error(Rule::TimestampFormat, message, fixes)
+    } else {
+        Finding::warning(Rule::TimestampFormat, message, fixes)
+    })
 }
 
 /// The config's interval against the spacing of the data's timestamps; the data's interval stands

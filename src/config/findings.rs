@@ -601,13 +601,35 @@ fn scan_mismatch(c: &Coverage, labels: &Labels, opts: &ExportOptions) -> Option<
 }
 
 /// What a scan found, against the limits.
-fn coverage_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
-    if !c.completeness.complete {
-        out.push(Finding::warning(
+/// A scan that did not read every file to its end: the files it could not read are named (a
+/// scan again reads them no better: they are to repair or move), a cancelled one is to scan again.
+fn incomplete_finding(c: &Coverage) -> Finding {
+    let Some(first) = c.completeness.incomplete_files.first() else {
+        return Finding::warning(
             Rule::ScanIncomplete,
             "the scan did not read every file to its end: the coverage figures are partial",
             vec![Fix::Rescan],
-        ));
+        );
+    };
+    let more = match c.completeness.incomplete_files.len() - 1 {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    Finding::warning(
+        Rule::ScanIncomplete,
+        format!(
+            "the scan could not read {} to its end ({}){more}: the coverage figures are partial",
+            first.file, first.error
+        ),
+        vec![Fix::outside(
+            "repair the file, or move it out of the dataset's folder",
+        )],
+    )
+}
+
+fn coverage_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
+    if !c.completeness.complete {
+        out.push(incomplete_finding(c));
     }
     day_month_findings(c, out);
     if let Some(first) = c.files_in_other_format.first() {
@@ -710,8 +732,9 @@ fn quality_findings(q: &crate::coverage::Quality, out: &mut Vec<Finding>) {
         out.push(Finding::warning(
             Rule::SparseMetrics,
             format!(
-                "{sparse} of {} metrics have fewer than {min} intervals with data{} (sparsest: {}): L4M learns each metric from its own history",
-                q.series_followed,
+                "{} of {} metrics have fewer than {min} intervals with data{} (sparsest: {}): L4M learns each metric from its own history",
+                thousands(sparse),
+                thousands(q.series_followed),
                 if q.series_capped { " (of those followed)" } else { "" },
                 examples.join("; ")
             ),
@@ -765,8 +788,9 @@ fn skipped_findings(c: &Coverage, out: &mut Vec<Finding>) {
         .map(|e| format!("; first: {e}"))
         .unwrap_or_default();
     let message = format!(
-        "{} of {total} records skipped ({:.2}%: {}{ex}); L4M skips them too",
-        c.read.records_skipped,
+        "{} of {} records skipped ({:.2}%: {}{ex}); L4M skips them too",
+        thousands(c.read.records_skipped),
+        thousands(total),
         share * 100.0,
         by_reason.join(", ")
     );
@@ -815,7 +839,7 @@ fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
             Rule::IntervalCount,
             format!(
                 "{} intervals of {} hold data, below the {min} a backtest needs ({} more needed)",
-                c.span.intervals_with_data,
+                thousands(c.span.intervals_with_data),
                 f.human(),
                 min - c.span.intervals_with_data
             ),
@@ -828,8 +852,9 @@ fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
         out.push(Finding::warning(
             Rule::IntervalCount,
             format!(
-                "the data spans {} intervals: a backtest reads at most {max}, the rest is left out",
-                c.span.intervals_spanned
+                "the data spans {} intervals: a backtest reads at most {}, the rest is left out",
+                thousands(c.span.intervals_spanned),
+                thousands(max)
             ),
             vec![],
         ));
@@ -841,7 +866,7 @@ fn interval_findings(c: &Coverage, out: &mut Vec<Finding>) {
                 Rule::ContinuousHistory,
                 format!(
                     "the data spans {days} days: continuous mode reads at most {} intervals of history within {} days at {}; older data is left out",
-                    c.history.continuous_max_intervals,
+                    thousands(c.history.continuous_max_intervals),
                     c.history.continuous_history_days,
                     f.human()
                 ),
@@ -863,7 +888,7 @@ fn layout_findings(c: &Coverage, out: &mut Vec<Finding>) {
             Rule::RecordsOutsideFolder,
             format!(
                 "{} records lie outside the interval their folder names{ex}: continuous mode ignores them",
-                c.layout.records_outside_folder
+                thousands(c.layout.records_outside_folder)
             ),
             vec![Fix::outside("move them to their interval's folder")],
         ));
@@ -873,7 +898,7 @@ fn layout_findings(c: &Coverage, out: &mut Vec<Finding>) {
             Rule::FilesOutsideTemplate,
             format!(
                 "{} files sit in folders that do not fit the path template {}: L4M will not read them",
-                c.layout.files_outside_template,
+                thousands(c.layout.files_outside_template),
                 c.layout.template.as_deref().unwrap_or("")
             ),
             vec![Fix::outside("move them into interval folders")],
@@ -888,9 +913,9 @@ fn quota_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
             Rule::RecordsPerInterval,
             format!(
                 "{} intervals hold more than {} records (max {}): above the default quota",
-                c.quotas.intervals_over_records_quota,
-                c.quotas.records_quota,
-                c.quotas.max_records_per_interval
+                thousands(c.quotas.intervals_over_records_quota),
+                thousands(c.quotas.records_quota),
+                thousands(c.quotas.max_records_per_interval)
             ),
             vec![Fix::outside(
                 "ask AWS to raise the quota, or split the data",
@@ -902,7 +927,7 @@ fn quota_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
             Rule::BytesPerInterval,
             format!(
                 "{} intervals hold more than {} of data (about {} at most, estimated from file sizes): above the quota",
-                c.quotas.intervals_over_bytes_quota,
+                thousands(c.quotas.intervals_over_bytes_quota),
                 crate::units::bytes(c.quotas.bytes_quota),
                 crate::units::bytes(c.quotas.max_bytes_per_interval)
             ),
@@ -914,9 +939,9 @@ fn quota_findings(c: &Coverage, labels: &Labels, out: &mut Vec<Finding>) {
             Rule::FilesPerInterval,
             format!(
                 "{} intervals are spread over more than {} files (max {}): above the default quota",
-                c.quotas.intervals_over_files_quota,
-                c.quotas.files_quota,
-                c.quotas.max_files_per_interval
+                thousands(c.quotas.intervals_over_files_quota),
+                thousands(c.quotas.files_quota),
+                thousands(c.quotas.max_files_per_interval)
             ),
             vec![Fix::outside("merge the files of an interval")],
         ));
@@ -977,7 +1002,8 @@ fn value_findings(c: &Coverage, out: &mut Vec<Finding>) {
                 Rule::MeasureNumeric,
                 format!(
                     "measure {:?} has {} values that are not numbers{ex}",
-                    m.name, m.not_numeric
+                    m.name,
+                    thousands(m.not_numeric)
                 ),
                 vec![
                     Fix::outside("fix those values"),
@@ -992,7 +1018,7 @@ fn value_findings(c: &Coverage, out: &mut Vec<Finding>) {
                 format!(
                     "measure {:?} has {} values of 10^{} or more",
                     m.name,
-                    m.too_large,
+                    thousands(m.too_large),
                     Limit::MeasureMagnitudeDigits.value()
                 ),
                 vec![Fix::outside("scale the column down")],
@@ -1004,7 +1030,7 @@ fn value_findings(c: &Coverage, out: &mut Vec<Finding>) {
                 format!(
                     "measure {:?} has {} values with more than {} decimals, which the 2021 guide does not allow",
                     m.name,
-                    m.over_4_decimals,
+                    thousands(m.over_4_decimals),
                     Limit::MeasureDecimals.value()
                 ),
                 vec![Fix::outside("round them")],

@@ -49,11 +49,13 @@ pub fn write_atomic(path: &Path, contents: &[u8], overwrite: bool) -> Result<()>
         path: path.to_path_buf(),
         source,
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".l4m-")
-        .suffix(".tmp")
-        .tempfile_in(folder)
-        .map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".l4m-").suffix(".tmp");
+    // A config is a file to share: created as `cp` creates one (0666 less the umask), not 0600.
+    #[cfg(unix)]
+    builder
+        .permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(folder).map_err(io)?;
     tmp.write_all(contents).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     if overwrite {
@@ -89,6 +91,23 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"three");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_written_file_follows_the_umask_as_cp_does() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        write_atomic(&path, b"one", false).unwrap();
+        // The umask of the test process is unknown: read it as a fresh file gets it.
+        let probe = dir.path().join("probe");
+        std::fs::write(&probe, b"").unwrap();
+        let want = std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), want);
+        write_atomic(&path, b"two", true).unwrap();
+        assert_eq!(mode(&path), want);
     }
 
     #[test]

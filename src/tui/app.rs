@@ -7,7 +7,7 @@
 //! the state. Tests drive it with keys and canned responses, without a terminal or threads.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -29,7 +29,7 @@ use crate::config::check::Prepared;
 use crate::config::export::{location_paths, name_from_location};
 use crate::config::{self, ConfigSource, ExportOptions};
 use crate::coverage::ScanSpec;
-use crate::fix::Words as _;
+use crate::fix::{Fix, Setting, Words as _};
 use crate::format::Overrides;
 use crate::inspect::Inspection;
 use crate::schema::Frequency;
@@ -190,6 +190,8 @@ pub struct App {
     pub export: ExportForm,
     pub findings: Findings,
     pub help: bool,
+    /// The first line of the help shown (`?` on the help shows the next page).
+    pub help_scroll: usize,
     pub quit: bool,
     pub ctx: Ctx,
     options: Options,
@@ -204,10 +206,15 @@ pub struct App {
     pub config_findings: Vec<config::Finding>,
     /// The config file the UI was opened with, as the status names it.
     config_name: Option<String>,
+    /// The interval the opened config states (its interval finding holds while it is in force).
+    config_frequency: Option<Frequency>,
     /// What the source waits for, once it has waited [`WAIT_SHOWN_AFTER`] (`Esc` cancels it).
     pub wait: Option<Waiting>,
     /// Set by `Esc` on a wait: the event loop tells the source to end its waits.
     cancel: bool,
+    /// A fresh start (`--fresh`) leaves the saved sessions in place until a config is written:
+    /// until then what is set is kept for this run only.
+    keep_saved: bool,
 }
 
 /// The location a dataset's session belongs to: the folder of a file, or the folder itself.
@@ -228,6 +235,7 @@ impl App {
     /// A new app on a location: a folder opens in the browser, a file opens as a dataset.
     pub fn new(location: Location, is_file: bool, options: Options) -> App {
         let browser_at = dataset_key(&location, is_file);
+        let keep_saved = options.fresh;
         let mut app = App {
             screen: Screen::Browser,
             browser: Browser::new(browser_at.clone()),
@@ -236,6 +244,7 @@ impl App {
             export: ExportForm::default(),
             findings: Findings::default(),
             help: false,
+            help_scroll: 0,
             quit: false,
             ctx: Ctx {
                 size: (80, 24),
@@ -251,8 +260,10 @@ impl App {
             last_click: None,
             config_findings: Vec::new(),
             config_name: None,
+            config_frequency: None,
             wait: None,
             cancel: false,
+            keep_saved,
         };
         app.browser.list(browser_at, &mut app.ctx);
         if is_file {
@@ -334,6 +345,19 @@ impl App {
         }
     }
 
+    /// Whether a text field of the screen in front takes the keys.
+    pub fn typing(&self) -> bool {
+        match self.screen {
+            Screen::Browser => self.browser.filter_input.is_some(),
+            Screen::Dataset => self
+                .dataset
+                .as_ref()
+                .is_some_and(|d| d.format_input.is_some()),
+            Screen::Export => self.export.editing.is_some(),
+            Screen::Coverage | Screen::Findings => false,
+        }
+    }
+
     /// The key table of the screen in front.
     pub fn bindings(&self) -> &'static [Binding] {
         self.front().map_or(keys::BROWSER, |c| c.bindings())
@@ -387,7 +411,13 @@ impl App {
     /// Handle a key (tests call this directly).
     pub fn key(&mut self, key: Key) {
         if self.help {
-            self.help = false;
+            // `?` shows the next page of a help taller than the screen; any other key closes it.
+            let pages = super::ui::help_pages(self);
+            if key == Key::Char('?') && self.help_scroll + pages.1 < pages.0 {
+                self.help_scroll += pages.1;
+            } else {
+                self.help = false;
+            }
             return;
         }
         if key == Key::CtrlC {
@@ -400,7 +430,10 @@ impl App {
         } else if !taken {
             match keys::lookup(self.bindings(), key) {
                 Some(action) => {
-                    self.ctx.status = None;
+                    // The help shows the last message whole: it is kept while the help is open.
+                    if action != Action::Help {
+                        self.ctx.status = None;
+                    }
                     self.act(action);
                 }
                 None => {
@@ -430,7 +463,10 @@ impl App {
     pub fn act(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.help = true,
+            Action::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
             _ => match self.front_mut() {
                 (Some(c), ctx) => c.act(action, ctx),
                 // A screen without its state (no dataset opened yet): back to the one before.
@@ -484,6 +520,7 @@ impl App {
     }
 
     /// Carry out the events the components raised, and the ones those raise.
+    /// Then the findings are derived again from the state: never patched as events happen.
     fn route(&mut self) {
         while !self.ctx.events.is_empty() {
             let events = std::mem::take(&mut self.ctx.events);
@@ -491,6 +528,7 @@ impl App {
                 self.handle(e);
             }
         }
+        self.refresh_findings();
     }
 
     fn handle(&mut self, event: Event) {
@@ -561,6 +599,7 @@ impl App {
     pub fn open_config(&mut self, at: Opening, name: String, config: ConfigSource) {
         let (location, recursive, is_file) = at;
         let mut d = DatasetView::new(location.clone(), recursive, is_file);
+        self.config_frequency = config.options.frequency;
         d.inspect_id = self.ctx.request(Job::Prepare {
             location,
             recursive,
@@ -671,7 +710,11 @@ impl App {
                 d.column = d.column.min(columns.saturating_sub(1));
                 d.row = 0;
                 d.error = None;
-                d.inspection = Some(Arc::new(*inspection));
+                let inspection = Arc::new(*inspection);
+                if d.overrides == Overrides::default() {
+                    d.as_detected = Some(inspection.clone());
+                }
+                d.inspection = Some(inspection);
                 self.restore_session();
                 self.prefill_export();
                 self.refresh_findings();
@@ -693,6 +736,10 @@ impl App {
         let Some(i) = d.inspection.clone() else {
             return;
         };
+        if from == Restore::Same {
+            self.restore_same(s, &i);
+            return;
+        }
         let labels = s.apply_labels(&mut d.labels, &i.profiles);
         s.apply_settings(d, &mut self.export);
         let reset = words_reset();
@@ -711,6 +758,35 @@ impl App {
         self.sessions.insert(s.location.clone(), s);
     }
 
+    /// The dataset read again with other settings: the user's labels go back on the columns
+    /// that still exist, by name; the others are held for a reading that has them again, and
+    /// the status says which.
+    fn restore_same(&mut self, s: Session, i: &Inspection) {
+        let Some(d) = self.dataset.as_mut() else {
+            return;
+        };
+        let (held, held_format) = s.apply_labels_by_name(&mut d.labels, &i.profiles);
+        s.apply_settings(d, &mut self.export);
+        let kept = s.labels.len() - held.len();
+        let names: Vec<&str> = held.iter().map(|l| l.column.as_str()).collect();
+        let columns = i.detection.sample.columns.len();
+        let read = format!("read again: {columns} column{}", plural(columns));
+        match (kept, names.is_empty()) {
+            (0, true) => {}
+            (_, true) => self.ctx.info(format!(
+                "{read}; your labels kept on {kept} column{} by name",
+                plural(kept)
+            )),
+            _ => self.ctx.info(format!(
+                "{read}; your labels kept on {kept}; held for when the columns are back: {}",
+                names.join(", ")
+            )),
+        }
+        d.held = held;
+        d.held_format = held_format;
+        self.sessions.insert(s.location.clone(), s);
+    }
+
     /// Back to the suggestions: labels, read settings, interval and timezone.
     fn reset_settings(&mut self) {
         let Some(d) = self.dataset.as_mut() else {
@@ -720,6 +796,8 @@ impl App {
             return;
         };
         d.labels = i.suggested.clone();
+        d.held.clear();
+        d.held_format = None;
         d.frequency = None;
         d.timezone = chrono_tz::UTC;
         for key in [FieldKey::Frequency, FieldKey::Timezone] {
@@ -768,7 +846,7 @@ impl App {
         };
         let name = session_name(d);
         let s = Session::capture(name.clone(), d, &self.export);
-        if let Some(dir) = &self.options.state_dir
+        if let Some(dir) = self.options.state_dir.as_ref().filter(|_| !self.keep_saved)
             && let Ok(contents) = serde_json::to_string_pretty(&s)
         {
             let path = session::file(dir, &name, s.recursive);
@@ -911,9 +989,58 @@ impl App {
         );
         built
             .findings
-            .splice(0..0, self.config_findings.iter().cloned());
+            .splice(0..0, self.standing_config_findings(d));
+        // Judged on the sample whatever set the format: the config, a session or a key.
+        built
+            .findings
+            .extend(config::check::sample_format_finding(i, &d.labels));
+        built.findings.extend(self.export.problem_findings());
         built.findings.sort_by_key(|f| f.severity);
         Some(built)
+    }
+
+    /// The findings of the opened config that still hold for what the UI has now. Each is
+    /// derived again from the state: one whose fix is in force is gone, the timestamp format is
+    /// judged live on the sample, the interval holds while it is the config's, and a column the
+    /// data lacks is left out of what the UI writes (a warning: no key can reach it).
+    fn standing_config_findings(&self, d: &DatasetView) -> Vec<config::Finding> {
+        use config::findings::{Rule, Severity};
+        let Some(i) = d.inspection.as_ref() else {
+            return Vec::new();
+        };
+        let fixed = |f: &config::Finding| {
+            f.fixes.iter().any(|fix| match fix {
+                Fix::Set {
+                    setting,
+                    value: Some(v),
+                    example: false,
+                    ..
+                } => reading_in_force(i, *setting).as_deref() == Some(v.as_str()),
+                _ => false,
+            })
+        };
+        let edited = |k: FieldKey| self.export.edited.contains(&k);
+        let mut out = Vec::new();
+        for f in &self.config_findings {
+            let holds = match f.rule {
+                Rule::TimestampFormat => false,
+                Rule::Frequency => d.frequency() == self.config_frequency,
+                Rule::Timezone => !edited(FieldKey::Timezone),
+                Rule::TemplatePath => !edited(FieldKey::TemplatePath),
+                _ => !fixed(f),
+            };
+            if !holds {
+                continue;
+            }
+            let mut f = f.clone();
+            if f.rule == Rule::ColumnMissing && f.severity == Severity::Error {
+                f.severity = Severity::Warning;
+                f.message.push_str(": a config written here leaves it out");
+                f.fixes.clear();
+            }
+            out.push(f);
+        }
+        out
     }
 
     /// The main file the export form would write, and its text.
@@ -923,11 +1050,27 @@ impl App {
         Some((main.value, main.text))
     }
 
+    /// The findings for the state as it is now, computed from scratch: the labels, the reading,
+    /// the form, the scan and the opened config. A dataset not read (yet) is an error itself.
+    pub fn computed_findings(&self) -> Vec<config::Finding> {
+        use config::findings::Rule;
+        match (self.export_built(), &self.dataset) {
+            (Some(built), _) => built.findings,
+            (None, Some(d)) => vec![config::Finding::error(
+                Rule::FileFormat,
+                d.error
+                    .clone()
+                    .unwrap_or_else(|| "the dataset is still being read".into()),
+                vec![],
+            )],
+            (None, None) => Vec::new(),
+        }
+    }
+
     /// Recompute the findings for the current labels, coverage and export form.
     pub fn refresh_findings(&mut self) {
-        if let Some(built) = self.export_built() {
-            self.findings.set(built.findings);
-        }
+        let findings = self.computed_findings();
+        self.findings.set(findings);
     }
 
     fn open_export(&mut self) {
@@ -943,6 +1086,14 @@ impl App {
         self.prefill_export();
         self.refresh_findings();
         self.push_screen(Screen::Export);
+        if let Some(dir) = &self.export.out_dir
+            && !self.export.edited.contains(&FieldKey::Output)
+        {
+            self.ctx.info(format!(
+                "the output goes to {}, outside the data folder: a file written inside it would be read as data",
+                dir.display()
+            ));
+        }
     }
 
     /// Fill the export form with what the location and the labels tell; what the user typed stays.
@@ -951,7 +1102,23 @@ impl App {
         let Some(i) = &d.inspection else { return };
         let f = &mut self.export;
         let root = &i.dataset.root;
-        f.prefill(FieldKey::Name, name_from_location(root));
+        // `l4m` with no argument opens "."; the name is the folder's, as with an argument.
+        let named = match root {
+            Location::Local(p) => std::fs::canonicalize(p).map_or(root.clone(), Location::Local),
+            _ => root.clone(),
+        };
+        f.prefill(FieldKey::Name, name_from_location(&named));
+        f.out_dir = match (&named, std::env::current_dir().ok()) {
+            (Location::Local(data), Some(cwd)) => {
+                let data = if i.dataset.is_folder {
+                    data.clone()
+                } else {
+                    data.parent().map(Path::to_path_buf).unwrap_or_default()
+                };
+                out_dir_outside(&data, &std::fs::canonicalize(&cwd).unwrap_or(cwd))
+            }
+            _ => None,
+        };
         f.prefill(
             FieldKey::Frequency,
             d.frequency().map(|f| f.as_str().to_string()),
@@ -1030,7 +1197,11 @@ impl App {
                 Ok(()) => {
                     let names: Vec<String> =
                         paths.iter().map(|p| p.display().to_string()).collect();
-                    self.ctx.info(format!("wrote {}", names.join(" and ")))
+                    self.ctx.info(format!("wrote {}", names.join(" and ")));
+                    // A fresh start's settings are the user's once a config is written.
+                    if std::mem::take(&mut self.keep_saved) {
+                        self.save_session();
+                    }
                 }
                 Err(e) => self.ctx.error(TuiWords.error(&e)),
             },
@@ -1052,6 +1223,35 @@ fn words_key(table: &[Binding], action: Action) -> &'static str {
 /// A worker's failure in this UI's words, for a screen that shows it as it is.
 fn worded<T>(result: Result<T, Failure>) -> Result<T, String> {
     result.map_err(|e| TuiWords.error(&e))
+}
+
+/// How the data is read now, for a setting of the reading, in a config finding's words.
+fn reading_in_force(i: &Inspection, setting: Setting) -> Option<String> {
+    let d = i.dialect();
+    Some(match setting {
+        Setting::Delimiter => (d.delimiter as char).to_string(),
+        Setting::Header => d.has_header.to_string(),
+        Setting::Quote => d.quote.map(|q| (q as char).to_string()).unwrap_or_default(),
+        Setting::Format => match d.format {
+            crate::format::FileFormat::Csv => "CSV".into(),
+            crate::format::FileFormat::Jsonl => "JSON lines".into(),
+        },
+        Setting::Compression => d.compression.api_name().into(),
+        _ => return None,
+    })
+}
+
+/// Where an output goes by default when the working folder `cwd` is inside the dataset's folder
+/// `data` (both resolved): the folder beside it, as a path relative to `cwd` (`..` in `data`
+/// itself). `None` when `cwd` is outside: the output goes there.
+pub fn out_dir_outside(data: &Path, cwd: &Path) -> Option<PathBuf> {
+    let inside = cwd.strip_prefix(data).ok()?;
+    let up = inside.components().count() + 1;
+    Some((0..up).map(|_| "..").collect())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// How to undo a restored session, in this UI's words.

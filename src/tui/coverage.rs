@@ -442,7 +442,10 @@ impl CoverageView {
             Action::Bottom => last,
             Action::NextGap | Action::PrevGap => {
                 match self.gap_from(self.cursor, action == Action::NextGap) {
-                    Some(slot) => slot,
+                    Some(slot) => {
+                        self.say_gap(slot, ctx);
+                        slot
+                    }
                     None => {
                         ctx.info("no more gaps that way");
                         return;
@@ -452,6 +455,30 @@ impl CoverageView {
             _ => return,
         };
         self.follow_cursor(ctx, false);
+    }
+
+    /// A gap jumped to, in the status line: its start and length, seen however far the chart is
+    /// zoomed out (the gap may lie in the cursor's own column).
+    fn say_gap(&self, slot: usize, ctx: &mut Ctx) {
+        let Some((r, s)) = self.shown() else {
+            return;
+        };
+        let len = s[slot..]
+            .iter()
+            .take_while(|x| x.records == 0)
+            .count()
+            .max(1);
+        let range = if len == 1 {
+            slot_time(r, slot)
+        } else {
+            format!("{} to {}", slot_time(r, slot), slot_time(r, slot + len - 1))
+        };
+        ctx.info(format!(
+            "gap of {} missing interval{}: {range} {}",
+            thousands(len as u64),
+            plural(len as u64),
+            self.timezone.name()
+        ));
     }
 
     /// The first slot of the next (or previous) run of missing intervals from `slot`.
@@ -533,7 +560,8 @@ impl CoverageView {
     }
 
     /// The interval or column under the cursor: its time, records and files.
-    fn readout(&self, v: &histogram::View, g: &Geometry) -> Line<'static> {
+    /// What is said of the backtest part is left out, whole, when the line is too narrow for it.
+    fn readout(&self, v: &histogram::View, g: &Geometry, width: u16) -> Line<'static> {
         let mut line = self.readout_counts(v.coverage, v.slots, g);
         let range = g.slots(g.column_of(self.cursor));
         let parts = v
@@ -544,10 +572,11 @@ impl CoverageView {
             Some((Some(a), Some(b))) => format!("{} to {}", a.words(), b.words()),
             _ => return line,
         };
-        line.spans.push(Span::styled(
-            format!("   ({words})"),
-            Style::new().fg(Color::Gray),
-        ));
+        let part = format!("   ({words})");
+        if line.width() + part.chars().count() <= width as usize {
+            line.spans
+                .push(Span::styled(part, Style::new().fg(Color::Gray)));
+        }
         line
     }
 
@@ -587,12 +616,13 @@ impl CoverageView {
                 Style::new().bold(),
             ),
             Span::raw(format!(
-                "   {} of {} intervals with data, {}–{} records, up to {} files",
+                "   {} of {} intervals with data, {}–{} records, up to {} file{}",
                 with_data.len(),
                 range.len(),
                 thousands(low),
                 thousands(high),
-                files(|s| s.files)
+                files(|s| s.files),
+                plural(files(|s| s.files))
             )),
         ])
     }
@@ -633,6 +663,15 @@ fn say_partial(coverage: &Coverage, ctx: &mut Ctx) {
         ctx.error(format!(
             "scan cancelled: the figures are partial ({} scans again)",
             words::key(keys::COVERAGE, Action::Rescan)
+        ));
+    } else if let Some(first) = coverage.completeness.incomplete_files.first() {
+        let more = match coverage.completeness.incomplete_files.len() - 1 {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        ctx.error(format!(
+            "could not read {} to its end ({}){more}: the figures are partial",
+            first.file, first.error
         ));
     } else if !coverage.completeness.complete {
         ctx.error("some files could not be read to the end: the figures are partial");
@@ -677,6 +716,38 @@ fn draw_progress(frame: &mut Frame, p: Progress, summary: Rect) {
             )),
         gauge_area,
     );
+}
+
+/// A scan where no timestamp parsed: what that means and what to do, instead of an empty span.
+fn nothing_parsed_lines(r: &Coverage) -> Vec<Line<'static>> {
+    let k = |a| words::key(keys::DATASET, a);
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!(
+                " no timestamp parsed: no record of {:?} reads as {} ({} record{} skipped in {} file{})",
+                r.timestamp_column,
+                r.timestamp_format,
+                thousands(r.read.records_skipped),
+                plural(r.read.records_skipped),
+                r.read.files_scanned,
+                plural(r.read.files_scanned)
+            ),
+            Style::new().fg(Color::Red).bold(),
+        )),
+        Line::from(format!(
+            " on the columns ({} goes back), press {} to give the format the values have, or {} on the column that holds the time",
+            words::key(keys::COVERAGE, Action::Back),
+            k(Action::EditTimestampFormat),
+            k(Action::SetRole(crate::schema::Role::Timestamp)),
+        )),
+    ];
+    if let Some(e) = r.read.skipped_examples.first() {
+        lines.push(Line::from(Span::styled(
+            format!(" e.g. {}:{} {}", e.file, e.line, e.reason),
+            Style::new().fg(Color::Yellow),
+        )));
+    }
+    lines
 }
 
 /// The verdict, the span, the longest gap, the quotas and the skipped records of a scan.
@@ -735,11 +806,12 @@ fn summary_lines(r: &Coverage, tz: Tz) -> Vec<Line<'static>> {
 fn gap_line(r: &Coverage, tz: Tz) -> Line<'static> {
     Line::from(match r.span.longest_gaps.first() {
         Some(g) => format!(
-            " longest gap {} interval{} from {}   ({} gaps listed; {} and {} jump to them)",
+            " longest gap {} interval{} from {}   ({} gap{} listed; {} and {} jump to them)",
             thousands(g.intervals),
             plural(g.intervals),
             g.start.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
             r.span.longest_gaps.len(),
+            plural(r.span.longest_gaps.len() as u64),
             words::key(keys::COVERAGE, Action::NextGap),
             words::key(keys::COVERAGE, Action::PrevGap),
         ),
@@ -749,8 +821,9 @@ fn gap_line(r: &Coverage, tz: Tz) -> Line<'static> {
 
 fn quota_line(r: &Coverage) -> Line<'static> {
     Line::from(format!(
-        " max {} records per interval (quota {}), max {} file{} per interval (quota {})",
+        " max {} record{} per interval (quota {}), max {} file{} per interval (quota {})",
         thousands(r.quotas.max_records_per_interval),
+        plural(r.quotas.max_records_per_interval),
         thousands(r.quotas.records_quota),
         r.quotas.max_files_per_interval,
         plural(r.quotas.max_files_per_interval),
@@ -880,6 +953,13 @@ impl Component for CoverageView {
             frame.render_widget(Paragraph::new(lines), l.summary);
             return;
         };
+        if r.read.records == 0 {
+            lines.push(findings_line(findings));
+            frame.render_widget(Paragraph::new(lines), l.summary);
+            let why = Paragraph::new(nothing_parsed_lines(r)).wrap(Wrap { trim: false });
+            frame.render_widget(why, l.chart);
+            return;
+        }
         lines.extend(summary_lines(r, self.timezone));
         if let Some(stale) = findings.iter().find(|f| f.rule == Rule::ScanStale) {
             lines.push(self.stale_line(stale));
@@ -896,7 +976,10 @@ impl Component for CoverageView {
         };
         histogram::draw(frame.buffer_mut(), l.chart, g.as_ref(), &view);
         if let Some(g) = g {
-            frame.render_widget(Paragraph::new(self.readout(&view, &g)), l.readout);
+            frame.render_widget(
+                Paragraph::new(self.readout(&view, &g, l.readout.width)),
+                l.readout,
+            );
         }
         if let Some(p) = &self.picker {
             p.draw(frame, body);

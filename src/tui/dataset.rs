@@ -25,6 +25,82 @@ use crate::schema::{ColumnKind, Confidence, Frequency, Labels, Role};
 use crate::source::Location;
 use crate::units::{bytes, thousands};
 
+/// How many measures and dimensions the labels have, in words.
+fn role_counts(labels: &Labels) -> String {
+    let (m, d) = (
+        labels.measures().len() as u64,
+        labels.dimensions().len() as u64,
+    );
+    let p = super::style::plural;
+    format!("   {m} measure{}, {d} dimension{}", p(m), p(d))
+}
+
+/// The reading settings that only CSV has.
+const CSV_ONLY: [&str; 3] = ["delim", "quote", "header"];
+
+/// Where a reading setting on screen comes from.
+enum Said {
+    /// Detection, with its confidence.
+    Detected(Confidence),
+    /// The user (or a session or config), with what detection found when that is known.
+    Set(Option<(String, Confidence)>),
+}
+
+/// How a detection reads the files, as the screen names each setting.
+fn reading_items(det: &crate::format::Detection) -> Vec<(&'static str, String, Confidence)> {
+    let format = match det.format.value {
+        FileFormat::Csv => "csv",
+        FileFormat::Jsonl => "jsonl",
+    };
+    let quote = det
+        .quote
+        .value
+        .map_or("none".into(), |q| (q as char).to_string());
+    let header = if det.header.value { "yes" } else { "no" };
+    let gzip = det.compression.value == Compression::Gzip;
+    vec![
+        ("format", format.into(), det.format.confidence),
+        (
+            "delim",
+            delimiter_name(det.delimiter.value),
+            det.delimiter.confidence,
+        ),
+        ("quote", quote, det.quote.confidence),
+        ("header", header.into(), det.header.confidence),
+        (
+            "gzip",
+            if gzip { "yes" } else { "no" }.into(),
+            det.compression.confidence,
+        ),
+    ]
+}
+
+/// One setting on the detection line: `delim tab HIGH` when detected, `delim tab set (detected
+/// comma HIGH)` when the user set it.
+fn said_spans(name: &str, value: String, said: Said) -> Vec<Span<'static>> {
+    let mut spans = vec![
+        Span::styled(format!(" {name} "), Style::new().fg(Color::Gray)),
+        Span::styled(value.clone(), Style::new().bold()),
+    ];
+    match said {
+        Said::Detected(c) => spans.push(Span::styled(
+            format!(" {} ", c.as_str()),
+            confidence_style(c),
+        )),
+        Said::Set(detected) => {
+            spans.push(Span::styled(" set ", Style::new().fg(Color::Cyan)));
+            match detected {
+                Some((v, c)) if v != value => spans.push(Span::styled(
+                    format!("(detected {v} {}) ", c.as_str()),
+                    Style::new().fg(Color::Gray),
+                )),
+                _ => {}
+            }
+        }
+    }
+    spans
+}
+
 /// A file or folder opened as a dataset: its detection, sample and labels.
 #[derive(Debug, Clone)]
 pub struct DatasetView {
@@ -49,6 +125,13 @@ pub struct DatasetView {
     format_history: Vec<String>,
     /// The id of the inspection asked for last.
     pub inspect_id: u64,
+    /// The reading with no setting of the user's, when one was made: what detection finds.
+    pub as_detected: Option<Arc<Inspection>>,
+    /// The user's labels on columns the current reading lacks, kept by name for a reading that
+    /// has them again (another delimiter, the header line back).
+    pub held: Vec<super::session::SavedLabel>,
+    /// The user's timestamp format, while its column is held.
+    pub held_format: Option<String>,
 }
 
 /// How a timestamp format fares on the sample.
@@ -80,6 +163,9 @@ impl DatasetView {
             format_input: None,
             format_history: Vec::new(),
             inspect_id: 0,
+            as_detected: None,
+            held: Vec::new(),
+            held_format: None,
         }
     }
 
@@ -304,59 +390,54 @@ impl DatasetView {
         );
     }
 
-    /// What detection found, each with its confidence, and where the sample comes from.
+    /// How the files are read and the interval: what detection found with its confidence, or
+    /// what the user set (shown as set, beside what was detected when that is known).
     fn detect_lines(&self, i: &Inspection) -> Paragraph<'static> {
+        let o = &self.overrides;
         let det = &i.detection;
-        let mut spans: Vec<Span> = Vec::new();
-        let mut item = |name: &str, value: String, c: Confidence| {
-            spans.push(Span::styled(
-                format!(" {name} "),
-                Style::new().fg(Color::Gray),
-            ));
-            spans.push(Span::styled(value, Style::new().bold()));
-            spans.push(Span::styled(
-                format!(" {} ", c.as_str()),
-                confidence_style(c),
-            ));
-        };
-        let format = match det.format.value {
-            FileFormat::Csv => "csv",
-            FileFormat::Jsonl => "jsonl",
-        };
-        item("format", format.into(), det.format.confidence);
-        if det.format.value == FileFormat::Csv {
-            let quote = det
-                .quote
-                .value
-                .map_or("none".into(), |q| (q as char).to_string());
-            let header = if det.header.value { "yes" } else { "no" };
-            item(
-                "delim",
-                delimiter_name(det.delimiter.value),
-                det.delimiter.confidence,
-            );
-            item("quote", quote, det.quote.confidence);
-            item("header", header.into(), det.header.confidence);
-        }
-        let gzip = det.compression.value == Compression::Gzip;
-        item(
-            "gzip",
-            if gzip { "yes" } else { "no" }.into(),
-            det.compression.confidence,
-        );
+        let as_is = self
+            .as_detected
+            .as_ref()
+            .map(|a| reading_items(&a.detection));
+        let mut items: Vec<(&str, String, Said)> = reading_items(det)
+            .into_iter()
+            .filter(|(name, _, _)| det.format.value == FileFormat::Csv || !CSV_ONLY.contains(name))
+            .map(|(name, value, c)| {
+                let set = match name {
+                    "format" => o.format.is_some(),
+                    "delim" => o.delimiter.is_some(),
+                    "quote" => o.quote.is_some(),
+                    "header" => o.has_header.is_some(),
+                    _ => false,
+                };
+                let detected = as_is
+                    .as_ref()
+                    .and_then(|a| a.iter().find(|(n, _, _)| *n == name))
+                    .map(|(_, v, c)| (v.clone(), *c));
+                let said = if set {
+                    Said::Set(detected)
+                } else {
+                    Said::Detected(c)
+                };
+                (name, value, said)
+            })
+            .collect();
+        let found = i
+            .frequency
+            .value
+            .map(|f| (f.as_str().to_string(), i.frequency.confidence));
         let freq = self
             .frequency()
             .map_or("?".into(), |f| f.as_str().to_string());
-        let given = self.frequency.is_some();
-        item(
-            "interval",
-            freq,
-            if given {
-                Confidence::High
-            } else {
-                i.frequency.confidence
-            },
-        );
+        let said = match self.frequency {
+            Some(_) => Said::Set(found),
+            None => Said::Detected(i.frequency.confidence),
+        };
+        items.push(("interval", freq, said));
+        let spans = items
+            .into_iter()
+            .flat_map(|(n, v, s)| said_spans(n, v, s))
+            .collect::<Vec<_>>();
         Paragraph::new(vec![Line::from(spans), sample_line(i)]).wrap(Wrap { trim: false })
     }
 
@@ -505,14 +586,7 @@ impl DatasetView {
             Span::styled(col.to_string(), role_style(Role::Timestamp)),
             Span::styled(" as ", gray),
             Span::styled(format, Style::new().bold()),
-            Span::styled(
-                format!(
-                    "   {} measures, {} dimensions",
-                    self.labels.measures().len(),
-                    self.labels.dimensions().len()
-                ),
-                gray,
-            ),
+            Span::styled(role_counts(&self.labels), gray),
         ])
     }
 }

@@ -22,7 +22,7 @@ use crate::config::model::ServiceModel;
 use crate::config::{
     ExportOptions, ExportTarget, Finding, Syntax, TargetOptions, cloudwatch, opensearch,
 };
-use crate::fix::Setting;
+use crate::fix::{Fix, Setting};
 use crate::schema::Frequency;
 
 /// The fields of the export form, in order.
@@ -160,6 +160,9 @@ pub struct ExportForm {
     pub confirm_overwrite: Option<PathBuf>,
     /// First line of the preview shown.
     pub preview_scroll: usize,
+    /// Where the output goes by default when the working folder is inside the local dataset's
+    /// folder (a file written there would be read as data): beside the dataset's folder.
+    pub out_dir: Option<PathBuf>,
 }
 
 impl ExportForm {
@@ -224,7 +227,11 @@ impl ExportForm {
         } else {
             name
         };
-        self.target.default_file_name(&stem, self.syntax())
+        let file = self.target.default_file_name(&stem, self.syntax());
+        match &self.out_dir {
+            Some(dir) => dir.join(file).display().to_string(),
+            None => file,
+        }
     }
 
     fn syntax(&self) -> Syntax {
@@ -270,6 +277,27 @@ impl ExportForm {
             .into_iter()
             .filter(|k| k.used_by(self.target))
             .filter_map(|k| problem(k, &self.value(k)).map(|p| (k, p)))
+            .collect()
+    }
+
+    /// Every field problem as an error of the form: the findings count it, so no ✓ stands beside
+    /// a field marked ✗.
+    pub fn problem_findings(&self) -> Vec<Finding> {
+        use crate::config::findings::Rule;
+        self.problems()
+            .into_iter()
+            .map(|(k, p)| {
+                let rule = match k {
+                    FieldKey::Offset => Rule::Offset,
+                    FieldKey::Timezone => Rule::Timezone,
+                    FieldKey::Frequency => Rule::Frequency,
+                    FieldKey::Index => Rule::IndexPattern,
+                    FieldKey::Namespace => Rule::Namespace,
+                    _ => Rule::ApiModel,
+                };
+                let fixes = k.setting().map(Fix::set).into_iter().collect();
+                Finding::error(rule, format!("{}: {p}", k.label()), fixes)
+            })
             .collect()
     }
 
@@ -515,12 +543,18 @@ impl Component for ExportForm {
             Paragraph::new(self.bottom_lines(findings)).wrap(Wrap { trim: true }),
             l.bottom,
         );
+        // A field marked ✗ is not in the file: the preview says it is not what `w` would write.
+        let (title, border) = if self.problems().is_empty() {
+            (" the exact file (PgUp/PgDn scroll) ", Color::DarkGray)
+        } else {
+            (" stale: without the fields marked ✗ ", Color::Red)
+        };
         let preview = Paragraph::new(file.to_string())
             .scroll((self.preview_scroll as u16, 0))
             .block(
                 Block::bordered()
-                    .title(" the exact file (PgUp/PgDn scroll) ")
-                    .border_style(Style::new().fg(Color::DarkGray)),
+                    .title(title)
+                    .border_style(Style::new().fg(border)),
             );
         frame.render_widget(preview, l.preview);
     }

@@ -236,7 +236,13 @@ pub const BROWSER: &[Binding] = &[
         Action::OpenDatasetRecursive,
         None,
     ),
-    b(&[Esc], "Esc", "clear the filter", Action::Back, None),
+    b(
+        &[Esc],
+        "Esc",
+        "clear the filter; with none, up a folder",
+        Action::Back,
+        None,
+    ),
 ];
 
 pub const DATASET: &[Binding] = &[

@@ -274,13 +274,13 @@ impl Picker {
         };
         let intervals = c.intervals.map(thousands).unwrap_or_else(|| "—".into());
         let detail = match c.metrics {
-            Some(m) => format!(
+            Some(m) if m > 0 => format!(
                 "{}   (the sparsest of its {} metric{})",
                 c.label,
                 thousands(m),
                 plural(m)
             ),
-            None => c.label.clone(),
+            _ => c.label.clone(),
         };
         let row = Row::new(vec![
             Cell::from(Span::styled(tag, Style::new().fg(colour))),

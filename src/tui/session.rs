@@ -157,7 +157,7 @@ pub fn write(path: &Path, contents: &str) -> Result<()> {
 impl Session {
     /// What the user set on a dataset and its export form.
     pub fn capture(location: String, d: &DatasetView, form: &ExportForm) -> Session {
-        let labels = d
+        let mut labels: Vec<SavedLabel> = d
             .labels
             .columns
             .iter()
@@ -168,6 +168,12 @@ impl Session {
                 aggregation: c.aggregation.as_str().into(),
             })
             .collect();
+        // The labels of columns this reading lacks stay the user's.
+        let held = d
+            .held
+            .iter()
+            .filter(|h| labels.iter().all(|l| l.column != h.column));
+        labels.extend(held.cloned().collect::<Vec<_>>());
         let o = &d.overrides;
         let fields = FieldKey::ALL
             .into_iter()
@@ -179,11 +185,12 @@ impl Session {
             location,
             recursive: d.recursive,
             labels,
-            timestamp_format: d
-                .labels
-                .timestamp_format
-                .as_ref()
-                .map(|f| f.pattern().into()),
+            timestamp_format: d.held_format.clone().or_else(|| {
+                d.labels
+                    .timestamp_format
+                    .as_ref()
+                    .map(|f| f.pattern().into())
+            }),
             overrides: SavedOverrides {
                 format: o.format.map(|f| format_name(f).into()),
                 delimiter: o.delimiter.map(delimiter_name),
@@ -237,6 +244,47 @@ impl Session {
         }
         *labels = out;
         Ok(())
+    }
+
+    /// Put the saved labels on the columns this reading has, by name: the labels of the columns
+    /// it lacks are returned (to keep for a reading that has them again), with the timestamp
+    /// format when its column is among them.
+    pub fn apply_labels_by_name(
+        &self,
+        labels: &mut Labels,
+        profiles: &[ColumnProfile],
+    ) -> (Vec<SavedLabel>, Option<String>) {
+        let mut missing = Vec::new();
+        for l in &self.labels {
+            let Some(role) = role_named(&l.role) else {
+                continue;
+            };
+            let aggregation = l.aggregation.parse::<Aggregation>().ok();
+            let done = if role == Role::Timestamp {
+                labels.choose_timestamp(&l.column, profiles)
+            } else {
+                labels.set(&l.column, role, aggregation)
+            };
+            if done.is_err() {
+                missing.push(l.clone());
+            }
+        }
+        let ts_missing = missing.iter().any(|l| l.role == Role::Timestamp.as_str());
+        let given_ts = self
+            .labels
+            .iter()
+            .any(|l| l.role == Role::Timestamp.as_str());
+        let format = self.timestamp_format.as_ref();
+        if ts_missing || (!given_ts && labels.timestamp().is_none()) {
+            return (missing, format.cloned());
+        }
+        if let Some(f) = format {
+            // A format that fits no column of this reading stays the user's, held.
+            if labels.set_timestamp_format(f).is_err() {
+                return (missing, Some(f.clone()));
+            }
+        }
+        (missing, None)
     }
 
     /// Put the saved interval, timezone and export fields back.

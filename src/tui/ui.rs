@@ -2,15 +2,15 @@
 //! drawn here; each screen's body is drawn by its component, in the areas `layout` gives.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::app::{App, Screen, Waiting};
 use super::keys;
 use super::layout::{self, MIN_SIZE};
-use super::style::ACCENT;
+use super::style::{ACCENT, fit_words, wrap_words};
 
 /// Draw the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -64,7 +64,7 @@ fn draw_status(frame: &mut Frame, app: &App, area: Rect) {
             Span::raw(" cancels  "),
             Span::styled(wait_text(w), Style::new().fg(Color::Yellow)),
         ]),
-        (None, s) => status_line(app, s),
+        (None, s) => status_line(app, s, area.width as usize),
     };
     frame.render_widget(
         Paragraph::new(line).style(Style::new().bg(Color::Rgb(40, 40, 40))),
@@ -86,52 +86,133 @@ pub fn wait_text(w: &Waiting) -> String {
     )
 }
 
-fn status_line(app: &App, status: Option<&super::app::Status>) -> Line<'static> {
+/// The status line: a message cut only between words (`?` shows it whole), else the keys.
+fn status_line(app: &App, status: Option<&super::app::Status>, width: usize) -> Line<'static> {
+    let fit = |t: &str| format!(" {}", fit_words(t, width.saturating_sub(1)));
     match status {
         Some(s) if s.error => Line::from(Span::styled(
-            format!(" {}", s.text),
+            fit(&s.text),
             Style::new().fg(Color::White).bg(Color::Red),
         )),
-        Some(s) => Line::from(Span::styled(
-            format!(" {}", s.text),
-            Style::new().fg(ACCENT),
-        )),
-        None => {
+        Some(s) => Line::from(Span::styled(fit(&s.text), Style::new().fg(ACCENT))),
+        None if app.typing() => {
+            // A field takes the keys: its own, not the screen's, are offered.
             let mut spans = vec![Span::raw(" ")];
-            // The global keys first, so "? help" shows however narrow the terminal is.
-            for b in keys::GLOBAL.iter().chain(app.bindings()) {
-                let Some(short) = b.short else { continue };
-                spans.push(Span::styled(b.label, Style::new().fg(ACCENT).bold()));
-                spans.push(Span::raw(format!(" {short}  ")));
+            for (key, what) in [
+                ("Enter", "keep"),
+                ("Esc", "cancel"),
+                ("←/→", "move"),
+                ("↑/↓", "earlier values"),
+            ] {
+                spans.push(Span::styled(key, Style::new().fg(ACCENT).bold()));
+                spans.push(Span::raw(format!(" {what}  ")));
             }
             Line::from(spans)
         }
+        None => key_bar(app, width),
     }
 }
 
-fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
-    let bindings: Vec<_> = app.bindings().iter().chain(keys::GLOBAL).collect();
-    let height = (bindings.len() as u16 + 2).min(area.height);
-    let width = 64.min(area.width);
-    let popup = Rect {
+/// The screen's main keys in a line of `width`: whole entries only. `? help`, `q quit` and
+/// `Esc` always show; the others in order while they fit (`?` lists every key).
+fn key_bar(app: &App, width: usize) -> Line<'static> {
+    let entries: Vec<_> = keys::GLOBAL
+        .iter()
+        .chain(app.bindings())
+        .filter_map(|b| b.short.map(|s| (b, s)))
+        .collect();
+    let len = |(b, s): &(&keys::Binding, &str)| b.label.chars().count() + s.chars().count() + 3;
+    let kept = |(b, _): &(&keys::Binding, &str)| {
+        use keys::Action::{Back, Help, Quit};
+        matches!(b.action, Help | Quit | Back)
+    };
+    let mut room = width.saturating_sub(1);
+    room = room.saturating_sub(entries.iter().filter(|e| kept(e)).map(len).sum());
+    let mut spans = vec![Span::raw(" ")];
+    for e in &entries {
+        if !kept(e) {
+            if len(e) > room {
+                continue;
+            }
+            room -= len(e);
+        }
+        spans.push(Span::styled(e.0.label, Style::new().fg(ACCENT).bold()));
+        spans.push(Span::raw(format!(" {}  ", e.1)));
+    }
+    Line::from(spans)
+}
+
+/// The help's lines for a popup `inner` characters wide: each key and what it does, wrapped
+/// between words under its description.
+fn help_lines(app: &App, inner: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if let Some(s) = app.status() {
+        for t in wrap_words(&s.text, inner.max(10)) {
+            lines.push(Line::from(Span::styled(t, Style::new().fg(Color::Gray))));
+        }
+        lines.push(Line::from(""));
+    }
+    for b in app.bindings().iter().chain(keys::GLOBAL) {
+        let text = wrap_words(&b.describe(), inner.saturating_sub(HELP_KEY).max(10));
+        for (k, t) in text.into_iter().enumerate() {
+            let key = if k == 0 { b.label } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{key:<HELP_KEY$}"), Style::new().fg(ACCENT).bold()),
+                Span::raw(t),
+            ]));
+        }
+    }
+    lines
+}
+
+/// The width of the help's key column.
+const HELP_KEY: usize = 9;
+
+/// The help popup in `area`: as wide as its longest line allows, as tall as it fits.
+fn help_area(app: &App, area: Rect) -> Rect {
+    let widest = app
+        .bindings()
+        .iter()
+        .chain(keys::GLOBAL)
+        .map(|b| b.describe().chars().count() + HELP_KEY + 2)
+        .max()
+        .unwrap_or(20) as u16;
+    let width = widest.min(area.width);
+    let lines = help_lines(app, width.saturating_sub(2) as usize).len() as u16;
+    let height = (lines + 2).min(area.height);
+    Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
         width,
         height,
+    }
+}
+
+/// The help's (lines, lines shown at once) at the app's size.
+pub fn help_pages(app: &App) -> (usize, usize) {
+    let popup = help_area(app, layout::Screen::new(app.ctx.size).body);
+    let lines = help_lines(app, popup.width.saturating_sub(2) as usize).len();
+    (lines, popup.height.saturating_sub(2).max(1) as usize)
+}
+
+fn draw_help(frame: &mut Frame, app: &App, area: Rect) {
+    let popup = help_area(app, area);
+    let lines = help_lines(app, popup.width.saturating_sub(2) as usize);
+    let shown = popup.height.saturating_sub(2) as usize;
+    let more = app.help_scroll + shown < lines.len();
+    let title = if more {
+        " Keys (? more, any other key closes) "
+    } else {
+        " Keys (any key closes) "
     };
-    let rows = bindings.iter().map(|b| {
-        Row::new(vec![
-            Cell::from(Span::styled(b.label, Style::new().fg(ACCENT).bold())),
-            Cell::from(b.describe()),
-        ])
-    });
-    let table = Table::new(rows, [Constraint::Length(8), Constraint::Min(10)]).block(
+    let text: Vec<Line> = lines.into_iter().skip(app.help_scroll).collect();
+    let help = Paragraph::new(text).block(
         Block::bordered()
-            .title(" Keys (any key closes) ")
+            .title(title)
             .border_style(Style::new().fg(ACCENT)),
     );
     frame.render_widget(Clear, popup);
-    frame.render_widget(table, popup);
+    frame.render_widget(help, popup);
 }
 
 #[cfg(test)]

@@ -44,3 +44,5 @@ mod tui_explorer;
 mod tui_pty;
 #[cfg(feature = "tui")]
 mod tui_quality;
+#[cfg(feature = "tui")]
+mod tui_truth;

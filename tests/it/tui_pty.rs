@@ -474,3 +474,61 @@ fn a_bad_config_is_the_one_line_error_of_check_before_the_screen_is_taken() {
     let said = String::from_utf8_lossy(&check.stderr);
     assert!(s.text().contains(said.trim()), "{said}");
 }
+
+/// Issue 23: `l4m` with no argument inside the data folder, a timestamp format shortened on the
+/// columns: `w` refuses it; once the format is right again, the config is written beside the data
+/// folder (not into it), named after the folder, with the format given, as `cp` would make it.
+#[test]
+fn a_format_edit_is_checked_and_the_config_is_written_outside_the_data_folder() {
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("shop");
+    std::fs::create_dir(&data).unwrap();
+    for f in std::fs::read_dir(common::root().join("assets/ecommerce")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, data.join(f.file_name().unwrap())).unwrap();
+    }
+    let mut s = Session::start(&[], &data, work.path());
+    s.wait_for("2020-10-24.csv");
+    s.send("o");
+    s.wait_for("504 rows from 2020-10-01.csv");
+    s.send("f");
+    s.send("\x7f\x7f\x7f\r");
+    s.wait_for("timestamp format set to yyyy-MM-dd HH:mm");
+    s.send("e");
+    s.send("jjjjjjj\r");
+    s.send("arn:aws:iam::123456789012:role/L4MRole\r");
+    s.send("j\r");
+    s.send("arn:aws:lookoutmetrics:us-east-1:123456789012:AnomalyDetector:shop\r");
+    s.send("j\r");
+    s.send("s3://my-bucket/shop/backtest/\r");
+    s.send("w");
+    s.wait_for("not written");
+    assert!(!s.screen().contains("✓"), "{}", s.screen());
+    s.send("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    s.send("f");
+    s.send(":ss\r");
+    s.wait_for("timestamp format set to yyyy-MM-dd HH:mm:ss");
+    s.send("e");
+    s.wait_for("✓ no errors");
+    s.send("w");
+    s.wait_for("wrote ../shop-metric-set.json");
+    s.send("q");
+    s.exit_within(10);
+    assert!(!data.join("shop-metric-set.json").exists());
+    let out = work.path().join("shop-metric-set.json");
+    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(written["MetricSetName"], "shop");
+    assert_eq!(
+        written["TimestampColumn"]["ColumnFormat"],
+        "yyyy-MM-dd HH:mm:ss"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let probe = work.path().join("probe");
+        std::fs::write(&probe, b"").unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out), mode(&probe), "the umask's mode, as cp gives");
+    }
+}
