@@ -249,6 +249,7 @@ fn each_option_sits_under_its_heading() {
     assert_under(&ui, "Labels", &["--config", "--fresh"]);
 }
 
+#[cfg(feature = "s3")]
 #[test]
 fn s3_options_work_before_or_after_the_command() {
     // Given after the command, where its help lists them, or before it, as the README shows: the
