@@ -857,7 +857,8 @@ impl App {
 
     // ---- coverage ------------------------------------------------------------------------
 
-    /// The interval to scan at: the dataset's, else a guess from the format (with a note).
+    /// The interval to scan at: the dataset's, else a guess from the format, taken as the
+    /// dataset's interval (with a note).
     fn scan_frequency(&mut self) -> Option<Frequency> {
         let d = self.dataset.as_ref()?;
         if let Some(f) = d.frequency() {
@@ -873,8 +874,14 @@ impl App {
         } else {
             Frequency::PT1H
         };
+        // Taken as the interval, as if chosen: the figures then agree with the settings (they
+        // would otherwise be stale at once), and the export form shows it.
+        if let Some(d) = self.dataset.as_mut() {
+            d.frequency = Some(f);
+        }
+        self.export.set(FieldKey::Frequency, f.as_str().to_string());
         self.ctx.info(format!(
-            "the interval could not be detected: showing {}; press {} to choose",
+            "the interval could not be detected: {} taken; press {} for another",
             f.human(),
             super::words::interval_keys()
         ));

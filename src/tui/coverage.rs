@@ -797,10 +797,36 @@ fn summary_lines(r: &Coverage, tz: Tz) -> Vec<Line<'static>> {
     vec![
         verdict,
         range,
+        intervals_line(r),
         gap_line(r, tz),
         quota_line(r),
         skipped_line(r),
     ]
+}
+
+/// Every interval length from the same scan: the share of its span without data, the scan's own
+/// in brackets, `<285` where too few intervals hold data; the keys that switch.
+fn intervals_line(r: &Coverage) -> Line<'static> {
+    let gray = Style::new().fg(Color::Gray);
+    let mut spans = vec![Span::styled(
+        format!(" empty at ({}):", words::interval_keys()),
+        gray,
+    )];
+    for f in &r.span.by_interval {
+        let text = format!(
+            "{} {:.0}%{}",
+            f.frequency,
+            f.missing_share() * 100.0,
+            if f.meets_threshold { "" } else { " <285" }
+        );
+        spans.push(Span::raw("  "));
+        spans.push(if f.frequency == r.frequency {
+            Span::styled(format!("[{text}]"), Style::new().bold())
+        } else {
+            Span::raw(text)
+        });
+    }
+    Line::from(spans)
 }
 
 fn gap_line(r: &Coverage, tz: Tz) -> Line<'static> {

@@ -140,7 +140,7 @@ pub struct Coverage {
 impl Coverage {
     pub fn new(body: Rect) -> Coverage {
         let [summary, chart, readout] = Layout::vertical([
-            Constraint::Length(8),
+            Constraint::Length(9),
             Constraint::Min(5),
             Constraint::Length(1),
         ])

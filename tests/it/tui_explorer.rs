@@ -1122,3 +1122,31 @@ mod s3_wait {
         assert_eq!(app.browser.location.to_string(), "s3://bkt/");
     }
 }
+
+#[test]
+fn without_a_detectable_interval_the_scan_takes_one_and_is_not_stale() {
+    // One timestamp, many records: the spacing cannot be seen.
+    let dir = tempfile::tempdir().unwrap();
+    let rows: String = (0..50)
+        .map(|i| format!("2024-01-01 10:00:00,{i}\n"))
+        .collect();
+    std::fs::write(dir.path().join("one.csv"), format!("ts,v\n{rows}")).unwrap();
+    let mut app = app_at(dir.path(), (120, 36), Options::default());
+    keys(&mut app, &[Key::Char('o')]);
+    keys(&mut app, &[Key::Char('c')]);
+    assert_status_starts(
+        &app,
+        "the interval could not be detected: 1 hour taken; press 1-4 for another",
+    );
+    let c = app.coverage.as_ref().unwrap();
+    assert_eq!(c.result().unwrap().frequency, Frequency::PT1H);
+    let rules: Vec<String> = app
+        .findings
+        .list
+        .iter()
+        .map(|f| f.rule.to_string())
+        .collect();
+    assert!(!rules.contains(&"scan-stale".to_string()), "{rules:?}");
+    assert!(!draw(&app, 120, 36).contains("STALE"));
+    assert_eq!(app.export.value(FieldKey::Frequency), "PT1H");
+}
