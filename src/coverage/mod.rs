@@ -5,6 +5,7 @@
 //! distinct dimension combinations, capped), never with the number of rows. Files are scanned by a
 //! bounded pool of worker threads; progress and cancellation go through a shared [`ScanControl`].
 
+mod problem;
 mod quality;
 mod read;
 mod report;
@@ -31,6 +32,7 @@ use crate::{Error, Result};
 use read::{Columns, Task};
 use tally::Tally;
 
+pub use problem::{FileProblem, ReadPlace};
 pub use read::MAX_RECORD_BYTES;
 pub use tally::SkipReason;
 pub use values::{MAX_METRICS, MetricValues, ValuePoint, Values};
@@ -346,9 +348,7 @@ impl Merger {
             && tally.error.is_none()
             && read != listed
         {
-            tally.error = Some(format!(
-                "changed while it was read: listed with {listed} bytes, {read} read"
-            ));
+            tally.error = Some(FileProblem::Changed { listed, read });
         }
         self.ready.insert(file, tally);
         control.files_done.fetch_add(1, Ordering::Relaxed);

@@ -15,6 +15,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use memchr::memchr;
 
+use super::problem::{FileProblem, ReadPlace};
 use super::tally::{Layout, Tally};
 use super::{ScanControl, ScanSpec};
 use crate::format::split::{Batch, BatchRecord, CsvSplitter, JsonKeys, Split};
@@ -138,10 +139,12 @@ fn split_plan(
     file: &Entry,
     dialect: &Dialect,
     columns: &Columns,
-) -> Result<Option<Columns>, String> {
+) -> Result<Option<Columns>, FileProblem> {
     let head = source
         .head(&file.location, crate::source::HEAD_BYTES)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| FileProblem::Source {
+            message: e.to_string(),
+        })?;
     if decode::is_gzip(&head) {
         return Ok(None);
     }
@@ -165,7 +168,7 @@ fn split_plan(
     let mut header = None;
     while let Split::Record { len } = splitter.split(&text[at..], false) {
         if splitter.newlines() > 1 {
-            return Err("its values hold quoted line breaks".into());
+            return Err(FileProblem::QuotedLineBreaks);
         }
         if header.is_none() {
             header = Some(
@@ -191,7 +194,7 @@ fn field_text(k: usize, bytes: &[u8]) -> String {
 }
 
 /// The columns of a file whose header orders them its own way.
-fn remap(header: &[String], dialect: &Dialect, columns: &Columns) -> Result<Columns, String> {
+fn remap(header: &[String], dialect: &Dialect, columns: &Columns) -> Result<Columns, FileProblem> {
     if header == dialect.columns {
         return Ok(columns.clone());
     }
@@ -200,12 +203,13 @@ fn remap(header: &[String], dialect: &Dialect, columns: &Columns) -> Result<Colu
         .iter()
         .map(|&p| {
             let column = &dialect.columns[p];
-            header.iter().position(|h| h == column).ok_or_else(|| {
-                format!(
-                    "its header has no column {column:?} (it has {})",
-                    header.join(", ")
-                )
-            })
+            header
+                .iter()
+                .position(|h| h == column)
+                .ok_or_else(|| FileProblem::MissingColumn {
+                    column: column.clone(),
+                    header: header.to_vec(),
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Columns {
@@ -408,7 +412,7 @@ fn open_stream<'s>(
     task: &Task,
     control: &Arc<ScanControl>,
     stored: &Arc<AtomicU64>,
-) -> Result<Feeder, String> {
+) -> Result<Feeder, FileProblem> {
     let from = task.start.saturating_sub(1);
     let opened = if from == 0 {
         source.open(&file.location)
@@ -416,7 +420,7 @@ fn open_stream<'s>(
         source.open_at(&file.location, from)
     };
     let mut raw: Box<dyn Read + Send> = Box::new(Counting {
-        inner: opened.map_err(|e| e.fact())?,
+        inner: opened.map_err(|e| FileProblem::Source { message: e.fact() })?,
         control: Arc::clone(control),
         bytes: Arc::clone(stored),
     });
@@ -428,7 +432,7 @@ fn open_stream<'s>(
     (&mut raw)
         .take(2)
         .read_to_end(&mut magic)
-        .map_err(|e| e.to_string())?;
+        .map_err(FileProblem::at_start)?;
     let raw: Box<dyn Read + Send> = Box::new(io::Cursor::new(magic.clone()).chain(raw));
     if !decode::is_gzip(&magic) {
         return Ok(Feeder::new(raw, 0));
@@ -527,7 +531,7 @@ fn own_dialect(
     reader: &mut Feeder,
     dialect: &Dialect,
     columns: &Columns,
-) -> Result<Option<(Dialect, Columns)>, String> {
+) -> Result<Option<(Dialect, Columns)>, FileProblem> {
     let first = |r: &Feeder| {
         let head = &r.buf[r.pos..r.len];
         let text = head.strip_prefix(&decode::UTF8_BOM[..]).unwrap_or(head);
@@ -535,7 +539,7 @@ fn own_dialect(
     };
     // Only as much as shows the first byte: a read error later is the feed's to report.
     while first(reader).is_none() && reader.len - reader.pos < BLOCK {
-        if !reader.fill().map_err(|e| e.to_string())? {
+        if !reader.fill().map_err(FileProblem::at_start)? {
             break;
         }
     }
@@ -547,7 +551,7 @@ fn own_dialect(
         return Ok(None);
     }
     // The other format: its head is detected from a whole block.
-    while reader.len - reader.pos < BLOCK && reader.fill().map_err(|e| e.to_string())? {}
+    while reader.len - reader.pos < BLOCK && reader.fill().map_err(FileProblem::at_start)? {}
     let head = &reader.buf[reader.pos..reader.len];
     let overrides = crate::format::Overrides {
         format: Some(if jsonl {
@@ -558,7 +562,9 @@ fn own_dialect(
         ..Default::default()
     };
     let own = crate::format::detect(head, reader.eof, &overrides)
-        .map_err(|e| format!("it is not in the dataset's format, and {e}"))?
+        .map_err(|e| FileProblem::OtherFormatUnreadable {
+            reason: e.to_string(),
+        })?
         .dialect();
     let projection = columns
         .projection
@@ -566,24 +572,17 @@ fn own_dialect(
         .map(|&p| {
             let column = &dialect.columns[p];
             own.columns.iter().position(|h| h == column).ok_or_else(|| {
-                format!(
-                    "it is {} (the dataset is {}) and has no column {column:?} (it has {})",
-                    format_name(own.format),
-                    format_name(dialect.format),
-                    own.columns.join(", ")
-                )
+                FileProblem::OtherFormatMissingColumn {
+                    own: own.format,
+                    dataset: dialect.format,
+                    column: column.clone(),
+                    header: own.columns.clone(),
+                }
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let width = own.columns.len();
     Ok(Some((own, Columns { projection, width })))
-}
-
-fn format_name(f: FileFormat) -> &'static str {
-    match f {
-        FileFormat::Csv => "CSV",
-        FileFormat::Jsonl => "JSON lines",
-    }
 }
 
 /// Position the reader at the first record of the task: past the byte-order mark and the header
@@ -594,17 +593,17 @@ fn start_records(
     task: &Task,
     dialect: &Dialect,
     columns: &Columns,
-) -> Result<Columns, String> {
+) -> Result<Columns, FileProblem> {
     let known = task.columns.clone().unwrap_or_else(|| columns.clone());
     if task.start > 0 {
         // Opened one byte early: a line break there means the piece starts at a line.
-        reader.skip_line().map_err(|e| e.to_string())?;
+        reader.skip_line().map_err(FileProblem::at_start)?;
         reader.newlines = 0;
         return Ok(known);
     }
-    reader.skip_bom().map_err(|e| e.to_string())?;
+    reader.skip_bom().map_err(FileProblem::at_start)?;
     if dialect.sep_line {
-        reader.skip_line().map_err(|e| e.to_string())?;
+        reader.skip_line().map_err(FileProblem::at_start)?;
     }
     if dialect.format == FileFormat::Jsonl || !dialect.has_header {
         return Ok(known);
@@ -612,7 +611,7 @@ fn start_records(
     let mut splitter = CsvSplitter::new(dialect.delimiter, dialect.quote);
     let header = reader
         .next_record(&mut splitter)
-        .map_err(|e| e.to_string())?
+        .map_err(FileProblem::at_start)?
         .map(|(rec, _)| {
             (0..splitter.width())
                 .map(|k| field_text(k, splitter.field(rec, k).unwrap_or_default()))
@@ -640,7 +639,7 @@ struct Run<'a> {
 impl Run<'_> {
     /// Feed records until the data ends, a record starts at or after the end, or the scan is
     /// cancelled. An error is a stream that failed (the file is then incomplete).
-    fn feed(&mut self, reader: &mut Feeder) -> Result<(), String> {
+    fn feed(&mut self, reader: &mut Feeder) -> Result<(), FileProblem> {
         // The cancel switch is looked at every 4,096 records or every MiB, whichever comes
         // first: a file of few, long records (or none: bytes without a line break) stops as
         // promptly as one of short records.
@@ -670,11 +669,12 @@ impl Run<'_> {
             // Where a failed read happened: after a line of a whole file, at a byte of a piece.
             let (whole, offset) = (self.whole, reader.offset());
             let failed = move |e: io::Error| {
-                if whole {
-                    format!("read failed after line {}: {e}", line - 1)
+                let at = if whole {
+                    ReadPlace::AfterLine(line - 1)
                 } else {
-                    format!("read failed at byte {offset}: {e}")
-                }
+                    ReadPlace::AtByte(offset)
+                };
+                FileProblem::read(at, &e)
             };
             let more = match self.records {
                 Records::Csv {

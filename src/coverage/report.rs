@@ -103,7 +103,8 @@ impl DayMonth {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IncompleteFile {
     pub file: String,
-    pub error: String,
+    #[serde(serialize_with = "super::problem::as_line")]
+    pub error: super::FileProblem,
 }
 
 /// What a scan found: how the records of a dataset spread over intervals, against L4M's limits.

@@ -450,7 +450,7 @@ pub(super) struct Tally {
     /// Stored bytes read.
     pub bytes: u64,
     /// Why the file stopped before its end, if it did.
-    pub error: Option<String>,
+    pub error: Option<super::FileProblem>,
     /// The interval the file's folder names (template datasets).
     pub folder_key: Option<i64>,
     /// The folder name did not match the template.
