@@ -1,6 +1,7 @@
 //! The command line: `l4m inspect | coverage | export`, each a thin face over the engine with a
 //! readable default output and `--json` for scripts.
 
+mod athena;
 mod output;
 mod words;
 
@@ -276,6 +277,8 @@ struct CoverageArgs {
     time: TimeArgs,
     #[command(flatten)]
     s3: S3Args,
+    #[command(flatten)]
+    athena: athena::AthenaArgs,
     /// Exit with code 3 when fewer than 285 intervals hold data
     #[arg(long, help_heading = OUTPUT)]
     require_threshold: bool,
@@ -735,6 +738,7 @@ fn cmd_inspect(a: InspectArgs, s3: &S3Args) -> CliResult<u8> {
 }
 
 fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
+    a.athena.check().map_err(Failure::Usage)?;
     let p = prepare(&a.read, &a.labels, s3)?;
     let spec = scan_spec(
         &p,
@@ -742,6 +746,9 @@ fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
         a.time.timezone.unwrap_or(chrono_tz::Tz::UTC),
         a.time.concurrency,
     )?;
+    if a.athena.print_sql {
+        return athena::print_sql(&p, &spec, &a.athena);
+    }
     let cov = run_scan(&p, &spec)?;
     if a.json {
         print_json(&cov)?;
@@ -756,6 +763,7 @@ fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
 }
 
 fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
+    a.athena.check().map_err(Failure::Usage)?;
     let p = prepare(&a.read, &a.labels, s3)?;
     let mut spec = scan_spec(
         &p,
@@ -763,6 +771,9 @@ fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
         a.time.timezone.unwrap_or(chrono_tz::Tz::UTC),
         a.time.concurrency,
     )?;
+    if a.athena.print_sql {
+        return athena::print_sql(&p, &spec, &a.athena);
+    }
     spec.series = true;
     let cov = run_scan(&p, &spec)?;
     if a.json {

@@ -6,6 +6,7 @@
 
 mod common;
 
+mod athena;
 mod cfn_lint;
 mod check;
 #[cfg(feature = "s3")]
