@@ -376,3 +376,17 @@ fn athena_sql_in_duckdb_counts_as_the_local_scan() {
         .with_ymd_and_hms(2020, 11, 1, 1, 30, 0)
         .earliest();
 }
+
+#[test]
+fn athena_sql_projects_the_partitions_of_a_continuous_layout() {
+    let (code, v) = run_json(l4m().current_dir(root()).args([
+        "coverage",
+        "tests/fixtures/data/l4m-ecommerce-live",
+        "--recursive",
+        "--engine",
+        "athena",
+        "--print-sql",
+    ]));
+    assert_eq!(code, 0, "{v}");
+    insta::assert_snapshot!("athena_ddl_continuous", v["ddl"].as_str().unwrap());
+}
