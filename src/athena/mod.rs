@@ -44,9 +44,34 @@ pub enum AthenaError {
         state: String,
         reason: String,
     },
+    /// The run was cancelled (Ctrl-C): the query was stopped.
+    #[error("Athena query {query_id} stopped (StopQueryExecution) on request")]
+    Cancelled { query_id: String },
+    /// A call to Athena failed before any query ran (access, workgroup, network).
+    #[error("{action} failed: {detail}")]
+    Call { action: String, detail: String },
+    /// The client could not be set up.
+    #[error("the Athena client could not be set up: {detail}")]
+    Client { detail: String },
     /// A result Athena gave that l4m cannot read (a bug, or another result shape).
     #[error("Athena's result of the {query} query: {problem}")]
     BadResult { query: String, problem: String },
+}
+
+/// The rows of one query's result, every value as text (NULL as `None`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryRows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+/// Athena's price: $5 per TB scanned, at least 10 MB a query (DDL is free).
+pub fn cost_usd(bytes_scanned_per_query: &[u64]) -> f64 {
+    const MIN: u64 = 10 * 1_000_000;
+    bytes_scanned_per_query
+        .iter()
+        .map(|&b| b.max(MIN) as f64 / 1e12 * 5.0)
+        .sum()
 }
 
 /// What `--print-sql` prints: the table, its DDL and the queries.
@@ -460,7 +485,11 @@ impl AthenaError {
             AthenaError::QueryFailed { .. } => vec![Fix::outside(
                 "read Athena's reason above; check the workgroup, the database and the output location, and the IAM actions listed in the README",
             )],
-            AthenaError::BadResult { .. } => vec![],
+            AthenaError::BadResult { .. } | AthenaError::Cancelled { .. } => vec![],
+            AthenaError::Call { .. } => vec![Fix::outside(
+                "check the credentials, the region, the workgroup (--work-group) and the IAM actions listed in the README",
+            )],
+            AthenaError::Client { .. } => vec![],
         }
     }
 }
