@@ -493,3 +493,130 @@ impl AthenaError {
         }
     }
 }
+
+/// A timestamp as Athena writes it in a result (`2020-10-01 00:00:00.000`).
+fn result_time(query: &str, v: Option<&str>) -> Result<NaiveDateTime, AthenaError> {
+    let v = v.unwrap_or_default();
+    NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M:%S%.f").map_err(|_| AthenaError::BadResult {
+        query: query.into(),
+        problem: format!("{v:?} is not a timestamp"),
+    })
+}
+
+fn result_count(query: &str, v: Option<&str>) -> Result<u64, AthenaError> {
+    let v = v.unwrap_or_default();
+    v.parse().map_err(|_| AthenaError::BadResult {
+        query: query.into(),
+        problem: format!("{v:?} is not a count"),
+    })
+}
+
+/// The rows of the `intervals` query as the local scan's interval keys and counts. Each UTC start
+/// is put back on the dataset's wall clock; the rows come in wall-clock order, so when two share
+/// a start (a wall-clock interval that a spring change skips starts at the same instant as the
+/// next one), the first is the earlier interval.
+pub fn interval_counts(rows: &QueryRows, spec: &ScanSpec) -> Result<Vec<(i64, u64)>, AthenaError> {
+    use chrono::TimeZone as _;
+    let len = spec.frequency.seconds();
+    let mut out: Vec<(i64, u64)> = Vec::with_capacity(rows.rows.len());
+    for r in &rows.rows {
+        let start = result_time("intervals", r.first().and_then(|v| v.as_deref()))?;
+        let records = result_count("intervals", r.get(1).and_then(|v| v.as_deref()))?;
+        let wall = spec.timezone.from_utc_datetime(&start).naive_local();
+        let key = crate::coverage::interval_key(wall, spec.frequency);
+        if let Some(last) = out.last_mut()
+            && last.0 == key
+        {
+            last.0 = key - len;
+        }
+        out.push((key, records));
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// The rows of the `skipped` query by reason, in [`crate::coverage::SkipReason::ALL`] order.
+pub fn skipped_counts(rows: &QueryRows) -> Result<[u64; 7], AthenaError> {
+    use crate::coverage::SkipReason;
+    let mut out = [0; 7];
+    for r in &rows.rows {
+        let reason = r.first().and_then(|v| v.as_deref()).unwrap_or_default();
+        let n = result_count("skipped", r.get(1).and_then(|v| v.as_deref()))?;
+        let at = match reason {
+            "no-timestamp" => SkipReason::NoTimestamp,
+            "bad-timestamp" => SkipReason::BadTimestamp,
+            other => {
+                return Err(AthenaError::BadResult {
+                    query: "skipped".into(),
+                    problem: format!("unknown reason {other:?}"),
+                });
+            }
+        };
+        if let Some(i) = SkipReason::ALL.iter().position(|r| *r == at) {
+            out[i] += n;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Frequency;
+
+    fn spec(tz: chrono_tz::Tz) -> ScanSpec {
+        ScanSpec {
+            timestamp_column: "ts".into(),
+            format: crate::schema::timefmt::TimeFormat::compile("yyyy-MM-dd HH:mm:ss").unwrap(),
+            frequency: Frequency::PT1H,
+            timezone: tz,
+            dimensions: vec![],
+            measures: vec![],
+            concurrency: 1,
+            piece_bytes: 1,
+            series: false,
+            narrow: None,
+            template: None,
+        }
+    }
+
+    fn rows(r: &[(&str, &str)]) -> QueryRows {
+        QueryRows {
+            columns: vec!["interval_start".into(), "records".into()],
+            rows: r
+                .iter()
+                .map(|(a, b)| vec![Some(a.to_string()), Some(b.to_string())])
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn utc_starts_go_back_to_wall_clock_keys_across_a_spring_gap() {
+        let ny = spec(chrono_tz::America::New_York);
+        // 01:00 EST, the skipped 02:00 and 03:00 EDT (both start at 07:00 UTC), 04:00 EDT.
+        let got = interval_counts(
+            &rows(&[
+                ("2020-03-08 06:00:00.000", "1"),
+                ("2020-03-08 07:00:00.000", "2"),
+                ("2020-03-08 07:00:00.000", "3"),
+                ("2020-03-08 08:00:00.000", "4"),
+            ]),
+            &ny,
+        )
+        .unwrap();
+        let wall = |h: u32| {
+            chrono::NaiveDate::from_ymd_opt(2020, 3, 8)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp()
+        };
+        assert_eq!(
+            got,
+            [(wall(1), 1), (wall(2), 2), (wall(3), 3), (wall(4), 4)]
+        );
+        let bad = interval_counts(&rows(&[("yesterday", "1")]), &ny).unwrap_err();
+        assert!(matches!(bad, AthenaError::BadResult { .. }));
+    }
+}

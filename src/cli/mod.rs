@@ -1,7 +1,6 @@
 //! The command line: `l4m inspect | coverage | export`, each a thin face over the engine with a
 //! readable default output and `--json` for scripts.
 
-mod athena;
 mod output;
 mod words;
 
@@ -13,6 +12,8 @@ macro_rules! say {
         let _ = writeln!(std::io::stderr(), $($arg)*);
     }};
 }
+
+mod athena;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -749,7 +750,10 @@ fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     if a.athena.print_sql {
         return athena::print_sql(&p, &spec, &a.athena);
     }
-    let cov = run_scan(&p, &spec)?;
+    let cov = match a.athena.engine {
+        athena::Engine::Athena => athena::run(&p, &spec, &a.athena, s3)?,
+        athena::Engine::Local => run_scan(&p, &spec)?,
+    };
     if a.json {
         print_json(&cov)?;
     } else {
@@ -773,6 +777,11 @@ fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     )?;
     if a.athena.print_sql {
         return athena::print_sql(&p, &spec, &a.athena);
+    }
+    if a.athena.engine == athena::Engine::Athena {
+        return Err(Failure::Usage(
+            "quality --engine athena prints its SQL only (add --print-sql: the metrics query gives each metric's intervals with data); run coverage --engine athena for the counts".into(),
+        ));
     }
     spec.series = true;
     let cov = run_scan(&p, &spec)?;

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use chrono_tz::Tz;
 
 pub use quality::{Backtest, DataQualityMetric, Quality, SeriesReport};
-pub use report::{Coverage, Gap, IntervalCount, SkipExample};
+pub use report::{Counted, Coverage, Gap, IntervalCount, SkipExample};
 
 use crate::format::Dialect;
 use crate::inspect::Inspection;
@@ -177,6 +177,17 @@ impl std::hash::Hasher for FastHasher {
 }
 
 pub(crate) type FastHash = std::hash::BuildHasherDefault<FastHasher>;
+
+/// The report of records counted by another engine (Athena), in the same shape as a scan's.
+pub fn from_counted(dataset: &Dataset, spec: &ScanSpec, counted: Counted) -> Coverage {
+    report::build_counted(dataset, spec, counted)
+}
+
+/// The interval key (wall-clock seconds, floored to the interval) of a wall-clock time: the
+/// local scan's bucket rule.
+pub fn interval_key(wall: chrono::NaiveDateTime, frequency: Frequency) -> i64 {
+    tally::interval_key(wall, frequency.seconds())
+}
 
 /// Scan every file of `dataset` and count records per interval.
 pub fn scan(

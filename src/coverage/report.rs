@@ -110,6 +110,9 @@ pub struct Coverage {
     /// Per-series figures and the data-quality report (scans made with `ScanSpec::series`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Quality>,
+    /// Who counted, when it was not this machine's scan (`athena`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
 }
 
 /// What was read: files, bytes, records, and the records not counted.
@@ -525,7 +528,34 @@ pub(super) fn build(
         intervals: interval_list(&t.per_interval, len, tz),
         narrowed: spec.narrow.clone(),
         quality,
+        engine: None,
     }
+}
+
+/// Figures counted by another engine (Athena): records per interval by wall-clock key (see
+/// `tally::interval_key`) and records skipped by reason (in [`SkipReason::ALL`] order).
+pub struct Counted {
+    pub counts: Vec<(i64, u64)>,
+    pub skipped: [u64; 7],
+    pub bytes_scanned: u64,
+    pub engine: String,
+    pub notes: Vec<String>,
+}
+
+/// The report of figures counted elsewhere: what that engine does not count (files and bytes
+/// per interval, dimension combinations, measure checks) is zero, and the notes say so.
+pub(super) fn build_counted(dataset: &Dataset, spec: &ScanSpec, c: Counted) -> Coverage {
+    let mut t = Totals::new(spec);
+    t.files = dataset.files.len() as u64;
+    t.bytes = c.bytes_scanned;
+    t.records = c.counts.iter().map(|(_, n)| n).sum();
+    t.skipped = c.skipped;
+    for (k, n) in c.counts {
+        t.per_interval.entry(k).or_default().records += n;
+    }
+    let mut coverage = build(dataset, spec, t, c.notes, &ScanControl::default());
+    coverage.engine = Some(c.engine);
+    coverage
 }
 
 /// The span of the intervals with data, and its gaps.
