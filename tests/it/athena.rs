@@ -256,10 +256,21 @@ fn athena_sql_parses_in_sqlglot_athena_dialect() {
             plans.insert(format!("{}/{tz}", c.name), print_sql(dir.path(), &c, tz));
         }
     }
+    // The continuous layout's DDL, with partition projection.
+    let (code, v) = run_json(l4m().current_dir(root()).args([
+        "coverage",
+        "tests/fixtures/data/l4m-ecommerce-live",
+        "--recursive",
+        "--engine",
+        "athena",
+        "--print-sql",
+    ]));
+    assert_eq!(code, 0);
+    plans.insert("continuous".into(), v);
     let path = dir.path().join("plans.json");
     std::fs::write(&path, Value::Object(plans).to_string()).unwrap();
     let out = python(&["parse", path.to_str().unwrap()]);
-    assert!(out.starts_with("ok 16"), "{out}");
+    assert!(out.starts_with("ok 17"), "{out}");
 }
 
 #[test]
