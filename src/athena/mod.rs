@@ -74,7 +74,7 @@ pub fn cost_usd(bytes_scanned_per_query: &[u64]) -> f64 {
         .sum()
 }
 
-/// What `--print-sql` prints: the table, its DDL and the queries.
+/// The SQL of a dataset: the table, its DDL and the queries (what the command line prints).
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     /// The table's name (without the database).
@@ -487,7 +487,7 @@ impl AthenaError {
             )],
             AthenaError::BadResult { .. } | AthenaError::Cancelled { .. } => vec![],
             AthenaError::Call { .. } => vec![Fix::outside(
-                "check the credentials, the region, the workgroup (--work-group) and the IAM actions listed in the README",
+                "check the credentials, the region, the Athena workgroup and the IAM actions listed in the README",
             )],
             AthenaError::Client { .. } => vec![],
         }

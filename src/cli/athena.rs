@@ -13,16 +13,16 @@ pub(super) const ATHENA: &str = "Athena";
 /// Who counts: this machine, or Athena beside the data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub(super) enum Engine {
-    /// Read every file here
+    // Read every file here (no doc comment: a value's help would make clap print the long help).
     #[default]
     Local,
-    /// Run the count in Amazon Athena, over the S3 location (or only print the SQL: --print-sql)
+    // Run the count in Amazon Athena, over the S3 location (or only print the SQL: --print-sql).
     Athena,
 }
 
 #[derive(Debug, Args, Clone, Default)]
 pub(super) struct AthenaArgs {
-    /// Who counts the records: l4m here, or Amazon Athena beside the S3 data
+    /// Who counts the records: local (l4m here) or athena (Amazon Athena, beside the S3 data)
     #[arg(long, value_enum, default_value_t = Engine::Local, help_heading = ATHENA)]
     pub engine: Engine,
     /// With --engine athena: print the table's DDL and the queries as JSON, run nothing

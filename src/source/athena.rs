@@ -187,138 +187,158 @@ impl AthenaRunner {
         cancel: &(dyn Fn() -> bool + Sync),
         out: &mut RunOutcome,
     ) -> Result<QueryRows, AthenaError> {
-        let client = &self.client;
-        let o = &self.options;
         self.runtime.block_on(async {
-            let mut start = client
-                .start_query_execution()
-                .query_string(sql)
-                .work_group(&o.work_group)
-                .query_execution_context(
-                    QueryExecutionContext::builder().database(database).build(),
-                );
-            if let Some(loc) = &o.output_location {
-                start = start.result_configuration(
-                    ResultConfiguration::builder().output_location(loc).build(),
-                );
+            let id = self.start(sql, database).await?;
+            out.query_ids.push(id.clone());
+            self.wait(name, &id, progress, cancel, out).await?;
+            if is_ddl(name) {
+                return Ok(QueryRows::default());
             }
-            let started = start
+            self.results(&id).await
+        })
+    }
+
+    /// StartQueryExecution: the query's id.
+    async fn start(&self, sql: &str, database: &str) -> Result<String, AthenaError> {
+        let o = &self.options;
+        let mut start = self
+            .client
+            .start_query_execution()
+            .query_string(sql)
+            .work_group(&o.work_group)
+            .query_execution_context(QueryExecutionContext::builder().database(database).build());
+        if let Some(loc) = &o.output_location {
+            start = start
+                .result_configuration(ResultConfiguration::builder().output_location(loc).build());
+        }
+        let started = start
+            .send()
+            .await
+            .map_err(|e| call_failed("StartQueryExecution", e))?;
+        Ok(started.query_execution_id().unwrap_or_default().to_string())
+    }
+
+    /// GetQueryExecution until the query ends, waiting longer each time; a cancel stops it.
+    async fn wait(
+        &self,
+        name: &str,
+        id: &str,
+        progress: &mut dyn FnMut(&QueryProgress),
+        cancel: &(dyn Fn() -> bool + Sync),
+        out: &mut RunOutcome,
+    ) -> Result<(), AthenaError> {
+        let client = &self.client;
+        let t0 = Instant::now();
+        let mut wait = self.options.poll_start;
+        loop {
+            if cancel() {
+                let _ = client
+                    .stop_query_execution()
+                    .query_execution_id(id)
+                    .send()
+                    .await;
+                return Err(AthenaError::Cancelled {
+                    query_id: id.to_string(),
+                });
+            }
+            let got = client
+                .get_query_execution()
+                .query_execution_id(id)
                 .send()
                 .await
-                .map_err(|e| call_failed("StartQueryExecution", e))?;
-            let id = started.query_execution_id().unwrap_or_default().to_string();
-            out.query_ids.push(id.clone());
-            let t0 = Instant::now();
-            let mut wait = o.poll_start;
-            loop {
-                if cancel() {
-                    let _ = client
-                        .stop_query_execution()
-                        .query_execution_id(&id)
-                        .send()
-                        .await;
-                    return Err(AthenaError::Cancelled { query_id: id });
-                }
-                let got = client
-                    .get_query_execution()
-                    .query_execution_id(&id)
-                    .send()
-                    .await
-                    .map_err(|e| call_failed("GetQueryExecution", e))?;
-                let exec = got.query_execution();
-                let status = exec.and_then(|e| e.status());
-                let state = status.and_then(|s| s.state()).cloned();
-                let bytes = exec
-                    .and_then(|e| e.statistics())
-                    .and_then(|s| s.data_scanned_in_bytes())
-                    .unwrap_or(0)
-                    .max(0) as u64;
-                progress(&QueryProgress {
-                    name: name.to_string(),
-                    query_id: id.clone(),
-                    state: state.as_ref().map_or("UNKNOWN", |s| s.as_str()).to_string(),
-                    bytes_scanned: bytes,
-                    elapsed: t0.elapsed(),
-                });
-                match state {
-                    Some(QueryExecutionState::Succeeded) => {
-                        out.bytes_scanned += bytes;
-                        if !is_ddl(name) {
-                            out.scanned_per_query.push(bytes);
-                        }
-                        break;
+                .map_err(|e| call_failed("GetQueryExecution", e))?;
+            let exec = got.query_execution();
+            let status = exec.and_then(|e| e.status());
+            let state = status.and_then(|s| s.state()).cloned();
+            let bytes = exec
+                .and_then(|e| e.statistics())
+                .and_then(|s| s.data_scanned_in_bytes())
+                .unwrap_or(0)
+                .max(0) as u64;
+            progress(&QueryProgress {
+                name: name.to_string(),
+                query_id: id.to_string(),
+                state: state.as_ref().map_or("UNKNOWN", |s| s.as_str()).to_string(),
+                bytes_scanned: bytes,
+                elapsed: t0.elapsed(),
+            });
+            match state {
+                Some(QueryExecutionState::Succeeded) => {
+                    out.bytes_scanned += bytes;
+                    if !is_ddl(name) {
+                        out.scanned_per_query.push(bytes);
                     }
-                    Some(QueryExecutionState::Failed) | Some(QueryExecutionState::Cancelled) => {
-                        out.bytes_scanned += bytes;
-                        let reason = status
-                            .and_then(|s| {
-                                s.athena_error()
-                                    .and_then(|e| e.error_message())
-                                    .or(s.state_change_reason())
-                            })
-                            .unwrap_or("no reason given")
-                            .to_string();
-                        return Err(AthenaError::QueryFailed {
-                            query_id: id,
-                            state: state.map_or_else(String::new, |s| s.as_str().to_string()),
-                            reason,
-                        });
-                    }
-                    _ => {}
+                    return Ok(());
                 }
-                // Sleep in short steps, so that a cancel is seen at once.
-                let until = Instant::now() + wait;
-                while Instant::now() < until && !cancel() {
-                    tokio::time::sleep(Duration::from_millis(50).min(wait)).await;
+                Some(QueryExecutionState::Failed) | Some(QueryExecutionState::Cancelled) => {
+                    out.bytes_scanned += bytes;
+                    let reason = status
+                        .and_then(|s| {
+                            s.athena_error()
+                                .and_then(|e| e.error_message())
+                                .or(s.state_change_reason())
+                        })
+                        .unwrap_or("no reason given")
+                        .to_string();
+                    return Err(AthenaError::QueryFailed {
+                        query_id: id.to_string(),
+                        state: state.map_or_else(String::new, |s| s.as_str().to_string()),
+                        reason,
+                    });
                 }
-                wait = (wait * 2).min(o.poll_max);
+                _ => {}
             }
-            let mut rows = QueryRows::default();
-            if is_ddl(name) {
+            // Sleep in short steps, so that a cancel is seen at once.
+            let until = Instant::now() + wait;
+            while Instant::now() < until && !cancel() {
+                tokio::time::sleep(Duration::from_millis(50).min(wait)).await;
+            }
+            wait = (wait * 2).min(self.options.poll_max);
+        }
+    }
+
+    /// GetQueryResults, page by page, without the header row a SELECT's first page repeats.
+    async fn results(&self, id: &str) -> Result<QueryRows, AthenaError> {
+        let mut rows = QueryRows::default();
+        let mut token: Option<String> = None;
+        let mut first_page = true;
+        loop {
+            let page = self
+                .client
+                .get_query_results()
+                .query_execution_id(id)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| call_failed("GetQueryResults", e))?;
+            if let Some(set) = page.result_set() {
+                if rows.columns.is_empty()
+                    && let Some(meta) = set.result_set_metadata()
+                {
+                    rows.columns = meta
+                        .column_info()
+                        .iter()
+                        .map(|c| c.name().to_string())
+                        .collect();
+                }
+                let mut data = set.rows().iter();
+                if first_page && !rows.columns.is_empty() {
+                    data.next();
+                }
+                for r in data {
+                    let values = r
+                        .data()
+                        .iter()
+                        .map(|d| d.var_char_value().map(str::to_string));
+                    rows.rows.push(values.collect());
+                }
+            }
+            first_page = false;
+            token = page.next_token().map(str::to_string);
+            if token.is_none() {
                 return Ok(rows);
             }
-            let mut token: Option<String> = None;
-            let mut first_page = true;
-            loop {
-                let page = client
-                    .get_query_results()
-                    .query_execution_id(&id)
-                    .set_next_token(token.take())
-                    .send()
-                    .await
-                    .map_err(|e| call_failed("GetQueryResults", e))?;
-                if let Some(set) = page.result_set() {
-                    if rows.columns.is_empty()
-                        && let Some(meta) = set.result_set_metadata()
-                    {
-                        rows.columns = meta
-                            .column_info()
-                            .iter()
-                            .map(|c| c.name().to_string())
-                            .collect();
-                    }
-                    let mut data = set.rows().iter();
-                    // The first row of a SELECT's first page repeats the column names.
-                    if first_page && !rows.columns.is_empty() {
-                        data.next();
-                    }
-                    for r in data {
-                        rows.rows.push(
-                            r.data()
-                                .iter()
-                                .map(|d| d.var_char_value().map(str::to_string))
-                                .collect(),
-                        );
-                    }
-                }
-                first_page = false;
-                token = page.next_token().map(str::to_string);
-                if token.is_none() {
-                    break;
-                }
-            }
-            Ok(rows)
-        })
+        }
     }
 }
 
