@@ -80,7 +80,7 @@ pub(super) fn run(
     a: &AthenaArgs,
     s3: &super::S3Args,
 ) -> CliResult<l4m::coverage::Coverage> {
-    use l4m::athena::{cost_usd, interval_counts, skipped_counts};
+    use l4m::athena::{cost_usd, interval_counts, series_reports, skipped_counts};
     use l4m::source::athena::{AthenaOptions, AthenaRunner, QueryProgress};
     use std::sync::atomic::Ordering;
 
@@ -147,9 +147,14 @@ pub(super) fn run(
     };
     let counts = interval_counts(&rows("intervals"), spec).map_err(l4m::Error::from)?;
     let skipped = skipped_counts(&rows("skipped")).map_err(l4m::Error::from)?;
+    let series = if spec.series {
+        Some(series_reports(&rows("metrics"), spec).map_err(l4m::Error::from)?)
+    } else {
+        None
+    };
     let mut notes = plan.notes.clone();
     notes.push(
-        "counted by Athena: files and bytes per interval, dimension combinations and measure checks are not counted (zero here)".into(),
+        "counted by Athena: files and bytes per interval, dimension combinations, measure checks, partial rows and column completeness are not counted (zero or left out here)".into(),
     );
     Ok(l4m::coverage::from_counted(
         &p.inspection.dataset,
@@ -160,6 +165,7 @@ pub(super) fn run(
             bytes_scanned: outcome.bytes_scanned,
             engine: "athena".into(),
             notes,
+            series,
         },
     ))
 }

@@ -778,13 +778,11 @@ fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     if a.athena.print_sql {
         return athena::print_sql(&p, &spec, &a.athena);
     }
-    if a.athena.engine == athena::Engine::Athena {
-        return Err(Failure::Usage(
-            "quality --engine athena prints its SQL only (add --print-sql: the metrics query gives each metric's intervals with data); run coverage --engine athena for the counts".into(),
-        ));
-    }
     spec.series = true;
-    let cov = run_scan(&p, &spec)?;
+    let cov = match a.athena.engine {
+        athena::Engine::Athena => athena::run(&p, &spec, &a.athena, s3)?,
+        athena::Engine::Local => run_scan(&p, &spec)?,
+    };
     if a.json {
         print_json(&output::quality_json(&cov))?;
     } else {

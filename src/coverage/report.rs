@@ -540,6 +540,8 @@ pub struct Counted {
     pub bytes_scanned: u64,
     pub engine: String,
     pub notes: Vec<String>,
+    /// Per-series figures (Athena's `metrics` query), for the quality report.
+    pub series: Option<Vec<quality::SeriesReport>>,
 }
 
 /// The report of figures counted elsewhere: what that engine does not count (files and bytes
@@ -553,8 +555,17 @@ pub(super) fn build_counted(dataset: &Dataset, spec: &ScanSpec, c: Counted) -> C
     for (k, n) in c.counts {
         t.per_interval.entry(k).or_default().records += n;
     }
+    let first = t.per_interval.keys().next().copied();
+    let (records, skipped) = (t.records, c.skipped.iter().sum());
     let mut coverage = build(dataset, spec, t, c.notes, &ScanControl::default());
     coverage.engine = Some(c.engine);
+    if let Some(series) = c.series {
+        let span = quality::Span {
+            first,
+            spanned: coverage.span.intervals_spanned,
+        };
+        coverage.quality = Some(quality::from_series(series, spec, &span, records, skipped));
+    }
     coverage
 }
 

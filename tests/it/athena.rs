@@ -378,6 +378,7 @@ fn athena_sql_in_duckdb_counts_as_the_local_scan() {
                 let reason = row[0].as_str().unwrap();
                 assert_eq!(skipped[reason], row[1], "{} in {tz}: {reason}", c.name);
             }
+            compare_metrics(dir.path(), &c, tz, &out["metrics"]);
             compared += 1;
         }
     }
@@ -400,4 +401,70 @@ fn athena_sql_projects_the_partitions_of_a_continuous_layout() {
     ]));
     assert_eq!(code, 0, "{v}");
     insta::assert_snapshot!("athena_ddl_continuous", v["ddl"].as_str().unwrap());
+}
+
+/// The `metrics` query's rows against the local `quality --json` series: measure, dimension
+/// values, intervals with data, first and last interval.
+fn compare_metrics(dir: &Path, c: &Case, tz: &str, rows: &Value) {
+    let (code, q) = run_json(
+        l4m()
+            .current_dir(dir)
+            .args(["quality", c.name, "--json", "--timezone", tz])
+            .args(&c.args),
+    );
+    assert_eq!(code, 0, "{q}");
+    let dims: Vec<String> = q["dimensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap().to_string())
+        .collect();
+    let utc = |v: &Value| {
+        let t = chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+        t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string()
+    };
+    let mut local: Vec<Vec<String>> = q["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let mut r = vec![s["measure"].as_str().unwrap().to_string()];
+            r.extend(
+                dims.iter()
+                    .map(|d| s["dimensions"][d].as_str().unwrap().to_string()),
+            );
+            r.push(s["intervals_with_data"].to_string());
+            r.push(utc(&s["first_interval"]));
+            r.push(utc(&s["last_interval"]));
+            r
+        })
+        .collect();
+    let mut duck: Vec<Vec<String>> = rows
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    r.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|v| match v {
+                            Value::String(s)
+                                if s.len() >= 19
+                                    && s.as_bytes()[4] == b'-'
+                                    && s.as_bytes()[10] == b' ' =>
+                            {
+                                s[..19].to_string()
+                            }
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    local.sort();
+    duck.sort();
+    assert!(!local.is_empty(), "{}: no series", c.name);
+    assert_eq!(duck, local, "{} in {tz}: metrics", c.name);
 }

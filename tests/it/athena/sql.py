@@ -62,7 +62,7 @@ def run(plan_path, spec_path):
         )
     con.execute(f'CREATE TABLE "{plan["database"]}"."{plan["table"]}" AS SELECT * FROM {source}')
     out = {}
-    for name in ("intervals", "skipped"):
+    for name in [n for n in ("intervals", "skipped", "metrics") if n in plan["queries"]]:
         sql = sqlglot.transpile(plan["queries"][name], read="athena", write="duckdb")[0]
         rows = con.execute(sql).fetchall()
         out[name] = [[str(v) if not isinstance(v, int) else v for v in r] for r in rows]
