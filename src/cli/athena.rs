@@ -116,9 +116,12 @@ pub(super) fn run(
         }
     };
     SCANNING.store(true, Ordering::SeqCst);
-    let outcome = runner.run_plan(&plan, &["intervals", "skipped"], &mut progress, &|| {
-        control.is_cancelled()
-    });
+    let names: &[&str] = if spec.series {
+        &["intervals", "skipped", "metrics"]
+    } else {
+        &["intervals", "skipped"]
+    };
+    let outcome = runner.run_plan(&plan, names, &mut progress, &|| control.is_cancelled());
     SCANNING.store(false, Ordering::SeqCst);
     let outcome = match outcome {
         Err(l4m::athena::AthenaError::Cancelled { query_id }) => {

@@ -140,3 +140,87 @@ fn athena_engine_needs_an_s3_location() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--print-sql"), "{err}");
 }
+
+#[test]
+fn athena_quality_against_moto_fills_the_local_series() {
+    let data = fixture("l4m-ecommerce-live");
+    let (code, local) =
+        run_json(l4m().args(["quality", data.to_str().unwrap(), "--recursive", "--json"]));
+    assert_eq!(code, 0);
+    let (_, cov) =
+        run_json(l4m().args(["coverage", data.to_str().unwrap(), "--recursive", "--json"]));
+    let moto = Moto::start();
+    moto.bucket("data");
+    moto.bucket("results");
+    moto.put_folder("data", "live/", &data);
+    let utc = |v: &Value| {
+        let t = chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+        t.naive_utc().format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+    };
+    let intervals: Vec<Vec<String>> = cov["intervals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| vec![utc(&i["start"]), i["records"].to_string()])
+        .collect();
+    let dims = ["platform", "marketplace"];
+    let metrics: Vec<Vec<String>> = local["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let mut r = vec![s["measure"].as_str().unwrap().to_string()];
+            r.extend(
+                dims.iter()
+                    .map(|d| s["dimensions"][d].as_str().unwrap().to_string()),
+            );
+            r.push(s["intervals_with_data"].to_string());
+            r.push(utc(&s["first_interval"]));
+            r.push(utc(&s["last_interval"]));
+            r
+        })
+        .collect();
+    let columns = [
+        "measure",
+        "platform",
+        "marketplace",
+        "intervals_with_data",
+        "first_interval",
+        "last_interval",
+    ];
+    let queue = json!({"results": [
+        result(&[], &[]),
+        result(&["interval_start", "records"], &intervals),
+        result(&["reason", "records"], &[]),
+        result(&columns, &metrics),
+        result(&[], &[]),
+    ]});
+    post_json(
+        &format!("{}/moto-api/static/athena/query-results", moto.endpoint),
+        &queue,
+    );
+    let (code, out, err) = run(moto
+        .l4m()
+        .env("AWS_ENDPOINT_URL_ATHENA", &moto.endpoint)
+        .args([
+            "quality",
+            "s3://data/live/",
+            "--recursive",
+            "--json",
+            "--engine",
+            "athena",
+        ]));
+    assert_eq!(code, 0, "{err}");
+    let athena: Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "series",
+        "series_meeting_threshold",
+        "time_series_count",
+        "backtest",
+        "rows_processed",
+        "rows_invalid",
+    ] {
+        assert_eq!(athena[key], local[key], "{key}: {err}");
+    }
+    assert!(err.contains("l4m: athena metrics SUCCEEDED"), "{err}");
+}
