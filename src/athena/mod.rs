@@ -483,7 +483,7 @@ impl AthenaError {
                 vec![Fix::outside("rename one of the columns in the data")]
             }
             AthenaError::QueryFailed { .. } => vec![Fix::outside(
-                "read Athena's reason above; check the workgroup, the database and the output location, and the IAM actions listed in the README",
+                "check the workgroup, the database, the output location and the IAM actions listed in the README",
             )],
             AthenaError::BadResult { .. } | AthenaError::Cancelled { .. } => vec![],
             AthenaError::Call { .. } => vec![Fix::outside(
