@@ -559,6 +559,43 @@ pub fn skipped_counts(rows: &QueryRows) -> Result<[u64; 7], AthenaError> {
     Ok(out)
 }
 
+/// The rows of the `metrics` query as the quality report's series: measure, the dimension
+/// values (named as the labels name them; NULL as empty), intervals with data, first and last
+/// interval (UTC).
+pub fn series_reports(
+    rows: &QueryRows,
+    spec: &ScanSpec,
+) -> Result<Vec<crate::coverage::SeriesReport>, AthenaError> {
+    let dims = spec.dimensions.len();
+    let mut out = Vec::with_capacity(rows.rows.len());
+    for r in &rows.rows {
+        let cell = |i: usize| r.get(i).and_then(|v| v.as_deref());
+        if r.len() != dims + 4 {
+            return Err(AthenaError::BadResult {
+                query: "metrics".into(),
+                problem: format!("{} columns, expected {}", r.len(), dims + 4),
+            });
+        }
+        let dimensions = spec
+            .dimensions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let v = cell(1 + i).unwrap_or_default();
+                (d.clone(), serde_json::Value::String(v.to_string()))
+            })
+            .collect();
+        out.push(crate::coverage::SeriesReport {
+            dimensions,
+            measure: cell(0).unwrap_or_default().to_string(),
+            intervals_with_data: result_count("metrics", cell(dims + 1))?,
+            first_interval: Some(result_time("metrics", cell(dims + 2))?.and_utc()),
+            last_interval: Some(result_time("metrics", cell(dims + 3))?.and_utc()),
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -619,41 +656,4 @@ mod tests {
         let bad = interval_counts(&rows(&[("yesterday", "1")]), &ny).unwrap_err();
         assert!(matches!(bad, AthenaError::BadResult { .. }));
     }
-}
-
-/// The rows of the `metrics` query as the quality report's series: measure, the dimension
-/// values (named as the labels name them; NULL as empty), intervals with data, first and last
-/// interval (UTC).
-pub fn series_reports(
-    rows: &QueryRows,
-    spec: &ScanSpec,
-) -> Result<Vec<crate::coverage::SeriesReport>, AthenaError> {
-    let dims = spec.dimensions.len();
-    let mut out = Vec::with_capacity(rows.rows.len());
-    for r in &rows.rows {
-        let cell = |i: usize| r.get(i).and_then(|v| v.as_deref());
-        if r.len() != dims + 4 {
-            return Err(AthenaError::BadResult {
-                query: "metrics".into(),
-                problem: format!("{} columns, expected {}", r.len(), dims + 4),
-            });
-        }
-        let dimensions = spec
-            .dimensions
-            .iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let v = cell(1 + i).unwrap_or_default();
-                (d.clone(), serde_json::Value::String(v.to_string()))
-            })
-            .collect();
-        out.push(crate::coverage::SeriesReport {
-            dimensions,
-            measure: cell(0).unwrap_or_default().to_string(),
-            intervals_with_data: result_count("metrics", cell(dims + 1))?,
-            first_interval: Some(result_time("metrics", cell(dims + 2))?.and_utc()),
-            last_interval: Some(result_time("metrics", cell(dims + 3))?.and_utc()),
-        });
-    }
-    Ok(out)
 }
