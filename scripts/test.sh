@@ -23,6 +23,18 @@ if [ "$installed" != "$CFN_LINT_VERSION" ]; then
   python3 -m pip install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
 fi
 
+# The Athena SQL tests (tests/it/athena.rs) parse the generated SQL with sqlglot's Athena dialect
+# and run it, transpiled, in DuckDB, at these versions.
+SQLGLOT_VERSION=30.31.0
+DUCKDB_VERSION=2.0.1
+for pin in "sqlglot==$SQLGLOT_VERSION" "duckdb==$DUCKDB_VERSION"; do
+  name=${pin%%==*}
+  have=$(python3 -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null || true)
+  if [ "$have" != "${pin##*==}" ]; then
+    python3 -m pip install --quiet --disable-pip-version-check "$pin"
+  fi
+done
+
 # Formatting and lints first: they take seconds to a minute and fail fast.
 cargo fmt --all -- --check
 cargo clippy --locked --all-targets -- -D warnings

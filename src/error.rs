@@ -16,6 +16,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What went wrong, said so that a user can act on it in one line.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// The count pushed down to Athena cannot be planned or did not finish.
+    #[error(transparent)]
+    Athena(#[from] crate::athena::AthenaError),
     /// A location typed so that it cannot be read (`s3:///key`).
     #[error("{text}: an S3 location needs a bucket name after s3://")]
     InvalidLocation { text: String },
@@ -492,6 +495,7 @@ impl Error {
                 vec![Fix::outside("write it as s3://bucket/prefix/")]
             }
             Error::WrongSource { .. } => vec![],
+            Error::Athena(e) => e.fixes(),
             Error::NotFound { .. } => vec![Fix::outside("check the path")],
             Error::PermissionDenied { .. } => vec![Fix::outside("check the file's permissions")],
             Error::IsFolder { .. } => vec![Fix::outside("open a file inside it")],

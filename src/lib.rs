@@ -6,6 +6,7 @@
 //! writes a detector-ready config. The command line (`cli`) and the terminal UI are faces over it; no
 //! module here knows about either.
 
+pub mod athena;
 pub mod config;
 pub mod coverage;
 pub mod detect;

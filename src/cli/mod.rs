@@ -13,6 +13,8 @@ macro_rules! say {
     }};
 }
 
+mod athena;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -279,6 +281,8 @@ struct CoverageArgs {
     time: TimeArgs,
     #[command(flatten)]
     s3: S3Args,
+    #[command(flatten)]
+    athena: athena::AthenaArgs,
     /// Exit with code 3 when fewer than 285 intervals hold data
     #[arg(long, help_heading = OUTPUT)]
     require_threshold: bool,
@@ -812,6 +816,7 @@ fn cmd_inspect(a: InspectArgs, s3: &S3Args) -> CliResult<u8> {
 }
 
 fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
+    a.athena.check().map_err(Failure::Usage)?;
     let mut p = prepare(&a.read, &a.labels, s3)?;
     let spec = scan_spec(
         &p,
@@ -819,7 +824,13 @@ fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
         a.time.timezone.unwrap_or(chrono_tz::Tz::UTC),
         a.time.concurrency,
     )?;
-    let cov = run_scan(&mut p, &spec)?;
+    if a.athena.print_sql {
+        return athena::print_sql(&p, &spec, &a.athena);
+    }
+    let cov = match a.athena.engine {
+        athena::Engine::Athena => athena::run(&p, &spec, &a.athena, s3)?,
+        athena::Engine::Local => run_scan(&mut p, &spec)?,
+    };
     if a.json {
         print_json(&cov)?;
     } else {
@@ -833,6 +844,7 @@ fn cmd_coverage(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
 }
 
 fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
+    a.athena.check().map_err(Failure::Usage)?;
     let mut p = prepare(&a.read, &a.labels, s3)?;
     let mut spec = scan_spec(
         &p,
@@ -840,8 +852,14 @@ fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
         a.time.timezone.unwrap_or(chrono_tz::Tz::UTC),
         a.time.concurrency,
     )?;
+    if a.athena.print_sql {
+        return athena::print_sql(&p, &spec, &a.athena);
+    }
     spec.series = true;
-    let cov = run_scan(&mut p, &spec)?;
+    let cov = match a.athena.engine {
+        athena::Engine::Athena => athena::run(&p, &spec, &a.athena, s3)?,
+        athena::Engine::Local => run_scan(&mut p, &spec)?,
+    };
     if a.json {
         print_json(&output::quality_json(&cov))?;
     } else {

@@ -290,6 +290,9 @@ pub fn coverage_text(i: &Inspection, c: &Coverage) -> String {
         c.frequency.human(),
         c.timezone.name()
     );
+    if let Some(engine) = &c.engine {
+        let _ = writeln!(o, "counted by {engine}");
+    }
     let _ = writeln!(
         o,
         "\n  records            {} counted, {} skipped",

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use chrono_tz::Tz;
 
 pub use quality::{Backtest, DataQualityMetric, Quality, SeriesReport};
-pub use report::{Coverage, DayMonth, Gap, IntervalCount, SkipExample};
+pub use report::{Counted, Coverage, DayMonth, Gap, IntervalCount, SkipExample};
 
 use crate::format::Dialect;
 use crate::inspect::Inspection;
@@ -34,7 +34,7 @@ use tally::Tally;
 
 pub use problem::{FileProblem, ReadPlace};
 pub use read::MAX_RECORD_BYTES;
-pub use tally::SkipReason;
+pub use tally::{SkipCounts, SkipReason};
 pub use values::{MAX_METRICS, MetricValues, ValuePoint, Values};
 
 /// What to scan for.
@@ -185,6 +185,17 @@ impl std::hash::Hasher for FastHasher {
 }
 
 pub(crate) type FastHash = std::hash::BuildHasherDefault<FastHasher>;
+
+/// The report of records counted by another engine (Athena), in the same shape as a scan's.
+pub fn from_counted(dataset: &Dataset, spec: &ScanSpec, counted: Counted) -> Coverage {
+    report::build_counted(dataset, spec, counted)
+}
+
+/// The interval key (wall-clock seconds, floored to the interval) of a wall-clock time: the
+/// local scan's bucket rule.
+pub fn interval_key(wall: chrono::NaiveDateTime, frequency: Frequency) -> i64 {
+    tally::interval_key(wall, frequency.seconds())
+}
 
 /// Scan every file of `dataset` and count records per interval.
 pub fn scan(

@@ -172,6 +172,65 @@ pub(super) fn build(
     q
 }
 
+/// The report of series counted by another engine (Athena's `metrics` query): what it does not
+/// count (partial rows, column completeness) is zero or left out.
+pub(super) fn from_series(
+    mut series: Vec<SeriesReport>,
+    spec: &ScanSpec,
+    span: &Span,
+    counted: u64,
+    invalid: u64,
+) -> Quality {
+    let min = Limit::MinIntervals.value();
+    let followed = series.len() as u64;
+    let meeting = series
+        .iter()
+        .filter(|r| r.intervals_with_data >= min)
+        .count() as u64;
+    series.sort_by(|a, b| {
+        a.intervals_with_data
+            .cmp(&b.intervals_with_data)
+            .then_with(|| a.measure.cmp(&b.measure))
+            .then_with(|| format!("{:?}", a.dimensions).cmp(&format!("{:?}", b.dimensions)))
+    });
+    let dimensions = spec
+        .dimensions
+        .iter()
+        .map(|name| {
+            let values: std::collections::HashSet<&serde_json::Value> = series
+                .iter()
+                .filter_map(|r| r.dimensions.get(name))
+                .collect();
+            DimensionUniqueness {
+                name: name.clone(),
+                distinct: values.len() as u64,
+                capped: false,
+            }
+        })
+        .collect();
+    let listed_all = series.len() <= SERIES_LISTED;
+    series.truncate(SERIES_LISTED);
+    let mut q = Quality {
+        rows_processed: counted + invalid,
+        rows_invalid: invalid,
+        rows_partial: 0,
+        time_series_count: followed,
+        series_meeting_threshold: meeting,
+        series_followed: followed,
+        series,
+        series_capped: !listed_all,
+        series_listed_limit: SERIES_LISTED,
+        series_followed_limit: MAX_SERIES_COMBINATIONS * spec.measures.len(),
+        columns: Vec::new(),
+        dimensions,
+        backtest: backtest(span, spec.frequency.seconds(), &spec.timezone),
+        data_quality_metric_list: Vec::new(),
+        combinations: Vec::new(),
+    };
+    q.data_quality_metric_list = metric_list(&q);
+    q
+}
+
 /// Every followed series, with its figures.
 fn all_series(s: &SeriesTally, spec: &ScanSpec) -> Vec<SeriesReport> {
     let len = spec.frequency.seconds();

@@ -157,6 +157,9 @@ pub struct Coverage {
     /// Each metric's values per interval (scans made with `ScanSpec::values`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<super::Values>,
+    /// Who counted, when it was not this machine's scan (`athena`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub engine: Option<String>,
 }
 
 /// What was read: files, bytes, records, and the records not counted.
@@ -630,7 +633,45 @@ pub(super) fn build(
         narrowed: spec.narrow.clone(),
         quality,
         values,
+        engine: None,
     }
+}
+
+/// Figures counted by another engine (Athena): records per interval by wall-clock key (see
+/// `tally::interval_key`) and records skipped by reason (in [`SkipReason::ALL`] order).
+pub struct Counted {
+    pub counts: Vec<(i64, u64)>,
+    pub skipped: SkipCounts,
+    pub bytes_scanned: u64,
+    pub engine: String,
+    pub notes: Vec<String>,
+    /// Per-series figures (Athena's `metrics` query), for the quality report.
+    pub series: Option<Vec<quality::SeriesReport>>,
+}
+
+/// The report of figures counted elsewhere: what that engine does not count (files and bytes
+/// per interval, dimension combinations, measure checks) is zero, and the notes say so.
+pub(super) fn build_counted(dataset: &Dataset, spec: &ScanSpec, c: Counted) -> Coverage {
+    let mut t = Totals::new(spec);
+    t.files = dataset.files.len() as u64;
+    t.bytes = c.bytes_scanned;
+    t.records = c.counts.iter().map(|(_, n)| n).sum();
+    t.skipped = c.skipped;
+    for (k, n) in c.counts {
+        t.per_interval.entry(k).or_default().records += n;
+    }
+    let first = t.per_interval.keys().next().copied();
+    let (records, skipped) = (t.records, c.skipped.total());
+    let mut coverage = build(dataset, spec, t, c.notes, &ScanControl::default());
+    coverage.engine = Some(c.engine);
+    if let Some(series) = c.series {
+        let span = quality::Span {
+            first,
+            spanned: coverage.span.intervals_spanned,
+        };
+        coverage.quality = Some(quality::from_series(series, spec, &span, records, skipped));
+    }
+    coverage
 }
 
 /// The span of the intervals with data, and its gaps.

@@ -258,6 +258,11 @@ impl SkipCounts {
         self.0[why.index()] += 1;
     }
 
+    /// `n` more records skipped for `why` (counted elsewhere).
+    pub fn add_n(&mut self, why: SkipReason, n: u64) {
+        self.0[why.index()] += n;
+    }
+
     /// Records skipped for `why`.
     pub fn get(&self, why: SkipReason) -> u64 {
         self.0[why.index()]

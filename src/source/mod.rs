@@ -4,6 +4,8 @@
 //! "give me these bytes". The local filesystem and S3 both implement it, so format detection,
 //! coverage and export never know which one they are reading.
 
+#[cfg(feature = "athena")]
+pub mod athena;
 pub mod dataset;
 pub mod local;
 #[cfg(feature = "s3")]

@@ -6,6 +6,9 @@
 
 mod common;
 
+mod athena;
+#[cfg(feature = "athena")]
+mod athena_moto;
 mod cfn_lint;
 mod check;
 #[cfg(feature = "s3")]
