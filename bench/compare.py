@@ -79,6 +79,11 @@ class Tool:
         return self.peak_kib / 1024
 
 
+# `l4m series` narrowed to one metric of the generated data: requests for north / tv / ok.
+SERIES_ONE = ["--where", "region=north", "--where", "device=tv", "--where", "status=ok",
+              "--ignore", "latency_ms", "--ignore", "bytes_out"]
+
+
 def l4m(path, *extra):
     return [str(L4M), "coverage", path, "--json", "--frequency", "PT5M", "--timezone", "UTC", *extra]
 
@@ -101,6 +106,8 @@ def tools_for(dataset, path):
             Tool("l4m timestamp only, 1 thread", l4m(path, *ignore, "--concurrency", "1"), True),
             # Another report: its figures are not compared here (tests/it/quality.rs checks them).
             Tool("l4m quality", [str(L4M), "quality", *l4m(path)[2:]], False),
+            # One metric's values (one measure, one combination of dimension values).
+            Tool("l4m series, one metric", [str(L4M), "series", *l4m(path)[2:], *SERIES_ONE], False),
             Tool("polars", peer("polars", path), True),
             Tool("duckdb", peer("duckdb", path), True),
             Tool("pandas", peer("pandas", path), True),
@@ -241,6 +248,10 @@ def goals(results):
              f"counting the same way on one thread: l4m {one.wall:.2f} s, csv-core "
              f"{core.wall:.2f} s, simd-csv {simd.wall:.2f} s (l4m takes {one.wall / core.wall:.2f}x "
              f"csv-core, {one.wall / simd.wall:.2f}x simd-csv)")
+        sr = t["l4m series, one metric"]
+        goal(sr.wall <= 1.5 * full.wall,
+             f"csv: l4m series for one metric at most 1.5x l4m coverage: {sr.wall:.2f} s vs "
+             f"{full.wall:.2f} s = {sr.wall / full.wall:.2f}x (peak {sr.peak_mib:.1f} MiB)")
         q = t["l4m quality"]
         goal(q.wall <= 1.5 * full.wall,
              f"csv: l4m quality at most 1.5x l4m coverage: {q.wall:.2f} s vs {full.wall:.2f} s "
