@@ -1034,17 +1034,28 @@ pub fn successor_text(
     o
 }
 
-/// `series --json`: each metric's points, one per interval of the span.
-pub fn series_json(c: &Coverage) -> Value {
+/// `series --json`: each metric's points, one per interval of the span. Borrowed from the report
+/// and written as it is serialized: no JSON tree of every point is built first.
+#[derive(serde::Serialize)]
+pub struct SeriesJson<'a> {
+    frequency: l4m::schema::Frequency,
+    timezone: &'a str,
+    metrics: &'a [l4m::coverage::MetricValues],
+    metrics_total: u64,
+    metrics_left_out: u64,
+    complete: bool,
+}
+
+pub fn series_json(c: &Coverage) -> SeriesJson<'_> {
     let values = c.values.as_ref();
-    json!({
-        "frequency": c.frequency,
-        "timezone": c.timezone.name(),
-        "metrics": values.map(|v| json!(v.metrics)).unwrap_or(json!([])),
-        "metrics_total": values.map_or(0, |v| v.metrics_total),
-        "metrics_left_out": values.map_or(0, |v| v.metrics_left_out),
-        "complete": c.completeness.complete,
-    })
+    SeriesJson {
+        frequency: c.frequency,
+        timezone: c.timezone.name(),
+        metrics: values.map_or(&[][..], |v| &v.metrics[..]),
+        metrics_total: values.map_or(0, |v| v.metrics_total),
+        metrics_left_out: values.map_or(0, |v| v.metrics_left_out),
+        complete: c.completeness.complete,
+    }
 }
 
 /// Width of a sparkline, in characters.
