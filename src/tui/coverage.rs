@@ -980,7 +980,7 @@ impl Component for CoverageView {
             return;
         };
         if r.read.records == 0 {
-            lines.push(findings_line(findings));
+            lines.push(findings_line(findings, l.summary.width));
             frame.render_widget(Paragraph::new(lines), l.summary);
             let why = Paragraph::new(nothing_parsed_lines(r)).wrap(Wrap { trim: false });
             frame.render_widget(why, l.chart);
@@ -990,7 +990,7 @@ impl Component for CoverageView {
         if let Some(stale) = findings.iter().find(|f| f.rule == Rule::ScanStale) {
             lines.push(self.stale_line(stale));
         }
-        lines.push(findings_line(findings));
+        lines.push(findings_line(findings, l.summary.width));
         frame.render_widget(Paragraph::new(lines), l.summary);
         let g = self.geometry(body);
         let view = histogram::View {

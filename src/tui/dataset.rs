@@ -703,7 +703,7 @@ impl Component for DatasetView {
         self.draw_table(frame, i, l.table);
         let mut lines = self.column_lines(i);
         lines.push(self.timestamp_line());
-        lines.push(findings_line(findings));
+        lines.push(findings_line(findings, body.width));
         frame.render_widget(
             Paragraph::new(lines).block(
                 Block::new()

@@ -460,7 +460,8 @@ impl ExportForm {
         if let Some(p) = problem {
             lines.push(Line::from(Span::styled(format!(" ✗ {p}"), Color::Red)));
         }
-        lines.push(findings_line(findings));
+        // This area wraps its lines: the first error is given whole.
+        lines.push(findings_line(findings, u16::MAX));
         if let Some(m) = self.mapping_path() {
             lines.push(Line::from(Span::styled(
                 format!(" and the index mapping: {}", m.display()),

@@ -51,7 +51,7 @@ pub fn plural(n: u64) -> &'static str {
 }
 
 /// One line: how many errors and warnings, and the first error.
-pub fn findings_line(findings: &[Finding]) -> Line<'static> {
+pub fn findings_line(findings: &[Finding], width: u16) -> Line<'static> {
     let errors: Vec<_> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -73,16 +73,22 @@ pub fn findings_line(findings: &[Finding]) -> Line<'static> {
         format!(", {warnings} warning{}", plural(warnings as u64)),
         Style::new().fg(Color::Yellow),
     ));
+    let tail = format!(
+        "  ({} lists them)",
+        words::key(keys::DATASET, Action::Findings)
+    );
+    // The first error fills what is left of the line, cut only between words.
     if let Some(e) = errors.first() {
-        spans.push(Span::raw(format!("  {}", TuiWords.finding(e))));
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        let room = (width as usize).saturating_sub(used + 2 + tail.chars().count());
+        if room >= 12 {
+            spans.push(Span::raw(format!(
+                "  {}",
+                fit_words(&TuiWords.finding(e), room)
+            )));
+        }
     }
-    spans.push(Span::styled(
-        format!(
-            "  ({} lists them)",
-            words::key(keys::DATASET, Action::Findings)
-        ),
-        Style::new().fg(Color::Gray),
-    ));
+    spans.push(Span::styled(tail, Style::new().fg(Color::Gray)));
     Line::from(spans)
 }
 
