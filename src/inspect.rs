@@ -164,18 +164,9 @@ pub fn detect_interval(
                 files.len().min(MORE_HEADS + 1)
             ),
         );
-        return Ok((d, fills(&times)));
+        return Ok((d, fill_by_interval(&times)));
     }
-    Ok((detect_frequency(&times), fills(&times)))
-}
-
-/// How the timestamps fill each interval length (none when no timestamp parsed).
-fn fills(times: &[i64]) -> Vec<IntervalFill> {
-    if times.is_empty() {
-        Vec::new()
-    } else {
-        fill_by_interval(times)
-    }
+    Ok((detect_frequency(&times), fill_by_interval(&times)))
 }
 
 fn collect_times(sample: &format::Sample, j: usize, tf: &TimeFormat, out: &mut Vec<i64>) {

@@ -1065,13 +1065,10 @@ const SPARK_WIDTH: usize = 48;
 /// the points, scaled between the metric's min and max; `·` where none has a value.
 pub fn sparkline(points: &[l4m::coverage::ValuePoint], width: usize) -> String {
     const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let values: Vec<f64> = points.iter().filter_map(|p| p.value).collect();
-    let (lo, hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-            (l.min(*v), h.max(*v))
-        });
     let width = width.min(points.len()).max(1);
+    let Some((lo, hi)) = value_range(points) else {
+        return "·".repeat(width);
+    };
     (0..width)
         .map(|k| {
             let part = &points[k * points.len() / width..(k + 1) * points.len() / width];
@@ -1088,6 +1085,17 @@ pub fn sparkline(points: &[l4m::coverage::ValuePoint], width: usize) -> String {
             BLOCKS[((at * 7.0).round() as usize).min(7)]
         })
         .collect()
+}
+
+/// The lowest and highest value of a metric's points; `None` when none has a value.
+fn value_range(points: &[l4m::coverage::ValuePoint]) -> Option<(f64, f64)> {
+    points
+        .iter()
+        .filter_map(|p| p.value)
+        .fold(None, |r, v| match r {
+            None => Some((v, v)),
+            Some((l, h)) => Some((v.min(l), v.max(h))),
+        })
 }
 
 /// A number as a metric's min or max: whole numbers without decimals, others with up to 4.
@@ -1153,17 +1161,10 @@ fn series_line(m: &l4m::coverage::MetricValues, o: &mut String) {
         .iter()
         .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
         .collect();
-    let values: Vec<f64> = m.points.iter().filter_map(|p| p.value).collect();
-    let (lo, hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-            (l.min(*v), h.max(*v))
-        });
     let missing = 1.0 - m.with_value() as f64 / m.points.len().max(1) as f64;
-    let range = if values.is_empty() {
-        "no value".to_string()
-    } else {
-        format!("{} to {}", number(lo), number(hi))
+    let range = match value_range(&m.points) {
+        None => "no value".to_string(),
+        Some((lo, hi)) => format!("{} to {}", number(lo), number(hi)),
     };
     let _ = writeln!(
         o,

@@ -696,9 +696,6 @@ fn span_figures(t: &Totals, len: i64, tz: &Tz) -> SpanFigures {
 
 /// Each interval length's fill, from the 5-minute slots with data.
 fn by_interval(slots: &Runs) -> Vec<IntervalFill> {
-    if slots.count() == 0 {
-        return Vec::new();
-    }
     let starts: Vec<i64> = slots.starts(super::tally::SLOT_SECONDS).collect();
     fill_by_interval(&starts)
 }

@@ -154,34 +154,15 @@ impl Cells {
 
     /// Add every cell of `other`.
     pub fn merge(&mut self, other: &Cells) {
-        let (a, b) = (&self.0, &other.0);
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            let next = match (a.get(i), b.get(j)) {
-                (Some(x), Some(y)) if x.index == y.index => {
-                    let mut c = *x;
-                    c.join(y);
-                    (i, j) = (i + 1, j + 1);
-                    c
-                }
-                (Some(x), Some(y)) if x.index < y.index => {
-                    i += 1;
-                    *x
-                }
-                (Some(x), None) => {
-                    i += 1;
-                    *x
-                }
-                (_, Some(y)) => {
-                    j += 1;
-                    *y
-                }
-                (None, None) => break,
-            };
-            out.push(next);
-        }
-        self.0 = out;
+        self.0 = merge_sorted(
+            &self.0,
+            &other.0,
+            |c| c.index,
+            |mut x, y| {
+                x.join(&y);
+                x
+            },
+        );
     }
 }
 
@@ -352,14 +333,24 @@ pub(super) fn merge_by_key(
     b: &[(i64, u64)],
     join: impl Fn(u64, u64) -> u64,
 ) -> Vec<(i64, u64)> {
+    merge_sorted(a, b, |x| x.0, |x, y| (x.0, join(x.1, y.1)))
+}
+
+/// Two lists in key order as one, the items of a key in both joined.
+pub(super) fn merge_sorted<T: Copy>(
+    a: &[T],
+    b: &[T],
+    key: impl Fn(&T) -> i64,
+    join: impl Fn(T, T) -> T,
+) -> Vec<T> {
     let mut out = Vec::with_capacity(a.len().max(b.len()));
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         let (x, y) = (a[i], b[j]);
-        if x.0 == y.0 {
-            out.push((x.0, join(x.1, y.1)));
+        if key(&x) == key(&y) {
+            out.push(join(x, y));
             (i, j) = (i + 1, j + 1);
-        } else if x.0 < y.0 {
+        } else if key(&x) < key(&y) {
             out.push(x);
             i += 1;
         } else {

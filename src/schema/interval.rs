@@ -48,8 +48,11 @@ impl IntervalFill {
     }
 }
 
-/// How every interval length is filled, in the order of [`Frequency::ALL`].
+/// How every interval length is filled, in the order of [`Frequency::ALL`]; none without keys.
 pub fn fill_by_interval(keys: &[i64]) -> Vec<IntervalFill> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
     Frequency::ALL
         .iter()
         .map(|f| IntervalFill::of(*f, keys.iter().copied()))

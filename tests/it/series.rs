@@ -39,6 +39,22 @@ fn known(dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// The arguments that read `file` of [`known`] with its labels: `ts`, dimension `dim`, `measure`
+/// (`v` or `v:AVG`), at `frequency`.
+fn labelled<'a>(file: &'a str, measure: &'a str, frequency: &'a str) -> [&'a str; 9] {
+    [
+        file,
+        "--timestamp",
+        "ts",
+        "--dimension",
+        "dim",
+        "--measure",
+        measure,
+        "--frequency",
+        frequency,
+    ]
+}
+
 fn series(args: &[&str]) -> Value {
     let (code, out, err) = run(l4m().arg("series").args(args).arg("--json"));
     assert_eq!(code, 0, "{err}");
@@ -60,17 +76,7 @@ fn sum_and_avg_of_several_records_an_interval_and_values_that_are_not_numbers() 
     let dir = tempfile::tempdir().unwrap();
     let file = known(dir.path());
     let f = file.to_str().unwrap();
-    let sum = series(&[
-        f,
-        "--timestamp",
-        "ts",
-        "--dimension",
-        "dim",
-        "--measure",
-        "v",
-        "--frequency",
-        "PT1H",
-    ]);
+    let sum = series(&labelled(f, "v", "PT1H"));
     assert_eq!(sum["frequency"], "PT1H");
     assert_eq!(sum["timezone"], "UTC");
     assert_eq!(sum["metrics_total"], 2);
@@ -95,34 +101,14 @@ fn sum_and_avg_of_several_records_an_interval_and_values_that_are_not_numbers() 
         assert_eq!(p["value"], want, "hour {h}");
         assert_eq!(p["records"], 1, "the record counts, value or not");
     }
-    let avg = series(&[
-        f,
-        "--timestamp",
-        "ts",
-        "--dimension",
-        "dim",
-        "--measure",
-        "v:AVG",
-        "--frequency",
-        "PT1H",
-    ]);
+    let avg = series(&labelled(f, "v:AVG", "PT1H"));
     let a = metric(&avg, "a");
     assert_eq!(a["aggregation"], "AVG");
     for (h, p) in a["points"].as_array().unwrap().iter().enumerate() {
         assert_eq!(p["value"].as_f64(), Some(h as f64 + 1.0), "hour {h}");
     }
     // Daily: 24 hours of `a` a day, 72 records.
-    let daily = series(&[
-        f,
-        "--timestamp",
-        "ts",
-        "--dimension",
-        "dim",
-        "--measure",
-        "v",
-        "--frequency",
-        "P1D",
-    ]);
+    let daily = series(&labelled(f, "v", "P1D"));
     let day0 = &metric(&daily, "a")["points"][0];
     let want: i64 = (0..24).map(|h| 3 * h + 3).sum();
     assert_eq!(
@@ -136,17 +122,7 @@ fn where_keeps_the_metrics_of_a_dimension_value_and_the_text_has_a_line_each() {
     let dir = tempfile::tempdir().unwrap();
     let file = known(dir.path());
     let f = file.to_str().unwrap();
-    let args = [
-        f,
-        "--timestamp",
-        "ts",
-        "--dimension",
-        "dim",
-        "--measure",
-        "v",
-        "--frequency",
-        "PT1H",
-    ];
+    let args = labelled(f, "v", "PT1H");
     let only_b = series(&[&args[..], &["--where", "dim=b"]].concat());
     assert_eq!(only_b["metrics_total"], 1);
     assert_eq!(only_b["metrics"][0]["dimensions"]["dim"], "b");
@@ -170,17 +146,8 @@ fn gzip_json_lines_and_any_number_of_threads_give_the_same_values() {
     let dir = tempfile::tempdir().unwrap();
     let file = known(dir.path());
     let text = std::fs::read_to_string(&file).unwrap();
-    let args = [
-        "--timestamp",
-        "ts",
-        "--dimension",
-        "dim",
-        "--measure",
-        "v",
-        "--frequency",
-        "PT1H",
-    ];
-    let plain = series(&[&[file.to_str().unwrap()][..], &args].concat());
+    let args = &labelled("", "v", "PT1H")[1..];
+    let plain = series(&[&[file.to_str().unwrap()][..], args].concat());
     let gz = dir.path().join("known.csv.gz");
     let mut enc = flate2::write::GzEncoder::new(
         std::fs::File::create(&gz).unwrap(),
@@ -189,7 +156,7 @@ fn gzip_json_lines_and_any_number_of_threads_give_the_same_values() {
     enc.write_all(text.as_bytes()).unwrap();
     enc.finish().unwrap();
     assert_eq!(
-        series(&[&[gz.to_str().unwrap()][..], &args].concat())["metrics"],
+        series(&[&[gz.to_str().unwrap()][..], args].concat())["metrics"],
         plain["metrics"]
     );
     let jsonl = dir.path().join("known.jsonl");
@@ -203,7 +170,7 @@ fn gzip_json_lines_and_any_number_of_threads_give_the_same_values() {
         .collect();
     std::fs::write(&jsonl, lines.join("\n") + "\n").unwrap();
     assert_eq!(
-        series(&[&[jsonl.to_str().unwrap()][..], &args].concat())["metrics"],
+        series(&[&[jsonl.to_str().unwrap()][..], args].concat())["metrics"],
         plain["metrics"]
     );
     let one = values_at(&file, 1, 1 << 30);
