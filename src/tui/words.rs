@@ -29,7 +29,8 @@ pub fn interval_keys() -> String {
     }
 }
 
-/// The export form's field for a setting, if the form has one.
+/// The export form's field for a setting, if the form has one. The interval and the timezone have
+/// fields too, but their fix is said as the coverage screen's keys, which scan again at once.
 fn field(setting: Setting) -> Option<FieldKey> {
     FieldKey::ALL
         .into_iter()
