@@ -80,8 +80,7 @@ pub(super) fn run(
     a: &AthenaArgs,
     s3: &super::S3Args,
 ) -> CliResult<l4m::coverage::Coverage> {
-    use l4m::athena::{cost_usd, interval_counts, series_reports, skipped_counts};
-    use l4m::source::athena::{AthenaOptions, AthenaRunner, QueryProgress};
+    use l4m::source::athena::{AthenaOptions, AthenaRunner, QueryProgress, count};
     use std::sync::atomic::Ordering;
 
     use super::{Failure, SCAN, SCANNING};
@@ -116,61 +115,29 @@ pub(super) fn run(
         }
     };
     SCANNING.store(true, Ordering::SeqCst);
-    let names: &[&str] = if spec.series {
-        &["intervals", "skipped", "metrics"]
-    } else {
-        &["intervals", "skipped"]
-    };
-    let outcome = runner.run_plan(&plan, names, &mut progress, &|| control.is_cancelled());
+    let dataset = &p.inspection.dataset;
+    let outcome = count(&runner, &plan, dataset, spec, &mut progress, &|| {
+        control.is_cancelled()
+    });
     SCANNING.store(false, Ordering::SeqCst);
-    let outcome = match outcome {
+    let counted = match outcome {
         Err(l4m::athena::AthenaError::Cancelled { query_id }) => {
             say!("l4m: athena query {query_id} stopped (StopQueryExecution)");
             return Err(Failure::Interrupted);
         }
         other => other.map_err(l4m::Error::from)?,
     };
-    let cost = cost_usd(&outcome.scanned_per_query);
     say!(
-        "l4m: athena scanned {} in {} queries: about ${cost:.4} at $5 per TB (10 MB minimum a query)",
-        l4m::units::bytes(outcome.bytes_scanned),
-        outcome.scanned_per_query.len()
+        "l4m: athena scanned {} in {} queries: about ${:.4} at $5 per TB (10 MB minimum a query)",
+        l4m::units::bytes(counted.bytes_scanned),
+        counted.queries,
+        counted.cost_usd,
     );
-    match &outcome.table_kept {
+    match &counted.table_kept {
         Some(why) => say!("l4m: note: table {why}"),
         None => say!("l4m: athena table {}.{} dropped", plan.database, plan.table),
     }
-    let rows = |name: &str| {
-        outcome
-            .results
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, r)| r.clone())
-            .unwrap_or_default()
-    };
-    let counts = interval_counts(&rows("intervals"), spec).map_err(l4m::Error::from)?;
-    let skipped = skipped_counts(&rows("skipped")).map_err(l4m::Error::from)?;
-    let series = if spec.series {
-        Some(series_reports(&rows("metrics"), spec).map_err(l4m::Error::from)?)
-    } else {
-        None
-    };
-    let mut notes = plan.notes.clone();
-    notes.push(
-        "counted by Athena: files and bytes per interval, dimension combinations, measure checks, partial rows and column completeness are not counted (zero or left out here)".into(),
-    );
-    Ok(l4m::coverage::from_counted(
-        &p.inspection.dataset,
-        spec,
-        l4m::coverage::Counted {
-            counts,
-            skipped,
-            bytes_scanned: outcome.bytes_scanned,
-            engine: "athena".into(),
-            notes,
-            series,
-        },
-    ))
+    Ok(counted.coverage)
 }
 
 #[cfg(not(feature = "athena"))]

@@ -86,7 +86,8 @@ impl AthenaRunner {
     /// A client configured as the AWS SDK's defaults, the profile, region and endpoint say.
     pub fn new(options: AthenaOptions) -> Result<AthenaRunner, AthenaError> {
         let runtime = runtime()?;
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(crate::source::s3::https_client());
         if let Some(p) = &options.profile {
             loader = loader.profile_name(p);
         }
@@ -340,6 +341,77 @@ impl AthenaRunner {
             }
         }
     }
+}
+
+/// A plan's figures counted by Athena, as the local scan's report, with what the run cost.
+#[derive(Debug, Clone)]
+pub struct AthenaCount {
+    pub coverage: crate::coverage::Coverage,
+    /// Bytes Athena scanned over every query.
+    pub bytes_scanned: u64,
+    /// The queries that read data (the DDL is free).
+    pub queries: usize,
+    /// At Athena's price per TB scanned (see [`crate::athena::cost_usd`]).
+    pub cost_usd: f64,
+    /// Why the table is still there, when it is; `None`: it was dropped.
+    pub table_kept: Option<String>,
+}
+
+/// What the local scan counts and Athena's queries do not.
+pub const NOT_COUNTED_BY_ATHENA: &str = "counted by Athena: files and bytes per interval, dimension combinations, measure checks, partial rows and column completeness are not counted (zero or left out here)";
+
+/// Run `plan` in Athena (the `metrics` query too when `spec.series`) and build the report the
+/// local scan would: the command line's `--engine athena` and the UI's coverage screen.
+pub fn count(
+    runner: &AthenaRunner,
+    plan: &Plan,
+    dataset: &crate::source::dataset::Dataset,
+    spec: &crate::coverage::ScanSpec,
+    progress: &mut dyn FnMut(&QueryProgress),
+    cancel: &(dyn Fn() -> bool + Sync),
+) -> Result<AthenaCount, AthenaError> {
+    use crate::athena::{cost_usd, interval_counts, series_reports, skipped_counts};
+    let names: &[&str] = if spec.series {
+        &["intervals", "skipped", "metrics"]
+    } else {
+        &["intervals", "skipped"]
+    };
+    let outcome = runner.run_plan(plan, names, progress, cancel)?;
+    let rows = |name: &str| {
+        outcome
+            .results
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default()
+    };
+    let counts = interval_counts(&rows("intervals"), spec)?;
+    let skipped = skipped_counts(&rows("skipped"))?;
+    let series = match spec.series {
+        true => Some(series_reports(&rows("metrics"), spec)?),
+        false => None,
+    };
+    let mut notes = plan.notes.clone();
+    notes.push(NOT_COUNTED_BY_ATHENA.into());
+    let coverage = crate::coverage::from_counted(
+        dataset,
+        spec,
+        crate::coverage::Counted {
+            counts,
+            skipped,
+            bytes_scanned: outcome.bytes_scanned,
+            engine: "athena".into(),
+            notes,
+            series,
+        },
+    );
+    Ok(AthenaCount {
+        coverage,
+        bytes_scanned: outcome.bytes_scanned,
+        queries: outcome.scanned_per_query.len(),
+        cost_usd: cost_usd(&outcome.scanned_per_query),
+        table_kept: outcome.table_kept,
+    })
 }
 
 /// The statements Athena does not charge for.

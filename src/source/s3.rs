@@ -233,6 +233,7 @@ impl S3Source {
         // The bound on the whole request (all attempts) is not the SDK's operation timeout but
         // this tool's own (see `send`): its error is typed, and a cancelled wait ends it too.
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https_client())
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(attempt.min(CONNECT_TIMEOUT))
@@ -1004,4 +1005,13 @@ impl Read for S3Reader {
         let _ = self.chunk.split_to(n);
         Ok(n)
     }
+}
+
+/// The HTTPS client of every AWS call (S3, Athena, and the credential providers' own calls):
+/// hyper over rustls with ring, the certificates the system trusts.
+pub fn https_client() -> aws_sdk_s3::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
 }

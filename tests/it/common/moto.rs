@@ -51,6 +51,7 @@ impl Moto {
             .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
             .endpoint_url(&endpoint)
             .force_path_style(true)
+            .http_client(l4m::source::s3::https_client())
             .build();
         Moto {
             child,
