@@ -40,6 +40,8 @@ mod synth;
 #[cfg(feature = "tui")]
 mod tui;
 #[cfg(feature = "tui")]
+mod tui_chart;
+#[cfg(feature = "tui")]
 mod tui_config;
 #[cfg(feature = "tui")]
 mod tui_explorer;
