@@ -25,6 +25,7 @@ mod findings_stale;
 mod fuzz_regressions;
 mod hostile_input;
 mod interrupt;
+mod interval_choice;
 mod quality;
 #[cfg(feature = "s3")]
 mod s3;
