@@ -85,6 +85,9 @@ pub enum ScanState {
     Scanning {
         running: Running,
         narrowing: Option<Choice>,
+        /// The wall-clock start of the interval under the cursor when it started: the cursor
+        /// goes back to it on the new figures (at another interval too).
+        at: Option<NaiveDateTime>,
     },
     /// The whole dataset's figures.
     Whole { whole: Figures },
@@ -257,8 +260,13 @@ impl CoverageView {
         self.timezone = spec.timezone;
         let running = start(&inspection, spec.clone(), ctx);
         let narrowing = self.narrowing().cloned();
+        let at = self.cursor_time();
         self.cancel_running();
-        self.state = ScanState::Scanning { running, narrowing };
+        self.state = ScanState::Scanning {
+            running,
+            narrowing,
+            at,
+        };
         self.base = Some(Base {
             inspection,
             spec,
@@ -266,9 +274,20 @@ impl CoverageView {
         });
     }
 
+    /// The wall-clock start of the interval under the cursor, on the figures shown.
+    fn cursor_time(&self) -> Option<NaiveDateTime> {
+        self.shown()?.0.slot_start(self.cursor as u64)
+    }
+
     /// Scan the records of a narrowing, with the whole dataset's last settings; a metric's scan
-    /// sums its values too, for the chart.
-    fn scan_narrowed(&mut self, whole: Figures, choice: Choice, ctx: &mut Ctx) {
+    /// sums its values too, for the chart. `at` is the time the cursor goes back to.
+    fn scan_narrowed(
+        &mut self,
+        whole: Figures,
+        choice: Choice,
+        at: Option<NaiveDateTime>,
+        ctx: &mut Ctx,
+    ) {
         let Some(Base {
             inspection,
             mut spec,
@@ -284,9 +303,6 @@ impl CoverageView {
         spec.series = metric;
         spec.values = metric.then_some(aggregations);
         spec.narrow = Some(choice.narrow.clone());
-        let at = self
-            .shown()
-            .and_then(|(r, _)| r.slot_start(self.cursor as u64));
         let running = start(&inspection, spec, ctx);
         self.cancel_running();
         self.state = ScanState::Narrowing {
@@ -338,9 +354,9 @@ impl CoverageView {
         }
         let state = std::mem::replace(&mut self.state, ScanState::Empty { error: None });
         match (state, result) {
-            (ScanState::Scanning { narrowing, .. }, Ok(coverage)) => {
+            (ScanState::Scanning { narrowing, at, .. }, Ok(coverage)) => {
                 say_partial(&coverage, ctx);
-                self.on_whole(*coverage, narrowing, ctx);
+                self.on_whole(*coverage, narrowing, at, ctx);
             }
             (ScanState::Scanning { .. }, Err(e)) => {
                 ctx.error(TuiWords.error(&e));
@@ -374,15 +390,26 @@ impl CoverageView {
         }
     }
 
-    fn on_whole(&mut self, coverage: Coverage, narrowing: Option<Choice>, ctx: &mut Ctx) {
+    fn on_whole(
+        &mut self,
+        coverage: Coverage,
+        narrowing: Option<Choice>,
+        at: Option<NaiveDateTime>,
+        ctx: &mut Ctx,
+    ) {
         self.frequency = coverage.frequency;
         self.timezone = coverage.timezone;
         let cancelled = coverage.completeness.cancelled;
         let whole = Figures::new(coverage);
-        self.cursor = self.cursor.min(whole.slots.len().saturating_sub(1));
+        // The cursor stays on its time, at this interval; else on its slot.
+        let last = whole.slots.len().saturating_sub(1);
+        self.cursor = at
+            .and_then(|t| slot_at(&whole.coverage, t))
+            .unwrap_or(self.cursor)
+            .min(last);
         let holds = narrowing.as_ref().map(|n| still_holds(&whole.coverage, n));
         match (narrowing, holds) {
-            (Some(choice), Some(true)) if !cancelled => self.scan_narrowed(whole, choice, ctx),
+            (Some(choice), Some(true)) if !cancelled => self.scan_narrowed(whole, choice, at, ctx),
             (Some(_), Some(false)) => {
                 self.state = ScanState::Whole { whole };
                 ctx.info(
@@ -531,7 +558,8 @@ impl CoverageView {
             return;
         };
         ctx.info(format!("scanning the values of {}", choice.label));
-        self.scan_narrowed(whole, choice, ctx);
+        let at = self.cursor_time();
+        self.scan_narrowed(whole, choice, at, ctx);
     }
 
     fn picker_act(&mut self, action: Action, ctx: &mut Ctx) {
@@ -553,7 +581,8 @@ impl CoverageView {
                     return;
                 };
                 ctx.info(format!("scanning the records of {}", choice.label));
-                self.scan_narrowed(whole, choice, ctx);
+                let at = self.cursor_time();
+                self.scan_narrowed(whole, choice, at, ctx);
             }
         }
     }
@@ -566,11 +595,16 @@ impl CoverageView {
                 whole.clone()
             }
             ScanState::Narrowed { whole, .. } => whole.clone(),
-            ScanState::Scanning { running, narrowing } if narrowing.is_some() => {
-                let running = running.clone();
+            ScanState::Scanning {
+                running,
+                narrowing,
+                at,
+            } if narrowing.is_some() => {
+                let (running, at) = (running.clone(), *at);
                 self.state = ScanState::Scanning {
                     running,
                     narrowing: None,
+                    at,
                 };
                 ctx.info("the whole dataset again");
                 return;
@@ -581,9 +615,7 @@ impl CoverageView {
             }
         };
         // The cursor stays on its interval.
-        let at = self
-            .shown()
-            .and_then(|(r, _)| r.slot_start(self.cursor as u64));
+        let at = self.cursor_time();
         let last = whole.slots.len().saturating_sub(1);
         self.cursor = at
             .and_then(|t| slot_at(&whole.coverage, t))

@@ -299,7 +299,13 @@ fn another_interval_draws_the_chart_again_from_a_new_scan() {
     let dir = one_metric();
     let mut app = scanned(dir.path(), (100, 30));
     keys(&mut app, &[Key::Char('p')]);
+    keys(&mut app, &[Key::Char('n')]);
     assert_eq!(values(&app).len(), 21 * 24);
+    assert_eq!(
+        cursor(&app),
+        100,
+        "on the first hour without a value, on 5 January"
+    );
     app.key(Key::Char('4'));
     // While the scans at P1D run, no value is shown: the hourly ones are not current.
     let c = app.coverage.as_ref().unwrap();
@@ -325,10 +331,14 @@ fn another_interval_draws_the_chart_again_from_a_new_scan() {
         .map(value)
         .sum();
     assert_eq!(got[12], (Some(day12 as f64), 18));
+    assert_eq!(cursor(&app), 4, "the cursor stays on its time: 5 January");
     let screen = draw(&app, 100, 30);
     assert!(screen.contains("interval P1D"), "{screen}");
     assert!(
-        screen.contains(&format!("SUM {}", l4m::units::number(day as f64))),
+        screen.contains(&format!(
+            "▶ 2024-01-05 00:00 UTC   SUM {}   20 records",
+            l4m::units::number(day4 as f64)
+        )),
         "{screen}"
     );
 }
