@@ -47,18 +47,21 @@ impl Scale {
             (lo - pad, hi + pad)
         };
         let mut magnitude = 10f64.powf(((hi - lo) / 4.0).log10().floor());
-        // A step as large as the range spans two steps at most: the loop ends.
-        loop {
+        // A step as large as the range spans two steps at most, so a round or two is enough; a
+        // range past what a float holds (or below it) keeps its own ends.
+        for _ in 0..4 {
             for m in [1.0, 2.0, 2.5, 5.0] {
                 let step = m * magnitude;
                 let low = (lo / step).floor() * step;
                 let high = (hi / step).ceil() * step;
-                if ((high - low) / step).round() <= 4.0 {
+                let fits = ((high - low) / step).round() <= 4.0;
+                if fits && low.is_finite() && high.is_finite() && high > low {
                     return Scale { low, high };
                 }
             }
             magnitude *= 10.0;
         }
+        Scale { low: lo, high: hi }
     }
 
     /// The labels from the top: high, middle, low.
@@ -409,6 +412,11 @@ mod tests {
         assert_eq!(labels(10.0, 10.0), ["11", "10", "9"]);
         assert_eq!(labels(0.0, 0.0), ["1", "0", "-1"]);
         assert_eq!(Scale::fit(3.0, 900.0).axis_width(), 6);
+        // Ranges a float barely holds end (on their own ends when no step fits).
+        let wide = Scale::fit(-1e308, 1e308);
+        assert!(wide.high > wide.low, "{wide:?}");
+        let tiny = Scale::fit(1.0, 1.0 + f64::EPSILON);
+        assert!(tiny.high > tiny.low && tiny.low <= 1.0, "{tiny:?}");
     }
 
     #[test]
