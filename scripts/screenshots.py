@@ -55,6 +55,9 @@ STEPS = [
     ("coverage", ["c", 1.0, "+", "+", "n", "n"], "UTC   missing", 20),
     ("narrow", ["f", "j"], "fewest intervals with data first", 10),
     ("narrowed", ["Enter", 1.0], "narrowed to platform=", 20),
+    # p lists the metrics of the value narrowed to; the filter keeps one marketplace's.
+    ("chart", ["p", "/", ("text", " marketplace=us"), "Enter", "Enter", 1.0, "g", "+", "+", "n"],
+     "without a value:", 20),
     ("findings", ["v"], "findings for the current labels", 10),
     ("export", ["e", "Down", "Down", "Down", "Down", "Down", "Down", "Down", "Enter",
                 ("text", "arn:aws:iam::123456789012:role/L4MRole"), "Enter"],

@@ -13,6 +13,19 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A measure's value as people read it: whole numbers with separators and no decimals
+/// (`1,234`), others with up to 4 decimals (`12.5`, `-0.0625`), as L4M keeps at most 4.
+pub fn number(v: f64) -> String {
+    let sign = if v < 0.0 { "-" } else { "" };
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{sign}{}", thousands(v.abs() as u64))
+    } else {
+        let s = format!("{v:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".into() } else { s.to_string() }
+    }
+}
+
 /// 2_300_000 -> "2.3 MB" (decimal units, as S3 and file managers show sizes).
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
@@ -41,5 +54,10 @@ mod tests {
         assert_eq!(bytes(999), "999 B");
         assert_eq!(bytes(687_314), "687.3 kB");
         assert_eq!(bytes(1_000_000_035), "1.0 GB");
+        assert_eq!(number(1234.0), "1,234");
+        assert_eq!(number(-1234.0), "-1,234");
+        assert_eq!(number(12.5), "12.5");
+        assert_eq!(number(-0.0625), "-0.0625");
+        assert_eq!(number(0.00001), "0");
     }
 }

@@ -16,7 +16,7 @@ use l4m::fix::Words as _;
 use l4m::format::{Detected, FileFormat, delimiter_name};
 use l4m::inspect::Inspection;
 use l4m::schema::{ColumnKind, Frequency, Labels, Role};
-use l4m::units::{bytes, thousands};
+use l4m::units::{bytes, number, thousands};
 
 /// "1 interval", "3 intervals".
 pub fn plural(n: u64, word: &str) -> String {
@@ -1066,7 +1066,7 @@ const SPARK_WIDTH: usize = 48;
 pub fn sparkline(points: &[l4m::coverage::ValuePoint], width: usize) -> String {
     const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let width = width.min(points.len()).max(1);
-    let Some((lo, hi)) = value_range(points) else {
+    let Some((lo, hi)) = l4m::coverage::value_range(points) else {
         return "·".repeat(width);
     };
     (0..width)
@@ -1085,27 +1085,6 @@ pub fn sparkline(points: &[l4m::coverage::ValuePoint], width: usize) -> String {
             BLOCKS[((at * 7.0).round() as usize).min(7)]
         })
         .collect()
-}
-
-/// The lowest and highest value of a metric's points; `None` when none has a value.
-fn value_range(points: &[l4m::coverage::ValuePoint]) -> Option<(f64, f64)> {
-    points
-        .iter()
-        .filter_map(|p| p.value)
-        .fold(None, |r, v| match r {
-            None => Some((v, v)),
-            Some((l, h)) => Some((v.min(l), v.max(h))),
-        })
-}
-
-/// A number as a metric's min or max: whole numbers without decimals, others with up to 4.
-fn number(v: f64) -> String {
-    let sign = if v < 0.0 { "-" } else { "" };
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{sign}{}", thousands(v.abs() as u64))
-    } else {
-        format!("{v:.4}").trim_end_matches('0').to_string()
-    }
 }
 
 /// `series`: one line per metric (its dimension values, min, max, missing share and sparkline).
@@ -1162,7 +1141,7 @@ fn series_line(m: &l4m::coverage::MetricValues, o: &mut String) {
         .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
         .collect();
     let missing = 1.0 - m.with_value() as f64 / m.points.len().max(1) as f64;
-    let range = match value_range(&m.points) {
+    let range = match l4m::coverage::value_range(&m.points) {
         None => "no value".to_string(),
         Some((lo, hi)) => format!("{} to {}", number(lo), number(hi)),
     };

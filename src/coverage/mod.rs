@@ -35,7 +35,7 @@ use tally::Tally;
 pub use problem::{FileProblem, ReadPlace};
 pub use read::MAX_RECORD_BYTES;
 pub use tally::{SkipCounts, SkipReason};
-pub use values::{MAX_METRICS, MetricValues, ValuePoint, Values};
+pub use values::{MAX_METRICS, MetricValues, ValuePoint, Values, value_range};
 
 /// What to scan for.
 #[derive(Debug, Clone)]

@@ -45,6 +45,17 @@ impl MetricValues {
     }
 }
 
+/// The lowest and highest value of a metric's points; `None` when none has a value.
+pub fn value_range(points: &[ValuePoint]) -> Option<(f64, f64)> {
+    points
+        .iter()
+        .filter_map(|p| p.value)
+        .fold(None, |r, v| match r {
+            None => Some((v, v)),
+            Some((l, h)) => Some((v.min(l), v.max(h))),
+        })
+}
+
 /// Every metric's values (at most [`MAX_METRICS`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct Values {

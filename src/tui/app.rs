@@ -395,6 +395,7 @@ impl App {
         let shared = Shared {
             findings: &self.findings.list,
             export_file: &file,
+            labels: self.dataset.as_ref().map(|d| &d.labels),
         };
         if let Some(c) = self.front() {
             c.draw(frame, body, &shared);
@@ -942,10 +943,11 @@ impl App {
         }
         // The per-metric figures feed the findings, the backtest split and the narrowing list.
         spec.series = true;
+        let aggregations = d.labels.measures().iter().map(|(_, a)| *a).collect();
         let c = self
             .coverage
             .get_or_insert_with(|| CoverageView::new(frequency, timezone));
-        c.scan_whole(inspection, spec, &mut self.ctx);
+        c.scan_whole(inspection, spec, aggregations, &mut self.ctx);
     }
 
     /// Progress of the running scan as (files done, files, bytes read, bytes).

@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 use super::app::Ctx;
 use super::keys::{Action, Binding, Key};
 use crate::config::Finding;
+use crate::schema::Labels;
 
 /// A click on a screen cell; `double` when it is the second of a double click.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub struct Shared<'a> {
     pub findings: &'a [Finding],
     /// The text of the file the export would write.
     pub export_file: &'a str,
+    /// The dataset's labels now, once it is read.
+    pub labels: Option<&'a Labels>,
 }
 
 /// A screen of the terminal UI.

@@ -5,33 +5,40 @@
 //! The screen can be narrowed to one dimension value or one metric (picked from [`Picker`]): a
 //! second scan counts only those records, and the summary and the histogram show it. The whole
 //! dataset's scan stays what the findings and the export judge.
+//!
+//! Narrowed to a metric, the second scan also sums its values per interval, and `p` shows them as
+//! a chart in the histogram's place ([`super::chart`]): the same cursor, zoom and view, drawn from
+//! the narrowed scan's values, so a rescan (another interval, `s`) draws it again from the new
+//! scan and never from the one before.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Gauge, Paragraph, Wrap};
+use ratatui::widgets::{Block, Gauge, Paragraph, Wrap};
 
 use super::app::{Ctx, Event};
+use super::chart;
 use super::component::{Click, Component, Shared};
 use super::histogram::{self, Geometry, Slot, Split, slot_time};
 use super::input::{self, Field, Outcome};
 use super::keys::{self, Action, Binding, Key};
 use super::layout;
-use super::narrow::{Choice, Picked, Picker};
+use super::narrow::{self, Choice, Kind, Picked, Picker, Purpose};
 use super::style::{ACCENT, findings_line, plural};
 use super::words::{self, TuiWords};
 use super::worker::{Failure, Job};
 use crate::config::Finding;
 use crate::config::findings::Rule;
-use crate::coverage::{Coverage, ScanControl, ScanSpec};
+use crate::coverage::{Coverage, MetricValues, ScanControl, ScanSpec};
 use crate::fix::Words as _;
 use crate::inspect::Inspection;
-use crate::schema::Frequency;
+use crate::schema::{Aggregation, Frequency, Labels};
 use crate::units::{bytes, thousands};
 
 /// A scan's figures, and its slots laid out once for the histogram.
@@ -78,6 +85,9 @@ pub enum ScanState {
     Scanning {
         running: Running,
         narrowing: Option<Choice>,
+        /// The wall-clock start of the interval under the cursor when it started: the cursor
+        /// goes back to it on the new figures (at another interval too).
+        at: Option<NaiveDateTime>,
     },
     /// The whole dataset's figures.
     Whole { whole: Figures },
@@ -86,6 +96,9 @@ pub enum ScanState {
         whole: Figures,
         choice: Choice,
         running: Running,
+        /// The wall-clock start of the interval under the cursor when it started: the cursor
+        /// goes back to it on the narrowed figures.
+        at: Option<NaiveDateTime>,
     },
     /// The whole dataset's figures, and the narrowing's: the screen shows the narrowing's.
     Narrowed {
@@ -93,6 +106,24 @@ pub enum ScanState {
         choice: Choice,
         narrowed: Figures,
     },
+}
+
+/// What the coverage screen draws under its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shows {
+    /// Records per interval.
+    Histogram,
+    /// The values of the metric narrowed to (only while the narrowing is a metric).
+    Chart,
+}
+
+/// What the last scan of the whole dataset was asked with: a narrowed scan repeats it.
+#[derive(Debug, Clone)]
+struct Base {
+    inspection: Arc<Inspection>,
+    spec: ScanSpec,
+    /// Each measure's aggregation (in the spec's order), for a metric's values.
+    aggregations: Vec<Aggregation>,
 }
 
 /// The coverage screen: a scan and its result.
@@ -104,8 +135,9 @@ pub struct CoverageView {
     pub state: ScanState,
     /// The list to narrow from, while it is open.
     pub picker: Option<Picker>,
-    /// The inspection and settings of the last whole-dataset scan: a narrowed scan repeats them.
-    base: Option<(Arc<Inspection>, ScanSpec)>,
+    /// The histogram, or the chart of the metric narrowed to.
+    pub shows: Shows,
+    base: Option<Base>,
     /// Intervals per histogram column; `None` fits the whole span.
     pub zoom: Option<usize>,
     /// First histogram column shown.
@@ -123,6 +155,7 @@ impl CoverageView {
             timezone,
             state: ScanState::Empty { error: None },
             picker: None,
+            shows: Shows::Histogram,
             base: None,
             zoom: None,
             scroll: 0,
@@ -201,25 +234,74 @@ impl CoverageView {
         Split::of(b, self.shown()?.0)
     }
 
+    /// The metric the chart draws, when the chart is shown: the narrowing, a metric.
+    pub fn charted(&self) -> Option<&Choice> {
+        let choice = self.narrowing().filter(|c| c.kind == Kind::Metric)?;
+        (self.shows == Shows::Chart).then_some(choice)
+    }
+
+    /// The values the chart draws: the narrowed scan's, of the metric narrowed to, once they are
+    /// in (while a scan runs there are none: what was drawn before is not shown as current).
+    pub fn chart_values(&self) -> Option<&MetricValues> {
+        self.charted()?;
+        self.narrowed()?.coverage.values.as_ref()?.metrics.first()
+    }
+
     /// Scan the whole dataset; a narrowing chosen earlier is scanned again after it.
-    pub fn scan_whole(&mut self, inspection: Arc<Inspection>, spec: ScanSpec, ctx: &mut Ctx) {
+    /// `aggregations` are the measures' (in the spec's order), for a metric's values.
+    pub fn scan_whole(
+        &mut self,
+        inspection: Arc<Inspection>,
+        spec: ScanSpec,
+        aggregations: Vec<Aggregation>,
+        ctx: &mut Ctx,
+    ) {
         self.frequency = spec.frequency;
         self.timezone = spec.timezone;
         let running = start(&inspection, spec.clone(), ctx);
         let narrowing = self.narrowing().cloned();
+        let at = self.cursor_time();
         self.cancel_running();
-        self.state = ScanState::Scanning { running, narrowing };
-        self.base = Some((inspection, spec));
+        self.state = ScanState::Scanning {
+            running,
+            narrowing,
+            at,
+        };
+        self.base = Some(Base {
+            inspection,
+            spec,
+            aggregations,
+        });
     }
 
-    /// Scan the records of a narrowing, with the whole dataset's last settings.
-    fn scan_narrowed(&mut self, whole: Figures, choice: Choice, ctx: &mut Ctx) {
-        let Some((inspection, mut spec)) = self.base.clone() else {
+    /// The wall-clock start of the interval under the cursor, on the figures shown.
+    fn cursor_time(&self) -> Option<NaiveDateTime> {
+        self.shown()?.0.slot_start(self.cursor as u64)
+    }
+
+    /// Scan the records of a narrowing, with the whole dataset's last settings; a metric's scan
+    /// sums its values too, for the chart. `at` is the time the cursor goes back to.
+    fn scan_narrowed(
+        &mut self,
+        whole: Figures,
+        choice: Choice,
+        at: Option<NaiveDateTime>,
+        ctx: &mut Ctx,
+    ) {
+        let Some(Base {
+            inspection,
+            mut spec,
+            aggregations,
+        }) = self.base.clone()
+        else {
             self.state = ScanState::Whole { whole };
             return;
         };
         // The list and the split come from the whole scan; one series' runs are its intervals.
-        spec.series = false;
+        // A metric's values need its series: one, so it costs little.
+        let metric = choice.kind == Kind::Metric;
+        spec.series = metric;
+        spec.values = metric.then_some(aggregations);
         spec.narrow = Some(choice.narrow.clone());
         let running = start(&inspection, spec, ctx);
         self.cancel_running();
@@ -227,6 +309,7 @@ impl CoverageView {
             whole,
             choice,
             running,
+            at,
         };
     }
 
@@ -248,10 +331,13 @@ impl CoverageView {
         })
     }
 
-    /// The histogram's geometry on a screen of the context's size.
+    /// The geometry of the histogram, or of the chart when it is shown, in a screen's body.
     pub fn geometry(&self, body: Rect) -> Option<Geometry> {
         let (r, _) = self.shown()?;
         let chart = layout::Coverage::new(body).chart;
+        if let Some(values) = self.chart_values() {
+            return chart::geometry(chart, self.zoom, values);
+        }
         Geometry::new(
             chart,
             self.zoom,
@@ -268,17 +354,22 @@ impl CoverageView {
         }
         let state = std::mem::replace(&mut self.state, ScanState::Empty { error: None });
         match (state, result) {
-            (ScanState::Scanning { narrowing, .. }, Ok(coverage)) => {
+            (ScanState::Scanning { narrowing, at, .. }, Ok(coverage)) => {
                 say_partial(&coverage, ctx);
-                self.on_whole(*coverage, narrowing, ctx);
+                self.on_whole(*coverage, narrowing, at, ctx);
             }
             (ScanState::Scanning { .. }, Err(e)) => {
                 ctx.error(TuiWords.error(&e));
                 self.state = ScanState::Empty { error: Some(e) };
             }
-            (ScanState::Narrowing { whole, choice, .. }, Ok(coverage)) => {
+            (
+                ScanState::Narrowing {
+                    whole, choice, at, ..
+                },
+                Ok(coverage),
+            ) => {
                 say_partial(&coverage, ctx);
-                self.on_narrowed(whole, choice, *coverage, ctx);
+                self.on_narrowed(whole, choice, *coverage, at, ctx);
             }
             (ScanState::Narrowing { whole, .. }, Err(e)) => {
                 ctx.error(format!(
@@ -289,17 +380,36 @@ impl CoverageView {
             }
             (other, _) => self.state = other,
         }
+        self.settle_shows();
     }
 
-    fn on_whole(&mut self, coverage: Coverage, narrowing: Option<Choice>, ctx: &mut Ctx) {
+    /// The chart is shown only while the screen is narrowed to a metric: otherwise, the histogram.
+    fn settle_shows(&mut self) {
+        if self.narrowing().is_none_or(|c| c.kind != Kind::Metric) {
+            self.shows = Shows::Histogram;
+        }
+    }
+
+    fn on_whole(
+        &mut self,
+        coverage: Coverage,
+        narrowing: Option<Choice>,
+        at: Option<NaiveDateTime>,
+        ctx: &mut Ctx,
+    ) {
         self.frequency = coverage.frequency;
         self.timezone = coverage.timezone;
         let cancelled = coverage.completeness.cancelled;
         let whole = Figures::new(coverage);
-        self.cursor = self.cursor.min(whole.slots.len().saturating_sub(1));
+        // The cursor stays on its time, at this interval; else on its slot.
+        let last = whole.slots.len().saturating_sub(1);
+        self.cursor = at
+            .and_then(|t| slot_at(&whole.coverage, t))
+            .unwrap_or(self.cursor)
+            .min(last);
         let holds = narrowing.as_ref().map(|n| still_holds(&whole.coverage, n));
         match (narrowing, holds) {
-            (Some(choice), Some(true)) if !cancelled => self.scan_narrowed(whole, choice, ctx),
+            (Some(choice), Some(true)) if !cancelled => self.scan_narrowed(whole, choice, at, ctx),
             (Some(_), Some(false)) => {
                 self.state = ScanState::Whole { whole };
                 ctx.info(
@@ -311,31 +421,56 @@ impl CoverageView {
         self.follow_cursor(ctx, false);
     }
 
-    fn on_narrowed(&mut self, whole: Figures, choice: Choice, coverage: Coverage, ctx: &mut Ctx) {
-        if !coverage.completeness.cancelled {
-            ctx.info(format!(
+    fn on_narrowed(
+        &mut self,
+        whole: Figures,
+        choice: Choice,
+        coverage: Coverage,
+        at: Option<NaiveDateTime>,
+        ctx: &mut Ctx,
+    ) {
+        let values = coverage.values.as_ref().and_then(|v| v.metrics.first());
+        match values {
+            _ if coverage.completeness.cancelled => {}
+            Some(v) if self.shows == Shows::Chart => ctx.info(format!(
+                "the values of {}: {} intervals of {} with a value ({} shows the histogram)",
+                choice.label,
+                thousands(v.with_value() as u64),
+                thousands(v.points.len() as u64),
+                words::key(keys::CHART, Action::Back),
+            )),
+            _ => ctx.info(format!(
                 "narrowed to {}: {} intervals with data ({} or {} shows the whole dataset)",
                 choice.label,
                 thousands(coverage.span.intervals_with_data),
                 words::key(keys::COVERAGE, Action::Whole),
                 words::key(keys::COVERAGE, Action::Back),
-            ));
+            )),
         }
+        let narrowed = Figures::new(coverage);
+        // The cursor stays on its interval where the narrowed span has it, else its first.
+        let last = narrowed.slots.len().saturating_sub(1);
+        self.cursor = at
+            .and_then(|t| slot_at(&narrowed.coverage, t))
+            .map_or(0, |s| s.min(last));
         self.state = ScanState::Narrowed {
             whole,
             choice,
-            narrowed: Figures::new(coverage),
+            narrowed,
         };
-        self.zoom = None;
-        self.cursor = 0;
         self.scroll = 0;
+        self.follow_cursor(ctx, true);
     }
 
-    /// Esc: cancel the scan, else leave the narrowing, else back to the columns.
+    /// Esc: cancel the scan, else leave the chart, else leave the narrowing, else back to the
+    /// columns.
     fn back(&mut self, ctx: &mut Ctx) {
         if let Some(r) = self.running_scan() {
             r.control.cancel();
             ctx.info("cancelling the scan: the figures will be partial");
+        } else if self.charted().is_some() {
+            self.shows = Shows::Histogram;
+            self.follow_cursor(ctx, false);
         } else if self.narrowing().is_some() {
             self.show_whole(ctx);
         } else {
@@ -343,26 +478,88 @@ impl CoverageView {
         }
     }
 
-    /// Open the list of what to narrow to, made from the whole dataset's scan.
-    fn open_picker(&mut self, ctx: &mut Ctx) {
-        let problem = if self.running() {
+    /// Why there is no list to pick from yet (a scan runs, or none was made).
+    fn not_ready(&self) -> Option<&'static str> {
+        if self.running() {
             Some("wait for the scan to finish (Esc cancels it)")
         } else if self.result().is_none() {
             Some("no figures yet")
         } else {
             None
-        };
-        if let Some(p) = problem {
+        }
+    }
+
+    /// Open the list of what to narrow to (on the chart: of the metrics to chart), made from the
+    /// whole dataset's scan.
+    fn open_picker(&mut self, ctx: &mut Ctx) {
+        if self.charted().is_some() {
+            return self.open_metrics(ctx);
+        }
+        if let Some(p) = self.not_ready() {
             ctx.error(p);
             return;
         }
         match self.result().and_then(|r| Picker::new(r)) {
             Some(p) => self.picker = Some(p),
-            None => ctx.error(format!(
-                "nothing to narrow to: label a measure ({} on the columns screen), then scan again",
-                words::key(keys::DATASET, Action::SetRole(crate::schema::Role::Measure))
-            )),
+            None => ctx.error(no_metric()),
         }
+    }
+
+    /// Open the list of metrics to chart; narrowed to a dimension value, its metrics are listed
+    /// (the filter holds the value).
+    fn open_metrics(&mut self, ctx: &mut Ctx) {
+        if let Some(p) = self.not_ready() {
+            ctx.error(p);
+            return;
+        }
+        let filter = match self.narrowing() {
+            Some(c) if c.kind == Kind::Value => c.label.clone(),
+            _ => String::new(),
+        };
+        match self.result().and_then(|r| Picker::metrics(r, &filter)) {
+            Some(p) => self.picker = Some(p),
+            None => ctx.error(no_metric()),
+        }
+    }
+
+    /// `p`: the chart of the metric narrowed to, else of the only metric (a scan of its records),
+    /// else the list of metrics to pick one from.
+    fn open_chart(&mut self, ctx: &mut Ctx) {
+        if let Some(choice) = self.narrowing().filter(|c| c.kind == Kind::Metric) {
+            let label = choice.label.clone();
+            self.shows = Shows::Chart;
+            self.follow_cursor(ctx, false);
+            if self.narrowed().is_some() && self.chart_values().is_none() {
+                ctx.error(format!(
+                    "no values of {label} in this scan: {} scans again",
+                    words::key(keys::CHART, Action::Rescan)
+                ));
+            }
+            return;
+        }
+        if let Some(p) = self.not_ready() {
+            ctx.error(p);
+            return;
+        }
+        match self.result().and_then(|r| narrow::only_metric(r)) {
+            Some(choice) => self.chart_metric(choice, ctx),
+            None => self.open_metrics(ctx),
+        }
+    }
+
+    /// Chart a metric: narrow to it (a scan of its records and values) unless the screen is.
+    fn chart_metric(&mut self, choice: Choice, ctx: &mut Ctx) {
+        self.shows = Shows::Chart;
+        if self.narrowing() == Some(&choice) {
+            self.follow_cursor(ctx, false);
+            return;
+        }
+        let Some(whole) = self.whole().cloned() else {
+            return;
+        };
+        ctx.info(format!("scanning the values of {}", choice.label));
+        let at = self.cursor_time();
+        self.scan_narrowed(whole, choice, at, ctx);
     }
 
     fn picker_act(&mut self, action: Action, ctx: &mut Ctx) {
@@ -370,16 +567,22 @@ impl CoverageView {
         let Some(picker) = self.picker.as_mut() else {
             return;
         };
+        let purpose = picker.purpose;
         match picker.act(action, page) {
             Picked::Nothing => {}
             Picked::Close => self.picker = None,
+            Picked::Narrow(choice) if purpose == Purpose::Chart => {
+                self.picker = None;
+                self.chart_metric(choice, ctx);
+            }
             Picked::Narrow(choice) => {
                 self.picker = None;
                 let Some(whole) = self.whole().cloned() else {
                     return;
                 };
                 ctx.info(format!("scanning the records of {}", choice.label));
-                self.scan_narrowed(whole, choice, ctx);
+                let at = self.cursor_time();
+                self.scan_narrowed(whole, choice, at, ctx);
             }
         }
     }
@@ -392,11 +595,16 @@ impl CoverageView {
                 whole.clone()
             }
             ScanState::Narrowed { whole, .. } => whole.clone(),
-            ScanState::Scanning { running, narrowing } if narrowing.is_some() => {
-                let running = running.clone();
+            ScanState::Scanning {
+                running,
+                narrowing,
+                at,
+            } if narrowing.is_some() => {
+                let (running, at) = (running.clone(), *at);
                 self.state = ScanState::Scanning {
                     running,
                     narrowing: None,
+                    at,
                 };
                 ctx.info("the whole dataset again");
                 return;
@@ -406,11 +614,43 @@ impl CoverageView {
                 return;
             }
         };
-        self.cursor = self.cursor.min(whole.slots.len().saturating_sub(1));
+        // The cursor stays on its interval.
+        let at = self.cursor_time();
+        let last = whole.slots.len().saturating_sub(1);
+        self.cursor = at
+            .and_then(|t| slot_at(&whole.coverage, t))
+            .unwrap_or(self.cursor)
+            .min(last);
         self.state = ScanState::Whole { whole };
+        self.shows = Shows::Histogram;
         self.zoom = None;
         self.follow_cursor(ctx, false);
         ctx.info("the whole dataset again");
+    }
+
+    /// A key of the histogram's or the chart's table.
+    fn act_on_plot(&mut self, action: Action, ctx: &mut Ctx) {
+        match action {
+            Action::Back => self.back(ctx),
+            Action::SetFrequency(f) => {
+                self.zoom = None;
+                ctx.emit(Event::Frequency {
+                    frequency: f,
+                    scan: true,
+                });
+            }
+            Action::EditTimezone => {
+                self.tz_input = Some(Field::new(self.timezone.name(), &self.tz_history))
+            }
+            Action::Rescan => ctx.emit(Event::Rescan),
+            Action::Findings => ctx.emit(Event::OpenFindings),
+            Action::Export => ctx.emit(Event::OpenExport),
+            Action::ZoomIn | Action::ZoomOut => self.zoom(action == Action::ZoomIn, ctx),
+            Action::Narrow => self.open_picker(ctx),
+            Action::Whole => self.show_whole(ctx),
+            Action::Chart => self.open_chart(ctx),
+            _ => self.move_cursor(action, ctx),
+        }
     }
 
     fn zoom(&mut self, closer: bool, ctx: &mut Ctx) {
@@ -460,12 +700,11 @@ impl CoverageView {
     /// A gap jumped to, in the status line: its start and length, seen however far the chart is
     /// zoomed out (the gap may lie in the cursor's own column).
     fn say_gap(&self, slot: usize, ctx: &mut Ctx) {
-        let Some((r, s)) = self.shown() else {
+        let Some((r, _)) = self.shown() else {
             return;
         };
-        let len = s[slot..]
-            .iter()
-            .take_while(|x| x.records == 0)
+        let len = (slot..self.slots_shown())
+            .take_while(|s| self.missing(*s))
             .count()
             .max(1);
         let range = if len == 1 {
@@ -473,22 +712,39 @@ impl CoverageView {
         } else {
             format!("{} to {}", slot_time(r, slot), slot_time(r, slot + len - 1))
         };
-        ctx.info(format!(
-            "gap of {} missing interval{}: {range} {}",
-            thousands(len as u64),
-            plural(len as u64),
-            self.timezone.name()
-        ));
+        let (n, s) = (thousands(len as u64), plural(len as u64));
+        let what = match self.chart_values() {
+            Some(_) => format!("{n} interval{s} without a value"),
+            None => format!("{n} missing interval{s}"),
+        };
+        ctx.info(format!("gap of {what}: {range} {}", self.timezone.name()));
     }
 
-    /// The first slot of the next (or previous) run of missing intervals from `slot`.
+    /// Slots of the figures shown.
+    fn slots_shown(&self) -> usize {
+        self.shown().map_or(0, |(_, s)| s.len())
+    }
+
+    /// Whether a slot is part of a gap: on the histogram an interval without records, on the
+    /// chart one without a value.
+    fn missing(&self, slot: usize) -> bool {
+        match self.chart_values() {
+            Some(v) => v.points.get(slot).is_none_or(|p| p.value.is_none()),
+            None => self
+                .shown()
+                .and_then(|(_, s)| s.get(slot))
+                .is_none_or(|s| s.records == 0),
+        }
+    }
+
+    /// The first slot of the next (or previous) gap from `slot`.
     pub fn gap_from(&self, slot: usize, forward: bool) -> Option<usize> {
-        let s: &[Slot] = self.shown().map_or(&[], |(_, s)| s);
-        let starts = |k: &usize| s[*k].records == 0 && (*k == 0 || s[*k - 1].records > 0);
+        let starts = |k: &usize| self.missing(*k) && (*k == 0 || !self.missing(*k - 1));
+        let len = self.slots_shown();
         if forward {
-            (slot + 1..s.len()).find(starts)
+            (slot + 1..len).find(starts)
         } else {
-            (0..slot.min(s.len())).rev().find(starts)
+            (0..slot.min(len)).rev().find(starts)
         }
     }
 
@@ -559,25 +815,47 @@ impl CoverageView {
         ])
     }
 
-    /// The interval or column under the cursor: its time, records and files.
-    /// What is said of the backtest part is left out, whole, when the line is too narrow for it.
-    fn readout(&self, v: &histogram::View, g: &Geometry, width: u16) -> Line<'static> {
-        let mut line = self.readout_counts(v.coverage, v.slots, g);
-        let range = g.slots(g.column_of(self.cursor));
-        let parts = v
-            .split
-            .map(|s| (s.part(range.start), s.part(range.end - 1)));
-        let words = match parts {
-            Some((Some(a), Some(b))) if a == b => a.words().to_string(),
-            Some((Some(a), Some(b))) => format!("{} to {}", a.words(), b.words()),
-            _ => return line,
+    /// The chart of the metric's values in the histogram's place, and its readout; `labels` are
+    /// the labels now (the values say when they were summed with another aggregation).
+    fn draw_chart(
+        &self,
+        frame: &mut Frame,
+        l: &layout::Coverage,
+        g: Option<&Geometry>,
+        r: &Coverage,
+        labels: Option<&Labels>,
+    ) {
+        let Some(values) = self.chart_values() else {
+            let text = format!(
+                " no values of the metric in this scan: {} scans again",
+                words::key(keys::CHART, Action::Rescan)
+            );
+            let block = Block::bordered().border_style(Style::new().fg(Color::DarkGray));
+            frame.render_widget(Paragraph::new(text).block(block), l.chart);
+            return;
         };
-        let part = format!("   ({words})");
-        if line.width() + part.chars().count() <= width as usize {
-            line.spans
-                .push(Span::styled(part, Style::new().fg(Color::Gray)));
+        let split = self.split();
+        let view = chart::View {
+            coverage: r,
+            values,
+            split,
+            scroll: self.scroll,
+            cursor: self.cursor,
+            stale: values_stale(values, labels),
+        };
+        chart::draw(frame.buffer_mut(), l.chart, g, &view);
+        if let Some(g) = g {
+            let range = g.slots(g.column_of(self.cursor));
+            let line = chart::readout(&view, g, self.timezone.name());
+            let line = with_part(line, split, range, l.readout.width);
+            frame.render_widget(Paragraph::new(line), l.readout);
         }
-        line
+    }
+
+    /// The interval or column under the cursor: its time, records and files.
+    fn readout(&self, v: &histogram::View, g: &Geometry, width: u16) -> Line<'static> {
+        let line = self.readout_counts(v.coverage, v.slots, g);
+        with_part(line, v.split, g.slots(g.column_of(self.cursor)), width)
     }
 
     fn readout_counts(&self, r: &Coverage, slots: &[Slot], g: &Geometry) -> Line<'static> {
@@ -626,6 +904,67 @@ impl CoverageView {
             )),
         ])
     }
+}
+
+/// A readout with the part of the backtest its intervals are in, left out whole when the line is
+/// too narrow for it.
+fn with_part(
+    mut line: Line<'static>,
+    split: Option<Split>,
+    range: std::ops::Range<usize>,
+    width: u16,
+) -> Line<'static> {
+    let parts = split.map(|s| (s.part(range.start), s.part(range.end - 1)));
+    let words = match parts {
+        Some((Some(a), Some(b))) if a == b => a.words().to_string(),
+        Some((Some(a), Some(b))) => format!("{} to {}", a.words(), b.words()),
+        _ => return line,
+    };
+    let part = format!("   ({words})");
+    if line.width() + part.chars().count() <= width as usize {
+        line.spans
+            .push(Span::styled(part, Style::new().fg(Color::Gray)));
+    }
+    line
+}
+
+/// The slot of a scan whose interval starts at a wall-clock time; `None` before its first.
+fn slot_at(r: &Coverage, t: NaiveDateTime) -> Option<usize> {
+    let first = r.span.first_interval_local?;
+    let seconds = (t - first).num_seconds();
+    (seconds >= 0).then(|| (seconds / r.frequency.seconds()) as usize)
+}
+
+/// Why a chart's values are not what the labels ask for now: the measure's aggregation changed
+/// (or it is not a measure any more) since the scan summed them.
+fn values_stale(values: &MetricValues, labels: Option<&Labels>) -> Option<String> {
+    let now = labels?
+        .measures()
+        .into_iter()
+        .find(|(m, _)| *m == values.measure)
+        .map(|(_, a)| a);
+    let then = values.aggregation.as_str();
+    let rescan = words::key(keys::CHART, Action::Rescan);
+    match now {
+        Some(a) if a == values.aggregation => None,
+        Some(a) => Some(format!(
+            "{then} of {}, the label says {} now: {rescan} scans again",
+            values.measure,
+            a.as_str()
+        )),
+        None => Some(format!(
+            "{} is not a measure any more: {rescan} scans again",
+            values.measure
+        )),
+    }
+}
+
+/// Nothing to narrow to or chart: no metric was followed.
+fn no_metric() -> String {
+    format!(
+        "nothing to narrow to: label a measure ({} on the columns screen), then scan again",
+        words::key(keys::DATASET, Action::SetRole(crate::schema::Role::Measure))
+    )
 }
 
 /// Ask the worker for a scan; its progress is read from the control it is given.
@@ -875,38 +1214,22 @@ fn skipped_line(r: &Coverage) -> Line<'static> {
 
 impl Component for CoverageView {
     fn bindings(&self) -> &'static [Binding] {
-        if self.picker.is_some() {
-            keys::NARROW
-        } else {
-            keys::COVERAGE
+        match (&self.picker, self.charted()) {
+            (Some(p), _) if p.purpose == Purpose::Chart => keys::PICK_METRIC,
+            (Some(_), _) => keys::NARROW,
+            (None, Some(_)) => keys::CHART,
+            (None, None) => keys::COVERAGE,
         }
     }
 
     /// A key of the coverage screen's table (or of the list, while it is open).
     fn act(&mut self, action: Action, ctx: &mut Ctx) {
         if self.picker.is_some() {
-            return self.picker_act(action, ctx);
+            self.picker_act(action, ctx);
+        } else {
+            self.act_on_plot(action, ctx);
         }
-        match action {
-            Action::Back => self.back(ctx),
-            Action::SetFrequency(f) => {
-                self.zoom = None;
-                ctx.emit(Event::Frequency {
-                    frequency: f,
-                    scan: true,
-                });
-            }
-            Action::EditTimezone => {
-                self.tz_input = Some(Field::new(self.timezone.name(), &self.tz_history))
-            }
-            Action::Rescan => ctx.emit(Event::Rescan),
-            Action::Findings => ctx.emit(Event::OpenFindings),
-            Action::Export => ctx.emit(Event::OpenExport),
-            Action::ZoomIn | Action::ZoomOut => self.zoom(action == Action::ZoomIn, ctx),
-            Action::Narrow => self.open_picker(ctx),
-            Action::Whole => self.show_whole(ctx),
-            _ => self.move_cursor(action, ctx),
-        }
+        self.settle_shows();
     }
 
     /// A key while the timezone or the list's filter is typed; false when neither is.
@@ -993,19 +1316,23 @@ impl Component for CoverageView {
         lines.push(findings_line(findings, l.summary.width));
         frame.render_widget(Paragraph::new(lines), l.summary);
         let g = self.geometry(body);
-        let view = histogram::View {
-            coverage: r,
-            slots,
-            split: self.split(),
-            scroll: self.scroll,
-            cursor: self.cursor,
-        };
-        histogram::draw(frame.buffer_mut(), l.chart, g.as_ref(), &view);
-        if let Some(g) = g {
-            frame.render_widget(
-                Paragraph::new(self.readout(&view, &g, l.readout.width)),
-                l.readout,
-            );
+        if self.charted().is_some() {
+            self.draw_chart(frame, &l, g.as_ref(), r, shared.labels);
+        } else {
+            let view = histogram::View {
+                coverage: r,
+                slots,
+                split: self.split(),
+                scroll: self.scroll,
+                cursor: self.cursor,
+            };
+            histogram::draw(frame.buffer_mut(), l.chart, g.as_ref(), &view);
+            if let Some(g) = g {
+                frame.render_widget(
+                    Paragraph::new(self.readout(&view, &g, l.readout.width)),
+                    l.readout,
+                );
+            }
         }
         if let Some(p) = &self.picker {
             p.draw(frame, body);

@@ -69,8 +69,18 @@ impl Geometry {
     /// The geometry of a histogram drawn in `chart` (its box), for `spanned` intervals whose
     /// highest count is `max`; `zoom` `None` fits the whole span. `None` when it does not fit.
     pub fn new(chart: Rect, zoom: Option<usize>, spanned: usize, max: u64) -> Option<Geometry> {
+        Geometry::with_axis(chart, zoom, spanned, thousands(max).len() as u16 + 1)
+    }
+
+    /// The geometry of a plot drawn in `chart` (its box) whose y axis labels take `axis_width`
+    /// cells with their tick: the histogram's, or the chart of a metric's values.
+    pub fn with_axis(
+        chart: Rect,
+        zoom: Option<usize>,
+        spanned: usize,
+        axis_width: u16,
+    ) -> Option<Geometry> {
         let inner = layout::inner(chart);
-        let axis_width = thousands(max).len() as u16 + 1;
         if inner.height < 5 || inner.width < axis_width + 10 || spanned == 0 {
             return None;
         }
@@ -206,7 +216,7 @@ pub struct View<'a> {
 }
 
 const EIGHTHS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-const CURSOR_BG: Color = Color::Rgb(70, 70, 120);
+pub(super) const CURSOR_BG: Color = Color::Rgb(70, 70, 120);
 
 /// Draw the histogram in `area` (its box): bars, the y axis, a strip red where a column has
 /// missing intervals (full block: all missing), the backtest's split under it, a yellow line where
@@ -230,26 +240,48 @@ pub fn draw(buf: &mut Buffer, area: Rect, g: Option<&Geometry>, v: &View) {
         draw_column(buf, g, v, column, k);
     }
     if let Some(split) = &v.split {
-        draw_split(buf, g, v, split);
+        draw_split(buf, g, v.scroll, split);
     }
     draw_threshold(buf, g, v);
-    draw_times(buf, g, v);
+    draw_times(buf, g, v.coverage, v.scroll);
 }
 
 fn draw_axis(buf: &mut Buffer, g: &Geometry, max: u64) {
+    // A middle mark of 0 (a highest count of 1) would read as a second baseline.
+    let middle = (max >= 2).then(|| thousands(max / 2));
+    draw_y_labels(buf, g, &thousands(max), middle.as_deref(), "0");
+}
+
+/// The y axis's labels, right-aligned on their ticks: the top, the middle (on a tall enough
+/// plot) and the bottom of the scale.
+pub(super) fn draw_y_labels(
+    buf: &mut Buffer,
+    g: &Geometry,
+    top: &str,
+    middle: Option<&str>,
+    bottom: &str,
+) {
     let style = Style::new().fg(Color::DarkGray);
     let rows = g.axis.height;
     let w = g.axis.width as usize - 1;
-    let mut label = |row: u16, value: u64| {
-        let text = format!("{:>w$}┤", thousands(value));
-        buf.set_string(g.axis.x, g.axis.y + row, text, style);
+    let mut label = |row: u16, text: &str| {
+        buf.set_string(g.axis.x, g.axis.y + row, format!("{text:>w$}┤"), style);
     };
-    label(0, max);
-    // A middle mark of 0 (a highest count of 1) would read as a second baseline.
-    if rows >= 5 && max >= 2 {
-        label(rows / 2, max / 2);
+    label(0, top);
+    if let Some(m) = middle.filter(|_| rows >= 5) {
+        label(rows / 2, m);
     }
-    label(rows - 1, 0);
+    label(rows - 1, bottom);
+}
+
+/// The mark under a column of `len` intervals, `missing` of them without data: a grey line, a
+/// red half block for some, a red full block for all.
+pub(super) fn strip_mark(missing: usize, len: usize) -> (char, Style) {
+    match missing {
+        0 => ('─', Style::new().fg(Color::DarkGray)),
+        n if n == len => ('█', Style::new().fg(Color::Red)),
+        _ => ('▄', Style::new().fg(Color::Red)),
+    }
 }
 
 /// One column: its bar (the densest interval it holds), the missing strip, the cursor.
@@ -268,11 +300,7 @@ fn draw_column(buf: &mut Buffer, g: &Geometry, v: &View, column: usize, k: usize
     let eighths = value.map_or(0, |n| {
         ((n as f64 / max) * (bar_rows * 8) as f64).round().max(1.0) as usize
     });
-    let (mark, strip) = match missing {
-        0 => ('─', Style::new().fg(Color::DarkGray)),
-        n if n == range.len() => ('█', Style::new().fg(Color::Red)),
-        _ => ('▄', Style::new().fg(Color::Red)),
-    };
+    let (mark, strip) = strip_mark(missing, range.len());
     for c in 0..g.cell {
         // Wide bars keep a blank cell between them.
         if g.cell > 2 && c == g.cell - 1 {
@@ -300,8 +328,8 @@ fn draw_column(buf: &mut Buffer, g: &Geometry, v: &View, column: usize, k: usize
 
 /// The split row: `·` under what a backtest leaves out, `━` under training (green) and testing
 /// (magenta), `╋` where a part begins, each part named where there is room.
-fn draw_split(buf: &mut Buffer, g: &Geometry, v: &View, split: &Split) {
-    let visible = (v.scroll..(v.scroll + g.columns).min(g.total)).map(|c| (c, g.slots(c)));
+pub(super) fn draw_split(buf: &mut Buffer, g: &Geometry, scroll: usize, split: &Split) {
+    let visible = (scroll..(scroll + g.columns).min(g.total)).map(|c| (c, g.slots(c)));
     let mut runs: Vec<(Part, u16, u16)> = Vec::new();
     for (k, (_, range)) in visible.enumerate() {
         let parts: Vec<Part> = range.clone().filter_map(|s| split.part(s)).collect();
@@ -352,7 +380,7 @@ fn draw_split(buf: &mut Buffer, g: &Geometry, v: &View, split: &Split) {
 }
 
 /// The split's legend, on the box's bottom edge: what each mark under the bars stands for.
-fn legend(split: &Split) -> Line<'static> {
+pub(super) fn legend(split: &Split) -> Line<'static> {
     let gray = Style::new().fg(Color::Gray);
     Line::from(vec![
         Span::styled(
@@ -414,20 +442,20 @@ pub fn slot_time(c: &Coverage, slot: usize) -> String {
 }
 
 /// The time axis: the first and last interval in view, and the intervals per column.
-fn draw_times(buf: &mut Buffer, g: &Geometry, v: &View) {
+pub(super) fn draw_times(buf: &mut Buffer, g: &Geometry, coverage: &Coverage, scroll: usize) {
     let gray = Style::new().fg(Color::Gray);
-    let first = g.slots(v.scroll).start;
-    let last_column = (v.scroll + g.columns).min(g.total) - 1;
+    let first = g.slots(scroll).start;
+    let last_column = (scroll + g.columns).min(g.total) - 1;
     let last = g.slots(last_column).end - 1;
-    let left = slot_time(v.coverage, first);
-    let right = slot_time(v.coverage, last);
+    let left = slot_time(coverage, first);
+    let right = slot_time(coverage, last);
     let mid = format!(
         "{} interval{}/column",
         g.zoom,
         if g.zoom == 1 { "" } else { "s" }
     );
     // The right label ends under the last column drawn.
-    let drawn = ((last_column + 1 - v.scroll) * g.cell) as u16;
+    let drawn = ((last_column + 1 - scroll) * g.cell) as u16;
     let end = g.bars.x
         + drawn
             .max(left.len() as u16 + right.len() as u16 + 1)

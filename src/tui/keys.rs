@@ -47,6 +47,8 @@ pub enum Action {
     Narrow,
     /// The coverage of the whole dataset again.
     Whole,
+    /// A chart of one metric's values, over the histogram's intervals.
+    Chart,
     Rescan,
     EditField,
     ToggleTarget,
@@ -408,6 +410,13 @@ pub const COVERAGE: &[Binding] = &[
         None,
     ),
     b(
+        &[Char('p')],
+        "p",
+        "chart the values of the metric narrowed to, or of the only one (else a list of metrics first)",
+        Action::Chart,
+        Some("chart"),
+    ),
+    b(
         &[Char('h'), Left],
         "h/←",
         "cursor one column earlier",
@@ -466,6 +475,135 @@ pub const COVERAGE: &[Binding] = &[
         "cancel the scan, the whole dataset again, or back to the columns",
         Action::Back,
         Some("cancel/back"),
+    ),
+];
+
+/// The chart of a metric's values on the coverage screen (`p`): the histogram's cursor, zoom and
+/// intervals, over values instead of records.
+pub const CHART: &[Binding] = &[
+    interval_key(&[Char('1')], "1", Frequency::PT5M),
+    interval_key(&[Char('2')], "2", Frequency::PT10M),
+    interval_key(&[Char('3')], "3", Frequency::PT1H),
+    interval_key(&[Char('4')], "4", Frequency::P1D),
+    b(
+        &[Char('z')],
+        "z",
+        "set the timezone",
+        Action::EditTimezone,
+        Some("timezone"),
+    ),
+    b(
+        &[Char('+'), Char('=')],
+        "+",
+        "zoom in (fewer intervals per column)",
+        Action::ZoomIn,
+        Some("zoom"),
+    ),
+    b(&[Char('-')], "-", "zoom out", Action::ZoomOut, None),
+    b(
+        &[Char('f')],
+        "f",
+        "chart another metric (a list, fewest intervals first)",
+        Action::Narrow,
+        Some("metric"),
+    ),
+    b(
+        &[Char('h'), Left],
+        "h/←",
+        "cursor one column earlier",
+        Action::Left,
+        None,
+    ),
+    b(
+        &[Char('l'), Right],
+        "l/→",
+        "cursor one column later",
+        Action::Right,
+        None,
+    ),
+    b(
+        &[Char('H'), ShiftLeft, PageUp],
+        "H/⇧←",
+        "cursor one screen earlier",
+        Action::ScreenLeft,
+        None,
+    ),
+    b(
+        &[Char('L'), ShiftRight, PageDown],
+        "L/⇧→",
+        "cursor one screen later",
+        Action::ScreenRight,
+        None,
+    ),
+    b(
+        &[Char('n')],
+        "n",
+        "next gap (intervals without a value)",
+        Action::NextGap,
+        Some("next gap"),
+    ),
+    b(&[Char('N')], "N", "previous gap", Action::PrevGap, None),
+    b(&[Char('g'), Home], "g", "first interval", Action::Top, None),
+    b(
+        &[Char('G'), End],
+        "G",
+        "last interval",
+        Action::Bottom,
+        None,
+    ),
+    b(
+        &[Char('a')],
+        "a",
+        "the whole dataset's histogram",
+        Action::Whole,
+        None,
+    ),
+    b(&[Char('s')], "s", "scan again", Action::Rescan, None),
+    b(&[Char('v')], "v", "findings", Action::Findings, None),
+    b(
+        &[Char('e')],
+        "e",
+        "export a config",
+        Action::Export,
+        Some("export"),
+    ),
+    b(
+        &[Esc, Backspace, Char('p')],
+        "Esc/p",
+        "cancel the scan, else back to the histogram (of the same metric)",
+        Action::Back,
+        Some("histogram"),
+    ),
+];
+
+/// The list of metrics the chart is drawn for (`p` with no metric chosen, `f` on the chart).
+pub const PICK_METRIC: &[Binding] = &[
+    MOVE[0],
+    MOVE[1],
+    MOVE[2],
+    MOVE[3],
+    PAGE[0],
+    PAGE[1],
+    b(
+        &[Enter],
+        "Enter",
+        "chart it (a scan of its records)",
+        Action::Open,
+        Some("chart"),
+    ),
+    b(
+        &[Char('/')],
+        "/",
+        "filter the list as you type (Enter keeps, Esc clears)",
+        Action::Filter,
+        Some("filter"),
+    ),
+    b(
+        &[Esc, Backspace],
+        "Esc",
+        "close the list",
+        Action::Back,
+        Some("close"),
     ),
 ];
 
@@ -584,7 +722,9 @@ mod tests {
             ("browser", BROWSER),
             ("dataset", DATASET),
             ("coverage", COVERAGE),
+            ("chart", CHART),
             ("narrow", NARROW),
+            ("pick metric", PICK_METRIC),
             ("findings", FINDINGS),
             ("export", EXPORT),
         ] {

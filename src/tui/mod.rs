@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod chart;
 pub mod component;
 pub mod coverage;
 pub mod dataset;

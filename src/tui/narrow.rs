@@ -1,7 +1,8 @@
 //! The list the coverage screen is narrowed from: every dimension value and every metric (one
 //! measure for one combination of dimension values) of the whole dataset's scan, each group with
 //! the fewest intervals with data first, so the thin parts of a dataset are at the top. A filter
-//! narrows the list as it is typed; Enter picks.
+//! narrows the list as it is typed; Enter picks. The same list, of metrics only, picks the metric
+//! whose values the chart draws.
 
 use std::collections::HashMap;
 
@@ -40,9 +41,19 @@ pub struct Choice {
     pub metrics: Option<u64>,
 }
 
+/// What the list is open for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Narrow the coverage to a dimension value or a metric (`f`).
+    Narrow,
+    /// Chart a metric's values (`p`): metrics only.
+    Chart,
+}
+
 /// The list, its cursor and its filter.
 #[derive(Debug, Clone)]
 pub struct Picker {
+    pub purpose: Purpose,
     pub choices: Vec<Choice>,
     /// The cursor, in the filtered list.
     pub selected: usize,
@@ -137,18 +148,45 @@ fn value_choices(c: &Coverage, q: &Quality) -> Vec<Choice> {
     out.into_iter().map(|(_, c)| c).collect()
 }
 
+/// The metric of a dataset that has only one (one measure, no dimension): what `p` charts
+/// without asking.
+pub fn only_metric(c: &Coverage) -> Option<Choice> {
+    let q = c.quality.as_ref()?;
+    if c.measures.len() != 1 || !c.dims.dimensions.is_empty() {
+        return None;
+    }
+    metric_choices(q).into_iter().next()
+}
+
 impl Picker {
     /// The list for a whole-dataset scan; `None` when the scan followed no metric.
     pub fn new(c: &Coverage) -> Option<Picker> {
         let q = c.quality.as_ref()?;
         let mut choices = value_choices(c, q);
         choices.extend(metric_choices(q));
+        Picker::of(Purpose::Narrow, choices, q.series_capped)
+    }
+
+    /// The list of metrics to chart, filtered by `filter` (a dimension value's label, say);
+    /// `None` when the scan followed no metric.
+    pub fn metrics(c: &Coverage, filter: &str) -> Option<Picker> {
+        let q = c.quality.as_ref()?;
+        let mut p = Picker::of(Purpose::Chart, metric_choices(q), q.series_capped)?;
+        p.filter = filter.to_string();
+        if p.visible().is_empty() {
+            p.filter.clear();
+        }
+        Some(p)
+    }
+
+    fn of(purpose: Purpose, choices: Vec<Choice>, capped: bool) -> Option<Picker> {
         (!choices.is_empty()).then(|| Picker {
+            purpose,
             choices,
             selected: 0,
             typing: None,
             filter: String::new(),
-            capped: q.series_capped,
+            capped,
         })
     }
 
@@ -219,7 +257,12 @@ impl Picker {
     pub fn draw(&self, frame: &mut Frame, body: Rect) {
         let area = layout::picker(body);
         frame.render_widget(Clear, area);
-        let title = " narrow to: dimension values, then metrics; fewest intervals with data first ";
+        let title = match self.purpose {
+            Purpose::Narrow => {
+                " narrow to: dimension values, then metrics; fewest intervals with data first "
+            }
+            Purpose::Chart => " chart the values of: metrics, fewest intervals with data first ",
+        };
         let block = Block::bordered()
             .title(title)
             .border_style(Style::new().fg(ACCENT));

@@ -25,6 +25,7 @@ mod findings_stale;
 mod fuzz_regressions;
 mod hostile_input;
 mod interrupt;
+mod interval_choice;
 mod quality;
 #[cfg(feature = "s3")]
 mod s3;
@@ -39,6 +40,8 @@ mod successors;
 mod synth;
 #[cfg(feature = "tui")]
 mod tui;
+#[cfg(feature = "tui")]
+mod tui_chart;
 #[cfg(feature = "tui")]
 mod tui_config;
 #[cfg(feature = "tui")]

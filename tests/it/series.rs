@@ -1,7 +1,8 @@
 //! `l4m series`: each metric's values per interval, against values known by construction: SUM
 //! and AVG of several records an interval, repeated timestamps, empty and non-numeric values, a
-//! metric picked with `--where`, gzip and JSON lines, the same answer at any number of threads,
-//! and daily values across a DST change in New York.
+//! metric picked with `--where`, gzip and JSON lines (local and in S3 through moto), the same
+//! answer at any number of threads, and daily and hourly values across the DST changes in New
+//! York.
 
 use crate::common;
 
@@ -11,8 +12,8 @@ use std::path::Path;
 use common::*;
 use serde_json::Value;
 
-/// 300 hours from 2024-01-01: `a` has three records an hour (values h, h+1, h+2; the first hour
-/// twice over, a repeated timestamp), `b` one (10, empty every 10th hour, `x` every 7th).
+/// 300 hours from 2024-01-01: `a` has three records an hour (values h, h+1, h+2, 10 minutes
+/// apart), `b` one (10, empty every 10th hour, `x` every 7th).
 fn known(dir: &Path) -> std::path::PathBuf {
     let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
         .unwrap()
@@ -56,9 +57,62 @@ fn labelled<'a>(file: &'a str, measure: &'a str, frequency: &'a str) -> [&'a str
 }
 
 fn series(args: &[&str]) -> Value {
-    let (code, out, err) = run(l4m().arg("series").args(args).arg("--json"));
+    series_by(l4m(), args)
+}
+
+/// `series --json` with `args`, run by `cmd` (the binary, maybe pointed at an S3 server).
+fn series_by(mut cmd: assert_cmd::Command, args: &[&str]) -> Value {
+    let (code, out, err) = run(cmd.arg("series").args(args).arg("--json"));
     assert_eq!(code, 0, "{err}");
     serde_json::from_str(&out).unwrap()
+}
+
+/// The (start, value, records) of every point of the first metric.
+fn points_of(v: &Value) -> Vec<(String, Option<f64>, u64)> {
+    v["metrics"][0]["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["start"].as_str().unwrap().to_string(),
+                p["value"].as_f64(),
+                p["records"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn repeated_timestamps_each_count_in_their_interval_sum_and_average() {
+    // Three records at the very same time, twice the same line among them; then one an hour.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("repeated.csv");
+    let mut text = String::from("ts,v\n");
+    text.push_str("2024-01-01 00:00:00,1\n2024-01-01 00:00:00,2\n2024-01-01 00:00:00,2\n");
+    for h in 1..4 {
+        text.push_str(&format!("2024-01-01 0{h}:00:00,{h}\n"));
+    }
+    text.push_str("2024-01-01 03:00:00,\n2024-01-01 03:00:00,seven\n");
+    std::fs::write(&file, text).unwrap();
+    let f = file.to_str().unwrap();
+    let args = ["--timestamp", "ts", "--frequency", "PT1H"];
+    let sum = series(&[&[f, "--measure", "v"][..], &args].concat());
+    let got = points_of(&sum);
+    assert_eq!(
+        got.iter().map(|p| (p.1, p.2)).collect::<Vec<_>>(),
+        [
+            (Some(5.0), 3),
+            (Some(1.0), 1),
+            (Some(2.0), 1),
+            (Some(3.0), 3)
+        ],
+        "a repeated line counts each time; an empty or non-numeric value is a record without a value"
+    );
+    let avg = series(&[&[f, "--measure", "v:AVG"][..], &args].concat());
+    let got = points_of(&avg);
+    assert_eq!(got[0].1, Some(5.0 / 3.0));
+    assert_eq!(got[3].1, Some(3.0), "the average of the values only");
 }
 
 /// The metric whose dimension `dim` is `value`.
@@ -216,6 +270,77 @@ fn values_at(file: &Path, threads: usize, piece_bytes: u64) -> Value {
     serde_json::to_value(c.values.unwrap()).unwrap()
 }
 
+/// `hours` hours of value 1 from `from` (UTC, written with `Z`), in `name` under `dir`.
+fn utc_hours(dir: &Path, name: &str, from: (i32, u32, u32, u32), hours: i64) -> String {
+    let start = chrono::NaiveDate::from_ymd_opt(from.0, from.1, from.2)
+        .unwrap()
+        .and_hms_opt(from.3, 0, 0)
+        .unwrap();
+    let mut out = String::from("ts,v\n");
+    for h in 0..hours {
+        let utc = start + chrono::Duration::hours(h);
+        out.push_str(&format!("{}Z,1\n", utc.format("%Y-%m-%dT%H:%M:%S")));
+    }
+    let file = dir.join(name);
+    std::fs::write(&file, out).unwrap();
+    file.to_str().unwrap().to_string()
+}
+
+#[test]
+fn hourly_values_in_new_york_follow_the_wall_clock_across_both_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let ny = [
+        "--timestamp",
+        "ts",
+        "--measure",
+        "v",
+        "--frequency",
+        "PT1H",
+        "--timezone",
+        "America/New_York",
+    ];
+    // Spring: 01:00 EST is followed by 03:00 EDT. The wall-clock hour 02:00 is an interval of the
+    // span without a value (as coverage counts it missing), named by the instant of the change.
+    let spring = utc_hours(dir.path(), "spring.csv", (2024, 3, 10, 3), 8);
+    let got = points_of(&series(&[&[spring.as_str()][..], &ny].concat()));
+    let want: Vec<(String, Option<f64>, u64)> = [
+        ("2024-03-10T03:00:00Z", Some(1.0), 1),
+        ("2024-03-10T04:00:00Z", Some(1.0), 1),
+        ("2024-03-10T05:00:00Z", Some(1.0), 1),
+        ("2024-03-10T06:00:00Z", Some(1.0), 1),
+        ("2024-03-10T07:00:00Z", None, 0),
+        ("2024-03-10T07:00:00Z", Some(1.0), 1),
+        ("2024-03-10T08:00:00Z", Some(1.0), 1),
+        ("2024-03-10T09:00:00Z", Some(1.0), 1),
+        ("2024-03-10T10:00:00Z", Some(1.0), 1),
+    ]
+    .into_iter()
+    .map(|(t, v, n)| (t.to_string(), v, n))
+    .collect();
+    assert_eq!(got, want);
+    // Autumn: 01:00 comes twice (EDT, then EST): one wall-clock interval holds both hours.
+    let autumn = utc_hours(dir.path(), "autumn.csv", (2024, 11, 3, 2), 8);
+    let got = points_of(&series(&[&[autumn.as_str()][..], &ny].concat()));
+    let starts: Vec<&str> = got.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(
+        starts,
+        [
+            "2024-11-03T02:00:00Z",
+            "2024-11-03T03:00:00Z",
+            "2024-11-03T04:00:00Z",
+            "2024-11-03T05:00:00Z",
+            "2024-11-03T07:00:00Z",
+            "2024-11-03T08:00:00Z",
+            "2024-11-03T09:00:00Z",
+        ]
+    );
+    assert_eq!((got[3].1, got[3].2), (Some(2.0), 2), "01:00 summed twice");
+    let mut avg = ny;
+    avg[3] = "v:AVG";
+    let got = points_of(&series(&[&[autumn.as_str()][..], &avg].concat()));
+    assert_eq!(got[3].1, Some(1.0));
+}
+
 #[test]
 fn daily_values_in_new_york_across_the_spring_change_are_local_days() {
     // Every hour of 9-11 March 2024 in New York (10 March has 23 hours), value 1 each.
@@ -260,4 +385,30 @@ fn daily_values_in_new_york_across_the_spring_change_are_local_days() {
             ("2024-03-11T04:00:00Z".to_string(), 24.0),
         ]
     );
+}
+
+/// The same values from S3 (through moto on loopback) as from the local file: plain and gzip.
+#[cfg(feature = "s3")]
+#[test]
+fn an_s3_prefix_through_moto_gives_the_local_files_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = known(dir.path());
+    let text = std::fs::read(&file).unwrap();
+    let args = &labelled("", "v", "PT1H")[1..];
+    let local = series(&[&[file.to_str().unwrap()][..], args].concat());
+    let moto = common::moto::Moto::start();
+    moto.bucket("series");
+    moto.put("series", "plain/known.csv", text.clone());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&text).unwrap();
+    moto.put("series", "gzip/known.csv.gz", gz.finish().unwrap());
+    for prefix in ["s3://series/plain/", "s3://series/gzip/"] {
+        let remote = series_by(moto.l4m(), &[&[prefix][..], args].concat());
+        assert_eq!(remote["metrics"], local["metrics"], "{prefix}");
+        assert_eq!(remote["metrics_total"], 2, "{prefix}");
+        // One figure of each metric, read from S3: a's SUM at hour 5, b's gap at hour 7.
+        let a = metric(&remote, "a");
+        assert_eq!(a["points"][5]["value"].as_f64(), Some(18.0), "{prefix}");
+        assert_eq!(metric(&remote, "b")["points"][7]["value"], Value::Null);
+    }
 }

@@ -222,6 +222,50 @@ fn a_user_goes_from_the_sample_folder_to_an_exported_config() {
 }
 
 #[test]
+fn a_user_opens_a_file_presses_c_then_p_and_sees_the_chart_of_its_values() {
+    // 400 hours of one measure, no dimension: `p` charts it without asking which metric.
+    let work = tempfile::tempdir().unwrap();
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let mut csv = String::from("ts,v\n");
+    for h in 0..400 {
+        let t = start + chrono::Duration::hours(h);
+        csv.push_str(&format!(
+            "{},{}\n",
+            t.format("%Y-%m-%d %H:%M:%S"),
+            10 + h % 24
+        ));
+    }
+    let file = work.path().join("hourly.csv");
+    std::fs::write(&file, csv).unwrap();
+    let mut s = Session::start(&[file.to_str().unwrap()], work.path(), work.path());
+    s.wait_for("400 rows from hourly.csv");
+    s.send("c");
+    s.wait_for("PASS  400 intervals with data ≥ 285");
+    s.wait_for("records per interval");
+    s.send("p");
+    s.wait_for("SUM of v per interval");
+    s.wait_for("the values of v: 400 intervals of 400 with a value");
+    // The readout: the first column's intervals, their values with the aggregation.
+    s.wait_for("▶ 2024-01-01 00:00 – ");
+    s.wait_for("UTC   SUM 10–");
+    let screen = s.screen();
+    let braille = screen
+        .chars()
+        .filter(|c| ('\u{2801}'..='\u{28ff}').contains(c))
+        .count();
+    assert!(braille > 50, "the line is drawn in Braille:\n{screen}");
+    assert!(screen.contains("25┤"), "the y axis is labelled:\n{screen}");
+    // Esc: the histogram again, then q quits.
+    s.send("\u{1b}");
+    s.wait_for("records per interval");
+    s.send("q");
+    assert_eq!(s.exit_within(10), 0);
+}
+
+#[test]
 fn a_bad_location_is_a_one_line_error_before_the_screen_is_taken() {
     let work = tempfile::tempdir().unwrap();
     let mut s = Session::start(&["no/such/folder"], work.path(), work.path());
