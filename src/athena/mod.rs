@@ -58,6 +58,36 @@ pub enum AthenaError {
     BadResult { query: String, problem: String },
 }
 
+/// Where l4m's Athena queries run, as the command line's options say: the database that holds
+/// its table, the workgroup, where results go, and how to reach AWS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AthenaPlace {
+    pub database: String,
+    pub work_group: String,
+    /// Else the workgroup's.
+    pub output_location: Option<String>,
+    /// Keep the table after the queries.
+    pub keep_table: bool,
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// Else the SDK's (`AWS_ENDPOINT_URL_ATHENA`, `AWS_ENDPOINT_URL`).
+    pub endpoint_url: Option<String>,
+}
+
+impl Default for AthenaPlace {
+    fn default() -> AthenaPlace {
+        AthenaPlace {
+            database: "default".into(),
+            work_group: "primary".into(),
+            output_location: None,
+            keep_table: false,
+            profile: None,
+            region: None,
+            endpoint_url: None,
+        }
+    }
+}
+
 /// The rows of one query's result, every value as text (NULL as `None`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueryRows {

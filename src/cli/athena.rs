@@ -28,6 +28,17 @@ pub(super) struct AthenaArgs {
     /// With --engine athena: print the table's DDL and the queries as JSON, run nothing
     #[arg(long, help_heading = ATHENA)]
     pub print_sql: bool,
+    #[command(flatten)]
+    pub place: AthenaPlaceArgs,
+    /// Keep the table l4m created instead of dropping it after the queries
+    #[arg(long, help_heading = ATHENA)]
+    pub keep_table: bool,
+}
+
+/// Where the queries run: the command's options, and the terminal UI's (its coverage screen
+/// counts an s3:// dataset in Athena with `A`).
+#[derive(Debug, Args, Clone, Default)]
+pub(super) struct AthenaPlaceArgs {
     /// Athena database that holds l4m's table (it must exist)
     #[arg(long, value_name = "NAME", default_value = "default", help_heading = ATHENA)]
     pub database: String,
@@ -37,9 +48,21 @@ pub(super) struct AthenaArgs {
     /// S3 location for the query results (else the workgroup's), e.g. s3://bucket/athena-results/
     #[arg(long, value_name = "S3_PATH", help_heading = ATHENA)]
     pub output_location: Option<String>,
-    /// Keep the table l4m created instead of dropping it after the queries
-    #[arg(long, help_heading = ATHENA)]
-    pub keep_table: bool,
+}
+
+impl AthenaPlaceArgs {
+    /// The place, with the profile and region of the S3 options.
+    pub fn place(&self, s3: &super::S3Args, keep_table: bool) -> l4m::athena::AthenaPlace {
+        l4m::athena::AthenaPlace {
+            database: self.database.clone(),
+            work_group: self.work_group.clone(),
+            output_location: self.output_location.clone(),
+            keep_table,
+            profile: s3.profile.clone(),
+            region: s3.region.clone(),
+            endpoint_url: None,
+        }
+    }
 }
 
 impl AthenaArgs {
@@ -60,7 +83,7 @@ pub(super) fn plan(p: &Prepared, spec: &ScanSpec, a: &AthenaArgs) -> l4m::Result
         dataset: &p.inspection.dataset,
         dialect: &dialect,
         spec,
-        database: &a.database,
+        database: &a.place.database,
         table: None,
     })?)
 }
@@ -91,14 +114,8 @@ pub(super) fn run(
         ));
     }
     let plan = plan(p, spec, a)?;
-    let runner = AthenaRunner::new(AthenaOptions {
-        profile: s3.profile.clone(),
-        region: s3.region.clone(),
-        output_location: a.output_location.clone(),
-        keep_table: a.keep_table,
-        ..AthenaOptions::new(&a.work_group)
-    })
-    .map_err(l4m::Error::from)?;
+    let runner = AthenaRunner::new(AthenaOptions::at(&a.place.place(s3, a.keep_table)))
+        .map_err(l4m::Error::from)?;
     let control = std::sync::Arc::clone(SCAN.get_or_init(Default::default));
     let mut last = (String::new(), String::new());
     let mut progress = |q: &QueryProgress| {

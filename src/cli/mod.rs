@@ -87,6 +87,8 @@ pub struct Cli {
     config: Option<PathBuf>,
     #[command(flatten)]
     s3: S3Args,
+    #[command(flatten)]
+    athena: athena::AthenaPlaceArgs,
 }
 
 /// What the terminal UI is opened with.
@@ -96,6 +98,7 @@ struct TuiArgs {
     config: Option<PathBuf>,
     fresh: bool,
     concurrency: Option<u32>,
+    athena: athena::AthenaPlaceArgs,
 }
 
 /// How to reach S3 (only used for s3:// locations); each falls back to the AWS SDK's defaults.
@@ -462,6 +465,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
                 config: cli.config,
                 fresh: cli.fresh,
                 concurrency: cli.concurrency,
+                athena: cli.athena,
             },
             &s3,
         ),
@@ -516,6 +520,7 @@ fn cmd_tui(a: TuiArgs, s3: &S3Args) -> CliResult<u8> {
         concurrency: a.concurrency.map(|n| n as usize),
         config,
         recursive,
+        athena: a.athena.place(s3, false),
     };
     match l4m::tui::run(Arc::from(source), location, notes, start)? {
         l4m::tui::Exit::Quit => Ok(0),

@@ -11,7 +11,7 @@ use aws_sdk_athena::Client;
 use aws_sdk_athena::config::Region;
 use aws_sdk_athena::types::{QueryExecutionContext, QueryExecutionState, ResultConfiguration};
 
-use crate::athena::{AthenaError, Plan, QueryRows};
+use crate::athena::{AthenaError, AthenaPlace, Plan, PlanInput, QueryRows};
 
 /// How to reach Athena, and where the queries run.
 #[derive(Debug, Clone, Default)]
@@ -29,6 +29,18 @@ pub struct AthenaOptions {
 }
 
 impl AthenaOptions {
+    /// The options of a place, with the default polling.
+    pub fn at(place: &AthenaPlace) -> AthenaOptions {
+        AthenaOptions {
+            profile: place.profile.clone(),
+            region: place.region.clone(),
+            endpoint_url: place.endpoint_url.clone(),
+            output_location: place.output_location.clone(),
+            keep_table: place.keep_table,
+            ..AthenaOptions::new(&place.work_group)
+        }
+    }
+
     pub fn new(work_group: &str) -> AthenaOptions {
         AthenaOptions {
             work_group: work_group.to_string(),
@@ -359,6 +371,33 @@ pub struct AthenaCount {
 
 /// What the local scan counts and Athena's queries do not.
 pub const NOT_COUNTED_BY_ATHENA: &str = "counted by Athena: files and bytes per interval, dimension combinations, measure checks, partial rows and column completeness are not counted (zero or left out here)";
+
+/// The plan of `inspection`'s dataset at `place`, run there: the UI's count in Athena.
+pub fn count_at(
+    place: &AthenaPlace,
+    inspection: &crate::inspect::Inspection,
+    spec: &crate::coverage::ScanSpec,
+    progress: &mut dyn FnMut(&QueryProgress),
+    cancel: &(dyn Fn() -> bool + Sync),
+) -> crate::Result<AthenaCount> {
+    let dialect = inspection.dialect();
+    let plan = Plan::new(&PlanInput {
+        dataset: &inspection.dataset,
+        dialect: &dialect,
+        spec,
+        database: &place.database,
+        table: None,
+    })?;
+    let runner = AthenaRunner::new(AthenaOptions::at(place))?;
+    Ok(count(
+        &runner,
+        &plan,
+        &inspection.dataset,
+        spec,
+        progress,
+        cancel,
+    )?)
+}
 
 /// Run `plan` in Athena (the `metrics` query too when `spec.series`) and build the report the
 /// local scan would: the command line's `--engine athena` and the UI's coverage screen.

@@ -143,6 +143,8 @@ pub struct Options {
     pub concurrency: Option<usize>,
     /// Where sessions are saved; `None`: not saved.
     pub state_dir: Option<PathBuf>,
+    /// Where a count in Athena runs (the coverage screen's `A`).
+    pub athena: crate::athena::AthenaPlace,
 }
 
 /// Where a dataset is: its location, whether subfolders are read, and whether it is one file.
@@ -947,7 +949,9 @@ impl App {
         let c = self
             .coverage
             .get_or_insert_with(|| CoverageView::new(frequency, timezone));
-        c.scan_whole(inspection, spec, aggregations, &mut self.ctx);
+        let athena =
+            (c.engine == super::coverage::Engine::Athena).then(|| self.options.athena.clone());
+        c.scan_whole(inspection, spec, aggregations, athena, &mut self.ctx);
     }
 
     /// Progress of the running scan as (files done, files, bytes read, bytes).
@@ -1199,6 +1203,13 @@ impl App {
             Answer::Scanned { result } => {
                 if let Some(c) = self.coverage.as_mut() {
                     c.on_scanned(id, result, &mut self.ctx);
+                    self.refresh_findings();
+                }
+            }
+            #[cfg(feature = "athena")]
+            Answer::Counted { result } => {
+                if let Some(c) = self.coverage.as_mut() {
+                    c.on_counted(id, result, &mut self.ctx);
                     self.refresh_findings();
                 }
             }

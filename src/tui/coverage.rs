@@ -64,15 +64,27 @@ pub struct Running {
     pub control: Arc<ScanControl>,
     pub files: usize,
     pub bytes: u64,
+    /// A count in Athena: the state of its queries, as the worker last said it.
+    pub athena: Option<Arc<std::sync::Mutex<String>>>,
+}
+
+/// Who counts the whole dataset's records: l4m here, or Amazon Athena beside the S3 data (`A`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    #[default]
+    Local,
+    Athena,
 }
 
 /// How far a running scan is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
     pub files_done: usize,
     pub files: usize,
     pub bytes_read: u64,
     pub bytes: u64,
+    /// A count in Athena: its queries' state (the files and bytes are Athena's to read).
+    pub athena: Option<String>,
 }
 
 /// What the coverage screen holds: exactly one of these, so that figures, a running scan, an
@@ -146,6 +158,8 @@ pub struct CoverageView {
     pub cursor: usize,
     pub tz_input: Option<Field>,
     tz_history: Vec<String>,
+    /// Who counts the whole dataset (narrowings are always counted here).
+    pub engine: Engine,
 }
 
 impl CoverageView {
@@ -162,6 +176,7 @@ impl CoverageView {
             cursor: 0,
             tz_input: None,
             tz_history: Vec::new(),
+            engine: Engine::Local,
         }
     }
 
@@ -249,16 +264,21 @@ impl CoverageView {
 
     /// Scan the whole dataset; a narrowing chosen earlier is scanned again after it.
     /// `aggregations` are the measures' (in the spec's order), for a metric's values.
+    /// `athena`: where to count it in Athena (else here).
     pub fn scan_whole(
         &mut self,
         inspection: Arc<Inspection>,
         spec: ScanSpec,
         aggregations: Vec<Aggregation>,
+        athena: Option<crate::athena::AthenaPlace>,
         ctx: &mut Ctx,
     ) {
         self.frequency = spec.frequency;
         self.timezone = spec.timezone;
-        let running = start(&inspection, spec.clone(), ctx);
+        let running = match athena {
+            Some(place) => start_athena(&inspection, spec.clone(), place, ctx),
+            None => start(&inspection, spec.clone(), ctx),
+        };
         let narrowing = self.narrowing().cloned();
         let at = self.cursor_time();
         self.cancel_running();
@@ -303,6 +323,9 @@ impl CoverageView {
         spec.series = metric;
         spec.values = metric.then_some(aggregations);
         spec.narrow = Some(choice.narrow.clone());
+        if self.engine == Engine::Athena {
+            ctx.info("a narrowing is counted here: Athena counts the whole dataset");
+        }
         let running = start(&inspection, spec, ctx);
         self.cancel_running();
         self.state = ScanState::Narrowing {
@@ -328,6 +351,10 @@ impl CoverageView {
             files: r.files,
             bytes_read: r.control.bytes_read.load(Ordering::Relaxed),
             bytes: r.bytes,
+            athena: r
+                .athena
+                .as_ref()
+                .map(|s| s.lock().map(|s| s.clone()).unwrap_or_default()),
         })
     }
 
@@ -462,12 +489,74 @@ impl CoverageView {
         self.follow_cursor(ctx, true);
     }
 
+    /// `A`: count the whole dataset in Athena from now on, or here again; scan with it.
+    fn switch_engine(&mut self, ctx: &mut Ctx) {
+        let key = words::key(keys::COVERAGE, Action::Engine);
+        if self.engine == Engine::Athena {
+            self.engine = Engine::Local;
+            ctx.info(format!("counting here ({key} counts in Athena)"));
+            ctx.emit(Event::Rescan);
+            return;
+        }
+        if !cfg!(feature = "athena") {
+            ctx.error("this l4m was built without Athena (feature athena): l4m coverage --engine athena --print-sql gives the SQL to run yourself");
+            return;
+        }
+        let Some(base) = &self.base else {
+            ctx.error("no figures yet: scan first (s)");
+            return;
+        };
+        if !base.inspection.dataset.root.is_s3() {
+            ctx.error("Athena counts data in S3: open an s3:// location, or run l4m coverage --engine athena --print-sql for the SQL of this folder");
+            return;
+        }
+        self.engine = Engine::Athena;
+        ctx.info(format!(
+            "counting in Athena: charged per TB scanned ({key} counts here again)"
+        ));
+        ctx.emit(Event::Rescan);
+    }
+
+    /// A count in Athena answered: its figures as a scan's, and what it cost in the status line.
+    #[cfg(feature = "athena")]
+    pub fn on_counted(
+        &mut self,
+        id: u64,
+        result: Result<Box<crate::source::athena::AthenaCount>, Failure>,
+        ctx: &mut Ctx,
+    ) {
+        let (result, said) = match result {
+            Ok(c) => {
+                let table = match &c.table_kept {
+                    Some(why) => format!("table {why}"),
+                    None => "its table dropped".into(),
+                };
+                let said = format!(
+                    "counted by Athena: {} scanned in {} queries, about ${:.4}; {table}",
+                    bytes(c.bytes_scanned),
+                    c.queries,
+                    c.cost_usd
+                );
+                (Ok(Box::new(c.coverage)), Some(said))
+            }
+            Err(e) => (Err(e), None),
+        };
+        let ours = self.running_scan().is_some_and(|r| r.id == id);
+        self.on_scanned(id, result, ctx);
+        if let (true, Some(said)) = (ours, said) {
+            ctx.info(said);
+        }
+    }
+
     /// Esc: cancel the scan, else leave the chart, else leave the narrowing, else back to the
     /// columns.
     fn back(&mut self, ctx: &mut Ctx) {
         if let Some(r) = self.running_scan() {
             r.control.cancel();
-            ctx.info("cancelling the scan: the figures will be partial");
+            ctx.info(match r.athena {
+                Some(_) => "stopping the Athena query (StopQueryExecution)",
+                None => "cancelling the scan: the figures will be partial",
+            });
         } else if self.charted().is_some() {
             self.shows = Shows::Histogram;
             self.follow_cursor(ctx, false);
@@ -649,6 +738,7 @@ impl CoverageView {
             Action::Narrow => self.open_picker(ctx),
             Action::Whole => self.show_whole(ctx),
             Action::Chart => self.open_chart(ctx),
+            Action::Engine => self.switch_engine(ctx),
             _ => self.move_cursor(action, ctx),
         }
     }
@@ -777,6 +867,13 @@ impl CoverageView {
                 spans.push(Span::styled(" (Enter keeps, Esc drops)", gray));
             }
             None => spans.push(Span::styled(self.timezone.name(), Style::new().bold())),
+        }
+        if self.engine == Engine::Athena {
+            spans.push(Span::styled("   counted by ", gray));
+            spans.push(Span::styled(
+                "Athena",
+                Style::new().fg(Color::LightYellow).bold(),
+            ));
         }
         if let Some(n) = self.narrowing() {
             spans.push(Span::styled("   narrowed to ", gray));
@@ -982,7 +1079,48 @@ fn start(inspection: &Arc<Inspection>, spec: ScanSpec, ctx: &mut Ctx) -> Running
         control,
         files,
         bytes,
+        athena: None,
     }
+}
+
+/// Ask the worker for a count in Athena; its queries' state is read from `athena`.
+#[cfg(feature = "athena")]
+fn start_athena(
+    inspection: &Arc<Inspection>,
+    spec: ScanSpec,
+    place: crate::athena::AthenaPlace,
+    ctx: &mut Ctx,
+) -> Running {
+    let control = Arc::new(ScanControl::default());
+    let said = Arc::new(std::sync::Mutex::new(format!(
+        "Athena: starting in workgroup {}",
+        place.work_group
+    )));
+    let id = ctx.request(Job::AthenaCount {
+        inspection: Arc::clone(inspection),
+        spec,
+        place,
+        control: Arc::clone(&control),
+        said: Arc::clone(&said),
+    });
+    Running {
+        id,
+        control,
+        files: inspection.dataset.files.len(),
+        bytes: inspection.dataset.total_bytes(),
+        athena: Some(said),
+    }
+}
+
+/// Without Athena the key says so first (`switch_engine`): a scan here stands in.
+#[cfg(not(feature = "athena"))]
+fn start_athena(
+    inspection: &Arc<Inspection>,
+    spec: ScanSpec,
+    _place: crate::athena::AthenaPlace,
+    ctx: &mut Ctx,
+) -> Running {
+    start(inspection, spec, ctx)
 }
 
 /// Whether a narrowing still names labelled columns of the whole scan.
@@ -1031,7 +1169,16 @@ fn draw_progress(frame: &mut Frame, p: Progress, summary: Rect) {
         files,
         bytes_read: read,
         bytes: total,
+        athena,
     } = p;
+    let label = match athena {
+        Some(said) => format!("{said} (Esc stops the query)"),
+        None => format!(
+            "scanning: {done}/{files} files, {} of {} (Esc cancels)",
+            bytes(read),
+            bytes(total)
+        ),
+    };
     let ratio = if total > 0 {
         (read as f64 / total as f64).min(1.0)
     } else if files > 0 {
@@ -1048,11 +1195,7 @@ fn draw_progress(frame: &mut Frame, p: Progress, summary: Rect) {
         Gauge::default()
             .gauge_style(Style::new().fg(ACCENT).bg(Color::Rgb(40, 40, 40)))
             .ratio(ratio)
-            .label(format!(
-                "scanning: {done}/{files} files, {} of {} (Esc cancels)",
-                bytes(read),
-                bytes(total)
-            )),
+            .label(label),
         gauge_area,
     );
 }
@@ -1151,6 +1294,17 @@ fn intervals_line(r: &Coverage) -> Line<'static> {
         format!(" empty at ({}):", words::interval_keys()),
         gray,
     )];
+    if r.span.by_interval.is_empty() {
+        // Athena's count is at the scan's interval only.
+        spans.push(Span::styled(
+            format!(
+                "  counted at {} only by {}: switch with the keys to count another",
+                r.frequency,
+                r.engine.as_deref().unwrap_or("this engine")
+            ),
+            gray,
+        ));
+    }
     for f in &r.span.by_interval {
         let text = format!(
             "{} {:.0}%{}",

@@ -49,6 +49,8 @@ pub enum Action {
     Whole,
     /// A chart of one metric's values, over the histogram's intervals.
     Chart,
+    /// Count the whole dataset in Athena, or here again.
+    Engine,
     Rescan,
     EditField,
     ToggleTarget,
@@ -461,6 +463,13 @@ pub const COVERAGE: &[Binding] = &[
         None,
     ),
     b(&[Char('s')], "s", "scan again", Action::Rescan, None),
+    b(
+        &[Char('A')],
+        "A",
+        "count an s3:// dataset in Amazon Athena (--database, --work-group, --output-location), or here again",
+        Action::Engine,
+        None,
+    ),
     b(&[Char('v')], "v", "findings", Action::Findings, None),
     b(
         &[Char('e')],

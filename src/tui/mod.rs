@@ -55,6 +55,8 @@ pub struct Start {
     /// location's subfolders are read.
     pub config: Option<(String, crate::config::ConfigSource)>,
     pub recursive: bool,
+    /// Where the coverage screen's count in Athena runs (`A`, for an s3:// dataset).
+    pub athena: crate::athena::AthenaPlace,
 }
 
 /// How the UI ended.
@@ -91,6 +93,7 @@ pub fn run(
         fresh: start.fresh,
         concurrency: start.concurrency,
         state_dir: session::state_dir(),
+        athena: start.athena,
     };
     let mut app = App::new(location.clone(), is_file, options);
     if let Some((name, config)) = start.config {

@@ -57,6 +57,15 @@ pub enum Job {
         spec: ScanSpec,
         control: Arc<ScanControl>,
     },
+    /// The whole dataset counted by Amazon Athena (the queries' state is written to `said`).
+    #[cfg(feature = "athena")]
+    AthenaCount {
+        inspection: Arc<Inspection>,
+        spec: ScanSpec,
+        place: crate::athena::AthenaPlace,
+        control: Arc<ScanControl>,
+        said: Arc<std::sync::Mutex<String>>,
+    },
     Write {
         /// The main file first (OpenSearch: its index mapping after it).
         files: Vec<(PathBuf, String)>,
@@ -99,6 +108,10 @@ pub enum Answer {
     },
     Scanned {
         result: Result<Box<Coverage>, Failure>,
+    },
+    #[cfg(feature = "athena")]
+    Counted {
+        result: Result<Box<crate::source::athena::AthenaCount>, Failure>,
     },
     Written {
         paths: Vec<PathBuf>,
@@ -180,6 +193,32 @@ impl Worker {
     }
 }
 
+/// Count in Athena, saying each query's state as it changes.
+#[cfg(feature = "athena")]
+fn athena_count(
+    place: &crate::athena::AthenaPlace,
+    inspection: &Inspection,
+    spec: &ScanSpec,
+    control: &ScanControl,
+    said: &std::sync::Mutex<String>,
+) -> crate::Result<crate::source::athena::AthenaCount> {
+    let mut progress = |q: &crate::source::athena::QueryProgress| {
+        if let Ok(mut s) = said.lock() {
+            *s = format!(
+                "Athena {} {}, {} scanned, {:.0} s",
+                q.name,
+                q.state,
+                crate::units::bytes(q.bytes_scanned),
+                q.elapsed.as_secs_f64()
+            );
+        }
+        control.bytes_read.store(q.bytes_scanned, Ordering::Relaxed);
+    };
+    crate::source::athena::count_at(place, inspection, spec, &mut progress, &|| {
+        control.is_cancelled()
+    })
+}
+
 /// Carry out one request (blocking): used by the worker threads and by tests.
 pub fn run(source: &dyn Source, request: Request) -> Response {
     let Request { id, job } = request;
@@ -229,6 +268,18 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
             )
             .map(Box::new)
             .map_err(Arc::new),
+        },
+        #[cfg(feature = "athena")]
+        Job::AthenaCount {
+            inspection,
+            spec,
+            place,
+            control,
+            said,
+        } => Answer::Counted {
+            result: athena_count(&place, &inspection, &spec, &control, &said)
+                .map(Box::new)
+                .map_err(Arc::new),
         },
         Job::Write { files, overwrite } => Answer::Written {
             result: write_all(&files, overwrite).map_err(Arc::new),

@@ -12,7 +12,7 @@ fn varchars(values: &[&str]) -> Value {
     json!({"Data": values.iter().map(|v| json!({"VarCharValue": v})).collect::<Vec<_>>()})
 }
 
-fn result(columns: &[&str], rows: &[Vec<String>]) -> Value {
+pub(crate) fn result(columns: &[&str], rows: &[Vec<String>]) -> Value {
     let mut all = vec![varchars(columns)];
     for r in rows {
         all.push(varchars(&r.iter().map(String::as_str).collect::<Vec<_>>()));
@@ -23,7 +23,7 @@ fn result(columns: &[&str], rows: &[Vec<String>]) -> Value {
     })
 }
 
-fn post_json(url: &str, body: &Value) {
+pub(crate) fn post_json(url: &str, body: &Value) {
     let out = std::process::Command::new("python3")
         .args([
             "-c",

@@ -117,6 +117,7 @@ fn every_command_groups_its_options_under_headings_in_order() {
                 "Reading",
                 "Labels",
                 "S3",
+                "Athena",
                 "Exit codes",
             ],
         ),

@@ -1150,3 +1150,18 @@ fn without_a_detectable_interval_the_scan_takes_one_and_is_not_stale() {
     assert!(!draw(&app, 120, 36).contains("STALE"));
     assert_eq!(app.export.value(FieldKey::Frequency), "PT1H");
 }
+
+/// `A` counts in Athena only what is in S3: on a local folder it says so, with the command that
+/// gives the SQL instead, and the screen keeps counting here.
+#[test]
+fn a_on_a_local_dataset_says_athena_counts_data_in_s3_and_keeps_counting_here() {
+    let mut app = app_at("assets/ecommerce", (100, 30), Options::default());
+    keys(&mut app, &[Key::Char('o')]);
+    keys(&mut app, &[Key::Char('c')]);
+    keys(&mut app, &[Key::Char('A')]);
+    assert_status_starts(&app, "Athena counts data in S3: open an s3:// location");
+    assert_status_holds(&app, "--print-sql");
+    let c = app.coverage.as_ref().unwrap();
+    assert_eq!(c.engine, l4m::tui::coverage::Engine::Local);
+    assert!(!c.running(), "nothing was started");
+}

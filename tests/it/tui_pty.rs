@@ -576,3 +576,87 @@ fn a_format_edit_is_checked_and_the_config_is_written_outside_the_data_folder() 
         assert_eq!(mode(&out), mode(&probe), "the umask's mode, as cp gives");
     }
 }
+
+/// An s3:// dataset counted here, then with `A` in Athena (moto's, which answers each query with
+/// the next canned result): the screen shows Athena's figures, says who counted them and what it
+/// cost, and `A` again counts here.
+#[cfg(feature = "athena")]
+#[test]
+fn on_an_s3_dataset_a_counts_it_in_athena_and_the_screen_shows_athenas_figures() {
+    use crate::athena_moto::{post_json, result};
+    use crate::common::moto::Moto;
+
+    let sample = common::root().join("assets/ecommerce");
+    let (code, local) =
+        common::run_json(common::l4m().args(["coverage", sample.to_str().unwrap(), "--json"]));
+    assert_eq!(code, 0);
+    let moto = Moto::start();
+    moto.bucket("data");
+    moto.bucket("results");
+    moto.put_folder("data", "ecommerce/", &sample);
+    // Athena's count differs from the local one on purpose (its first 300 intervals only), so
+    // that the screen's figures are seen to be Athena's.
+    let intervals: Vec<Vec<String>> = local["intervals"].as_array().unwrap()[..300]
+        .iter()
+        .map(|i| {
+            let t = chrono::DateTime::parse_from_rfc3339(i["start"].as_str().unwrap()).unwrap();
+            vec![
+                t.naive_utc().format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
+                i["records"].to_string(),
+            ]
+        })
+        .collect();
+    let metrics = [
+        "measure",
+        "intervals_with_data",
+        "first_interval",
+        "last_interval",
+    ];
+    let queue = serde_json::json!({"results": [
+        result(&[], &[]),
+        result(&["interval_start", "records"], &intervals),
+        result(&["reason", "records"], &[]),
+        result(&metrics, &[]),
+        result(&[], &[]),
+    ]});
+    post_json(
+        &format!("{}/moto-api/static/athena/query-results", moto.endpoint),
+        &queue,
+    );
+
+    let work = tempfile::tempdir().unwrap();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ENDPOINT_URL_ATHENA", moto.endpoint.as_str()),
+    ];
+    let args = [
+        "s3://data/ecommerce/",
+        "--endpoint-url",
+        &moto.endpoint,
+        "--output-location",
+        "s3://results/l4m/",
+    ];
+    let mut s = Session::start_with(&args, work.path(), work.path(), &env);
+    s.wait_for("2020-10-24.csv");
+    s.send("o");
+    s.wait_for("measure SUM");
+    s.send("c");
+    s.wait_for("PASS  548 intervals with data ≥ 285");
+    s.send("A");
+    s.wait_for("counted by Athena:");
+    let screen = s.screen();
+    assert!(
+        screen.contains("PASS  300 intervals with data ≥ 285"),
+        "Athena's figures: {screen}"
+    );
+    assert!(screen.contains("counted by Athena"), "{screen}");
+    assert!(screen.contains("its table dropped"), "{screen}");
+    // Again: counted here, the local figures back.
+    s.send("A");
+    s.wait_for("PASS  548 intervals with data ≥ 285");
+    assert!(!s.screen().contains("counted by Athena"), "{}", s.screen());
+    s.send("q");
+    assert_eq!(s.exit_within(10), 0);
+}
