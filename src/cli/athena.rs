@@ -52,6 +52,7 @@ pub(super) struct AthenaPlaceArgs {
 
 impl AthenaPlaceArgs {
     /// The place, with the profile and region of the S3 options.
+    #[cfg_attr(not(any(feature = "tui", feature = "athena")), allow(dead_code))]
     pub fn place(&self, s3: &super::S3Args, keep_table: bool) -> l4m::athena::AthenaPlace {
         l4m::athena::AthenaPlace {
             database: self.database.clone(),
