@@ -109,11 +109,11 @@ pub struct Settings {
     pub sample_size: usize,
     /// Values the forest sees before it gives output (32 + the shingle size).
     pub output_after: usize,
-    /// OpenSearch's anomaly rate: in `krcflib` it is the rate at which the forest's thresholder
-    /// and normalization forget (its `transform_decay`).
-    pub anomaly_rate: f64,
     /// How fast the trees forget old values (the library's default, 0.1 / sample size).
     pub time_decay: f64,
+    /// How fast the normalization and the thresholder's statistics forget (the library's
+    /// default, 0.1 / sample size; `krcflib` has no anomaly rate, see [`forest`]).
+    pub transform_decay: f64,
     pub transform_method: &'static str,
     /// An anomaly whose actual value is within this share of the expected one is ignored.
     pub ignore_near_expected_ratio: f64,
@@ -148,8 +148,8 @@ impl Settings {
             number_of_trees: 50,
             sample_size,
             output_after: 32 + shingle_size,
-            anomaly_rate: 0.005,
             time_decay: 0.1 / sample_size as f64,
+            transform_decay: 0.1 / sample_size as f64,
             transform_method: "normalize",
             ignore_near_expected_ratio: 0.2,
             impute: impute.name(),
@@ -503,7 +503,11 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(b.points.len(), 1000);
-        assert!(b.points[..40].iter().all(|p| p.score == 0.0 && p.grade == 0.0));
+        assert!(
+            b.points[..40]
+                .iter()
+                .all(|p| p.score == 0.0 && p.grade == 0.0)
+        );
         let at: Vec<usize> = b
             .points
             .iter()

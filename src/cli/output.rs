@@ -271,7 +271,7 @@ fn columns_text(i: &Inspection, labels: &Labels, o: &mut String) {
     }
 }
 
-fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+pub fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -1099,7 +1099,7 @@ fn value_range(points: &[l4m::coverage::ValuePoint]) -> Option<(f64, f64)> {
 }
 
 /// A number as a metric's min or max: whole numbers without decimals, others with up to 4.
-fn number(v: f64) -> String {
+pub fn number(v: f64) -> String {
     let sign = if v < 0.0 { "-" } else { "" };
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{sign}{}", thousands(v.abs() as u64))
