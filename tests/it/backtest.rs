@@ -480,3 +480,86 @@ fn bad_input_gets_one_line_that_names_it_and_says_what_to_do() {
     assert!(out.is_empty());
     assert_one_line_error(&err, "unknown column \"nope\"");
 }
+
+/// Six metrics of 20,000 hours each: a run of several seconds.
+fn long_set(dir: &Path) -> PathBuf {
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let mut out = String::from("ts,kind,sales\n");
+    for k in 0..6 {
+        let mut n = noise(k + 1);
+        for h in 0..20_000 {
+            let t = start + chrono::Duration::hours(h);
+            let daily = (h as f64 * std::f64::consts::TAU / 24.0).sin();
+            let v = 200.0 + 80.0 * daily + 4.0 * n();
+            out.push_str(&format!("{},m{k},{v:.3}\n", t.format("%Y-%m-%d %H:%M:%S")));
+        }
+    }
+    let path = dir.join("long.csv");
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+#[test]
+fn ctrl_c_keeps_and_prints_the_metrics_that_finished_and_says_it_is_partial() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let file = long_set(dir.path());
+    let csv = dir.path().join("a.csv");
+    let child = Command::new(assert_cmd::cargo::cargo_bin("l4m"))
+        .arg("backtest")
+        .arg(&file)
+        .args([
+            "--timestamp",
+            "ts",
+            "--dimension",
+            "kind",
+            "--measure",
+            "sales",
+        ])
+        .args(["--frequency", "PT1H", "--threads", "1", "--json", "--csv"])
+        .arg(&csv)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The scan of 120,000 rows takes well under this; the forest, several seconds.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{err}");
+    let v: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(v["partial"], true);
+    let metrics = v["metrics"].as_array().unwrap();
+    assert!(
+        metrics.len() < 6,
+        "stopped before the end: {}",
+        metrics.len()
+    );
+    for m in metrics {
+        assert_eq!(
+            m["points"].as_array().unwrap().len(),
+            20_000,
+            "only whole metrics"
+        );
+    }
+    assert!(
+        err.contains(&format!(
+            "l4m: interrupted: the backtest stopped; the output holds the {} of 6 metrics that finished (partial)",
+            metrics.len()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.contains("partial") && l.contains("wrote")),
+        "{err}"
+    );
+}
