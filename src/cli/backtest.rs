@@ -295,21 +295,22 @@ fn text(root: &str, r: &Run, a: &BacktestArgs) -> String {
         s.output_after,
         s.ignore_near_expected_ratio * 100.0
     );
-    let _ = writeln!(
-        o,
-        "missing intervals: {}, {} ({}); --impute {IMPUTE_NAMES}",
-        s.impute().describe(),
-        if s.impute_default {
-            "the default"
-        } else {
-            "as asked"
-        },
-        if s.impute_default {
-            IMPUTE_DEFAULT_WHY
-        } else {
-            "the default is ignore"
-        },
-    );
+    let how = s.impute().describe();
+    if s.impute_default {
+        let _ = writeln!(
+            o,
+            "missing intervals: {how}, the default (--impute {IMPUTE_NAMES})\n  why: {IMPUTE_DEFAULT_WHY}"
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "missing intervals: {how} (--impute {}; the default is ignore)",
+            a.impute.map_or("ignore".to_string(), |i| match i.value() {
+                Some(x) => format!("fixed:{x}"),
+                None => i.name().to_string(),
+            })
+        );
+    }
     if let Some(sp) = &r.split {
         let _ = writeln!(
             o,

@@ -363,7 +363,10 @@ fn text_lists_each_metrics_testing_anomalies_then_a_summary() {
         "{out}"
     );
     assert!(out.contains("missing intervals: left out"), "{out}");
-    assert!(out.contains(", the default ("), "{out}");
+    assert!(
+        out.contains(", the default (--impute zero, previous, fixed:NUMBER or ignore)\n  why: "),
+        "{out}"
+    );
     assert!(out.contains("split: training 2024-01-01T00:00:00Z to 2024-02-12T00:00:00Z, testing 2024-02-12T00:00:00Z to 2024-03-01T00:00:00Z"), "{out}");
     assert!(
         out.contains("\nsales (SUM) kind=spikes\n  3 anomalies in testing, 2 in training\n"),
@@ -562,4 +565,40 @@ fn ctrl_c_keeps_and_prints_the_metrics_that_finished_and_says_it_is_partial() {
             .any(|l| l.contains("partial") && l.contains("wrote")),
         "{err}"
     );
+}
+
+/// The README's figures for the labelled set: of the 8 injected anomalies, how many are flagged
+/// at their first interval, and how many flags fall outside every injected anomaly (its
+/// intervals and the 8 after them, the forest's shingle, in which it still sees it).
+#[test]
+fn labelled_set_figures_as_the_readme_gives_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = backtest(&labelled_set(dir.path()), &[]);
+    let mut truth: Vec<(&str, usize, usize)> = SPIKES.iter().map(|&s| ("spikes", s, 1)).collect();
+    truth.extend([
+        ("shift", SHIFT, 1),
+        ("dropout", DROPOUT, 6),
+        ("pattern", PATTERN, 1),
+    ]);
+    let mut found = 0;
+    let mut false_flags = Vec::new();
+    for kind in KINDS {
+        let at = flagged(&v, kind);
+        for (k, start, _) in &truth {
+            if *k == kind && at.contains(start) {
+                found += 1;
+            }
+        }
+        for h in at {
+            let inside = truth
+                .iter()
+                .any(|(k, s, len)| *k == kind && (*s..s + len + 8).contains(&h));
+            if !inside {
+                false_flags.push((kind, h));
+            }
+        }
+    }
+    println!("injected 8, flagged at their interval {found}, false flags {false_flags:?}");
+    assert_eq!(found, 8);
+    assert_eq!(false_flags.len(), 0, "{false_flags:?}");
 }
