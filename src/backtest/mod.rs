@@ -550,9 +550,7 @@ mod tests {
 
     #[test]
     fn the_metrics_with_most_data_are_kept_in_their_order() {
-        let mut v = vec![Some(1.0); 10];
         let sparse = metric("sparse", &[None, None, Some(1.0), None]);
-        v[0] = None;
         let values = Values {
             metrics: vec![
                 sparse.clone(),
