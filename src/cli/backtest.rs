@@ -167,7 +167,7 @@ fn run_forest(
         out
     });
     SCANNING.store(false, Ordering::SeqCst);
-    outcome.map_err(|e| Failure::Usage(e.to_string()))
+    outcome.map_err(|e| Failure::Engine(e.into()))
 }
 
 /// One line on standard error, redrawn until the run ends, then erased.
