@@ -277,7 +277,10 @@ fn json_has_the_issues_shape_field_by_field() {
         }
         let c = a["confidence"].as_f64().unwrap();
         assert!(c > 0.0 && c <= 1.0, "{c}");
-        let h = points.iter().position(|p| p["start"] == a["start"]).unwrap();
+        let h = points
+            .iter()
+            .position(|p| p["start"] == a["start"])
+            .unwrap();
         let testing = h >= TESTING;
         assert_eq!(a["part"], if testing { "testing" } else { "training" });
     }
