@@ -122,6 +122,9 @@ pub enum Error {
     /// A worker thread of a scan panicked (a bug of ours).
     #[error("a scan worker stopped unexpectedly")]
     WorkerFailed,
+    /// The backtest's forest failed on a metric.
+    #[error(transparent)]
+    Backtest(#[from] crate::backtest::BacktestError),
 }
 
 fn no_data_files(recursive: bool, subfolders: usize, skipped: usize) -> String {
@@ -554,6 +557,10 @@ impl Error {
             Error::WorkerFailed => {
                 vec![Fix::outside("run the scan again, and report this as a bug")]
             }
+            Error::Backtest(_) => vec![
+                Fix::outside("leave the metric out with a narrower selection of dimension values"),
+                Fix::outside("report this as a bug"),
+            ],
         }
     }
 }

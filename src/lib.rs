@@ -7,6 +7,7 @@
 //! module here knows about either.
 
 pub mod athena;
+pub mod backtest;
 pub mod config;
 pub mod coverage;
 pub mod detect;

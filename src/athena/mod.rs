@@ -647,6 +647,7 @@ mod tests {
             piece_bytes: 1,
             series: false,
             values: None,
+            values_by_data: false,
             narrow: None,
             template: None,
         }

@@ -14,6 +14,7 @@ macro_rules! say {
 }
 
 mod athena;
+mod backtest;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,6 +56,7 @@ const TIME: &str = "Interval and time";
 const S3: &str = "S3";
 const OUTPUT: &str = "Output";
 const CONFIG_FIELDS: &str = "Config fields";
+const DETECTOR: &str = "Detector";
 
 /// Explore, label and check time-series datasets for Amazon Lookout for Metrics.
 #[derive(Debug, Parser)]
@@ -141,6 +143,9 @@ enum Command {
     /// Each metric's values per interval (SUM or AVG, as labelled), with a sparkline
     #[command(after_help = EXIT_CODES)]
     Series(SeriesArgs),
+    /// What a detector would flag in each metric: AWS's Random Cut Forest run over its history
+    #[command(after_help = EXIT_CODES)]
+    Backtest(BacktestArgs),
     /// Check the labels and write a CreateMetricSet request or CloudFormation template
     #[command(after_help = EXIT_CODES)]
     Export(Box<ExportArgs>),
@@ -294,8 +299,10 @@ struct CoverageArgs {
     json: bool,
 }
 
+/// What names a dataset's metrics and reads their values: the labelling and reading options of
+/// `quality`, and `--where` to narrow them (`series` and `backtest`).
 #[derive(Debug, Args)]
-struct SeriesArgs {
+struct MetricArgs {
     #[command(flatten)]
     read: ReadArgs,
     #[command(flatten)]
@@ -307,9 +314,45 @@ struct SeriesArgs {
     /// Only the metrics whose dimension DIM has VALUE; repeat it, and every one must hold
     #[arg(long = "where", value_name = "DIM=VALUE", value_parser = parse_where, help_heading = LABELS)]
     where_: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+struct SeriesArgs {
+    #[command(flatten)]
+    metrics: MetricArgs,
     /// Print JSON instead of text
     #[arg(long, help_heading = OUTPUT)]
     json: bool,
+}
+
+#[derive(Debug, Args)]
+struct BacktestArgs {
+    #[command(flatten)]
+    metrics: MetricArgs,
+    /// How a missing interval is filled before the forest sees it: zero, previous,
+    /// fixed:NUMBER or ignore (leave it out) [default: ignore]
+    #[arg(long, value_name = "HOW", value_parser = parse_impute, help_heading = DETECTOR)]
+    impute: Option<l4m::backtest::Impute>,
+    /// Most metrics run, those with the most intervals with data first [default: 100]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000), help_heading = DETECTOR)]
+    max_metrics: Option<u32>,
+    /// Metrics run at once (default: the number of cores)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256), help_heading = DETECTOR)]
+    threads: Option<u32>,
+    /// Also write the anomalies to FILE as CSV (for a spreadsheet)
+    #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
+    csv: Option<PathBuf>,
+    /// Replace the --csv FILE if it exists
+    #[arg(long, requires = "csv", help_heading = OUTPUT)]
+    force: bool,
+    /// Print JSON instead of text
+    #[arg(long, help_heading = OUTPUT)]
+    json: bool,
+}
+
+/// `--impute`.
+fn parse_impute(s: &str) -> std::result::Result<l4m::backtest::Impute, String> {
+    s.parse()
 }
 
 /// `--where DIM=VALUE`.
@@ -457,6 +500,7 @@ pub fn run(cli: Cli) -> CliResult<u8> {
         Some(Command::Coverage(a)) => cmd_coverage(a, &s3),
         Some(Command::Quality(a)) => cmd_quality(a, &s3),
         Some(Command::Series(a)) => cmd_series(a, &s3),
+        Some(Command::Backtest(a)) => backtest::cmd_backtest(a, &s3),
         Some(Command::Export(a)) => cmd_export(*a, &s3),
         Some(Command::Check(a)) => cmd_check(a, &s3),
         None => cmd_tui(
@@ -877,7 +921,10 @@ fn cmd_quality(a: CoverageArgs, s3: &S3Args) -> CliResult<u8> {
     })
 }
 
-fn cmd_series(a: SeriesArgs, s3: &S3Args) -> CliResult<u8> {
+/// Scan a dataset for its metrics' values (narrowed by `--where`), keeping at most
+/// [`coverage::MAX_METRICS`] metrics: the first by dimension values, or with `by_data` those
+/// with the most intervals with data.
+fn scan_values(a: &MetricArgs, s3: &S3Args, by_data: bool) -> CliResult<(Prepared, Coverage)> {
     let mut p = prepare(&a.read, &a.labels, s3)?;
     let dims = p.labels.dimensions();
     if let Some((d, _)) = a.where_.iter().find(|(d, _)| !dims.contains(&d.as_str())) {
@@ -898,6 +945,7 @@ fn cmd_series(a: SeriesArgs, s3: &S3Args) -> CliResult<u8> {
     )?;
     spec.series = true;
     spec.values = Some(p.labels.measures().iter().map(|(_, agg)| *agg).collect());
+    spec.values_by_data = by_data;
     if !a.where_.is_empty() {
         spec.narrow = Some(l4m::coverage::Narrow {
             dimensions: a.where_.clone(),
@@ -905,10 +953,15 @@ fn cmd_series(a: SeriesArgs, s3: &S3Args) -> CliResult<u8> {
         });
     }
     let cov = run_scan(&mut p, &spec)?;
+    Ok((p, cov))
+}
+
+fn cmd_series(a: SeriesArgs, s3: &S3Args) -> CliResult<u8> {
+    let (p, cov) = scan_values(&a.metrics, s3, false)?;
     if a.json {
         print_json(&output::series_json(&cov))?;
     } else {
-        emit(&output::series_text(&p.inspection, &cov, &a.where_))?;
+        emit(&output::series_text(&p.inspection, &cov, &a.metrics.where_))?;
     }
     Ok(0)
 }

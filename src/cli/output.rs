@@ -271,7 +271,7 @@ fn columns_text(i: &Inspection, labels: &Labels, o: &mut String) {
     }
 }
 
-fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+pub fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 

@@ -57,6 +57,9 @@ pub struct ScanSpec {
     /// Sum each metric's values per interval, with these aggregations (one per measure, in
     /// order): what `series` reports. Needs `series`.
     pub values: Option<Vec<crate::schema::Aggregation>>,
+    /// With more metrics than [`MAX_METRICS`], keep those with the most intervals with data
+    /// (else the first by dimension values); either way they are listed by dimension values.
+    pub values_by_data: bool,
     /// Count only the records of some dimension values (and with a value of one measure): the
     /// coverage of one dimension value or one series.
     pub narrow: Option<Narrow>,
@@ -103,6 +106,7 @@ impl ScanSpec {
             piece_bytes: DEFAULT_PIECE_BYTES,
             series: false,
             values: None,
+            values_by_data: false,
             narrow: None,
             template: inspection.template.clone(),
         })

@@ -824,6 +824,7 @@ mod tests {
             piece_bytes: super::super::DEFAULT_PIECE_BYTES,
             series: false,
             values: None,
+            values_by_data: false,
             narrow: None,
             template: None,
         };

@@ -95,6 +95,14 @@ pub(super) fn build(
         }
     }
     let total = all.len() as u64;
+    if spec.values_by_data && all.len() > MAX_METRICS {
+        let with_data = |cells: &Cells| cells.0.iter().filter(|c| c.values > 0).count();
+        let mut ranked: Vec<_> = all.into_iter().enumerate().collect();
+        ranked.sort_by_key(|(k, (_, _, cells))| (std::cmp::Reverse(with_data(cells)), *k));
+        ranked.truncate(MAX_METRICS);
+        ranked.sort_by_key(|(k, _)| *k);
+        all = ranked.into_iter().map(|(_, m)| m).collect();
+    }
     let first = first.unwrap_or(0);
     let metrics = all
         .into_iter()

@@ -9,6 +9,7 @@ mod common;
 mod athena;
 #[cfg(feature = "athena")]
 mod athena_moto;
+mod backtest;
 mod cfn_lint;
 mod check;
 #[cfg(feature = "s3")]
