@@ -61,6 +61,14 @@ impl Impute {
         }
     }
 
+    /// As `--impute` takes it (and a session keeps it): `zero`, `fixed:2.5`...
+    pub fn arg(self) -> String {
+        match self {
+            Impute::Fixed(x) => format!("fixed:{x}"),
+            other => other.name().to_string(),
+        }
+    }
+
     /// What a missing interval becomes, in words.
     pub fn describe(self) -> String {
         match self {
@@ -477,6 +485,14 @@ mod tests {
         assert_eq!("ignore".parse::<Impute>(), Ok(Impute::Ignore));
         assert_eq!("fixed:2.5".parse::<Impute>(), Ok(Impute::Fixed(2.5)));
         assert_eq!("fixed=-1".parse::<Impute>(), Ok(Impute::Fixed(-1.0)));
+        for i in [
+            Impute::Ignore,
+            Impute::Zero,
+            Impute::Previous,
+            Impute::Fixed(-0.25),
+        ] {
+            assert_eq!(i.arg().parse::<Impute>(), Ok(i), "{}", i.arg());
+        }
         let e = "linear".parse::<Impute>().unwrap_err();
         assert!(e.contains("zero, previous, fixed:NUMBER or ignore"), "{e}");
         let e = "fixed:x".parse::<Impute>().unwrap_err();

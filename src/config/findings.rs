@@ -116,6 +116,8 @@ pub enum Rule {
     NoScan,
     /// A Lookout for Metrics config, after the service's end of support.
     EndOfSupport,
+    /// What a backtest of one metric (the terminal UI's chart) flagged in the testing part.
+    BacktestAnomalies,
 }
 
 impl Rule {
@@ -184,6 +186,7 @@ impl Rule {
             Rule::CloudwatchModel => "cloudwatch-model",
             Rule::NoScan => "no-scan",
             Rule::EndOfSupport => "end-of-support",
+            Rule::BacktestAnomalies => "backtest-anomalies",
         }
     }
 }
@@ -259,6 +262,26 @@ pub fn end_of_support(target: Target) -> Finding {
             Fix::set_to(Setting::Target, "opensearch"),
             Fix::set_to(Setting::Target, "cloudwatch"),
         ],
+    )
+}
+
+/// What the backtest of one metric found: how many anomalies a detector with OpenSearch's
+/// defaults would have flagged in the testing part (the most recent 30%), and in training.
+/// `impute` says what the missing intervals became, in words. A warning: worth knowing before a
+/// detector is created, it blocks nothing.
+pub fn backtest_anomalies(metric: &str, testing: usize, training: usize, impute: &str) -> Finding {
+    let anomalies = |n: usize| match n {
+        1 => "1 anomaly".to_string(),
+        n => format!("{} anomalies", thousands(n as u64)),
+    };
+    Finding::warning(
+        Rule::BacktestAnomalies,
+        format!(
+            "the backtest of {metric} flagged {} in the testing part ({} in training): a random cut forest with OpenSearch's defaults, missing intervals {impute}",
+            anomalies(testing),
+            thousands(training as u64)
+        ),
+        vec![],
     )
 }
 

@@ -79,6 +79,10 @@ pub enum Event {
         scan: bool,
     },
     Rescan,
+    /// How the backtest fills missing intervals changed (the session keeps it).
+    Impute {
+        impute: crate::backtest::Impute,
+    },
     ExportChanged,
     Write,
     WriteTo {
@@ -555,6 +559,12 @@ impl App {
             Event::Frequency { frequency, scan } => self.set_frequency(frequency, scan),
             Event::Timezone { timezone, scan } => self.set_timezone(timezone, scan),
             Event::Rescan => self.start_scan(),
+            Event::Impute { impute } => {
+                if let Some(d) = self.dataset.as_mut() {
+                    d.impute = Some(impute);
+                }
+                self.changed();
+            }
             Event::Write => self.write(),
             // The question may have been about the mapping beside it: the main path is the form's.
             Event::WriteTo { overwrite, .. } => self.write_to(self.output_path(), overwrite),
@@ -803,6 +813,10 @@ impl App {
         d.held_format = None;
         d.frequency = None;
         d.timezone = chrono_tz::UTC;
+        d.impute = None;
+        if let Some(c) = self.coverage.as_mut() {
+            c.impute = crate::backtest::Impute::default();
+        }
         for key in [FieldKey::Frequency, FieldKey::Timezone] {
             self.export.edited.remove(&key);
             self.export.set(key, String::new());
@@ -936,6 +950,7 @@ impl App {
             return;
         };
         let timezone = d.timezone;
+        let impute = d.impute.unwrap_or_default();
         let Ok(mut spec) = ScanSpec::from_labels(&inspection, &d.labels, Some(frequency), timezone)
         else {
             return;
@@ -949,9 +964,17 @@ impl App {
         let c = self
             .coverage
             .get_or_insert_with(|| CoverageView::new(frequency, timezone));
+        c.impute = impute;
         let athena =
             (c.engine == super::coverage::Engine::Athena).then(|| self.options.athena.clone());
         c.scan_whole(inspection, spec, aggregations, athena, &mut self.ctx);
+    }
+
+    /// Whether a backtest of the charted metric runs (the screen is redrawn for its progress).
+    pub fn backtest_running(&self) -> bool {
+        self.coverage
+            .as_ref()
+            .is_some_and(CoverageView::backtest_running)
     }
 
     /// Progress of the running scan as (files done, files, bytes read, bytes).
@@ -1008,6 +1031,12 @@ impl App {
             .findings
             .extend(config::check::sample_format_finding(i, &d.labels));
         built.findings.extend(self.export.problem_findings());
+        // What the backtest of the charted metric found, while its marks are kept.
+        built.findings.extend(
+            self.coverage
+                .as_ref()
+                .and_then(CoverageView::backtest_finding),
+        );
         built.findings.sort_by_key(|f| f.severity);
         Some(built)
     }
@@ -1204,6 +1233,11 @@ impl App {
                 if let Some(c) = self.coverage.as_mut() {
                     c.on_scanned(id, result, &mut self.ctx);
                     self.refresh_findings();
+                }
+            }
+            Answer::Backtested { result } => {
+                if let Some(c) = self.coverage.as_mut() {
+                    c.on_backtested(id, result, &mut self.ctx);
                 }
             }
             #[cfg(feature = "athena")]

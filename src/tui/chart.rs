@@ -4,10 +4,10 @@
 //! histogram marks missing intervals; the backtest's split and the times are drawn under it by the
 //! histogram's own code.
 //!
-//! The plot is drawn in layers on the same cells: the line, the strip of intervals without a
-//! value, the cursor's column. [`Plot`] says where a slot goes, so a further layer of marked
-//! intervals (the points a backtest flags, coloured by their grade) is drawn the same way, and
-//! what it says of the cursor's interval joins the readout's spans.
+//! The plot is drawn in layers on the same cells: the line, the points a backtest flagged
+//! ([`Marks`], a glyph and a colour by grade), the strip of intervals without a value, the
+//! cursor's column. [`Plot`] says where a slot goes; what the marks say of the cursor's interval
+//! (the expected value and the grade) joins the readout's spans.
 
 use std::ops::Range;
 
@@ -19,9 +19,96 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Widget};
 
 use super::histogram::{self, CURSOR_BG, Geometry, Split, slot_time};
+use super::keys::{self, Action};
 use super::style::{ACCENT, plural};
+use super::words;
+use crate::backtest::{Impute, MetricBacktest};
 use crate::coverage::{Coverage, MetricValues, ValuePoint, value_range};
 use crate::units::{number, thousands};
+
+/// One interval as a backtest saw it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Mark {
+    /// The anomaly grade in [0, 1]; 0: not flagged.
+    pub grade: f64,
+    /// The value the forest expected, where it flagged.
+    pub expected: Option<f64>,
+    /// Where a mark goes: the value the forest was handed (the metric's, or the imputed one).
+    pub at: Option<f64>,
+}
+
+/// A backtest's marks, one per slot of the values it ran on, and how it filled missing intervals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marks {
+    pub slots: Vec<Mark>,
+    pub impute: Impute,
+    /// Anomalies in the training and in the testing part.
+    pub training: usize,
+    pub testing: usize,
+}
+
+impl Marks {
+    /// The marks of a backtest run with `impute`.
+    pub fn of(b: &MetricBacktest, impute: Impute) -> Marks {
+        let values: Vec<Option<f64>> = b.points.iter().map(|p| p.value).collect();
+        let handed = crate::backtest::imputed(&values, impute);
+        let slots = b
+            .points
+            .iter()
+            .zip(handed)
+            .map(|(p, at)| Mark {
+                grade: p.grade,
+                expected: p.expected,
+                at,
+            })
+            .collect();
+        let (training, testing) = b.by_part();
+        Marks {
+            slots,
+            impute,
+            training,
+            testing,
+        }
+    }
+
+    /// Whether the backtest flagged a slot.
+    pub fn flagged(&self, slot: usize) -> bool {
+        self.slots.get(slot).is_some_and(|m| m.grade > 0.0)
+    }
+
+    /// Anomalies in all.
+    pub fn count(&self) -> usize {
+        self.training + self.testing
+    }
+}
+
+/// The grades' steps: from this grade on, this glyph in this colour (a capture without colours
+/// still tells them apart).
+pub const GRADES: [(f64, char, Color); 3] = [
+    (0.0, '•', Color::Yellow),
+    (0.5, '●', Color::Rgb(255, 140, 0)),
+    (0.8, '◉', Color::Red),
+];
+
+/// The glyph and style of a grade.
+pub fn grade_mark(grade: f64) -> (char, Style) {
+    let (_, glyph, color) = GRADES
+        .iter()
+        .rev()
+        .find(|(from, _, _)| grade >= *from)
+        .copied()
+        .unwrap_or(GRADES[0]);
+    (glyph, Style::new().fg(color).bold())
+}
+
+/// What the chart says of the backtest: not run (the key and the imputation it would use),
+/// running (how far), or its marks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backtest<'a> {
+    Offered { impute: Impute },
+    Running { impute: Impute, share: f64 },
+    Marked(&'a Marks),
+}
 
 /// The y axis: from `low` to `high`, round numbers that hold every value, labelled at both
 /// ends and in the middle.
@@ -100,6 +187,10 @@ pub struct View<'a> {
     pub cursor: usize,
     /// Why the values are not what the labels ask for now (another aggregation), if so.
     pub stale: Option<String>,
+    /// The backtest's marks, drawn after the line, on the same slots as the values.
+    pub marks: Option<&'a Marks>,
+    /// What the top right of the box says of the backtest.
+    pub backtest: Backtest<'a>,
 }
 
 /// Where slots go on the plot: Braille dot columns (two a cell) and cells.
@@ -229,8 +320,12 @@ pub fn runs(points: &[ValuePoint], plot: &Plot) -> Vec<Vec<(f64, f64)>> {
 /// Draw the chart in `area` (its box): the y axis of the values, the line, a strip red where a
 /// column has intervals without a value, the cursor's column, the backtest's split and the times.
 pub fn draw(buf: &mut Buffer, area: Rect, g: Option<&Geometry>, v: &View) {
+    let title = title(v);
+    // The corners and one line between the titles.
+    let room = (area.width as usize).saturating_sub(title.width() + 3);
     let mut block = Block::bordered()
-        .title(title(v))
+        .title(title)
+        .title(legend(&v.backtest, room).right_aligned())
         .border_style(Style::new().fg(Color::DarkGray));
     if let Some(split) = &v.split {
         block = block.title_bottom(histogram::legend(split));
@@ -246,6 +341,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, g: Option<&Geometry>, v: &View) {
             let [top, middle, bottom] = scale.labels();
             histogram::draw_y_labels(buf, g, &top, Some(&middle), &bottom);
             draw_line(buf, &plot, v, scale);
+            if let Some(marks) = v.marks {
+                draw_marks(buf, &plot, marks, scale);
+            }
         }
         None => {
             let text = "no interval of this metric has a value";
@@ -272,6 +370,121 @@ fn title(v: &View) -> Line<'static> {
             v.values.aggregation.as_str(),
             v.values.measure
         )),
+    }
+}
+
+/// The top right of the box: the backtest's key and imputation, its progress, or what it
+/// flagged with the grades' glyphs; shorter forms where `room` is short.
+fn legend(b: &Backtest, room: usize) -> Line<'static> {
+    let gray = Style::new().fg(Color::Gray);
+    let key = |a| words::key(keys::CHART, a);
+    let missing = |i: Impute| {
+        format!(
+            "missing intervals: {} ({})",
+            i.arg(),
+            key(Action::CycleImpute)
+        )
+    };
+    let forms: Vec<Vec<Span<'static>>> = match b {
+        Backtest::Offered { impute } => vec![
+            vec![Span::styled(
+                format!(
+                    " {} backtest · {} ",
+                    key(Action::Backtest),
+                    missing(*impute)
+                ),
+                gray,
+            )],
+            vec![Span::styled(
+                format!(" {} backtest ", key(Action::Backtest)),
+                gray,
+            )],
+        ],
+        Backtest::Running { impute, share } => {
+            let run = Span::styled(
+                format!(" backtest {:.0}% ", share * 100.0),
+                Style::new().fg(Color::LightYellow).bold(),
+            );
+            vec![
+                vec![
+                    run.clone(),
+                    Span::styled(format!("({}; Esc stops) ", missing(*impute)), gray),
+                ],
+                vec![run.clone(), Span::styled("(Esc stops) ", gray)],
+                vec![run],
+            ]
+        }
+        Backtest::Marked(m) => {
+            let n = m.count();
+            let count = Span::styled(
+                format!(
+                    " {} flagged, {} in testing ",
+                    thousands(n as u64),
+                    thousands(m.testing as u64)
+                ),
+                Style::new().bold(),
+            );
+            let mut scale = vec![Span::styled("grade ", gray)];
+            for (k, (from, glyph, color)) in GRADES.iter().enumerate() {
+                let upto = GRADES
+                    .get(k + 1)
+                    .map_or("≥".to_string(), |(next, _, _)| format!("<{next}"));
+                let words = if upto == "≥" {
+                    format!("≥{from} ")
+                } else {
+                    format!("{upto} ")
+                };
+                scale.push(Span::styled(
+                    glyph.to_string(),
+                    Style::new().fg(*color).bold(),
+                ));
+                scale.push(Span::styled(words, gray));
+            }
+            let missing = Span::styled(format!("· missing: {} ", m.impute.arg()), gray);
+            let mut full = vec![count.clone()];
+            full.extend(scale.clone());
+            full.push(missing);
+            let mut short = vec![count.clone()];
+            short.extend(scale);
+            vec![full, short, vec![count]]
+        }
+    };
+    let width = |f: &Vec<Span>| f.iter().map(|s| s.width()).sum::<usize>();
+    let last = forms.len() - 1;
+    let chosen = forms.iter().position(|f| width(f) <= room).unwrap_or(last);
+    match forms.into_iter().nth(chosen) {
+        Some(f) if width(&f) <= room => Line::from(f),
+        _ => Line::default(),
+    }
+}
+
+/// The flagged points, a glyph by grade on the line (on the value the forest was handed); where
+/// several share a cell, the highest grade shows.
+fn draw_marks(buf: &mut Buffer, plot: &Plot, marks: &Marks, scale: Scale) {
+    let rows = plot.g.bars.height as f64;
+    let span = scale.high - scale.low;
+    if rows < 1.0 || span <= 0.0 {
+        return;
+    }
+    let mut flagged: Vec<(f64, u16, u16)> = Vec::new();
+    for slot in plot.slots() {
+        let Some(m) = marks.slots.get(slot).filter(|m| m.grade > 0.0) else {
+            continue;
+        };
+        let (Some(dot), Some(at)) = (plot.dot_of(slot), m.at.or(m.expected)) else {
+            continue;
+        };
+        // Where the line's Braille dot is: ratatui's canvas has four dots a row.
+        let share = ((scale.high - at.clamp(scale.low, scale.high)) / span).clamp(0.0, 1.0);
+        let dot_row = (share * (rows * 4.0 - 1.0)) as u16;
+        let y = plot.g.bars.y + (dot_row / 4).min(plot.g.bars.height - 1);
+        let x = plot.g.bars.x + (dot / 2) as u16;
+        flagged.push((m.grade, x, y));
+    }
+    flagged.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (grade, x, y) in flagged {
+        let (glyph, style) = grade_mark(grade);
+        buf[(x, y)].set_char(glyph).set_style(style);
     }
 }
 
@@ -338,18 +551,24 @@ pub fn readout(v: &View, g: &Geometry, tz: &str) -> Line<'static> {
             bold,
         );
         let value = points.first().and_then(|p| p.value);
+        let marked = v
+            .marks
+            .map(|m| mark_words(m.slots.get(range.start).copied().unwrap_or_default()))
+            .unwrap_or_default();
         let what = match value {
             Some(x) => vec![
-                Span::styled(format!("{agg} {}", number(x)), bold),
-                Span::raw(format!("   {records_words}")),
+                vec![Span::styled(format!("{agg} {}", number(x)), bold)],
+                marked,
+                vec![Span::raw(format!("   {records_words}"))],
             ],
-            None if records == 0 => vec![Span::styled("missing", red)],
+            None if records == 0 => vec![vec![Span::styled("missing", red)], marked],
             None => vec![
-                Span::styled("no value", red),
-                Span::raw(format!("   {records_words}, none with a number")),
+                vec![Span::styled("no value", red)],
+                marked,
+                vec![Span::raw(format!("   {records_words}, none with a number"))],
             ],
         };
-        return Line::from([vec![mark, time], what].concat());
+        return Line::from([vec![mark, time], what.concat()].concat());
     }
     let with_value = points.iter().filter(|p| p.value.is_some()).count();
     let time = Span::styled(
@@ -365,15 +584,40 @@ pub fn readout(v: &View, g: &Geometry, tz: &str) -> Line<'static> {
         Some((lo, hi)) => Span::styled(format!("{agg} {}–{}", number(lo), number(hi)), bold),
         None => Span::styled("no value", red),
     };
-    Line::from(vec![
-        mark,
-        time,
-        value,
-        Span::raw(format!(
-            "   {with_value} of {} intervals with a value, {records_words}",
-            range.len()
-        )),
-    ])
+    let mut spans = vec![mark, time, value];
+    if let Some(m) = v.marks {
+        let slots = m.slots.get(range.clone()).unwrap_or(&[]);
+        let top = slots.iter().map(|s| s.grade).fold(0.0, f64::max);
+        let n = slots.iter().filter(|s| s.grade > 0.0).count();
+        spans.push(match n {
+            0 => Span::styled("   none flagged", Style::new().fg(Color::Gray)),
+            n => Span::styled(
+                format!("   {n} flagged, grade up to {top:.2}"),
+                grade_mark(top).1,
+            ),
+        });
+    }
+    spans.push(Span::raw(format!(
+        "   {with_value} of {} intervals with a value, {records_words}",
+        range.len()
+    )));
+    Line::from(spans)
+}
+
+/// What a backtest says of one interval, for the readout (after its value): the value expected
+/// and the grade where it flagged, else that it did not.
+fn mark_words(m: Mark) -> Vec<Span<'static>> {
+    if m.grade <= 0.0 {
+        return vec![Span::styled("   not flagged", Style::new().fg(Color::Gray))];
+    }
+    let (glyph, style) = grade_mark(m.grade);
+    let expected = m.expected.map_or("no expected value".to_string(), |e| {
+        format!("expected {}", number(e))
+    });
+    vec![
+        Span::raw(format!("   {expected}   ")),
+        Span::styled(format!("{glyph} grade {:.2}", m.grade), style),
+    ]
 }
 
 #[cfg(test)]
@@ -391,6 +635,65 @@ mod tests {
                 records: v.is_some() as u64,
             })
             .collect()
+    }
+
+    #[test]
+    fn grades_take_three_steps_and_a_mark_sits_on_the_value_the_forest_was_handed() {
+        let glyphs: Vec<char> = [0.1, 0.49, 0.5, 0.79, 0.8, 1.0]
+            .iter()
+            .map(|g| grade_mark(*g).0)
+            .collect();
+        assert_eq!(glyphs, ['•', '•', '●', '●', '◉', '◉']);
+        // A missing interval read as 0 and flagged; a spike flagged in the testing part.
+        let p = points(&[Some(5.0), None, Some(10.0), Some(5.0)]);
+        let graded = [(0.0, None), (0.6, Some(5.0)), (0.9, Some(5.0)), (0.0, None)];
+        let b = MetricBacktest {
+            dimensions: serde_json::Map::new(),
+            measure: "v".into(),
+            aggregation: crate::schema::Aggregation::Sum,
+            points: p
+                .iter()
+                .zip(graded)
+                .map(|(p, (grade, expected))| crate::backtest::Point {
+                    start: p.start,
+                    value: p.value,
+                    score: grade,
+                    grade,
+                    expected,
+                })
+                .collect(),
+            anomalies: [
+                (1, crate::backtest::Part::Training),
+                (2, crate::backtest::Part::Testing),
+            ]
+            .iter()
+            .map(|(k, part)| crate::backtest::Anomaly {
+                start: p[*k].start,
+                value: p[*k].value,
+                expected: Some(5.0),
+                grade: 0.5,
+                confidence: 0.5,
+                part: *part,
+            })
+            .collect(),
+        };
+        let marks = Marks::of(&b, Impute::Zero);
+        assert_eq!((marks.training, marks.testing, marks.count()), (1, 1, 2));
+        assert_eq!(marks.slots[1].at, Some(0.0), "where the forest saw it");
+        assert!(marks.flagged(1) && marks.flagged(2) && !marks.flagged(3));
+        // One interval a column, six cells each: the marks on the rows of 0 and of 10.
+        let g = Geometry::with_axis(Rect::new(0, 0, 40, 10), Some(1), 4, 4).unwrap();
+        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 10));
+        let scale = Scale::fit(0.0, 10.0);
+        draw_marks(&mut buf, &Plot { g: &g, scroll: 0 }, &marks, scale);
+        let plot = Plot { g: &g, scroll: 0 };
+        let x = |slot| g.bars.x + (plot.dot_of(slot).unwrap() / 2) as u16;
+        let bottom = g.bars.y + g.bars.height - 1;
+        assert_eq!(buf[(x(1), bottom)].symbol(), "●");
+        assert_eq!(buf[(x(2), g.bars.y)].symbol(), "◉");
+        assert_eq!(buf[(x(2), g.bars.y)].fg, Color::Red);
+        let marked = buf.content.iter().filter(|c| c.symbol() != " ").count();
+        assert_eq!(marked, 2, "nothing else is marked");
     }
 
     #[test]

@@ -10,9 +10,14 @@
 //! a chart in the histogram's place ([`super::chart`]): the same cursor, zoom and view, drawn from
 //! the narrowed scan's values, so a rescan (another interval, `s`) draws it again from the new
 //! scan and never from the one before.
+//!
+//! On the chart, `b` runs the backtest of the metric (the engine's forest, as `l4m backtest` runs
+//! each metric) in the background; its marks are kept beside the narrowed figures they were run
+//! on, so whatever drops those (another metric, interval or timezone, a rescan) drops them too,
+//! and stops the run if it is still going.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
@@ -33,8 +38,9 @@ use super::narrow::{self, Choice, Kind, Picked, Picker, Purpose};
 use super::style::{ACCENT, findings_line, plural};
 use super::words::{self, TuiWords};
 use super::worker::{Failure, Job};
+use crate::backtest::{self, Impute, MetricBacktest, Settings};
 use crate::config::Finding;
-use crate::config::findings::Rule;
+use crate::config::findings::{self, Rule};
 use crate::coverage::{Coverage, MetricValues, ScanControl, ScanSpec};
 use crate::fix::Words as _;
 use crate::inspect::Inspection;
@@ -117,6 +123,36 @@ pub enum ScanState {
         whole: Figures,
         choice: Choice,
         narrowed: Figures,
+        /// The backtest of the metric narrowed to, on these figures' values.
+        backtest: Option<BacktestRun>,
+    },
+}
+
+/// Sets its flag when the last holder lets it go: a backtest whose state is dropped stops at the
+/// forest's next check instead of running on unseen.
+#[derive(Debug)]
+pub struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The backtest of the charted metric: running in the worker, or its result and marks.
+#[derive(Debug, Clone)]
+pub enum BacktestRun {
+    Running {
+        id: u64,
+        stop: Arc<StopOnDrop>,
+        progress: Arc<backtest::Progress>,
+        /// Intervals of the values it runs on.
+        intervals: u64,
+        impute: Impute,
+    },
+    Done {
+        result: Arc<MetricBacktest>,
+        marks: Arc<chart::Marks>,
     },
 }
 
@@ -160,6 +196,8 @@ pub struct CoverageView {
     tz_history: Vec<String>,
     /// Who counts the whole dataset (narrowings are always counted here).
     pub engine: Engine,
+    /// How the backtest fills missing intervals (the session keeps it).
+    pub impute: Impute,
 }
 
 impl CoverageView {
@@ -177,6 +215,7 @@ impl CoverageView {
             tz_input: None,
             tz_history: Vec::new(),
             engine: Engine::Local,
+            impute: Impute::default(),
         }
     }
 
@@ -484,6 +523,7 @@ impl CoverageView {
             whole,
             choice,
             narrowed,
+            backtest: None,
         };
         self.scroll = 0;
         self.follow_cursor(ctx, true);
@@ -557,6 +597,8 @@ impl CoverageView {
                 Some(_) => "stopping the Athena query (StopQueryExecution)",
                 None => "cancelling the scan: the figures will be partial",
             });
+        } else if self.backtest_running() {
+            self.stop_backtest(ctx);
         } else if self.charted().is_some() {
             self.shows = Shows::Histogram;
             self.follow_cursor(ctx, false);
@@ -739,6 +781,8 @@ impl CoverageView {
             Action::Whole => self.show_whole(ctx),
             Action::Chart => self.open_chart(ctx),
             Action::Engine => self.switch_engine(ctx),
+            Action::Backtest => self.backtest_key(ctx),
+            Action::CycleImpute => self.cycle_impute(ctx),
             _ => self.move_cursor(action, ctx),
         }
     }
@@ -770,6 +814,23 @@ impl CoverageView {
             Action::ScreenRight => to_column(column + g.columns),
             Action::Top => 0,
             Action::Bottom => last,
+            Action::NextGap | Action::PrevGap if self.marks_shown().is_some() => {
+                match self.anomaly_from(self.cursor, action == Action::NextGap) {
+                    Some(slot) => {
+                        self.say_anomaly(slot, ctx);
+                        slot
+                    }
+                    None => {
+                        ctx.info(format!(
+                            "no more anomalies that way ({} hides the marks: then {} and {} jump between gaps)",
+                            words::key(keys::CHART, Action::Backtest),
+                            words::key(keys::CHART, Action::NextGap),
+                            words::key(keys::CHART, Action::PrevGap),
+                        ));
+                        return;
+                    }
+                }
+            }
             Action::NextGap | Action::PrevGap => {
                 match self.gap_from(self.cursor, action == Action::NextGap) {
                     Some(slot) => {
@@ -829,12 +890,285 @@ impl CoverageView {
 
     /// The first slot of the next (or previous) gap from `slot`.
     pub fn gap_from(&self, slot: usize, forward: bool) -> Option<usize> {
-        let starts = |k: &usize| self.missing(*k) && (*k == 0 || !self.missing(*k - 1));
+        self.first_from(slot, forward, |k| {
+            self.missing(k) && (k == 0 || !self.missing(k - 1))
+        })
+    }
+
+    /// The next (or previous) slot from `slot` the backtest flagged, while its marks are shown.
+    pub fn anomaly_from(&self, slot: usize, forward: bool) -> Option<usize> {
+        let marks = self.marks_shown()?;
+        self.first_from(slot, forward, |k| marks.flagged(k))
+    }
+
+    /// The next (or previous) slot from `slot` where `stop` holds.
+    fn first_from(
+        &self,
+        slot: usize,
+        forward: bool,
+        stop: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
         let len = self.slots_shown();
         if forward {
-            (slot + 1..len).find(starts)
+            (slot + 1..len).find(|k| stop(*k))
         } else {
-            (0..slot.min(len)).rev().find(starts)
+            (0..slot.min(len)).rev().find(|k| stop(*k))
+        }
+    }
+
+    /// An anomaly jumped to, in the status line: which of how many, its part, time, value,
+    /// expected value and grade.
+    fn say_anomaly(&self, slot: usize, ctx: &mut Ctx) {
+        let (Some((r, _)), Some(marks), Some(values)) =
+            (self.shown(), self.marks_shown(), self.chart_values())
+        else {
+            return;
+        };
+        let nth = (0..=slot).filter(|k| marks.flagged(*k)).count();
+        let m = marks.slots.get(slot).copied().unwrap_or_default();
+        let part = self
+            .split()
+            .and_then(|s| s.part(slot))
+            .map_or(String::new(), |p| format!(" ({})", p.words()));
+        let value =
+            values
+                .points
+                .get(slot)
+                .and_then(|p| p.value)
+                .map_or("no value".to_string(), |v| {
+                    format!(
+                        "{} {}",
+                        values.aggregation.as_str(),
+                        crate::units::number(v)
+                    )
+                });
+        let expected = m.expected.map_or(String::new(), |e| {
+            format!(", expected {}", crate::units::number(e))
+        });
+        ctx.info(format!(
+            "anomaly {nth} of {}{part}: {} {}, {value}{expected}, grade {:.2}",
+            marks.count(),
+            slot_time(r, slot),
+            self.timezone.name(),
+            m.grade
+        ));
+    }
+
+    // ---- the backtest of the charted metric ------------------------------------------------
+
+    /// The backtest of the metric narrowed to, running or done.
+    pub fn backtest_run(&self) -> Option<&BacktestRun> {
+        match &self.state {
+            ScanState::Narrowed { backtest, .. } => backtest.as_ref(),
+            _ => None,
+        }
+    }
+
+    fn backtest_slot(&mut self) -> Option<&mut Option<BacktestRun>> {
+        match &mut self.state {
+            ScanState::Narrowed { backtest, .. } => Some(backtest),
+            _ => None,
+        }
+    }
+
+    pub fn backtest_running(&self) -> bool {
+        matches!(self.backtest_run(), Some(BacktestRun::Running { .. }))
+    }
+
+    /// The finished backtest of the metric narrowed to, and its marks.
+    pub fn backtested(&self) -> Option<(&MetricBacktest, &chart::Marks)> {
+        match self.backtest_run() {
+            Some(BacktestRun::Done { result, marks }) => Some((result.as_ref(), marks.as_ref())),
+            _ => None,
+        }
+    }
+
+    /// The backtest's marks, while the chart shows them.
+    pub fn marks_shown(&self) -> Option<&chart::Marks> {
+        self.chart_values()?;
+        self.backtested().map(|(_, m)| m)
+    }
+
+    /// How far the running backtest is, in [0, 1].
+    pub fn backtest_share(&self) -> Option<f64> {
+        match self.backtest_run() {
+            Some(BacktestRun::Running {
+                progress,
+                intervals,
+                ..
+            }) => {
+                let done = progress.intervals_done.load(Ordering::Relaxed);
+                Some((done as f64 / (*intervals).max(1) as f64).min(1.0))
+            }
+            _ => None,
+        }
+    }
+
+    /// What the backtest found, as a finding of the metric narrowed to.
+    pub fn backtest_finding(&self) -> Option<Finding> {
+        let (_, marks) = self.backtested()?;
+        let label = &self.narrowing()?.label;
+        Some(findings::backtest_anomalies(
+            label,
+            marks.testing,
+            marks.training,
+            &marks.impute.describe(),
+        ))
+    }
+
+    /// `b`: backtest the charted metric; while it runs say how to stop it; with its marks shown,
+    /// hide them.
+    fn backtest_key(&mut self, ctx: &mut Ctx) {
+        let key = words::key(keys::CHART, Action::Backtest);
+        match self.backtest_run() {
+            Some(BacktestRun::Running { .. }) => {
+                ctx.info("the backtest is running (Esc stops it)");
+            }
+            Some(BacktestRun::Done { .. }) => {
+                if let Some(slot) = self.backtest_slot() {
+                    *slot = None;
+                }
+                ctx.info(format!(
+                    "the backtest's marks are hidden ({key} runs it again; {} and {} jump between gaps)",
+                    words::key(keys::CHART, Action::NextGap),
+                    words::key(keys::CHART, Action::PrevGap),
+                ));
+            }
+            None => self.start_backtest(ctx),
+        }
+    }
+
+    /// Run the backtest of the charted metric's values in the worker, as `l4m backtest` runs each
+    /// metric: the same settings, the metric's own seed and the whole dataset's split. A run
+    /// already going is replaced (and stops).
+    fn start_backtest(&mut self, ctx: &mut Ctx) {
+        let Some(values) = self.chart_values().cloned() else {
+            ctx.error(format!(
+                "no values to backtest in this scan: {} scans again",
+                words::key(keys::CHART, Action::Rescan)
+            ));
+            return;
+        };
+        let label = self
+            .narrowing()
+            .map(|c| c.label.clone())
+            .unwrap_or_default();
+        let split = self
+            .result()
+            .and_then(|r| r.quality.as_ref())
+            .and_then(|q| q.backtest.as_ref())
+            .map(backtest::Split::from);
+        let impute = self.impute;
+        let settings = Settings::with_impute(impute, impute == Impute::default());
+        let stop = Arc::new(AtomicBool::new(false));
+        let progress = Arc::new(backtest::Progress::default());
+        let intervals = values.points.len() as u64;
+        let id = ctx.request(Job::Backtest {
+            values: Box::new(values),
+            settings: Box::new(settings),
+            split,
+            stop: Arc::clone(&stop),
+            progress: Arc::clone(&progress),
+        });
+        if let Some(slot) = self.backtest_slot() {
+            *slot = Some(BacktestRun::Running {
+                id,
+                stop: Arc::new(StopOnDrop(stop)),
+                progress,
+                intervals,
+                impute,
+            });
+        }
+        ctx.info(format!(
+            "backtesting {label}: a random cut forest over {} intervals, missing intervals {} (Esc stops it)",
+            thousands(intervals),
+            impute.describe()
+        ));
+    }
+
+    /// Esc on a running backtest: stop it, nothing marked.
+    fn stop_backtest(&mut self, ctx: &mut Ctx) {
+        if let Some(slot) = self.backtest_slot() {
+            if let Some(BacktestRun::Running { stop, .. }) = slot.as_ref() {
+                stop.0.store(true, Ordering::Relaxed);
+            }
+            *slot = None;
+        }
+        ctx.info(format!(
+            "backtest stopped: nothing is marked ({} runs it again)",
+            words::key(keys::CHART, Action::Backtest)
+        ));
+    }
+
+    /// `i`: the next way of filling missing intervals (ignore, zero, previous); a backtest shown
+    /// or running runs again with it, so that its marks never say another than the one in force.
+    fn cycle_impute(&mut self, ctx: &mut Ctx) {
+        let next = match self.impute {
+            Impute::Ignore => Impute::Zero,
+            Impute::Zero => Impute::Previous,
+            Impute::Previous | Impute::Fixed(_) => Impute::Ignore,
+        };
+        self.impute = next;
+        ctx.emit(Event::Impute { impute: next });
+        if self.backtest_run().is_some() {
+            self.start_backtest(ctx);
+            return;
+        }
+        ctx.info(format!(
+            "the backtest reads missing intervals as {}: {} ({} changes it: ignore, zero, previous; a fixed value is l4m backtest --impute fixed:NUMBER)",
+            next.arg(),
+            next.describe(),
+            words::key(keys::CHART, Action::CycleImpute)
+        ));
+    }
+
+    /// The worker's answer to a backtest: its marks, or why there are none. An answer to a run no
+    /// longer awaited (stopped, replaced, or its figures dropped) is ignored.
+    pub fn on_backtested(
+        &mut self,
+        id: u64,
+        result: Result<Option<Box<MetricBacktest>>, Failure>,
+        ctx: &mut Ctx,
+    ) {
+        let label = self
+            .narrowing()
+            .map(|c| c.label.clone())
+            .unwrap_or_default();
+        let Some(slot) = self.backtest_slot() else {
+            return;
+        };
+        let impute = match &*slot {
+            Some(BacktestRun::Running {
+                id: ours, impute, ..
+            }) if *ours == id => *impute,
+            _ => return,
+        };
+        match result {
+            Ok(Some(b)) => {
+                let marks = chart::Marks::of(&b, impute);
+                let said = format!(
+                    "backtest of {label}: {} flagged, {} in the testing part ({} and {} jump between them, {} lists the finding, {} hides the marks)",
+                    thousands(marks.count() as u64),
+                    thousands(marks.testing as u64),
+                    words::key(keys::CHART, Action::NextGap),
+                    words::key(keys::CHART, Action::PrevGap),
+                    words::key(keys::CHART, Action::Findings),
+                    words::key(keys::CHART, Action::Backtest),
+                );
+                *slot = Some(BacktestRun::Done {
+                    result: Arc::from(b),
+                    marks: Arc::new(marks),
+                });
+                ctx.info(said);
+            }
+            Ok(None) => {
+                *slot = None;
+                ctx.info("backtest stopped: nothing is marked");
+            }
+            Err(e) => {
+                *slot = None;
+                ctx.error(format!("backtest failed: {}", TuiWords.error(&e)));
+            }
         }
     }
 
@@ -932,6 +1266,16 @@ impl CoverageView {
             return;
         };
         let split = self.split();
+        let backtest = match (self.backtest_run(), self.backtest_share()) {
+            (Some(BacktestRun::Done { marks, .. }), _) => chart::Backtest::Marked(marks),
+            (Some(BacktestRun::Running { impute, .. }), Some(share)) => chart::Backtest::Running {
+                impute: *impute,
+                share,
+            },
+            _ => chart::Backtest::Offered {
+                impute: self.impute,
+            },
+        };
         let view = chart::View {
             coverage: r,
             values,
@@ -939,6 +1283,8 @@ impl CoverageView {
             scroll: self.scroll,
             cursor: self.cursor,
             stale: values_stale(values, labels),
+            marks: self.backtested().map(|(_, m)| m),
+            backtest,
         };
         chart::draw(frame.buffer_mut(), l.chart, g, &view);
         if let Some(g) = g {

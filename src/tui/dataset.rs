@@ -132,6 +132,8 @@ pub struct DatasetView {
     pub held: Vec<super::session::SavedLabel>,
     /// The user's timestamp format, while its column is held.
     pub held_format: Option<String>,
+    /// How the chart's backtest fills missing intervals, where the user chose (else `ignore`).
+    pub impute: Option<crate::backtest::Impute>,
 }
 
 /// How a timestamp format fares on the sample.
@@ -166,6 +168,7 @@ impl DatasetView {
             as_detected: None,
             held: Vec::new(),
             held_format: None,
+            impute: None,
         }
     }
 

@@ -51,6 +51,10 @@ pub enum Action {
     Chart,
     /// Count the whole dataset in Athena, or here again.
     Engine,
+    /// Backtest the charted metric (a Random Cut Forest in the background), or hide its marks.
+    Backtest,
+    /// The next way of filling missing intervals for the backtest.
+    CycleImpute,
     Rescan,
     EditField,
     ToggleTarget,
@@ -510,6 +514,20 @@ pub const CHART: &[Binding] = &[
     ),
     b(&[Char('-')], "-", "zoom out", Action::ZoomOut, None),
     b(
+        &[Char('b')],
+        "b",
+        "backtest the metric: what a detector with OpenSearch's defaults would flag, marked by grade (Esc stops it; b again hides the marks)",
+        Action::Backtest,
+        Some("backtest"),
+    ),
+    b(
+        &[Char('i')],
+        "i",
+        "how the backtest fills missing intervals: ignore, zero, previous (kept with the session; a fixed value: l4m backtest --impute)",
+        Action::CycleImpute,
+        None,
+    ),
+    b(
         &[Char('f')],
         "f",
         "chart another metric (a list, fewest intervals first)",
@@ -547,11 +565,17 @@ pub const CHART: &[Binding] = &[
     b(
         &[Char('n')],
         "n",
-        "next gap (intervals without a value)",
+        "next gap (intervals without a value); while a backtest's marks show, next anomaly",
         Action::NextGap,
-        Some("next gap"),
+        Some("next"),
     ),
-    b(&[Char('N')], "N", "previous gap", Action::PrevGap, None),
+    b(
+        &[Char('N')],
+        "N",
+        "previous gap, or previous anomaly",
+        Action::PrevGap,
+        None,
+    ),
     b(&[Char('g'), Home], "g", "first interval", Action::Top, None),
     b(
         &[Char('G'), End],
@@ -579,7 +603,7 @@ pub const CHART: &[Binding] = &[
     b(
         &[Esc, Backspace, Char('p')],
         "Esc/p",
-        "cancel the scan, else back to the histogram (of the same metric)",
+        "stop the backtest; cancel the scan, else back to the histogram (of the same metric)",
         Action::Back,
         Some("histogram"),
     ),

@@ -208,9 +208,9 @@ fn run_frames(
         if std::mem::take(&mut first_frame) {
             panic_for_tests();
         }
-        // While a scan runs, redraw ten times a second for its progress bar; while a request
-        // waits, four times a second for the time it has waited.
-        let wait = if app.scan_progress().is_some() {
+        // While a scan or a backtest runs, redraw ten times a second for its progress; while a
+        // request waits, four times a second for the time it has waited.
+        let wait = if app.scan_progress().is_some() || app.backtest_running() {
             Duration::from_millis(100)
         } else if in_flight {
             Duration::from_millis(250)

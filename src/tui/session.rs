@@ -69,6 +69,10 @@ pub struct Session {
     pub frequency: Option<String>,
     pub timezone: Option<String>,
     pub export: SavedExport,
+    /// How the chart's backtest fills missing intervals (`zero`, `previous`, `fixed:2.5`,
+    /// `ignore`), where the user chose; older sessions have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impute: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -207,6 +211,7 @@ impl Session {
                 yaml: form.yaml,
                 fields,
             },
+            impute: d.impute.map(|i| i.arg()),
         }
     }
 
@@ -290,6 +295,7 @@ impl Session {
     /// Put the saved interval, timezone and export fields back.
     pub fn apply_settings(&self, d: &mut DatasetView, form: &mut ExportForm) {
         d.frequency = self.frequency.as_deref().and_then(|f| f.parse().ok());
+        d.impute = self.impute.as_deref().and_then(|i| i.parse().ok());
         if let Some(tz) = self.timezone.as_deref().and_then(|t| t.parse().ok()) {
             d.timezone = tz;
         }

@@ -13,9 +13,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::preview::{self, Preview};
+use crate::backtest::{self, MetricBacktest, Progress, Settings, Split};
 use crate::config::ConfigSource;
 use crate::config::check::Prepared;
-use crate::coverage::{self, Coverage, ScanControl, ScanSpec};
+use crate::coverage::{self, Coverage, MetricValues, ScanControl, ScanSpec};
 use crate::format::Overrides;
 use crate::inspect::{self, Inspection};
 use crate::source::{Entry, Location, Source};
@@ -66,6 +67,14 @@ pub enum Job {
         control: Arc<ScanControl>,
         said: Arc<std::sync::Mutex<String>>,
     },
+    /// One metric's values through the backtest's forest (`stop` ends it at its next check).
+    Backtest {
+        values: Box<MetricValues>,
+        settings: Box<Settings>,
+        split: Option<Split>,
+        stop: Arc<AtomicBool>,
+        progress: Arc<Progress>,
+    },
     Write {
         /// The main file first (OpenSearch: its index mapping after it).
         files: Vec<(PathBuf, String)>,
@@ -112,6 +121,10 @@ pub enum Answer {
     #[cfg(feature = "athena")]
     Counted {
         result: Result<Box<crate::source::athena::AthenaCount>, Failure>,
+    },
+    /// `None` when it was stopped before it finished.
+    Backtested {
+        result: Result<Option<Box<MetricBacktest>>, Failure>,
     },
     Written {
         paths: Vec<PathBuf>,
@@ -281,6 +294,15 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
                 .map(Box::new)
                 .map_err(Arc::new),
         },
+        Job::Backtest {
+            values,
+            settings,
+            split,
+            stop,
+            progress,
+        } => Answer::Backtested {
+            result: run_backtest(&values, &settings, split.as_ref(), &stop, &progress),
+        },
         Job::Write { files, overwrite } => Answer::Written {
             result: write_all(&files, overwrite).map_err(Arc::new),
             paths: files.into_iter().map(|(p, _)| p).collect(),
@@ -290,6 +312,24 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
         },
     };
     Response { id, answer }
+}
+
+/// The backtest of one metric, as `l4m backtest` runs each (the same settings, seed and split);
+/// `None` when `stop` was set, before it started or at one of the forest's checks.
+fn run_backtest(
+    values: &MetricValues,
+    settings: &Settings,
+    split: Option<&Split>,
+    stop: &AtomicBool,
+    progress: &Progress,
+) -> Result<Option<Box<MetricBacktest>>, Failure> {
+    let stopped = || stop.load(Ordering::Relaxed);
+    if stopped() {
+        return Ok(None);
+    }
+    backtest::run_metric(values, settings, split, &stopped, progress)
+        .map(|b| b.filter(|_| !stopped()).map(Box::new))
+        .map_err(|e| Arc::new(e.into()))
 }
 
 /// Write every file of an export, each atomically; unless asked to replace, none is written when

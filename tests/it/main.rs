@@ -42,6 +42,8 @@ mod synth;
 #[cfg(feature = "tui")]
 mod tui;
 #[cfg(feature = "tui")]
+mod tui_backtest;
+#[cfg(feature = "tui")]
 mod tui_chart;
 #[cfg(feature = "tui")]
 mod tui_config;

@@ -660,3 +660,36 @@ fn on_an_s3_dataset_a_counts_it_in_athena_and_the_screen_shows_athenas_figures()
     s.send("q");
     assert_eq!(s.exit_within(10), 0);
 }
+
+#[test]
+fn a_user_backtests_the_chart_with_b_and_jumps_to_the_spike_with_n() {
+    // 500 hours of a daily swing with one spike at hour 420: `b` flags it in the background.
+    let work = tempfile::tempdir().unwrap();
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let mut csv = String::from("ts,v\n");
+    for h in 0..500 {
+        let t = start + chrono::Duration::hours(h);
+        let daily = 100.0 + 30.0 * (h as f64 * std::f64::consts::TAU / 24.0).sin();
+        let v = if h == 420 { daily * 4.0 } else { daily };
+        csv.push_str(&format!("{},{v:.2}\n", t.format("%Y-%m-%d %H:%M:%S")));
+    }
+    let file = work.path().join("spike.csv");
+    std::fs::write(&file, csv).unwrap();
+    let mut s = Session::start(&[file.to_str().unwrap()], work.path(), work.path());
+    s.wait_for("500 rows from spike.csv");
+    s.send("c");
+    s.wait_for("records per interval");
+    s.send("p");
+    s.wait_for("SUM of v per interval");
+    s.wait_for("b backtest · missing intervals: ignore (i)");
+    s.send("b");
+    s.wait_for("in testing grade •<0.5 ●<0.8 ◉≥0.8");
+    s.send("n");
+    s.wait_for("anomaly 1 of");
+    s.wait_for("2024-01-18 12:00 UTC");
+    s.send("q");
+    assert_eq!(s.exit_within(10), 0);
+}
