@@ -32,7 +32,7 @@ use super::layout;
 use super::narrow::{self, Choice, Kind, Picked, Picker, Purpose};
 use super::style::{ACCENT, findings_line, plural};
 use super::words::{self, TuiWords};
-use super::worker::{Failure, Job};
+use super::worker::{Failure, Job, ScanJob};
 use crate::config::Finding;
 use crate::config::findings::Rule;
 use crate::coverage::{Coverage, MetricValues, ScanControl, ScanSpec};
@@ -1069,11 +1069,11 @@ fn start(inspection: &Arc<Inspection>, spec: ScanSpec, ctx: &mut Ctx) -> Running
     let control = Arc::new(ScanControl::default());
     let files = inspection.dataset.files.len();
     let bytes = inspection.dataset.total_bytes();
-    let id = ctx.request(Job::Scan {
+    let id = ctx.request(Job::Scan(ScanJob {
         inspection: Arc::clone(inspection),
         spec,
         control: Arc::clone(&control),
-    });
+    }));
     Running {
         id,
         control,
@@ -1096,13 +1096,13 @@ fn start_athena(
         "Athena: starting in workgroup {}",
         place.work_group
     )));
-    let id = ctx.request(Job::AthenaCount {
+    let id = ctx.request(Job::AthenaCount(super::worker::AthenaJob {
         inspection: Arc::clone(inspection),
         spec,
         place,
         control: Arc::clone(&control),
         said: Arc::clone(&said),
-    });
+    }));
     Running {
         id,
         control,

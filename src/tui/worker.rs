@@ -52,27 +52,67 @@ pub enum Job {
         recursive: bool,
         config: Arc<ConfigSource>,
     },
-    Scan {
-        inspection: Arc<Inspection>,
-        spec: ScanSpec,
-        control: Arc<ScanControl>,
-    },
-    /// The whole dataset counted by Amazon Athena (the queries' state is written to `said`).
+    Scan(ScanJob),
     #[cfg(feature = "athena")]
-    AthenaCount {
-        inspection: Arc<Inspection>,
-        spec: ScanSpec,
-        place: crate::athena::AthenaPlace,
-        control: Arc<ScanControl>,
-        said: Arc<std::sync::Mutex<String>>,
-    },
+    AthenaCount(AthenaJob),
     Write {
         /// The main file first (OpenSearch: its index mapping after it).
         files: Vec<(PathBuf, String)>,
         overwrite: bool,
     },
     /// Save a session file (atomically; written in order by one thread).
-    SaveSession { path: PathBuf, contents: String },
+    SaveSession {
+        path: PathBuf,
+        contents: String,
+    },
+}
+
+/// A count of a dataset's records here: the whole dataset or a narrowing.
+#[derive(Debug, Clone)]
+pub struct ScanJob {
+    pub inspection: Arc<Inspection>,
+    pub spec: ScanSpec,
+    pub control: Arc<ScanControl>,
+}
+
+impl ScanJob {
+    fn run(self, source: &dyn Source) -> Answer {
+        let i = &self.inspection;
+        Answer::Scanned {
+            result: coverage::scan(source, &i.dataset, &i.dialect(), &self.spec, &self.control)
+                .map(Box::new)
+                .map_err(Arc::new),
+        }
+    }
+}
+
+/// The whole dataset counted by Amazon Athena (the queries' state is written to `said`).
+#[cfg(feature = "athena")]
+#[derive(Debug, Clone)]
+pub struct AthenaJob {
+    pub inspection: Arc<Inspection>,
+    pub spec: ScanSpec,
+    pub place: crate::athena::AthenaPlace,
+    pub control: Arc<ScanControl>,
+    pub said: Arc<std::sync::Mutex<String>>,
+}
+
+#[cfg(feature = "athena")]
+impl AthenaJob {
+    fn run(self) -> Answer {
+        let AthenaJob {
+            inspection,
+            spec,
+            place,
+            control,
+            said,
+        } = self;
+        Answer::Counted {
+            result: athena_count(&place, &inspection, &spec, &control, &said)
+                .map(Box::new)
+                .map_err(Arc::new),
+        }
+    }
 }
 
 /// The answer to a [`Request`], with its id; a failure is the engine's typed error, worded by
@@ -254,33 +294,9 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
                 .map(Box::new)
                 .map_err(Arc::new),
         },
-        Job::Scan {
-            inspection,
-            spec,
-            control,
-        } => Answer::Scanned {
-            result: coverage::scan(
-                source,
-                &inspection.dataset,
-                &inspection.dialect(),
-                &spec,
-                &control,
-            )
-            .map(Box::new)
-            .map_err(Arc::new),
-        },
+        Job::Scan(scan) => scan.run(source),
         #[cfg(feature = "athena")]
-        Job::AthenaCount {
-            inspection,
-            spec,
-            place,
-            control,
-            said,
-        } => Answer::Counted {
-            result: athena_count(&place, &inspection, &spec, &control, &said)
-                .map(Box::new)
-                .map_err(Arc::new),
-        },
+        Job::AthenaCount(count) => count.run(),
         Job::Write { files, overwrite } => Answer::Written {
             result: write_all(&files, overwrite).map_err(Arc::new),
             paths: files.into_iter().map(|(p, _)| p).collect(),
