@@ -374,88 +374,83 @@ fn title(v: &View) -> Line<'static> {
 }
 
 /// The top right of the box: the backtest's key and imputation, its progress, or what it
-/// flagged with the grades' glyphs; shorter forms where `room` is short.
+/// flagged with the grades' glyphs; the longest form that fits in `room`.
 fn legend(b: &Backtest, room: usize) -> Line<'static> {
-    let gray = Style::new().fg(Color::Gray);
-    let key = |a| words::key(keys::CHART, a);
-    let missing = |i: Impute| {
-        format!(
-            "missing intervals: {} ({})",
-            i.arg(),
-            key(Action::CycleImpute)
-        )
+    let forms = match b {
+        Backtest::Offered { impute } => offered_forms(*impute),
+        Backtest::Running { impute, share } => running_forms(*impute, *share),
+        Backtest::Marked(m) => marked_forms(m),
     };
-    let forms: Vec<Vec<Span<'static>>> = match b {
-        Backtest::Offered { impute } => vec![
-            vec![Span::styled(
-                format!(
-                    " {} backtest · {} ",
-                    key(Action::Backtest),
-                    missing(*impute)
-                ),
-                gray,
-            )],
-            vec![Span::styled(
-                format!(" {} backtest ", key(Action::Backtest)),
-                gray,
-            )],
+    let width = |f: &[Span]| f.iter().map(Span::width).sum::<usize>();
+    forms
+        .into_iter()
+        .find(|f| width(f) <= room)
+        .map_or_else(Line::default, Line::from)
+}
+
+const LEGEND_GRAY: Style = Style::new().fg(Color::Gray);
+
+/// How missing intervals are filled, and the key that changes it.
+fn missing_words(impute: Impute) -> String {
+    format!(
+        "missing intervals: {} ({})",
+        impute.arg(),
+        words::key(keys::CHART, Action::CycleImpute)
+    )
+}
+
+fn offered_forms(impute: Impute) -> Vec<Vec<Span<'static>>> {
+    let b = words::key(keys::CHART, Action::Backtest);
+    vec![
+        vec![Span::styled(
+            format!(" {b} backtest · {} ", missing_words(impute)),
+            LEGEND_GRAY,
+        )],
+        vec![Span::styled(format!(" {b} backtest "), LEGEND_GRAY)],
+    ]
+}
+
+fn running_forms(impute: Impute, share: f64) -> Vec<Vec<Span<'static>>> {
+    let run = Span::styled(
+        format!(" backtest {:.0}% ", share * 100.0),
+        Style::new().fg(Color::LightYellow).bold(),
+    );
+    let stops = |what: String| Span::styled(what, LEGEND_GRAY);
+    vec![
+        vec![
+            run.clone(),
+            stops(format!("({}; Esc stops) ", missing_words(impute))),
         ],
-        Backtest::Running { impute, share } => {
-            let run = Span::styled(
-                format!(" backtest {:.0}% ", share * 100.0),
-                Style::new().fg(Color::LightYellow).bold(),
-            );
-            vec![
-                vec![
-                    run.clone(),
-                    Span::styled(format!("({}; Esc stops) ", missing(*impute)), gray),
-                ],
-                vec![run.clone(), Span::styled("(Esc stops) ", gray)],
-                vec![run],
-            ]
-        }
-        Backtest::Marked(m) => {
-            let n = m.count();
-            let count = Span::styled(
-                format!(
-                    " {} flagged, {} in testing ",
-                    thousands(n as u64),
-                    thousands(m.testing as u64)
-                ),
-                Style::new().bold(),
-            );
-            let mut scale = vec![Span::styled("grade ", gray)];
-            for (k, (from, glyph, color)) in GRADES.iter().enumerate() {
-                let upto = GRADES
-                    .get(k + 1)
-                    .map_or("≥".to_string(), |(next, _, _)| format!("<{next}"));
-                let words = if upto == "≥" {
-                    format!("≥{from} ")
-                } else {
-                    format!("{upto} ")
-                };
-                scale.push(Span::styled(
-                    glyph.to_string(),
-                    Style::new().fg(*color).bold(),
-                ));
-                scale.push(Span::styled(words, gray));
-            }
-            let missing = Span::styled(format!("· missing: {} ", m.impute.arg()), gray);
-            let mut full = vec![count.clone()];
-            full.extend(scale.clone());
-            full.push(missing);
-            let mut short = vec![count.clone()];
-            short.extend(scale);
-            vec![full, short, vec![count]]
-        }
-    };
-    let width = |f: &Vec<Span>| f.iter().map(|s| s.width()).sum::<usize>();
-    let last = forms.len() - 1;
-    let chosen = forms.iter().position(|f| width(f) <= room).unwrap_or(last);
-    match forms.into_iter().nth(chosen) {
-        Some(f) if width(&f) <= room => Line::from(f),
-        _ => Line::default(),
+        vec![run.clone(), stops("(Esc stops) ".into())],
+        vec![run],
+    ]
+}
+
+/// How many it flagged (in testing), the grades' glyphs, the imputation it ran with.
+fn marked_forms(m: &Marks) -> Vec<Vec<Span<'static>>> {
+    let count = Span::styled(
+        format!(
+            " {} flagged, {} in testing ",
+            thousands(m.count() as u64),
+            thousands(m.testing as u64)
+        ),
+        Style::new().bold(),
+    );
+    let mut scale = vec![count.clone(), Span::styled("grade ", LEGEND_GRAY)];
+    for (k, (from, glyph, color)) in GRADES.iter().enumerate() {
+        let words = match GRADES.get(k + 1) {
+            Some((next, _, _)) => format!("<{next} "),
+            None => format!("≥{from} "),
+        };
+        let glyph = Span::styled(glyph.to_string(), Style::new().fg(*color).bold());
+        scale.extend([glyph, Span::styled(words, LEGEND_GRAY)]);
     }
+    let mut full = scale.clone();
+    full.push(Span::styled(
+        format!("· missing: {} ", m.impute.arg()),
+        LEGEND_GRAY,
+    ));
+    vec![full, scale, vec![count]]
 }
 
 /// The flagged points, a glyph by grade on the line (on the value the forest was handed); where
@@ -585,23 +580,26 @@ pub fn readout(v: &View, g: &Geometry, tz: &str) -> Line<'static> {
         None => Span::styled("no value", red),
     };
     let mut spans = vec![mark, time, value];
-    if let Some(m) = v.marks {
-        let slots = m.slots.get(range.clone()).unwrap_or(&[]);
-        let top = slots.iter().map(|s| s.grade).fold(0.0, f64::max);
-        let n = slots.iter().filter(|s| s.grade > 0.0).count();
-        spans.push(match n {
-            0 => Span::styled("   none flagged", Style::new().fg(Color::Gray)),
-            n => Span::styled(
-                format!("   {n} flagged, grade up to {top:.2}"),
-                grade_mark(top).1,
-            ),
-        });
-    }
+    spans.extend(v.marks.map(|m| column_marks(m, range.clone())));
     spans.push(Span::raw(format!(
         "   {with_value} of {} intervals with a value, {records_words}",
         range.len()
     )));
     Line::from(spans)
+}
+
+/// What a backtest says of a column of several intervals, for the readout: how many it flagged
+/// and the highest grade.
+fn column_marks(m: &Marks, range: Range<usize>) -> Span<'static> {
+    let slots = m.slots.get(range).unwrap_or(&[]);
+    let top = slots.iter().map(|s| s.grade).fold(0.0, f64::max);
+    match slots.iter().filter(|s| s.grade > 0.0).count() {
+        0 => Span::styled("   none flagged", Style::new().fg(Color::Gray)),
+        n => Span::styled(
+            format!("   {n} flagged, grade up to {top:.2}"),
+            grade_mark(top).1,
+        ),
+    }
 }
 
 /// What a backtest says of one interval, for the readout (after its value): the value expected

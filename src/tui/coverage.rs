@@ -37,7 +37,7 @@ use super::layout;
 use super::narrow::{self, Choice, Kind, Picked, Picker, Purpose};
 use super::style::{ACCENT, findings_line, plural};
 use super::words::{self, TuiWords};
-use super::worker::{Failure, Job};
+use super::worker::{BacktestJob, Failure, Job, ScanJob};
 use crate::backtest::{self, Impute, MetricBacktest, Settings};
 use crate::config::Finding;
 use crate::config::findings::{self, Rule};
@@ -1063,13 +1063,13 @@ impl CoverageView {
         let stop = Arc::new(AtomicBool::new(false));
         let progress = Arc::new(backtest::Progress::default());
         let intervals = values.points.len() as u64;
-        let id = ctx.request(Job::Backtest {
-            values: Box::new(values),
-            settings: Box::new(settings),
+        let id = ctx.request(Job::Backtest(Box::new(BacktestJob {
+            values,
+            settings,
             split,
             stop: Arc::clone(&stop),
             progress: Arc::clone(&progress),
-        });
+        })));
         if let Some(slot) = self.backtest_slot() {
             *slot = Some(BacktestRun::Running {
                 id,
@@ -1415,11 +1415,11 @@ fn start(inspection: &Arc<Inspection>, spec: ScanSpec, ctx: &mut Ctx) -> Running
     let control = Arc::new(ScanControl::default());
     let files = inspection.dataset.files.len();
     let bytes = inspection.dataset.total_bytes();
-    let id = ctx.request(Job::Scan {
+    let id = ctx.request(Job::Scan(ScanJob {
         inspection: Arc::clone(inspection),
         spec,
         control: Arc::clone(&control),
-    });
+    }));
     Running {
         id,
         control,
@@ -1442,13 +1442,13 @@ fn start_athena(
         "Athena: starting in workgroup {}",
         place.work_group
     )));
-    let id = ctx.request(Job::AthenaCount {
+    let id = ctx.request(Job::AthenaCount(super::worker::AthenaJob {
         inspection: Arc::clone(inspection),
         spec,
         place,
         control: Arc::clone(&control),
         said: Arc::clone(&said),
-    });
+    }));
     Running {
         id,
         control,

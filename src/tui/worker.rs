@@ -53,35 +53,69 @@ pub enum Job {
         recursive: bool,
         config: Arc<ConfigSource>,
     },
-    Scan {
-        inspection: Arc<Inspection>,
-        spec: ScanSpec,
-        control: Arc<ScanControl>,
-    },
-    /// The whole dataset counted by Amazon Athena (the queries' state is written to `said`).
+    Scan(ScanJob),
     #[cfg(feature = "athena")]
-    AthenaCount {
-        inspection: Arc<Inspection>,
-        spec: ScanSpec,
-        place: crate::athena::AthenaPlace,
-        control: Arc<ScanControl>,
-        said: Arc<std::sync::Mutex<String>>,
-    },
-    /// One metric's values through the backtest's forest (`stop` ends it at its next check).
-    Backtest {
-        values: Box<MetricValues>,
-        settings: Box<Settings>,
-        split: Option<Split>,
-        stop: Arc<AtomicBool>,
-        progress: Arc<Progress>,
-    },
+    AthenaCount(AthenaJob),
+    /// One metric's values through the backtest's forest.
+    Backtest(Box<BacktestJob>),
     Write {
         /// The main file first (OpenSearch: its index mapping after it).
         files: Vec<(PathBuf, String)>,
         overwrite: bool,
     },
     /// Save a session file (atomically; written in order by one thread).
-    SaveSession { path: PathBuf, contents: String },
+    SaveSession {
+        path: PathBuf,
+        contents: String,
+    },
+}
+
+/// A count of a dataset's records here: the whole dataset or a narrowing.
+#[derive(Debug, Clone)]
+pub struct ScanJob {
+    pub inspection: Arc<Inspection>,
+    pub spec: ScanSpec,
+    pub control: Arc<ScanControl>,
+}
+
+impl ScanJob {
+    fn run(self, source: &dyn Source) -> Answer {
+        let i = &self.inspection;
+        Answer::Scanned {
+            result: coverage::scan(source, &i.dataset, &i.dialect(), &self.spec, &self.control)
+                .map(Box::new)
+                .map_err(Arc::new),
+        }
+    }
+}
+
+/// The whole dataset counted by Amazon Athena (the queries' state is written to `said`).
+#[cfg(feature = "athena")]
+#[derive(Debug, Clone)]
+pub struct AthenaJob {
+    pub inspection: Arc<Inspection>,
+    pub spec: ScanSpec,
+    pub place: crate::athena::AthenaPlace,
+    pub control: Arc<ScanControl>,
+    pub said: Arc<std::sync::Mutex<String>>,
+}
+
+#[cfg(feature = "athena")]
+impl AthenaJob {
+    fn run(self) -> Answer {
+        let AthenaJob {
+            inspection,
+            spec,
+            place,
+            control,
+            said,
+        } = self;
+        Answer::Counted {
+            result: athena_count(&place, &inspection, &spec, &control, &said)
+                .map(Box::new)
+                .map_err(Arc::new),
+        }
+    }
 }
 
 /// The answer to a [`Request`], with its id; a failure is the engine's typed error, worded by
@@ -267,42 +301,10 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
                 .map(Box::new)
                 .map_err(Arc::new),
         },
-        Job::Scan {
-            inspection,
-            spec,
-            control,
-        } => Answer::Scanned {
-            result: coverage::scan(
-                source,
-                &inspection.dataset,
-                &inspection.dialect(),
-                &spec,
-                &control,
-            )
-            .map(Box::new)
-            .map_err(Arc::new),
-        },
+        Job::Scan(scan) => scan.run(source),
         #[cfg(feature = "athena")]
-        Job::AthenaCount {
-            inspection,
-            spec,
-            place,
-            control,
-            said,
-        } => Answer::Counted {
-            result: athena_count(&place, &inspection, &spec, &control, &said)
-                .map(Box::new)
-                .map_err(Arc::new),
-        },
-        Job::Backtest {
-            values,
-            settings,
-            split,
-            stop,
-            progress,
-        } => Answer::Backtested {
-            result: run_backtest(&values, &settings, split.as_ref(), &stop, &progress),
-        },
+        Job::AthenaCount(count) => count.run(),
+        Job::Backtest(job) => job.run(),
         Job::Write { files, overwrite } => Answer::Written {
             result: write_all(&files, overwrite).map_err(Arc::new),
             paths: files.into_iter().map(|(p, _)| p).collect(),
@@ -314,22 +316,38 @@ pub fn run(source: &dyn Source, request: Request) -> Response {
     Response { id, answer }
 }
 
-/// The backtest of one metric, as `l4m backtest` runs each (the same settings, seed and split);
-/// `None` when `stop` was set, before it started or at one of the forest's checks.
-fn run_backtest(
-    values: &MetricValues,
-    settings: &Settings,
-    split: Option<&Split>,
-    stop: &AtomicBool,
-    progress: &Progress,
-) -> Result<Option<Box<MetricBacktest>>, Failure> {
-    let stopped = || stop.load(Ordering::Relaxed);
-    if stopped() {
-        return Ok(None);
+/// One metric's values through the backtest's forest, as `l4m backtest` runs each (the same
+/// settings, seed and split); `stop` ends it at the forest's next check.
+#[derive(Debug, Clone)]
+pub struct BacktestJob {
+    pub values: MetricValues,
+    pub settings: Settings,
+    pub split: Option<Split>,
+    pub stop: Arc<AtomicBool>,
+    pub progress: Arc<Progress>,
+}
+
+impl BacktestJob {
+    /// The metric's backtest; `None` when `stop` was set, before it started or at one of the
+    /// forest's checks.
+    fn run(self) -> Answer {
+        let stopped = || self.stop.load(Ordering::Relaxed);
+        let result = if stopped() {
+            Ok(None)
+        } else {
+            let split = self.split.as_ref();
+            backtest::run_metric(
+                &self.values,
+                &self.settings,
+                split,
+                &stopped,
+                &self.progress,
+            )
+            .map(|b| b.filter(|_| !stopped()).map(Box::new))
+            .map_err(|e| Arc::new(e.into()))
+        };
+        Answer::Backtested { result }
     }
-    backtest::run_metric(values, settings, split, &stopped, progress)
-        .map(|b| b.filter(|_| !stopped()).map(Box::new))
-        .map_err(|e| Arc::new(e.into()))
 }
 
 /// Write every file of an export, each atomically; unless asked to replace, none is written when

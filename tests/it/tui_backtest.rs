@@ -338,7 +338,7 @@ fn esc_stops_the_forest_while_it_runs() {
     let mut requests = app.take_requests();
     assert_eq!(requests.len(), 1);
     let request = requests.remove(0);
-    assert!(matches!(request.job, Job::Backtest { .. }));
+    assert!(matches!(request.job, Job::Backtest(_)));
     let progress = match app.coverage.as_ref().unwrap().backtest_run() {
         Some(BacktestRun::Running { progress, .. }) => std::sync::Arc::clone(progress),
         other => panic!("{other:?}"),

@@ -977,7 +977,7 @@ fn concurrency_given_at_start_applies_to_the_scans() {
         .take_requests()
         .into_iter()
         .find_map(|r| match r.job {
-            Job::Scan { spec, .. } => Some(spec),
+            Job::Scan(scan) => Some(scan.spec),
             _ => None,
         })
         .expect("a scan is asked for");
