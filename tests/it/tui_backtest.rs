@@ -454,6 +454,54 @@ fn i_cycles_the_imputation_runs_again_with_it_and_the_session_keeps_it() {
     );
 }
 
+/// `backtest.rs`'s `gap` metric alone: no record for six hours from hour 1180.
+fn gap(dir: &Path) {
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let mut n = noise(6);
+    let mut out = String::from("ts,kind,sales\n");
+    for h in 0..HOURS {
+        let daily = (h as f64 * std::f64::consts::TAU / 24.0).sin();
+        let v = 200.0 + 80.0 * daily + 4.0 * n();
+        if (1180..1186).contains(&h) {
+            continue;
+        }
+        let t = start + chrono::Duration::hours(h as i64);
+        out.push_str(&format!("{},gap,{v:.3}\n", t.format("%Y-%m-%d %H:%M:%S")));
+    }
+    std::fs::write(dir.join("gap.csv"), out).unwrap();
+}
+
+#[test]
+fn a_gap_read_as_zero_is_flagged_and_marked_where_the_forest_saw_it() {
+    let dir = tempfile::tempdir().unwrap();
+    gap(dir.path());
+    let mut app = charted(dir.path(), (100, 30), Options::default());
+    // Left out (the default), the gap is not handed to the forest: nothing flagged in it.
+    keys(&mut app, &[Key::Char('b')]);
+    assert!(!(1180..1186).any(|h| flagged(&app).contains(&h)));
+    // Read as zero, its first interval is a drop the forest flags, marked at 0.
+    keys(&mut app, &[Key::Char('i')]);
+    let (_, marks) = app.coverage.as_ref().unwrap().backtested().unwrap();
+    assert_eq!(marks.impute, Impute::Zero);
+    assert!(marks.flagged(1180), "{:?}", flagged(&app));
+    assert_eq!(marks.slots[1180].at, Some(0.0));
+    keys(&mut app, &[Key::Char('+'); 5]);
+    while cursor(&app) < 1180 {
+        keys(&mut app, &[Key::Char('n')]);
+    }
+    assert_eq!(cursor(&app), 1180);
+    let screen = draw(&app, 100, 30);
+    assert!(
+        screen.contains("▶ 2024-02-19 04:00 UTC   missing   expected "),
+        "{screen}"
+    );
+    assert_status_starts(&app, "anomaly ");
+    assert_status_holds(&app, "(testing): 2024-02-19 04:00 UTC, no value, expected ");
+}
+
 #[test]
 fn the_help_lists_b_and_i() {
     let dir = tempfile::tempdir().unwrap();
