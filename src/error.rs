@@ -321,6 +321,9 @@ pub enum S3Error {
     CredentialsTimeout,
     /// The endpoint could not be reached at all.
     Unreachable { endpoint: String },
+    /// The endpoint answered over TLS with a certificate this machine does not trust (or one not
+    /// valid for its name): `detail` is the TLS library's reason.
+    UntrustedCertificate { endpoint: String, detail: String },
     /// A connection was made, then reset or closed by the other end before the answer came.
     ConnectionLost { endpoint: String },
     /// The body of an object stopped before its end (cut, reset or stalled).
@@ -406,6 +409,12 @@ impl fmt::Display for S3Error {
                 f.write_str("the AWS credentials could not be fetched in time")
             }
             S3Error::Unreachable { endpoint } => write!(f, "cannot reach {endpoint}"),
+            S3Error::UntrustedCertificate { endpoint, detail } => {
+                write!(
+                    f,
+                    "the TLS certificate of {endpoint} is not trusted ({detail})"
+                )
+            }
             S3Error::ConnectionLost { endpoint } => {
                 write!(f, "{endpoint} dropped the connection before answering")
             }
@@ -641,6 +650,12 @@ impl S3Error {
             ],
             S3Error::Unreachable { .. } => vec![
                 Fix::outside("check that the server runs and the network"),
+                Fix::set(Setting::EndpointUrl),
+            ],
+            S3Error::UntrustedCertificate { .. } => vec![
+                Fix::outside(
+                    "add the certificate authority that signed it to the system's trust store, or name its PEM file in SSL_CERT_FILE",
+                ),
                 Fix::set(Setting::EndpointUrl),
             ],
             S3Error::ConnectionLost { .. } => vec![Fix::outside(

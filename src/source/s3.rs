@@ -865,6 +865,14 @@ fn dispatch_failure(
 ) -> S3Error {
     let endpoint = cx.endpoint.to_string();
     let lost = io_kind(err).is_some_and(|k| LOST_KINDS.contains(&k));
+    let text = chain(err);
+    if let Some(at) = text.find("invalid peer certificate") {
+        // rustls' reason (UnknownIssuer, NotValidForName, Expired...), after hyper's wrapping.
+        return S3Error::UntrustedCertificate {
+            endpoint,
+            detail: text[at..].to_string(),
+        };
+    }
     if d.is_timeout() {
         timed_out(cx)
     } else if lost || d.as_other().is_some() {

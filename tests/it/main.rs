@@ -32,6 +32,8 @@ mod quality;
 mod s3;
 #[cfg(feature = "s3")]
 mod s3_faults;
+#[cfg(feature = "s3")]
+mod s3_tls;
 mod sample_is_reproducible;
 mod scan_threads;
 mod series;
