@@ -12,12 +12,12 @@ use common::*;
 use serde_json::Value;
 
 /// Intervals of the generated series (hourly, 60 days from 2024-01-01).
-const HOURS: usize = 1440;
+pub(crate) const HOURS: usize = 1440;
 /// The first interval of the testing part: the most recent 30% (L4M's split of 1,440 intervals).
-const TESTING: usize = 1008;
+pub(crate) const TESTING: usize = 1008;
 /// Where the spikes are (two in training, three in testing), each at another hour of the day: a
 /// spike like one the forest has in its sample is no longer a surprise to it.
-const SPIKES: [usize; 5] = [300, 620, 1111, 1250, 1390];
+pub(crate) const SPIKES: [usize; 5] = [300, 620, 1111, 1250, 1390];
 /// The level of `shift` rises by 150 (about one daily swing) from here on.
 const SHIFT: usize = 1150;
 /// `dropout` reads 0 for six hours from here.
@@ -30,7 +30,7 @@ const GAP: usize = 1180;
 const KINDS: [&str; 6] = ["clean", "spikes", "shift", "dropout", "pattern", "gap"];
 
 /// A small deterministic noise in [-1, 1).
-fn noise(seed: u64) -> impl FnMut() -> f64 {
+pub(crate) fn noise(seed: u64) -> impl FnMut() -> f64 {
     let mut state = seed;
     move || {
         state = state

@@ -19,23 +19,8 @@ use l4m::tui::keys::Key;
 use l4m::tui::worker::{Answer, Job};
 use serde_json::Value;
 
-/// Intervals of the generated series (hourly, 60 days from 2024-01-01).
-const HOURS: usize = 1440;
-/// The first interval of the testing part (L4M's split of 1,440 intervals: the last 30%).
-const TESTING: usize = 1008;
-/// The spikes, as in `backtest.rs`'s labelled set: two in training, three in testing.
-const SPIKES: [usize; 5] = [300, 620, 1111, 1250, 1390];
-
-/// A small deterministic noise in [-1, 1) (`backtest.rs`'s).
-fn noise(seed: u64) -> impl FnMut() -> f64 {
-    let mut state = seed;
-    move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) as f64 / (1u64 << 31) as f64 * 2.0 - 1.0
-    }
-}
+// The labelled set's hours, split, spikes and noise (`backtest.rs`).
+use crate::backtest::{HOURS, SPIKES, TESTING, noise};
 
 /// `backtest.rs`'s `spikes` metric alone: `ts`, `kind` (always `spikes`), `sales`; a daily
 /// swing with a little noise, 2.5 times higher at the spikes. `hours` intervals.
