@@ -423,22 +423,7 @@ fn compare_metrics(dir: &Path, c: &Case, tz: &str, rows: &Value) {
         let t = chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
         t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string()
     };
-    let mut local: Vec<Vec<String>> = q["series"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let mut r = vec![s["measure"].as_str().unwrap().to_string()];
-            r.extend(
-                dims.iter()
-                    .map(|d| s["dimensions"][d].as_str().unwrap().to_string()),
-            );
-            r.push(s["intervals_with_data"].to_string());
-            r.push(utc(&s["first_interval"]));
-            r.push(utc(&s["last_interval"]));
-            r
-        })
-        .collect();
+    let mut local = metric_rows(&q, &dims, utc);
     let mut duck: Vec<Vec<String>> = rows
         .as_array()
         .map(|rows| {
@@ -467,4 +452,29 @@ fn compare_metrics(dir: &Path, c: &Case, tz: &str, rows: &Value) {
     duck.sort();
     assert!(!local.is_empty(), "{}: no series", c.name);
     assert_eq!(duck, local, "{} in {tz}: metrics", c.name);
+}
+
+/// The `metrics` query's rows (measure, each dimension's value, intervals with data, first and
+/// last interval) from a local `quality --json`, the times written by `utc`.
+pub(crate) fn metric_rows<D: AsRef<str>>(
+    quality: &Value,
+    dims: &[D],
+    utc: impl Fn(&Value) -> String,
+) -> Vec<Vec<String>> {
+    quality["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let mut r = vec![s["measure"].as_str().unwrap().to_string()];
+            r.extend(
+                dims.iter()
+                    .map(|d| s["dimensions"][d.as_ref()].as_str().unwrap().to_string()),
+            );
+            r.push(s["intervals_with_data"].to_string());
+            r.push(utc(&s["first_interval"]));
+            r.push(utc(&s["last_interval"]));
+            r
+        })
+        .collect()
 }

@@ -23,6 +23,22 @@ pub(crate) fn result(columns: &[&str], rows: &[Vec<String>]) -> Value {
     })
 }
 
+/// A time of the local scan's JSON (RFC 3339) as Athena writes a UTC timestamp.
+pub(crate) fn athena_utc(v: &Value) -> String {
+    let t = chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+    t.naive_utc().format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+}
+
+/// The `intervals` query's rows, as Athena would give them, from a local `coverage --json`.
+pub(crate) fn interval_rows(coverage: &Value) -> Vec<Vec<String>> {
+    coverage["intervals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| vec![athena_utc(&i["start"]), i["records"].to_string()])
+        .collect()
+}
+
 pub(crate) fn post_json(url: &str, body: &Value) {
     let out = std::process::Command::new("python3")
         .args([
@@ -50,18 +66,7 @@ fn athena_engine_against_moto_fills_the_local_report() {
     moto.bucket("data");
     moto.bucket("results");
     moto.put_folder("data", "live/", &data);
-    let intervals: Vec<Vec<String>> = local["intervals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            let t = chrono::DateTime::parse_from_rfc3339(i["start"].as_str().unwrap()).unwrap();
-            vec![
-                t.naive_utc().format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-                i["records"].to_string(),
-            ]
-        })
-        .collect();
+    let intervals = interval_rows(&local);
     // One canned result per query, in the order l4m starts them: CREATE, intervals, skipped, DROP.
     let queue = json!({"results": [
         result(&[], &[]),
@@ -153,33 +158,9 @@ fn athena_quality_against_moto_fills_the_local_series() {
     moto.bucket("data");
     moto.bucket("results");
     moto.put_folder("data", "live/", &data);
-    let utc = |v: &Value| {
-        let t = chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
-        t.naive_utc().format("%Y-%m-%d %H:%M:%S%.3f").to_string()
-    };
-    let intervals: Vec<Vec<String>> = cov["intervals"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| vec![utc(&i["start"]), i["records"].to_string()])
-        .collect();
+    let intervals = interval_rows(&cov);
     let dims = ["platform", "marketplace"];
-    let metrics: Vec<Vec<String>> = local["series"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let mut r = vec![s["measure"].as_str().unwrap().to_string()];
-            r.extend(
-                dims.iter()
-                    .map(|d| s["dimensions"][d].as_str().unwrap().to_string()),
-            );
-            r.push(s["intervals_with_data"].to_string());
-            r.push(utc(&s["first_interval"]));
-            r.push(utc(&s["last_interval"]));
-            r
-        })
-        .collect();
+    let metrics = crate::athena::metric_rows(&local, &dims, athena_utc);
     let columns = [
         "measure",
         "platform",

@@ -596,16 +596,7 @@ fn on_an_s3_dataset_a_counts_it_in_athena_and_the_screen_shows_athenas_figures()
     moto.put_folder("data", "ecommerce/", &sample);
     // Athena's count differs from the local one on purpose (its first 300 intervals only), so
     // that the screen's figures are seen to be Athena's.
-    let intervals: Vec<Vec<String>> = local["intervals"].as_array().unwrap()[..300]
-        .iter()
-        .map(|i| {
-            let t = chrono::DateTime::parse_from_rfc3339(i["start"].as_str().unwrap()).unwrap();
-            vec![
-                t.naive_utc().format("%Y-%m-%d %H:%M:%S%.3f").to_string(),
-                i["records"].to_string(),
-            ]
-        })
-        .collect();
+    let intervals = &crate::athena_moto::interval_rows(&local)[..300];
     let metrics = [
         "measure",
         "intervals_with_data",
@@ -614,7 +605,7 @@ fn on_an_s3_dataset_a_counts_it_in_athena_and_the_screen_shows_athenas_figures()
     ];
     let queue = serde_json::json!({"results": [
         result(&[], &[]),
-        result(&["interval_start", "records"], &intervals),
+        result(&["interval_start", "records"], intervals),
         result(&["reason", "records"], &[]),
         result(&metrics, &[]),
         result(&[], &[]),
