@@ -39,7 +39,16 @@ pub(crate) fn interval_rows(coverage: &Value) -> Vec<Vec<String>> {
         .collect()
 }
 
-pub(crate) fn post_json(url: &str, body: &Value) {
+/// moto's Athena answers each query it is asked with the next of these results, in order.
+pub(crate) fn queue_results(moto: &Moto, results: Vec<Value>) {
+    let queue = json!({ "results": results });
+    post_json(
+        &format!("{}/moto-api/static/athena/query-results", moto.endpoint),
+        &queue,
+    );
+}
+
+fn post_json(url: &str, body: &Value) {
     let out = std::process::Command::new("python3")
         .args([
             "-c",
@@ -68,15 +77,14 @@ fn athena_engine_against_moto_fills_the_local_report() {
     moto.put_folder("data", "live/", &data);
     let intervals = interval_rows(&local);
     // One canned result per query, in the order l4m starts them: CREATE, intervals, skipped, DROP.
-    let queue = json!({"results": [
-        result(&[], &[]),
-        result(&["interval_start", "records"], &intervals),
-        result(&["reason", "records"], &[]),
-        result(&[], &[]),
-    ]});
-    post_json(
-        &format!("{}/moto-api/static/athena/query-results", moto.endpoint),
-        &queue,
+    queue_results(
+        &moto,
+        vec![
+            result(&[], &[]),
+            result(&["interval_start", "records"], &intervals),
+            result(&["reason", "records"], &[]),
+            result(&[], &[]),
+        ],
     );
     let (code, out, err) = run(moto
         .l4m()
@@ -169,16 +177,15 @@ fn athena_quality_against_moto_fills_the_local_series() {
         "first_interval",
         "last_interval",
     ];
-    let queue = json!({"results": [
-        result(&[], &[]),
-        result(&["interval_start", "records"], &intervals),
-        result(&["reason", "records"], &[]),
-        result(&columns, &metrics),
-        result(&[], &[]),
-    ]});
-    post_json(
-        &format!("{}/moto-api/static/athena/query-results", moto.endpoint),
-        &queue,
+    queue_results(
+        &moto,
+        vec![
+            result(&[], &[]),
+            result(&["interval_start", "records"], &intervals),
+            result(&["reason", "records"], &[]),
+            result(&columns, &metrics),
+            result(&[], &[]),
+        ],
     );
     let (code, out, err) = run(moto
         .l4m()

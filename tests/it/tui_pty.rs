@@ -221,25 +221,34 @@ fn a_user_goes_from_the_sample_folder_to_an_exported_config() {
     );
 }
 
-#[test]
-fn a_user_opens_a_file_presses_c_then_p_and_sees_the_chart_of_its_values() {
-    // 400 hours of one measure, no dimension: `p` charts it without asking which metric.
-    let work = tempfile::tempdir().unwrap();
+/// `hours` hourly records `ts,v` from 2024-01-01, `v` the value of hour `h`, written as `name`.
+fn hourly_csv(
+    dir: &std::path::Path,
+    name: &str,
+    hours: i64,
+    value: impl Fn(i64) -> String,
+) -> std::path::PathBuf {
     let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
         .unwrap()
         .and_hms_opt(0, 0, 0)
         .unwrap();
     let mut csv = String::from("ts,v\n");
-    for h in 0..400 {
+    for h in 0..hours {
         let t = start + chrono::Duration::hours(h);
-        csv.push_str(&format!(
-            "{},{}\n",
-            t.format("%Y-%m-%d %H:%M:%S"),
-            10 + h % 24
-        ));
+        csv.push_str(&format!("{},{}\n", t.format("%Y-%m-%d %H:%M:%S"), value(h)));
     }
-    let file = work.path().join("hourly.csv");
+    let file = dir.join(name);
     std::fs::write(&file, csv).unwrap();
+    file
+}
+
+#[test]
+fn a_user_opens_a_file_presses_c_then_p_and_sees_the_chart_of_its_values() {
+    // 400 hours of one measure, no dimension: `p` charts it without asking which metric.
+    let work = tempfile::tempdir().unwrap();
+    let file = hourly_csv(work.path(), "hourly.csv", 400, |h| {
+        (10 + h % 24).to_string()
+    });
     let mut s = Session::start(&[file.to_str().unwrap()], work.path(), work.path());
     s.wait_for("400 rows from hourly.csv");
     s.send("c");
@@ -583,7 +592,7 @@ fn a_format_edit_is_checked_and_the_config_is_written_outside_the_data_folder() 
 #[cfg(feature = "athena")]
 #[test]
 fn on_an_s3_dataset_a_counts_it_in_athena_and_the_screen_shows_athenas_figures() {
-    use crate::athena_moto::{post_json, result};
+    use crate::athena_moto::{queue_results, result};
     use crate::common::moto::Moto;
 
     let sample = common::root().join("assets/ecommerce");
@@ -603,16 +612,15 @@ fn on_an_s3_dataset_a_counts_it_in_athena_and_the_screen_shows_athenas_figures()
         "first_interval",
         "last_interval",
     ];
-    let queue = serde_json::json!({"results": [
-        result(&[], &[]),
-        result(&["interval_start", "records"], intervals),
-        result(&["reason", "records"], &[]),
-        result(&metrics, &[]),
-        result(&[], &[]),
-    ]});
-    post_json(
-        &format!("{}/moto-api/static/athena/query-results", moto.endpoint),
-        &queue,
+    queue_results(
+        &moto,
+        vec![
+            result(&[], &[]),
+            result(&["interval_start", "records"], intervals),
+            result(&["reason", "records"], &[]),
+            result(&metrics, &[]),
+            result(&[], &[]),
+        ],
     );
 
     let work = tempfile::tempdir().unwrap();
@@ -656,19 +664,11 @@ fn on_an_s3_dataset_a_counts_it_in_athena_and_the_screen_shows_athenas_figures()
 fn a_user_backtests_the_chart_with_b_and_jumps_to_the_spike_with_n() {
     // 500 hours of a daily swing with one spike at hour 420: `b` flags it in the background.
     let work = tempfile::tempdir().unwrap();
-    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
-        .unwrap()
-        .and_hms_opt(0, 0, 0)
-        .unwrap();
-    let mut csv = String::from("ts,v\n");
-    for h in 0..500 {
-        let t = start + chrono::Duration::hours(h);
+    let file = hourly_csv(work.path(), "spike.csv", 500, |h| {
         let daily = 100.0 + 30.0 * (h as f64 * std::f64::consts::TAU / 24.0).sin();
         let v = if h == 420 { daily * 4.0 } else { daily };
-        csv.push_str(&format!("{},{v:.2}\n", t.format("%Y-%m-%d %H:%M:%S")));
-    }
-    let file = work.path().join("spike.csv");
-    std::fs::write(&file, csv).unwrap();
+        format!("{v:.2}")
+    });
     let mut s = Session::start(&[file.to_str().unwrap()], work.path(), work.path());
     s.wait_for("500 rows from spike.csv");
     s.send("c");
