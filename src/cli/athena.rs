@@ -104,7 +104,7 @@ pub(super) fn run(
     a: &AthenaArgs,
     s3: &super::S3Args,
 ) -> CliResult<l4m::coverage::Coverage> {
-    use l4m::source::athena::{AthenaOptions, AthenaRunner, QueryProgress, count};
+    use l4m::source::athena::{QueryProgress, count_at};
     use std::sync::atomic::Ordering;
 
     use super::{Failure, SCAN, SCANNING};
@@ -114,9 +114,6 @@ pub(super) fn run(
             "--engine athena counts data in S3: give an s3:// location, or add --print-sql for SQL to run yourself".into(),
         ));
     }
-    let plan = plan(p, spec, a)?;
-    let runner = AthenaRunner::new(AthenaOptions::at(&a.place.place(s3, a.keep_table)))
-        .map_err(l4m::Error::from)?;
     let control = std::sync::Arc::clone(SCAN.get_or_init(Default::default));
     let mut last = (String::new(), String::new());
     let mut progress = |q: &QueryProgress| {
@@ -133,17 +130,17 @@ pub(super) fn run(
         }
     };
     SCANNING.store(true, Ordering::SeqCst);
-    let dataset = &p.inspection.dataset;
-    let outcome = count(&runner, &plan, dataset, spec, &mut progress, &|| {
+    let place = a.place.place(s3, a.keep_table);
+    let outcome = count_at(&place, &p.inspection, spec, &mut progress, &|| {
         control.is_cancelled()
     });
     SCANNING.store(false, Ordering::SeqCst);
     let counted = match outcome {
-        Err(l4m::athena::AthenaError::Cancelled { query_id }) => {
+        Err(l4m::Error::Athena(l4m::athena::AthenaError::Cancelled { query_id })) => {
             say!("l4m: athena query {query_id} stopped (StopQueryExecution)");
             return Err(Failure::Interrupted);
         }
-        other => other.map_err(l4m::Error::from)?,
+        other => other?,
     };
     say!(
         "l4m: athena scanned {} in {} queries: about ${:.4} at $5 per TB (10 MB minimum a query)",
@@ -153,7 +150,7 @@ pub(super) fn run(
     );
     match &counted.table_kept {
         Some(why) => say!("l4m: note: table {why}"),
-        None => say!("l4m: athena table {}.{} dropped", plan.database, plan.table),
+        None => say!("l4m: athena table {} dropped", counted.table),
     }
     Ok(counted.coverage)
 }

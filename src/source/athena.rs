@@ -367,12 +367,14 @@ pub struct AthenaCount {
     pub cost_usd: f64,
     /// Why the table is still there, when it is; `None`: it was dropped.
     pub table_kept: Option<String>,
+    /// The table l4m created, `database.table`.
+    pub table: String,
 }
 
 /// What the local scan counts and Athena's queries do not.
 pub const NOT_COUNTED_BY_ATHENA: &str = "counted by Athena: files and bytes per interval, dimension combinations, measure checks, partial rows and column completeness are not counted (zero or left out here)";
 
-/// The plan of `inspection`'s dataset at `place`, run there: the UI's count in Athena.
+/// The plan of `inspection`'s dataset at `place`, run there: `--engine athena` and the UI's `A`.
 pub fn count_at(
     place: &AthenaPlace,
     inspection: &crate::inspect::Inspection,
@@ -401,7 +403,7 @@ pub fn count_at(
 
 /// Run `plan` in Athena (the `metrics` query too when `spec.series`) and build the report the
 /// local scan would: the command line's `--engine athena` and the UI's coverage screen.
-pub fn count(
+fn count(
     runner: &AthenaRunner,
     plan: &Plan,
     dataset: &crate::source::dataset::Dataset,
@@ -450,6 +452,7 @@ pub fn count(
         queries: outcome.scanned_per_query.len(),
         cost_usd: cost_usd(&outcome.scanned_per_query),
         table_kept: outcome.table_kept,
+        table: format!("{}.{}", plan.database, plan.table),
     })
 }
 
